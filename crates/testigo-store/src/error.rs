@@ -1,0 +1,212 @@
+//! The store's one error type.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::IncidentId;
+
+/// Everything that can go wrong in the store.
+///
+/// The first group are problems the user can fix (a wrong path, a file that is not a testigo
+/// database, a database from a newer testigo, a database in use); the second are inputs that
+/// violate the store's contract (a bug in the caller); the last are database failures.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file could not be opened or created.
+    #[error(
+        "cannot open the database {path}: {source}; check that the directory exists and that \
+         you may read and write there"
+    )]
+    Open {
+        /// The path given.
+        path: PathBuf,
+        /// What SQLite reported.
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// The file exists but is not an SQLite database at all.
+    #[error(
+        "{path} is not a testigo database (it is not an SQLite file); give the path of a \
+         database created by testigo, or a new file name to create one"
+    )]
+    NotSqlite {
+        /// The path given.
+        path: PathBuf,
+    },
+
+    /// The file is an SQLite database, but one created by another program.
+    #[error(
+        "{path} is an SQLite database but not a testigo database; give the path of a database \
+         created by testigo, or a new file name to create one"
+    )]
+    NotTestigo {
+        /// The path given.
+        path: PathBuf,
+    },
+
+    /// The database was written by a newer testigo, whose schema this binary does not know.
+    #[error(
+        "{path} has schema version {found}, but this testigo knows versions up to {known}; \
+         upgrade testigo to open it"
+    )]
+    SchemaTooNew {
+        /// The path given.
+        path: PathBuf,
+        /// The database's schema version.
+        found: i64,
+        /// The newest schema version this binary knows.
+        known: i64,
+    },
+
+    /// Upgrading the schema failed; the database was left as it was.
+    #[error(
+        "upgrading {path} to schema version {version} failed: {source}; the database was not \
+         changed; restore it from a backup if it was edited by another program"
+    )]
+    Migration {
+        /// The path given.
+        path: PathBuf,
+        /// The schema version whose migration failed.
+        version: i64,
+        /// What SQLite reported.
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// Another process holds a lock on the database for longer than the busy timeout.
+    #[error(
+        "the database is busy while {operation}: another testigo process is writing to it; \
+         retry when it has finished"
+    )]
+    Busy {
+        /// What the store was doing.
+        operation: &'static str,
+    },
+
+    /// A SHA-256 given to the store is not 64 hexadecimal digits.
+    #[error("{sha256:?} is not a SHA-256 digest; give it as 64 hexadecimal digits")]
+    InvalidSha256 {
+        /// The string given.
+        sha256: String,
+    },
+
+    /// The bytes of a document do not hash to the SHA-256 it was to be filed under.
+    #[error(
+        "the bytes of {name:?} hash to {actual}, not to the given {given}; compute the SHA-256 \
+         of exactly the bytes being stored"
+    )]
+    Sha256Mismatch {
+        /// The document's name.
+        name: String,
+        /// The SHA-256 given.
+        given: String,
+        /// The SHA-256 of the bytes.
+        actual: String,
+    },
+
+    /// An evidence or claim span does not lie on char boundaries of its document's text.
+    #[error(
+        "incident {incident} of {document:?}: the span [{start}, {end}) of {field:?} does not \
+         lie on character boundaries of the document's text ({text_len} bytes); spans must be \
+         byte offsets into that text (this is a bug in the extractor or editor that made them)"
+    )]
+    SpanOutsideText {
+        /// The document's name.
+        document: String,
+        /// Which incident: its position among the incidents ingested with the document
+        /// (from 0), or its id when revising.
+        incident: String,
+        /// The evidence field, or `claims[i]` for a claim.
+        field: String,
+        /// First byte of the span.
+        start: usize,
+        /// One past the last byte of the span.
+        end: usize,
+        /// Length of the text in bytes.
+        text_len: usize,
+    },
+
+    /// [`crate::Store::revise_incident`] named an incident that does not exist.
+    #[error("there is no incident {id}; list incidents to find its id")]
+    UnknownIncident {
+        /// The id given.
+        id: IncidentId,
+    },
+
+    /// A number is too large for the database (a span or size beyond `i64::MAX`).
+    #[error("{what} {value} is too large to store")]
+    OutOfRange {
+        /// What the number is.
+        what: &'static str,
+        /// The number.
+        value: String,
+    },
+
+    /// A value could not be encoded as JSON for storage.
+    #[error("cannot encode {what} as JSON: {source}; this is a bug in testigo, please report it")]
+    Encode {
+        /// What was being encoded.
+        what: &'static str,
+        /// What serde_json reported.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// A value read from the database is not one testigo writes.
+    #[error(
+        "the database holds an invalid {what} {value:?} ({reason}); it was written by another \
+         program or edited by hand: restore it from a backup, or ingest the reports again into \
+         a new database"
+    )]
+    Corrupt {
+        /// What the value is (e.g. `incident 3 version 2 record`).
+        what: String,
+        /// The value, truncated to 200 bytes.
+        value: String,
+        /// Why it is invalid.
+        reason: String,
+    },
+
+    /// Any other database failure.
+    #[error("database error while {operation}: {source}")]
+    Sqlite {
+        /// What the store was doing.
+        operation: &'static str,
+        /// What SQLite reported.
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    /// Classifies an SQLite error raised while doing `operation`.
+    pub(crate) fn sqlite(operation: &'static str, source: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode;
+        match source.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { operation },
+            _ => StoreError::Sqlite { operation, source },
+        }
+    }
+
+    /// A corrupt value; `value` is truncated so that a huge blob does not flood the message.
+    pub(crate) fn corrupt(what: impl Into<String>, value: &str, reason: impl fmt::Display) -> StoreError {
+        let mut end = value.len().min(200);
+        while !value.is_char_boundary(end) {
+            end -= 1;
+        }
+        StoreError::Corrupt { what: what.into(), value: value[..end].to_string(), reason: reason.to_string() }
+    }
+}
+
+/// Attaches the operation to SQLite errors.
+pub(crate) trait SqlContext<T> {
+    /// Maps an SQLite error to [`StoreError`], naming what the store was doing.
+    fn ctx(self, operation: &'static str) -> Result<T, StoreError>;
+}
+
+impl<T> SqlContext<T> for Result<T, rusqlite::Error> {
+    fn ctx(self, operation: &'static str) -> Result<T, StoreError> {
+        self.map_err(|e| StoreError::sqlite(operation, e))
+    }
+}
