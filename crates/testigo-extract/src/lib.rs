@@ -1,1 +1,1115 @@
-//! (being written)
+//! Pure, sans-IO extraction of incidents from English and Spanish report text.
+//!
+//! [`Extractor::extract`] takes a text, an optional publication date (the anchor for relative
+//! dates) and an optional language, and returns the incidents the text reports, coded with
+//! ACLED's vocabulary, each field with byte-span evidence into the text (see
+//! `testigo_core::Incident`). The stages:
+//!
+//! 1. [`text`]: tokens (with folded forms), sentences and paragraphs;
+//! 2. [`lexicon`]: bilingual cues (harms, perpetrators, victims, negation, modality,
+//!    attribution) matched over folded tokens;
+//! 3. [`places`]: gazetteer matches and their disambiguation; [`dates`]: date expressions;
+//!    [`numbers`]: numbers in digits and words;
+//! 4. assembly: sentences that report a completed harmful act become incidents; later sentences
+//!    about the same event (no new place or date) join them; attributed statements become claims.
+//!
+//! **Invariants.** No I/O, no clock, no randomness: the same text, date and gazetteer give
+//! byte-identical output. Extraction never fails: odd input yields fewer findings, not errors.
+//! Every field that is set has evidence spans.
+
+#![deny(missing_docs)]
+
+pub mod dates;
+pub mod lexicon;
+pub mod numbers;
+pub mod places;
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use testigo_core::{
+    ActorCategory, Claim, DatePrecision, Harm, Incident, Language, Location, Perpetrator, Span, Stance,
+    SubEventType, Victims,
+};
+use testigo_gazetteer::{Gazetteer, Kind};
+
+use crate::dates::DateMention;
+use crate::lexicon::{Cue, CueMatch, Lexicon};
+use crate::places::{PlaceMention, Role};
+use crate::text::Doc;
+
+/// What to extract from.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractInput<'a> {
+    /// The report text (UTF-8). Evidence offsets are byte offsets into it.
+    pub text: &'a str,
+    /// Publication date: the anchor for relative dates. `None` leaves relative dates unresolved.
+    pub published: Option<NaiveDate>,
+    /// Language if known; detected from the text otherwise.
+    pub language: Option<Language>,
+}
+
+/// The result of extracting one text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extraction {
+    /// Given or detected language.
+    pub language: Language,
+    /// Incidents in the order the text first reports them.
+    pub incidents: Vec<Incident>,
+}
+
+/// The extractor: a gazetteer plus the compiled lexicon. Build once, use for many texts; it is
+/// `Sync`, so threads may share it.
+pub struct Extractor<'g> {
+    gaz: &'g Gazetteer,
+    lex: Lexicon,
+}
+
+/// Detects English vs Spanish from function-word counts. Ties (and texts with neither) are
+/// English.
+pub fn detect_language(text: &str) -> Language {
+    let mut en = 0;
+    let mut es = 0;
+    for w in text.split(|c: char| !c.is_alphabetic()).take(3000) {
+        match w {
+            "the" | "The" | "and" | "of" | "was" | "were" | "said" | "in" | "to" | "with" | "that" | "is" | "by" | "on" | "at" => en += 1,
+            "el" | "El" | "los" | "las" | "del" | "que" | "y" | "por" | "una" | "con" | "fue" | "según" | "para" | "se" | "en" | "La" | "la" | "de" => es += 1,
+            _ => {}
+        }
+    }
+    if es > en {
+        Language::Es
+    } else {
+        Language::En
+    }
+}
+
+/// Everything found in one sentence.
+#[derive(Default)]
+struct SentenceFacts {
+    cues: Vec<CueMatch>,
+    /// Harm cues that are asserted (not negated, not hypothetical).
+    harms: Vec<(Harm, usize, usize)>,
+    /// Harms explicitly denied ("no one was hurt"): count set to 0.
+    none: Vec<(Harm, usize, usize)>,
+    strong: bool,
+    attack: bool,
+    weak: bool,
+    related: bool,
+    another: bool,
+    says: bool,
+    perps: Vec<(ActorCategory, usize, usize, bool)>,
+    dates: Vec<DateMention>,
+    report_dates: Vec<usize>,
+    places: Vec<usize>,
+}
+
+impl<'g> Extractor<'g> {
+    /// An extractor over `gaz` (usually `Gazetteer::embedded()`).
+    pub fn new(gaz: &'g Gazetteer) -> Extractor<'g> {
+        Extractor { gaz, lex: Lexicon::new() }
+    }
+
+    /// Extracts the incidents of one text. Never fails; see the crate docs for the rules.
+    pub fn extract(&self, input: ExtractInput<'_>) -> Extraction {
+        let language = input.language.unwrap_or_else(|| detect_language(input.text));
+        let doc = Doc::new(input.text);
+        let (places, demonyms) = places::find(&doc, self.gaz);
+        let facts = self.analyse(&doc, language, input.published, &places);
+        let incidents = self.assemble(&doc, &facts, &places, &demonyms);
+        Extraction { language, incidents }
+    }
+
+    fn analyse(&self, doc: &Doc<'_>, lang: Language, published: Option<NaiveDate>, places: &[PlaceMention]) -> Vec<SentenceFacts> {
+        let mut out = Vec::with_capacity(doc.sentences.len());
+        let mut prev_date: Option<NaiveDate> = None;
+        let mut pi = 0usize;
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let mut f = SentenceFacts::default();
+            // Cues: at each token keep the longest matches; skip over them.
+            let mut i = s.t0;
+            let mut buf = Vec::new();
+            while i < s.t1 {
+                buf.clear();
+                self.lex.matches_at(|k| doc.f(k), i, s.t1, &mut buf);
+                if let Some(maxlen) = buf.iter().map(|m| m.t1 - m.t0).max() {
+                    for m in buf.iter().filter(|m| m.t1 - m.t0 == maxlen) {
+                        if !f.cues.contains(m) {
+                            f.cues.push(*m);
+                        }
+                    }
+                    i += maxlen;
+                } else {
+                    i += 1;
+                }
+            }
+            while pi < places.len() && places[pi].sentence < si {
+                pi += 1;
+            }
+            let mut k = pi;
+            while k < places.len() && places[k].sentence == si {
+                if places[k].chosen.is_some() {
+                    f.places.push(k);
+                }
+                k += 1;
+            }
+            f.dates = dates::find(doc, s.t0, s.t1, lang, published, prev_date);
+            for (di, d) in f.dates.iter().enumerate() {
+                // "said on Monday", "informó el lunes": the date of the report, not of the event.
+                // "since Christmas", "desde el lunes": the start of a state, not the event.
+                let before: Vec<&str> = (d.t0.saturating_sub(3).max(s.t0)..d.t0).map(|x| doc.f(x)).collect();
+                let report = before.iter().any(|w| {
+                    matches!(*w, "said" | "says" | "told" | "announced" | "reported" | "confirmed" | "informo" | "dijo" | "senalo" | "anuncio" | "confirmo" | "reporto" | "since" | "desde" | "published" | "publicado")
+                });
+                if report {
+                    f.report_dates.push(di);
+                }
+            }
+            if let Some(d) = f.dates.iter().filter_map(|d| d.end).next_back() {
+                prev_date = Some(d);
+            }
+            self.classify(doc, s.t0, s.t1, &mut f);
+            out.push(f);
+        }
+        out
+    }
+
+    fn classify(&self, doc: &Doc<'_>, t0: usize, t1: usize, f: &mut SentenceFacts) {
+        let cues = f.cues.clone();
+        let has = |pred: &dyn Fn(&Cue) -> bool| cues.iter().any(|c| pred(&c.cue));
+        let alleged_sentence = has(&|c| matches!(c, Cue::Alleged));
+        for (ci, c) in cues.iter().enumerate() {
+            // Negation and modality look back a few tokens within the clause.
+            let window = |pred: &dyn Fn(&Cue) -> bool, n: usize| {
+                cues[..ci].iter().rev().take_while(|p| c.t0 - p.t1 <= n && !clause_break(doc, p.t1, c.t0)).any(|p| pred(&p.cue))
+            };
+            match c.cue {
+                Cue::Harm(h) => {
+                    if window(&|p| matches!(p, Cue::Neg), 4) {
+                        f.none.push((h, c.t0, c.t1));
+                    } else if window(&|p| matches!(p, Cue::Hyp), 3) {
+                        // Hypothetical or planned: not an act.
+                    } else {
+                        f.harms.push((h, c.t0, c.t1));
+                        if h != Harm::Threat || !window(&|p| matches!(p, Cue::Neg), 6) {
+                            f.strong = true;
+                        }
+                    }
+                }
+                Cue::NoneHarmed(h) => f.none.push((h, c.t0, c.t1)),
+                Cue::AttackAct => {
+                    if !window(&|p| matches!(p, Cue::Neg | Cue::Hyp), 4) {
+                        f.attack = true;
+                        f.strong = true;
+                    }
+                }
+                Cue::Weak(_) => {
+                    let negated = window(&|p| matches!(p, Cue::Neg), 3);
+                    let w = doc.f(c.t0);
+                    if negated && matches!(w, "attack" | "attacks" | "ataque" | "ataques" | "violence" | "violencia") {
+                        f.none.push((Harm::Killing, c.t0, c.t1));
+                    } else if !negated && !window(&|p| matches!(p, Cue::Hyp), 3) {
+                        f.weak = true;
+                        // "the killing of a teenager", "la desaparición de dos estudiantes":
+                        // a nominal act with a specific victim reports an act.
+                        let nominal_harm = match w {
+                            "killing" | "murder" | "asesinato" | "homicidio" => Some(Harm::Killing),
+                            "shooting" => Some(Harm::Shooting),
+                            "attack" | "ataque" => None,
+                            _ => Some(Harm::Killing).filter(|_| false),
+                        };
+                        if let Some(h) = nominal_harm {
+                            if victim_follows(doc, &cues, c.t1, t1) {
+                                f.harms.push((h, c.t0, c.t1));
+                                f.strong = true;
+                            }
+                        }
+                    }
+                }
+                Cue::Related => f.related = true,
+                Cue::Another => f.another = true,
+                Cue::Say | Cue::According => f.says = true,
+                Cue::Perp(cat) => {
+                    if is_perpetrator(doc, &cues, ci, t0, t1) {
+                        f.perps.push((cat, c.t0, c.t1, alleged_sentence));
+                    }
+                }
+                Cue::Protest | Cue::Riot | Cue::Clash | Cue::Explosion => {
+                    if !window(&|p| matches!(p, Cue::Neg | Cue::Hyp), 4) && !(matches!(c.cue, Cue::Protest) && is_plan(doc, c.t0, t0)) {
+                        f.strong = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Nominal disappearance/abduction with a victim ("the disappearance of two students").
+        for c in &cues {
+            if let Cue::Harm(h @ (Harm::Disappearance | Harm::Abduction)) = c.cue {
+                let _ = h;
+            }
+        }
+    }
+
+    fn assemble(&self, doc: &Doc<'_>, facts: &[SentenceFacts], places: &[PlaceMention], demonyms: &[(usize, String)]) -> Vec<Incident> {
+        // 1. Group sentences into incidents.
+        struct Group {
+            sentences: Vec<usize>,
+            event_sentences: Vec<usize>,
+            loc: Option<usize>,
+            date: Option<(usize, usize)>,
+            lead_in: bool,
+        }
+        let mut groups: Vec<Group> = Vec::new();
+        let mut last_event_par: Option<u32> = None;
+        for (si, f) in facts.iter().enumerate() {
+            let par = doc.sentences[si].paragraph;
+            if f.strong {
+                let loc = self.best_place(doc, f, places);
+                let date = best_date(f);
+                let start_new = match groups.last() {
+                    None => true,
+                    Some(g) => {
+                        let loc_differs = match (g.loc, loc) {
+                            (Some(a), Some(b)) => self.places_differ(&places[a], &places[b]),
+                            _ => false,
+                        };
+                        let date_differs = match (g.date, date) {
+                            (Some(a), Some(b)) => dates_differ(&facts[a.0].dates[a.1], &facts[si].dates[b]),
+                            _ => false,
+                        };
+                        let far = last_event_par.is_some_and(|p| par > p + 3);
+                        loc_differs || date_differs || (f.another && (loc.is_some() || date.is_some()) && g.loc.is_some()) || (far && (loc.is_some() || date.is_some()))
+                            || (g.lead_in && false)
+                    }
+                };
+                if start_new {
+                    groups.push(Group {
+                        sentences: vec![si],
+                        event_sentences: vec![si],
+                        loc,
+                        date: date.map(|d| (si, d)),
+                        lead_in: f.another && loc.is_none() && date.is_none(),
+                    });
+                } else if let Some(g) = groups.last_mut() {
+                    g.sentences.push(si);
+                    g.event_sentences.push(si);
+                    if g.loc.is_none() {
+                        g.loc = loc;
+                    }
+                    if g.date.is_none() {
+                        g.date = date.map(|d| (si, d));
+                    }
+                }
+                last_event_par = Some(par);
+            } else if let (Some(g), Some(lp)) = (groups.last_mut(), last_event_par) {
+                let relevant = f.related || f.weak || f.says || !f.none.is_empty() || f.cues.iter().any(|c| matches!(c.cue, Cue::Anaphor | Cue::Weapon | Cue::VictimFired | Cue::Deny));
+                if relevant && par <= lp + 3 {
+                    g.sentences.push(si);
+                }
+            }
+        }
+        // A lead-in ("This is the second killing...") with neither place nor date joins the
+        // incident that follows it; other place- and date-less groups join the previous one.
+        let mut merged: Vec<Group> = Vec::new();
+        let mut pending: Option<Group> = None;
+        for g in groups {
+            let bare = g.loc.is_none() && g.date.is_none();
+            if let Some(p) = pending.take() {
+                let mut g = g;
+                let mut s = p.sentences;
+                s.extend(g.sentences);
+                g.sentences = s;
+                let mut e = p.event_sentences;
+                e.extend(g.event_sentences);
+                g.event_sentences = e;
+                merged.push(g);
+                continue;
+            }
+            if bare && g.lead_in {
+                pending = Some(g);
+            } else if bare && !merged.is_empty() {
+                if let Some(last) = merged.last_mut() {
+                    last.sentences.extend(g.sentences);
+                    last.event_sentences.extend(g.event_sentences);
+                }
+            } else {
+                merged.push(g);
+            }
+        }
+        if let Some(p) = pending {
+            match merged.last_mut() {
+                Some(last) => {
+                    last.sentences.extend(p.sentences);
+                    last.event_sentences.extend(p.event_sentences);
+                }
+                None => merged.push(p),
+            }
+        }
+        // 2. Build incidents.
+        let mut speakers: Vec<(String, Stance)> = Vec::new();
+        merged
+            .into_iter()
+            .filter_map(|g| {
+                let mut sentences = g.sentences;
+                sentences.sort_unstable();
+                sentences.dedup();
+                self.build_incident(doc, facts, places, demonyms, &sentences, &g.event_sentences, g.loc, g.date, &mut speakers)
+            })
+            .collect()
+    }
+
+    fn best_place(&self, doc: &Doc<'_>, f: &SentenceFacts, places: &[PlaceMention]) -> Option<usize> {
+        let anchor = f.harms.first().map(|h| h.1).or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::AttackAct | Cue::Protest | Cue::Clash | Cue::Riot | Cue::Explosion)).map(|c| c.t0)).unwrap_or(0);
+        let mut best: Option<(usize, f32)> = None;
+        for &pi in &f.places {
+            let p = &places[pi];
+            if matches!(p.role, Role::From | Role::To) {
+                continue;
+            }
+            // Places inside "said", "told X" phrases or datelines are weaker; the place closest
+            // to the act and most specific wins.
+            let Some(e) = p.chosen.and_then(|c| self.gaz.lookup_index(c)) else { continue };
+            let spec = match e.kind() {
+                Kind::Place => 3.0,
+                Kind::Admin1 => 2.0,
+                _ => 1.0,
+            };
+            let dist = p.t0.abs_diff(anchor) as f32;
+            let mut score = spec * 10.0 - dist.min(40.0) * 0.3;
+            // A place directly followed by its own admin1 ("Saltillo, Coahuila") is the specific one.
+            if doc.gap_before(p.t0).contains('(') && doc.gap_before(p.t0).contains('—') {
+                score -= 5.0;
+            }
+            if best.is_none_or(|(_, s)| score > s) {
+                best = Some((pi, score));
+            }
+        }
+        best.map(|b| b.0)
+    }
+
+    fn places_differ(&self, a: &PlaceMention, b: &PlaceMention) -> bool {
+        let (Some(ea), Some(eb)) = (a.chosen.and_then(|c| self.gaz.lookup_index(c)), b.chosen.and_then(|c| self.gaz.lookup_index(c))) else {
+            return false;
+        };
+        if ea.index() == eb.index() {
+            return false;
+        }
+        if ea.cc() != eb.cc() {
+            return true;
+        }
+        // A place and its own admin1 (or country) are the same location at two precisions.
+        let a1 = |e: &testigo_gazetteer::Entry<'_>| e.admin1().map(|x| x.index());
+        match (ea.kind(), eb.kind()) {
+            (Kind::Country, _) | (_, Kind::Country) => false,
+            (Kind::Admin1, _) | (_, Kind::Admin1) => a1(&ea) != a1(&eb),
+            _ => testigo_gazetteer::distance_km(ea.latitude(), ea.longitude(), eb.latitude(), eb.longitude()) > 30.0,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build_incident(
+        &self,
+        doc: &Doc<'_>,
+        facts: &[SentenceFacts],
+        places: &[PlaceMention],
+        demonyms: &[(usize, String)],
+        sentences: &[usize],
+        event_sentences: &[usize],
+        loc: Option<usize>,
+        date: Option<(usize, usize)>,
+        speakers: &mut Vec<(String, Stance)>,
+    ) -> Option<Incident> {
+        let mut evidence: BTreeMap<String, Vec<Span>> = BTreeMap::new();
+        let span = |a: usize, b: usize| Span::new(doc.tokens[a].start, doc.tokens[b - 1].end);
+        let mut ev = |k: &str, s: Span| {
+            let v = evidence.entry(k.to_string()).or_default();
+            if !v.contains(&s) {
+                v.push(s);
+            }
+        };
+        // Harms.
+        let mut harms: Vec<Harm> = Vec::new();
+        let mut flags = (false, false, false, false, false, false); // protest, riot, clash, explosion, custody, attack
+        let mut trigger_words: Vec<String> = Vec::new();
+        for &si in event_sentences {
+            let f = &facts[si];
+            for &(h, a, b) in &f.harms {
+                if !harms.contains(&h) {
+                    harms.push(h);
+                }
+                ev("harms", span(a, b));
+                trigger_words.push(doc.f(a).to_string());
+            }
+            for c in &f.cues {
+                match c.cue {
+                    Cue::Protest => flags.0 = true,
+                    Cue::Riot => flags.1 = true,
+                    Cue::Clash => flags.2 = true,
+                    Cue::Explosion => flags.3 = true,
+                    Cue::Custody => flags.4 = true,
+                    Cue::AttackAct => flags.5 = true,
+                    _ => {}
+                }
+            }
+        }
+        if flags.4 && harms.contains(&Harm::Killing) && !harms.iter().any(|h| matches!(h, Harm::Shooting | Harm::Injury | Harm::Torture)) {
+            harms.push(Harm::DeathInCustody);
+        }
+        if harms.contains(&Harm::DeathInTransit) && !harms.contains(&Harm::Killing) && trigger_words.iter().any(|w| w.starts_with("ahog") || w == "drowned") {
+            harms.push(Harm::Killing);
+        }
+        // Counts.
+        let mut counts: BTreeMap<&'static str, (u32, Span)> = BTreeMap::new();
+        let mut zero: BTreeMap<&'static str, Span> = BTreeMap::new();
+        let mut victim_count: Option<(u32, Span)> = None;
+        let mut genders: Vec<String> = Vec::new();
+        let mut ages: Vec<u32> = Vec::new();
+        let mut minors = false;
+        let mut migrants = false;
+        let mut any_victim = false;
+        let mut nationalities: Vec<String> = Vec::new();
+        let mut claims: Vec<Claim> = Vec::new();
+        for &si in sentences {
+            let f = &facts[si];
+            let s = doc.sentences[si];
+            let is_event = event_sentences.contains(&si);
+            for &(h, a, b) in &f.none {
+                if let Some(k) = count_key(h) {
+                    zero.entry(k).or_insert(span(a, b));
+                }
+            }
+            if is_event {
+                for &(h, a, b) in &f.harms {
+                    let Some(key) = count_key(h) else { continue };
+                    if let Some((n, sp)) = count_for(doc, &f.cues, a, b, s.t0, s.t1) {
+                        let e = counts.entry(key).or_insert((n, sp));
+                        if n > e.0 {
+                            *e = (n, sp);
+                        }
+                    }
+                }
+                // "N fatalities" in coded notes.
+                for c in &f.cues {
+                    if matches!(c.cue, Cue::Harm(Harm::Killing)) && matches!(doc.f(c.t0), "fatalities" | "fatality") && c.t0 > s.t0 {
+                        if let Some(n) = numbers::number_at(doc, c.t0 - 1, c.t1) {
+                            counts.insert("fatalities", (n.value, span(c.t0 - 1, c.t1)));
+                        }
+                    }
+                }
+            }
+            // Victims.
+            for c in &f.cues {
+                if let Cue::Victim(fl) = c.cue {
+                    if !is_event {
+                        continue;
+                    }
+                    // A victim noun used as the speaker ("the witness said") is not a victim.
+                    any_victim = true;
+                    if fl & 16 != 0 {
+                        migrants = true;
+                    }
+                    if fl & 8 != 0 {
+                        minors = true;
+                    }
+                    let g = if fl & 2 != 0 { Some("male") } else if fl & 4 != 0 { Some("female") } else { None };
+                    if let Some(g) = g {
+                        if !genders.iter().any(|x| x == g) {
+                            genders.push(g.to_string());
+                        }
+                    }
+                    if let Some((n, sp)) = number_before(doc, c.t0, s.t0) {
+                        if victim_count.is_none_or(|(v, _)| n > v) {
+                            victim_count = Some((n, sp));
+                        }
+                    }
+                    ev("victims", span(c.t0, c.t1));
+                }
+            }
+            if is_event {
+                for (a, age) in ages_in(doc, s.t0, s.t1) {
+                    if age < 110 && !ages.contains(&age) {
+                        ages.push(age);
+                        ev("victims.ages", span(a, a + 1));
+                    }
+                }
+            }
+            // Nationalities: a demonym bound to a victim noun, or a plural demonym used as a noun.
+            for (t, cc) in demonyms.iter().filter(|(t, _)| *t >= s.t0 && *t < s.t1) {
+                let next = f.cues.iter().find(|c| c.t0 > *t && c.t0 <= t + 3);
+                let bound_victim = matches!(next.map(|c| c.cue), Some(Cue::Victim(_)));
+                let bound_other = matches!(next.map(|c| c.cue), Some(Cue::Perp(_) | Cue::Speaker(_)));
+                let w = doc.f(*t);
+                let as_noun = (w.ends_with("os") || w.ends_with("as") || w.ends_with("ans") || w.ends_with("ians") || w.ends_with("ns")) && !bound_other && next.is_none_or(|c| c.t0 > t + 1);
+                let official_adj = matches!(doc.f(t + 1), "president" | "presidente" | "government" | "gobierno" | "authorities" | "autoridades" | "foreign" | "ministry" | "cancilleria" | "consulate" | "consulado" | "embassy" | "embajada" | "police" | "army" | "military" | "ruling" | "soldiers" | "officials" | "team" | "border");
+                if (bound_victim || as_noun) && !official_adj && (is_event || f.says) {
+                    if !nationalities.contains(cc) {
+                        nationalities.push(cc.clone());
+                    }
+                    ev("victims.nationalities", span(*t, t + 1));
+                    if f.says {
+                        if let Some(c) = self.claim(doc, f, si, speakers) {
+                            let mut c = c;
+                            c.fact = Some("victims.nationalities".into());
+                            c.value = Some(cc.clone());
+                            if !claims.iter().any(|x| x.span == c.span && x.fact == c.fact && x.value == c.value) {
+                                claims.push(c);
+                            }
+                        }
+                    }
+                }
+            }
+            // Claims.
+            if f.says {
+                if let Some(mut c) = self.claim(doc, f, si, speakers) {
+                    let armed = f.cues.iter().any(|c| matches!(c.cue, Cue::Weapon | Cue::VictimFired));
+                    if armed {
+                        let denied = f.cues.iter().any(|c| matches!(c.cue, Cue::Deny | Cue::Neg | Cue::NoneHarmed(_)));
+                        c.fact = Some("victim_armed".into());
+                        c.value = Some(if denied { "no" } else { "yes" }.into());
+                    } else if f.cues.iter().any(|x| matches!(x.cue, Cue::Clash)) && c.stance == Stance::Official {
+                        c.fact = Some("victim_armed".into());
+                        c.value = Some("yes".into());
+                    } else if c.stance != Stance::Official && is_event && f.harms.iter().any(|h| matches!(h.0, Harm::Killing | Harm::Shooting)) && facts.iter().enumerate().any(|(o, of)| sentences.contains(&o) && of.cues.iter().any(|x| matches!(x.cue, Cue::Clash | Cue::VictimFired))) {
+                        c.fact = Some("victim_armed".into());
+                        c.value = Some("no".into());
+                    }
+                    if !claims.iter().any(|x| x.span == c.span && x.fact == c.fact) {
+                        claims.push(c);
+                    }
+                }
+                // Competing tolls: each attributed count is a claim.
+                if is_event {
+                    for &(h, a, b) in &f.harms {
+                        if h == Harm::Killing {
+                            if let (Some((n, _)), Some(mut c)) = (count_for(doc, &f.cues, a, b, s.t0, s.t1), self.claim(doc, f, si, speakers)) {
+                                c.fact = Some("fatalities".into());
+                                c.value = Some(n.to_string());
+                                if !claims.iter().any(|x| x.fact == c.fact && x.value == c.value) {
+                                    claims.push(c);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Killing of a single, uncounted victim: "gunning down a father", "killed Marcos".
+        if harms.contains(&Harm::Killing) && !counts.contains_key("fatalities") && !zero.contains_key("fatalities") {
+            for &si in event_sentences {
+                let f = &facts[si];
+                let s = doc.sentences[si];
+                for &(h, a, b) in &f.harms {
+                    if h == Harm::Killing {
+                        if let Some(sp) = singular_victim(doc, &f.cues, a, b, s.t0, s.t1) {
+                            counts.entry("fatalities").or_insert((1, sp));
+                        }
+                    }
+                }
+            }
+        }
+        for key in ["injured", "missing", "detained", "displaced"] {
+            let harm = match key {
+                "injured" => Harm::Injury,
+                "missing" => Harm::Disappearance,
+                "detained" => Harm::Detention,
+                _ => Harm::Displacement,
+            };
+            if harms.contains(&harm) && !counts.contains_key(key) {
+                for &si in event_sentences {
+                    let f = &facts[si];
+                    let s = doc.sentences[si];
+                    for &(h, a, b) in &f.harms {
+                        if h == harm {
+                            if let Some(sp) = singular_victim(doc, &f.cues, a, b, s.t0, s.t1) {
+                                counts.entry(key).or_insert((1, sp));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let count = |k: &str, ev: &mut dyn FnMut(&str, Span)| -> Option<u32> {
+            if let Some((n, sp)) = counts.get(k) {
+                ev(k, *sp);
+                return Some(*n);
+            }
+            if let Some(sp) = zero.get(k) {
+                ev(k, *sp);
+                return Some(0);
+            }
+            None
+        };
+        let fatalities = count("fatalities", &mut ev);
+        let injured = count("injured", &mut ev);
+        let missing = count("missing", &mut ev);
+        let detained = count("detained", &mut ev);
+        let displaced = count("displaced", &mut ev);
+        if harms.is_empty() && !flags.5 && !flags.0 && !flags.1 && !flags.2 && !flags.3 {
+            return None;
+        }
+        // Perpetrators: from event sentences (and "related" ones: "surrounded them").
+        let mut perpetrators: Vec<Perpetrator> = Vec::new();
+        for &si in sentences {
+            let f = &facts[si];
+            if !(event_sentences.contains(&si) || f.related) {
+                continue;
+            }
+            for &(cat, a, b, alleged) in &f.perps {
+                let mut a2 = a;
+                // Include modifiers: "federal police", "plainclothes immigration officials",
+                // "Mexican police" are matched already; also pull in a preceding capitalised
+                // word ("Coahuila police").
+                if a2 > doc.sentences[si].t0 && doc.tokens[a2 - 1].upper && doc.gap_before(a2) == " " && !matches!(doc.f(a2 - 1), "the" | "la" | "el" | "los" | "las" | "a" | "un" | "una") && a2 - 1 > doc.sentences[si].t0 {
+                    a2 -= 1;
+                }
+                let text = doc.slice(a2, b).to_string();
+                ev("perpetrators", span(a2, b));
+                if let Some(p) = perpetrators.iter_mut().find(|p| p.category == cat && fold_eq(&p.text, &text)) {
+                    p.alleged &= alleged;
+                } else {
+                    perpetrators.push(Perpetrator { text, category: cat, alleged });
+                }
+            }
+        }
+        // Event type.
+        let has = |h: Harm| harms.contains(&h);
+        let violent = has(Harm::Killing) || has(Harm::Shooting) || has(Harm::Injury) || has(Harm::Torture) || has(Harm::SexualViolence) || has(Harm::Abduction) || has(Harm::Robbery) || has(Harm::Extortion) || flags.5;
+        let state_perp = perpetrators.iter().any(|p| p.category.is_state());
+        let sub = if flags.3 {
+            let words: String = trigger_words.join(" ");
+            if words.contains("granad") || words.contains("grenade") {
+                SubEventType::Grenade
+            } else {
+                SubEventType::RemoteExplosive
+            }
+        } else if flags.0 && !has(Harm::Abduction) {
+            if flags.1 {
+                SubEventType::ViolentDemonstration
+            } else if (has(Harm::Killing) || has(Harm::Injury) || has(Harm::Shooting)) && state_perp {
+                SubEventType::ExcessiveForceAgainstProtesters
+            } else if state_perp || has(Harm::Detention) || has(Harm::Injury) {
+                SubEventType::ProtestWithIntervention
+            } else {
+                SubEventType::PeacefulProtest
+            }
+        } else if flags.1 && !flags.2 {
+            SubEventType::MobViolence
+        } else if flags.2 && !has(Harm::Abduction) && !has(Harm::SexualViolence) {
+            SubEventType::ArmedClash
+        } else if has(Harm::SexualViolence) {
+            SubEventType::SexualViolence
+        } else if (has(Harm::Abduction) || has(Harm::Disappearance)) && !has(Harm::Killing) {
+            SubEventType::AbductionForcedDisappearance
+        } else if has(Harm::DeathInCustody) || (has(Harm::DeathInTransit) && !violent) {
+            SubEventType::Other
+        } else if violent || has(Harm::PropertyDestruction) {
+            SubEventType::Attack
+        } else if has(Harm::Killing) {
+            SubEventType::Attack
+        } else if has(Harm::Detention) && !has(Harm::Deportation) && !has(Harm::FamilySeparation) {
+            SubEventType::Arrests
+        } else {
+            SubEventType::Other
+        };
+        if let Some(&si) = event_sentences.first() {
+            let s = doc.sentences[si];
+            ev("event_type", Span::new(s.start, s.end));
+        }
+        // Location.
+        let location = loc.and_then(|pi| {
+            let p = &places[pi];
+            let e = self.gaz.lookup_index(p.chosen?)?;
+            ev("location", span(p.t0, p.t1));
+            let country = e.country();
+            Some(match e.kind() {
+                Kind::Place => Location {
+                    name: Some(e.name().to_string()),
+                    admin1: e.admin1().map(|a| a.name().to_string()),
+                    admin2: e.admin2().map(str::to_string),
+                    country: Some(e.cc().to_string()),
+                    latitude: Some(round4(e.latitude())),
+                    longitude: Some(round4(e.longitude())),
+                    geonameid: e.geonameid(),
+                    geo_precision: if p.role == Role::Near { 2 } else { 1 },
+                },
+                Kind::Admin1 => Location {
+                    name: Some(e.name().to_string()),
+                    admin1: Some(e.name().to_string()),
+                    admin2: None,
+                    country: Some(e.cc().to_string()),
+                    latitude: Some(round4(e.latitude())),
+                    longitude: Some(round4(e.longitude())),
+                    geonameid: None,
+                    geo_precision: 3,
+                },
+                _ => Location {
+                    name: country.map(|c| c.name().to_string()),
+                    admin1: None,
+                    admin2: None,
+                    country: Some(e.cc().to_string()),
+                    latitude: Some(round4(e.latitude())),
+                    longitude: Some(round4(e.longitude())),
+                    geonameid: e.geonameid(),
+                    geo_precision: 3,
+                },
+            })
+        });
+        // Date: the incident's own date, else the first event-date in its sentences.
+        let date = date.or_else(|| {
+            sentences.iter().find_map(|&si| best_date(&facts[si]).map(|d| (si, d)))
+        });
+        let (event_date, event_date_end, date_precision, date_text) = match date {
+            Some((si, di)) => {
+                let d = &facts[si].dates[di];
+                ev("event_date", span(d.t0, d.t1));
+                let text = (d.precision == DatePrecision::Unresolved).then(|| doc.slice(d.t0, d.t1).to_string());
+                (d.start, d.end, d.precision, text)
+            }
+            None => (None, None, DatePrecision::Unresolved, None),
+        };
+        // Contested facts: two different values of one fact from different speakers.
+        let mut contested: Vec<String> = Vec::new();
+        for c in &claims {
+            if let (Some(fact), Some(v)) = (&c.fact, &c.value) {
+                if claims.iter().any(|o| o.fact.as_ref() == Some(fact) && o.value.as_ref().is_some_and(|ov| ov != v)) && !contested.contains(fact) {
+                    contested.push(fact.clone());
+                }
+            }
+        }
+        contested.sort();
+        nationalities.sort();
+        harms.sort();
+        let victims = Victims {
+            group: if migrants { Some("migrants".into()) } else if any_victim { Some("civilians".into()) } else { None },
+            count: victim_count.map(|v| v.0).or(fatalities.filter(|n| *n > 0)).map(|n| n.max(fatalities.unwrap_or(0))),
+            nationalities,
+            ages,
+            genders,
+            minors,
+        };
+        Some(Incident {
+            event_date,
+            event_date_end,
+            date_precision,
+            event_type: sub.event_type(),
+            sub_event_type: sub,
+            harms,
+            location,
+            perpetrators,
+            victims,
+            fatalities,
+            injured,
+            missing,
+            detained,
+            displaced,
+            claims,
+            contested,
+            date_text,
+            evidence,
+        })
+    }
+
+    fn claim(&self, doc: &Doc<'_>, f: &SentenceFacts, si: usize, speakers: &mut Vec<(String, Stance)>) -> Option<Claim> {
+        let s = doc.sentences[si];
+        let say = f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According))?;
+        // Who: after "according to"/"según"; before the verb otherwise; after the verb when it
+        // follows a quotation ("…,” said the witness).
+        let (a, b) = if matches!(say.cue, Cue::According) {
+            let mut e = say.t1;
+            while e < s.t1 && e < say.t1 + 8 && !doc.gap_before(e + 1).contains(',') && !doc.gap_before(e + 1).contains(['“', '"', ':']) {
+                e += 1;
+            }
+            (say.t1, (e + 1).min(s.t1))
+        } else {
+            let mut a = say.t0;
+            while a > s.t0 && say.t0 - a < 10 {
+                let gap = doc.gap_before(a);
+                if gap.contains(['”', '"', '“', ':', ';']) || (gap.contains(',') && say.t0 - a > 1 && !doc.tokens[a].upper) {
+                    break;
+                }
+                if matches!(doc.f(a - 1), "that" | "que" | "and" | "y" | "but" | "pero") {
+                    break;
+                }
+                a -= 1;
+            }
+            // "reported by X" / "denunciado por X".
+            if matches!(doc.f(say.t1), "by" | "por") {
+                let mut e = say.t1 + 1;
+                while e < s.t1 && e < say.t1 + 8 && !doc.gap_before(e).contains(',') {
+                    e += 1;
+                }
+                (say.t1 + 1, e)
+            } else if a == say.t0 {
+                let mut e = say.t1;
+                while e < s.t1 && e < say.t1 + 8 && !doc.gap_before(e).contains([',', '.', '“', '"']) {
+                    e += 1;
+                }
+                (say.t1, e)
+            } else {
+                (a, say.t0)
+            }
+        };
+        if a >= b {
+            return None;
+        }
+        let who = doc.slice(a, b).trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+        if who.is_empty() {
+            return None;
+        }
+        let mut stance = None;
+        for c in f.cues.iter().filter(|c| c.t0 >= a && c.t1 <= b) {
+            let st = match c.cue {
+                Cue::Speaker(st) => Some(st),
+                Cue::Perp(cat) if cat.is_state() => Some(Stance::Official),
+                _ => None,
+            };
+            if st.is_some() {
+                stance = st;
+            }
+        }
+        let words: Vec<String> = (a..b).filter(|&k| doc.tokens[k].upper || doc.f(k).len() > 5).map(|k| doc.f(k).to_string()).collect();
+        match stance {
+            Some(st) => {
+                for w in &words {
+                    if !speakers.iter().any(|(x, _)| x == w) {
+                        speakers.push((w.clone(), st));
+                    }
+                }
+            }
+            None => {
+                stance = words.iter().find_map(|w| speakers.iter().find(|(x, _)| x == w).map(|(_, st)| *st));
+            }
+        }
+        Some(Claim {
+            text: doc.sentence_text(si).to_string(),
+            attributed_to: who,
+            stance: stance.unwrap_or(Stance::Other),
+            fact: None,
+            value: None,
+            span: Span::new(s.start, s.end),
+        })
+    }
+}
+
+fn fold_eq(a: &str, b: &str) -> bool {
+    testigo_gazetteer::fold::key(a) == testigo_gazetteer::fold::key(b)
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10000.0).round() / 10000.0
+}
+
+fn count_key(h: Harm) -> Option<&'static str> {
+    Some(match h {
+        Harm::Killing | Harm::DeathInCustody | Harm::DeathInTransit => "fatalities",
+        Harm::Injury => "injured",
+        Harm::Disappearance => "missing",
+        Harm::Detention => "detained",
+        Harm::Displacement => "displaced",
+        _ => return None,
+    })
+}
+
+/// True when a comma, semicolon, "but" or a quote separates two token positions.
+fn clause_break(doc: &Doc<'_>, from: usize, to: usize) -> bool {
+    (from.max(1)..=to).any(|k| {
+        let g = doc.gap_before(k);
+        g.contains([';', '.', '“', '”']) || (g.contains(',') && k < to) || matches!(doc.f(k.saturating_sub(1)), "but" | "pero" | "although" | "aunque")
+    }) && from < to
+}
+
+fn is_plan(doc: &Doc<'_>, at: usize, t0: usize) -> bool {
+    (at.saturating_sub(3).max(t0)..at).any(|k| matches!(doc.f(k), "plan" | "plans" | "planned" | "planean" | "planea" | "will" | "convocaron" | "called" | "calls"))
+}
+
+fn best_date(f: &SentenceFacts) -> Option<usize> {
+    let anchor = f.harms.first().map(|h| h.1);
+    let mut best: Option<(usize, usize)> = None;
+    for (di, d) in f.dates.iter().enumerate() {
+        if f.report_dates.contains(&di) {
+            continue;
+        }
+        let dist = anchor.map_or(d.t0, |a| d.t0.abs_diff(a));
+        if best.is_none_or(|(_, bd)| dist < bd) {
+            best = Some((di, dist));
+        }
+    }
+    best.map(|b| b.0).or_else(|| (!f.dates.is_empty() && f.report_dates.len() < f.dates.len()).then_some(0))
+}
+
+fn dates_differ(a: &DateMention, b: &DateMention) -> bool {
+    match (a.start, a.end, b.start, b.end) {
+        (Some(a0), Some(a1), Some(b0), Some(b1)) => b1 < a0 - chrono::Duration::days(1) || b0 > a1 + chrono::Duration::days(1),
+        _ => false,
+    }
+}
+
+/// Is the perpetrator cue at `ci` the agent of the sentence's act (not a source, a victim or
+/// a mere bystander)?
+fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t0: usize, t1: usize) -> bool {
+    let c = cues[ci];
+    // "according to police", "según la policía".
+    if cues[..ci].iter().rev().take(2).any(|p| matches!(p.cue, Cue::According) && c.t0 - p.t1 <= 2) {
+        return false;
+    }
+    // "police said", "la policía informó": a source.
+    let next: Vec<&str> = (c.t1..(c.t1 + 3).min(t1)).map(|k| doc.f(k)).collect();
+    if cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Say) && n.t0 <= c.t1 + 2) {
+        return false;
+    }
+    if next.first().is_some_and(|w| matches!(*w, "found" | "discovered" | "located" | "responded" | "arrived" | "rescued" | "hallaron" | "encontraron" | "localizaron" | "rescataron" | "acudieron" | "llegaron" | "investigate" | "investigan" | "investiga" | "are" | "were" | "was" | "fue" | "fueron")) {
+        // "police found the body"; "three police officers were killed" (victims).
+        let passive_harm = next.len() >= 2 && cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Harm(_)) && n.t0 <= c.t1 + 2);
+        if !passive_harm || matches!(next[0], "found" | "hallaron" | "encontraron" | "localizaron" | "rescataron" | "rescued") {
+            return false;
+        }
+        return false;
+    }
+    // A perpetrator named as the object of a harm verb ("killed a police officer") is a
+    // victim.
+    if cues[..ci].iter().rev().take(1).any(|p| matches!(p.cue, Cue::Harm(_)) && c.t0 <= p.t1 + 2 && !matches!(doc.f(c.t0.saturating_sub(1)), "by" | "por")) {
+        return false;
+    }
+    let _ = t0;
+    true
+}
+
+/// A victim noun (possibly after a number, article or adjectives) within a few tokens after `at`.
+fn victim_follows(doc: &Doc<'_>, cues: &[CueMatch], at: usize, t1: usize) -> bool {
+    if !matches!(doc.f(at), "of" | "de" | "del" | "against" | "contra" | "on") {
+        return false;
+    }
+    cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)) && c.t0 > at && c.t0 <= at + 5 && c.t0 < t1)
+}
+
+/// The count of people a harm cue `[a, b)` refers to, from its sentence `[t0, t1)`.
+fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1: usize) -> Option<(u32, Span)> {
+    let span = |x: usize, y: usize| Span::new(doc.tokens[x].start, doc.tokens[y - 1].end);
+    // "17 killed", "five were killed", "dos muertos", "tres personas murieron".
+    let mut k = a;
+    let mut steps = 0;
+    while k > t0 && steps < 6 {
+        k -= 1;
+        steps += 1;
+        let w = doc.f(k);
+        if matches!(w, "were" | "was" | "fueron" | "fue" | "resultaron" | "have" | "had" | "been" | "han" | "sido" | "later" | "reportedly" | "all" | "also" | "people" | "personas" | "se" | "quedaron" | "murieron") {
+            continue;
+        }
+        if cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)) && c.t0 <= k && k < c.t1) {
+            // Skip the victim noun and any adjectives/demonyms before it.
+            continue;
+        }
+        if let Some(n) = number_start_ending_at(doc, k, t0) {
+            return Some((n.0, span(n.1, a.max(n.1 + 1)).cover(span(a, b))));
+        }
+        if doc.f(k).chars().all(|c| c.is_alphabetic()) && k + 1 < a && steps <= 3 {
+            continue;
+        }
+        break;
+    }
+    // "killing four farmers", "mató a dos", "left two dead", "killed three men".
+    let mut k = b;
+    let mut steps = 0;
+    while k < t1 && steps < 4 {
+        let w = doc.f(k);
+        if matches!(w, "a" | "al" | "at" | "least" | "menos" | "por" | "lo" | "the" | "los" | "las" | "some" | "unos" | "unas" | "about" | "around" | "cerca" | "de" | "approximately" | "aproximadamente" | "more" | "than" | "mas" | "over") {
+            k += 1;
+            steps += 1;
+            continue;
+        }
+        if let Some(n) = numbers::number_at(doc, k, t1) {
+            // Only when people follow the number ("four farmers", "one of its presenters",
+            // "dos migrantes"), or nothing nounish does ("mató a dos").
+            let after = k + n.tokens;
+            let people = cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)) && c.t0 >= after && c.t0 <= after + 2)
+                || matches!(doc.f(after), "of" | "de") || after >= t1 || doc.gap_before(after).contains([',', '.']);
+            if people {
+                return Some((n.value, span(k, after)));
+            }
+        }
+        break;
+    }
+    None
+}
+
+/// A number whose last token is `k` ("at least 12", "twenty-three", "two dozen").
+fn number_start_ending_at(doc: &Doc<'_>, k: usize, t0: usize) -> Option<(u32, usize)> {
+    for start in (k.saturating_sub(3).max(t0)..=k).rev().collect::<Vec<_>>().into_iter().rev() {
+        if let Some(n) = numbers::number_at(doc, start, k + 1) {
+            if start + n.tokens == k + 1 {
+                return Some((n.value, start));
+            }
+        }
+    }
+    None
+}
+
+/// A number right before a victim noun ("three men", "dos migrantes hondureños").
+fn number_before(doc: &Doc<'_>, victim_t0: usize, t0: usize) -> Option<(u32, Span)> {
+    let mut k = victim_t0;
+    let mut steps = 0;
+    while k > t0 && steps < 3 {
+        k -= 1;
+        steps += 1;
+        if let Some((v, start)) = number_start_ending_at(doc, k, t0) {
+            return Some((v, Span::new(doc.tokens[start].start, doc.tokens[victim_t0].end)));
+        }
+        if !doc.f(k).chars().all(char::is_alphabetic) || matches!(doc.f(k), "the" | "of" | "de" | "a" | "by" | "por") {
+            break;
+        }
+    }
+    None
+}
+
+/// "a man was killed", "killed Marcos", "asesinaron a una mujer": one victim.
+fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1: usize) -> Option<Span> {
+    let span = |x: usize, y: usize| Span::new(doc.tokens[x].start, doc.tokens[y - 1].end);
+    for c in cues {
+        if let Cue::Victim(fl) = c.cue {
+            if fl & 1 != 0 {
+                continue;
+            }
+            let near = (c.t1 <= a && a - c.t1 <= 5) || (c.t0 >= b && c.t0 - b <= 4);
+            if near && c.t0 > t0 && matches!(doc.f(c.t0 - 1), "a" | "an" | "un" | "una" | "one" | "the" | "el" | "la" | "his" | "her" | "su") {
+                return Some(span(c.t0 - 1, c.t1));
+            }
+            if near && c.t0 > t0 + 1 && doc.tokens[c.t0 - 1].upper && matches!(doc.f(c.t0 - 2), "a" | "an" | "un" | "una") {
+                return Some(span(c.t0 - 2, c.t1));
+            }
+        }
+    }
+    // A capitalised name right after the verb: "killed Marcos", "mataron a Juan".
+    let mut k = b;
+    if k < t1 && matches!(doc.f(k), "a" | "al") {
+        k += 1;
+    }
+    if k < t1 && doc.tokens[k].upper && !cues.iter().any(|c| c.t0 == k) {
+        return Some(span(k, k + 1));
+    }
+    // Passive with a name before: "María Senaida Escobar was shot dead".
+    None
+}
+
+/// Ages: "35 years old", "8-year-old", "de 34 años", "a 19-year-old", "Name, 19,".
+fn ages_in(doc: &Doc<'_>, t0: usize, t1: usize) -> Vec<(usize, u32)> {
+    let mut out = Vec::new();
+    for k in t0..t1 {
+        let w = doc.f(k);
+        if !(1..=3).contains(&w.len()) || !w.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(v) = w.parse::<u32>() else { continue };
+        let n1 = doc.f(k + 1);
+        let n2 = doc.f(k + 2);
+        let age = (n1 == "year-old" || n1 == "years-old" || (matches!(n1, "years" | "year") && n2 == "old") || n1 == "anos" && k > t0 && matches!(doc.f(k - 1), "de" | "tenia" | "tiene"))
+            || (k > t0 + 1 && doc.tokens[k - 1].upper && doc.gap_before(k) == ", " && doc.gap_before(k + 1).starts_with(',') && v < 100 && v > 0);
+        if age && k + 1 <= t1 {
+            out.push((k, v));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

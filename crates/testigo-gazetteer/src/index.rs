@@ -201,7 +201,7 @@ fn encode(recs: Vec<Rec>, keys: Vec<(String, u32)>) -> Result<Parts, String> {
     }
     let mut strings: Vec<u8> = Vec::new();
     let mut entities: Vec<u8> = Vec::with_capacity(recs.len() * RECORD);
-    let mut string_at = |s: &str, strings: &mut Vec<u8>| -> (u32, u16) {
+    let string_at = |s: &str, strings: &mut Vec<u8>| -> (u32, u16) {
         let off = strings.len() as u32;
         let bytes = &s.as_bytes()[..s.len().min(u16::MAX as usize)];
         strings.extend_from_slice(bytes);

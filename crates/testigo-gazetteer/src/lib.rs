@@ -176,6 +176,11 @@ impl Gazetteer {
         }
     }
 
+    /// The entity with index `idx` (see [`Entry::index`]); `None` when out of range.
+    pub fn lookup_index(&self, idx: u32) -> Option<Entry<'_>> {
+        ((idx as usize) < self.len()).then(|| self.entry(idx))
+    }
+
     /// The country record for an ISO 3166-1 alpha-2 code (case-insensitive); `None` if unknown.
     pub fn country(&self, cc: &str) -> Option<Entry<'_>> {
         let b = cc.as_bytes();

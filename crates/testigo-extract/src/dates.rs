@@ -1,0 +1,500 @@
+//! Date expressions in English and Spanish, resolved against the publication date.
+//!
+//! Absolute dates ("July 21, 2019", "21 de julio de 2019", "3/7/2019" day-first in Spanish and
+//! month-first in English, "2023-11-08"), month and part-of-month expressions ("in June",
+//! "late June", "a finales de junio"), and relative ones ("Wednesday", "last night", "anoche",
+//! "el miércoles pasado", "two weeks ago", "hace dos semanas", "the next day").
+//!
+//! **Rules.** A relative weekday is the most recent such day strictly before the publication
+//! date. A date without a year is never later than the publication date. Without a
+//! publication date a relative (or yearless) date stays unresolved: it is never resolved
+//! against today.
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use testigo_core::{DatePrecision, Language};
+
+use crate::numbers::number_at;
+use crate::text::Doc;
+
+/// A date expression found in the text.
+#[derive(Debug, Clone)]
+pub struct DateMention {
+    /// First token.
+    pub t0: usize,
+    /// One past the last token.
+    pub t1: usize,
+    /// First day (None when unresolved).
+    pub start: Option<NaiveDate>,
+    /// Last day.
+    pub end: Option<NaiveDate>,
+    /// Precision.
+    pub precision: DatePrecision,
+    /// True for relative expressions (weekday, "yesterday", "ago").
+    pub relative: bool,
+}
+
+fn month(w: &str, upper: bool, lang: Language) -> Option<u32> {
+    let m = match w {
+        "january" | "enero" | "jan" => 1,
+        "february" | "febrero" | "feb" => 2,
+        "march" | "marzo" => 3,
+        "april" | "abril" | "apr" => 4,
+        "may" | "mayo" => 5,
+        "june" | "junio" | "jun" => 6,
+        "july" | "julio" | "jul" => 7,
+        "august" | "agosto" | "aug" => 8,
+        "september" | "septiembre" | "setiembre" | "sept" | "sep" => 9,
+        "october" | "octubre" | "oct" => 10,
+        "november" | "noviembre" | "nov" => 11,
+        "december" | "diciembre" | "dec" => 12,
+        _ => return None,
+    };
+    // English month names double as words ("may", "march"): require the capital letter.
+    let english = matches!(w, "january" | "february" | "march" | "april" | "may" | "june" | "july" | "august"
+        | "september" | "october" | "november" | "december" | "jan" | "feb" | "apr" | "jun" | "jul" | "aug" | "sept" | "sep" | "oct" | "nov" | "dec");
+    if english && !upper {
+        return None;
+    }
+    if lang == Language::En && matches!(w, "mayo" | "junio" | "julio") && !upper {
+        return None;
+    }
+    Some(m)
+}
+
+fn weekday(w: &str) -> Option<Weekday> {
+    Some(match w {
+        "monday" | "lunes" => Weekday::Mon,
+        "tuesday" | "martes" => Weekday::Tue,
+        "wednesday" | "miercoles" => Weekday::Wed,
+        "thursday" | "jueves" => Weekday::Thu,
+        "friday" | "viernes" => Weekday::Fri,
+        "saturday" | "sabado" => Weekday::Sat,
+        "sunday" | "domingo" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+fn year_of(w: &str) -> Option<i32> {
+    if w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()) {
+        let y: i32 = w.parse().ok()?;
+        return (1900..=2100).contains(&y).then_some(y);
+    }
+    None
+}
+
+fn day_of(w: &str) -> Option<u32> {
+    let d = w.trim_end_matches(|c| matches!(c, 's' | 't' | 'n' | 'd' | 'r' | 'h'));
+    if d.is_empty() || d.len() > 2 || !d.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Accept "21", "21st", "2nd", "3rd", "4th"; reject other suffixes.
+    let suffix = &w[d.len()..];
+    if !matches!(suffix, "" | "st" | "nd" | "rd" | "th") {
+        return None;
+    }
+    let v: u32 = d.parse().ok()?;
+    (1..=31).contains(&v).then_some(v)
+}
+
+fn last_day(y: i32, m: u32) -> u32 {
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt()).map_or(28, |d| d.day())
+}
+
+/// The most recent (year) such that month/day is not after `pubd`.
+fn infer_year(m: u32, d: u32, pubd: NaiveDate) -> Option<NaiveDate> {
+    let this = NaiveDate::from_ymd_opt(pubd.year(), m, d);
+    match this {
+        Some(x) if x <= pubd => Some(x),
+        _ => NaiveDate::from_ymd_opt(pubd.year() - 1, m, d),
+    }
+}
+
+fn infer_month_year(m: u32, pubd: NaiveDate) -> i32 {
+    if m <= pubd.month() {
+        pubd.year()
+    } else {
+        pubd.year() - 1
+    }
+}
+
+/// Most recent `wd` strictly before `pubd`.
+fn last_weekday(wd: Weekday, pubd: NaiveDate) -> NaiveDate {
+    let mut d = pubd - Duration::days(1);
+    while d.weekday() != wd {
+        d -= Duration::days(1);
+    }
+    d
+}
+
+fn mention(t0: usize, t1: usize, start: Option<NaiveDate>, end: Option<NaiveDate>, p: DatePrecision, relative: bool) -> DateMention {
+    let precision = if start.is_none() { DatePrecision::Unresolved } else { p };
+    DateMention { t0, t1, start, end: end.or(start), precision, relative }
+}
+
+/// Part of month: early 1–10, mid 11–20, late 21–end.
+fn part_of_month(w: &str, next: &str) -> Option<u8> {
+    Some(match (w, next) {
+        ("early", _) | ("principios", _) | ("inicios", _) | ("comienzos", _) | ("beginning", _) | ("start", _) => 0,
+        ("mid", _) | ("mediados", _) | ("middle", _) => 1,
+        ("late", _) | ("finales", _) | ("fines", _) | ("end", _) | ("fin", _) | ("ultimos", "dias") => 2,
+        _ => return None,
+    })
+}
+
+/// Finds the date expressions of one sentence `[t0, t1)`. `prev` is the last resolved date
+/// mentioned before this sentence (for "the next day", "un día después").
+pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Option<NaiveDate>, prev: Option<NaiveDate>) -> Vec<DateMention> {
+    let mut out = Vec::new();
+    let mut i = t0;
+    let up = |k: usize| doc.tokens.get(k).is_some_and(|t| t.upper);
+    while i < t1 {
+        let w = doc.f(i);
+        let w1 = if i + 1 < t1 { doc.f(i + 1) } else { "" };
+        let w2 = if i + 2 < t1 { doc.f(i + 2) } else { "" };
+        let w3 = if i + 3 < t1 { doc.f(i + 3) } else { "" };
+        let w4 = if i + 4 < t1 { doc.f(i + 4) } else { "" };
+
+        // ISO 2023-11-08 and numeric d/m/y or m/d/y.
+        if let Some(y) = year_of(w) {
+            if doc.gap_before(i + 1) == "-" && doc.gap_before(i + 2) == "-" {
+                if let (Ok(m), Ok(d)) = (w1.parse::<u32>(), w2.parse::<u32>()) {
+                    if let Some(dt) = NaiveDate::from_ymd_opt(y, m, d) {
+                        out.push(mention(i, i + 3, Some(dt), None, DatePrecision::Day, false));
+                        i += 3;
+                        continue;
+                    }
+                }
+            }
+        }
+        if w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()) && i + 2 < t1 {
+            let sep = doc.gap_before(i + 1);
+            if (sep == "/" || sep == "-" || sep == ".") && doc.gap_before(i + 2) == sep {
+                let y = year_of(w2).or_else(|| {
+                    (w2.len() == 2 && w2.bytes().all(|b| b.is_ascii_digit())).then(|| 2000 + w2.parse::<i32>().unwrap_or(0))
+                });
+                if let (Ok(a), Ok(b), Some(y)) = (w.parse::<u32>(), w1.parse::<u32>(), y) {
+                    // Spanish is day-first; English month-first unless the first part cannot be a month.
+                    let (d, m) = if lang == Language::Es || a > 12 { (a, b) } else { (b, a) };
+                    if let Some(dt) = NaiveDate::from_ymd_opt(y, m, d) {
+                        out.push(mention(i, i + 3, Some(dt), None, DatePrecision::Day, false));
+                        i += 3;
+                        continue;
+                    }
+                }
+            }
+        }
+
+        // DAY [de] MONTH [[de|del|,] YEAR]
+        if let Some(d) = day_of(w) {
+            let (mi, has_de) = if w1 == "de" || w1 == "of" { (i + 2, true) } else { (i + 1, false) };
+            let _ = has_de;
+            if mi < t1 {
+                if let Some(m) = month(doc.f(mi), up(mi), lang) {
+                    let mut j = mi + 1;
+                    let mut year = None;
+                    if j < t1 && matches!(doc.f(j), "de" | "del") && j + 1 < t1 {
+                        if let Some(y) = year_of(doc.f(j + 1)) {
+                            year = Some(y);
+                            j += 2;
+                        }
+                    } else if j < t1 {
+                        if let Some(y) = year_of(doc.f(j)) {
+                            year = Some(y);
+                            j += 1;
+                        }
+                    }
+                    let dt = match (year, published) {
+                        (Some(y), _) => NaiveDate::from_ymd_opt(y, m, d),
+                        (None, Some(p)) => infer_year(m, d, p),
+                        (None, None) => None,
+                    };
+                    out.push(mention(i, j, dt, None, DatePrecision::Day, year.is_none()));
+                    i = j;
+                    continue;
+                }
+            }
+        }
+
+        // Part of month: "late June", "a finales de junio", "the end of June", "mid-June".
+        if let Some(part) = part_of_month(w, w1) {
+            let mut k = i + 1;
+            while k < t1 && k < i + 4 && matches!(doc.f(k), "of" | "de" | "del" | "mes" | "dias" | "in" | "en") {
+                k += 1;
+            }
+            let mid_hyphen = w.starts_with("mid-");
+            if k < t1 {
+                if let Some(m) = month(doc.f(k), up(k), lang) {
+                    let mut j = k + 1;
+                    let mut year = None;
+                    if j + 1 < t1 && matches!(doc.f(j), "de" | "del") {
+                        if let Some(y) = year_of(doc.f(j + 1)) {
+                            year = Some(y);
+                            j += 2;
+                        }
+                    } else if j < t1 {
+                        if let Some(y) = year_of(doc.f(j)) {
+                            year = Some(y);
+                            j += 1;
+                        }
+                    }
+                    let y = year.or_else(|| published.map(|p| infer_month_year(m, p)));
+                    let (s, e) = match y {
+                        Some(y) => {
+                            let (a, b) = match part {
+                                0 => (1, 10),
+                                1 => (11, 20),
+                                _ => (21, last_day(y, m)),
+                            };
+                            (NaiveDate::from_ymd_opt(y, m, a), NaiveDate::from_ymd_opt(y, m, b))
+                        }
+                        None => (None, None),
+                    };
+                    out.push(mention(i, j, s, e, DatePrecision::Range, year.is_none()));
+                    i = j;
+                    continue;
+                }
+            }
+            let _ = mid_hyphen;
+        }
+        if let Some(rest) = w.strip_prefix("mid-") {
+            if let Some(m) = month(rest, true, lang) {
+                let y = published.map(|p| infer_month_year(m, p));
+                let s = y.and_then(|y| NaiveDate::from_ymd_opt(y, m, 11));
+                let e = y.and_then(|y| NaiveDate::from_ymd_opt(y, m, 20));
+                out.push(mention(i, i + 1, s, e, DatePrecision::Range, true));
+                i += 1;
+                continue;
+            }
+        }
+
+        // MONTH DAY[, YEAR] | MONTH [de] YEAR | MONTH alone (after in/en/since/during).
+        if let Some(m) = month(w, up(i), lang) {
+            if let Some(d) = day_of(w1) {
+                let mut j = i + 2;
+                let mut year = None;
+                if j < t1 {
+                    if let Some(y) = year_of(doc.f(j)) {
+                        year = Some(y);
+                        j += 1;
+                    } else if matches!(doc.f(j), "de" | "del") && j + 1 < t1 {
+                        if let Some(y) = year_of(doc.f(j + 1)) {
+                            year = Some(y);
+                            j += 2;
+                        }
+                    }
+                }
+                let dt = match (year, published) {
+                    (Some(y), _) => NaiveDate::from_ymd_opt(y, m, d),
+                    (None, Some(p)) => infer_year(m, d, p),
+                    (None, None) => None,
+                };
+                out.push(mention(i, j, dt, None, DatePrecision::Day, year.is_none()));
+                i = j;
+                continue;
+            }
+            let (year, j) = if let Some(y) = year_of(w1) {
+                (Some(y), i + 2)
+            } else if matches!(w1, "de" | "del") {
+                match year_of(w2) {
+                    Some(y) => (Some(y), i + 3),
+                    None => (None, i + 1),
+                }
+            } else {
+                (None, i + 1)
+            };
+            let prev_word = if i > t0 { doc.f(i - 1) } else { "" };
+            if year.is_some() || matches!(prev_word, "in" | "en" | "de" | "during" | "durante" | "since" | "desde" | "last" | "pasado") {
+                let y = year.or_else(|| published.map(|p| infer_month_year(m, p)));
+                let s = y.and_then(|y| NaiveDate::from_ymd_opt(y, m, 1));
+                let e = y.and_then(|y| NaiveDate::from_ymd_opt(y, m, last_day(y, m)));
+                out.push(mention(i, j, s, e, DatePrecision::Month, year.is_none()));
+                i = j;
+                continue;
+            }
+        }
+
+        // Weekdays: "Wednesday", "last Wednesday", "el miércoles pasado", "el pasado miércoles".
+        if let Some(wd) = weekday(w) {
+            let mut a = i;
+            let mut b = i + 1;
+            if i > t0 && matches!(doc.f(i - 1), "last" | "pasado" | "este" | "this") {
+                a = i - 1;
+                if a > t0 && matches!(doc.f(a - 1), "el" | "past") {
+                    a -= 1;
+                }
+            }
+            if matches!(w1, "pasado") {
+                b = i + 2;
+            }
+            let dt = published.map(|p| last_weekday(wd, p));
+            out.push(mention(a, b, dt, None, DatePrecision::Day, true));
+            i = b;
+            continue;
+        }
+
+        // Yesterday, the day before yesterday, last night, today, this morning.
+        let rel = |days: i64| published.map(|p| p - Duration::days(days));
+        let simple: Option<(usize, Option<NaiveDate>)> = match (w, w1, w2, w3) {
+            ("the", "day", "before", "yesterday") => Some((4, rel(2))),
+            ("anteayer", ..) | ("antier", ..) | ("antes", "de", "ayer", _) => Some((if w == "antes" { 3 } else { 1 }, rel(2))),
+            ("yesterday", ..) | ("ayer", ..) => Some((1, rel(1))),
+            ("last", "night", ..) | ("anoche", ..) | ("last", "evening", ..) => Some((if w == "anoche" { 1 } else { 2 }, rel(1))),
+            ("today", ..) | ("hoy", ..) | ("this", "morning", ..) | ("esta", "manana", ..) | ("esta", "madrugada", ..) | ("this", "afternoon", ..) | ("esta", "tarde", ..) | ("tonight", ..) | ("earlier", "today", ..) => {
+                Some((if matches!(w, "today" | "hoy" | "tonight") { 1 } else { 2 }, rel(0)))
+            }
+            _ => None,
+        };
+        if let Some((n, dt)) = simple {
+            out.push(mention(i, i + n, dt, None, DatePrecision::Day, true));
+            i += n;
+            continue;
+        }
+
+        // "last week" / "la semana pasada" / "last month" / "el mes pasado" / "last year".
+        let week_or_month = match (w, w1, w2) {
+            ("last", "week", _) | ("la", "semana", "pasada") | ("the", "previous", "week") => Some(("week", if w == "la" { 3 } else { 2 })),
+            ("last", "month", _) | ("el", "mes", "pasado") | ("the", "previous", "month") => Some(("month", if w == "el" { 3 } else { 2 })),
+            ("last", "weekend", _) | ("el", "fin", "de") | ("this", "weekend", _) => Some(("weekend", if w == "el" { 4 } else { 2 })),
+            _ => None,
+        };
+        if let Some((unit, n)) = week_or_month {
+            if unit == "weekend" && w == "el" && w3 != "semana" {
+                // "el fin de" without "semana" is "the end of ..." handled above.
+            } else {
+                let (s, e, p) = match (unit, published) {
+                    ("week", Some(pd)) => {
+                        let this_monday = pd - Duration::days(pd.weekday().num_days_from_monday() as i64);
+                        let s = this_monday - Duration::days(7);
+                        (Some(s), Some(s + Duration::days(6)), DatePrecision::Range)
+                    }
+                    ("month", Some(pd)) => {
+                        let (y, m) = if pd.month() == 1 { (pd.year() - 1, 12) } else { (pd.year(), pd.month() - 1) };
+                        (NaiveDate::from_ymd_opt(y, m, 1), NaiveDate::from_ymd_opt(y, m, last_day(y, m)), DatePrecision::Month)
+                    }
+                    ("weekend", Some(pd)) => {
+                        let sat = last_weekday(Weekday::Sat, pd);
+                        (Some(sat), Some(sat + Duration::days(1)).filter(|d| *d < pd).or(Some(sat)), DatePrecision::Range)
+                    }
+                    _ => (None, None, DatePrecision::Unresolved),
+                };
+                out.push(mention(i, i + n, s, e, p, true));
+                i += n;
+                continue;
+            }
+        }
+
+        // "N days ago", "hace N días", "two weeks ago", "hace dos semanas".
+        if w == "hace" {
+            if let Some(n) = number_at(doc, i + 1, t1).or_else(|| matches!(w1, "un" | "una").then_some(crate::numbers::Number { value: 1, tokens: 1, vague: false })) {
+                let u = doc.f(i + 1 + n.tokens);
+                let days = match u {
+                    "dia" | "dias" => Some(n.value as i64),
+                    "semana" | "semanas" => Some(7 * n.value as i64),
+                    _ => None,
+                };
+                if let Some(days) = days {
+                    out.push(mention(i, i + 2 + n.tokens, rel(days), None, DatePrecision::Day, true));
+                    i += 2 + n.tokens;
+                    continue;
+                }
+            }
+        }
+        if let Some(n) = number_at(doc, i, t1).or_else(|| matches!(w, "a" | "one").then_some(crate::numbers::Number { value: 1, tokens: 1, vague: false })) {
+            let u = doc.f(i + n.tokens);
+            let after = doc.f(i + n.tokens + 1);
+            let per = match u {
+                "day" | "days" | "dia" | "dias" => Some(1),
+                "week" | "weeks" | "semana" | "semanas" => Some(7),
+                _ => None,
+            };
+            if let Some(per) = per {
+                let days = per * n.value as i64;
+                let j = i + n.tokens + 2;
+                match after {
+                    "ago" => {
+                        out.push(mention(i, j, rel(days), None, DatePrecision::Day, true));
+                        i = j;
+                        continue;
+                    }
+                    "later" | "despues" | "after" | "mas" => {
+                        let dt = prev.map(|p| p + Duration::days(days));
+                        out.push(mention(i, j, dt, None, DatePrecision::Day, true));
+                        i = j;
+                        continue;
+                    }
+                    "earlier" | "before" | "antes" => {
+                        let dt = prev.map(|p| p - Duration::days(days));
+                        out.push(mention(i, j, dt, None, DatePrecision::Day, true));
+                        i = j;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // "the next day", "al día siguiente", "the following day".
+        match (w, w1, w2) {
+            ("next", "day", _) | ("following", "day", _) | ("dia", "siguiente", _) => {
+                out.push(mention(i, i + 2, prev.map(|p| p + Duration::days(1)), None, DatePrecision::Day, true));
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        // A bare year ("in 2019", "en 2019").
+        if let Some(y) = year_of(w) {
+            if i > t0 && matches!(doc.f(i - 1), "in" | "en" | "during" | "durante") && !matches!(w1, "and" | "y") {
+                let s = NaiveDate::from_ymd_opt(y, 1, 1);
+                let e = NaiveDate::from_ymd_opt(y, 12, 31);
+                out.push(mention(i, i + 1, s, e, DatePrecision::Year, false));
+            }
+        }
+        let _ = w4;
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(s: &str, lang: Language, published: Option<&str>) -> (Option<String>, Option<String>, DatePrecision) {
+        let d = Doc::new(s);
+        let p = published.and_then(|p| NaiveDate::parse_from_str(p, "%Y-%m-%d").ok());
+        let m = find(&d, 0, d.tokens.len(), lang, p, None);
+        let m = m.first().cloned().expect("a date");
+        (m.start.map(|x| x.to_string()), m.end.map(|x| x.to_string()), m.precision)
+    }
+
+    #[test]
+    fn absolute_dates_in_both_languages() {
+        use DatePrecision::*;
+        let day = |s: &str| Some(s.to_string());
+        assert_eq!(one("on July 21, 2019 police", Language::En, None), (day("2019-07-21"), day("2019-07-21"), Day));
+        assert_eq!(one("el 21 de julio de 2019 la", Language::Es, None), (day("2019-07-21"), day("2019-07-21"), Day));
+        assert_eq!(one("On 9 May 2020, in", Language::En, None).0, day("2020-05-09"));
+        assert_eq!(one("el 3/7/2019 en", Language::Es, None).0, day("2019-07-03"));
+        assert_eq!(one("on 3/7/2019 in", Language::En, None).0, day("2019-03-07"));
+        assert_eq!(one("el 2023-11-08 en", Language::Es, None).0, day("2023-11-08"));
+        assert_eq!(one("El sábado, agosto 23, agentes", Language::Es, Some("2025-08-26")).0, day("2025-08-23"));
+        assert_eq!(one("on December 29 from", Language::En, Some("2024-01-03")).0, day("2023-12-29"));
+    }
+
+    #[test]
+    fn relative_dates_resolve_against_publication_only() {
+        use DatePrecision::*;
+        let day = |s: &str| Some(s.to_string());
+        assert_eq!(one("immigrants Wednesday, gunning", Language::En, Some("2019-08-02")).0, day("2019-07-31"));
+        assert_eq!(one("immigrants Wednesday, gunning", Language::En, None), (None, None, Unresolved));
+        assert_eq!(one("Anoche, cerca", Language::Es, Some("2021-10-12")).0, day("2021-10-11"));
+        assert_eq!(one("Anteayer, un líder", Language::Es, Some("2022-08-10")).0, day("2022-08-08"));
+        assert_eq!(one("el miércoles pasado", Language::Es, Some("2024-05-20")).0, day("2024-05-15"));
+        assert_eq!(one("In late June, federal", Language::En, Some("2019-08-02")), (day("2019-06-21"), day("2019-06-30"), Range));
+        assert_eq!(one("A finales de junio, un", Language::Es, Some("2023-07-12")), (day("2023-06-21"), day("2023-06-30"), Range));
+        assert_eq!(one("hace dos semanas", Language::Es, Some("2023-07-12")).0, day("2023-06-28"));
+        assert_eq!(one("two weeks ago", Language::En, Some("2023-07-12")).0, day("2023-06-28"));
+        assert_eq!(one("last month's killing", Language::En, Some("2024-06-10")), (day("2024-05-01"), day("2024-05-31"), Month));
+    }
+}

@@ -1,0 +1,324 @@
+//! Bilingual (English/Spanish) cue lexicon and a fast phrase matcher over folded tokens.
+//!
+//! The lexicon is data: [`LEXICON`] lists one cue class per line, `CLASS<TAB>phrase|phrase|…`.
+//! A phrase is a sequence of folded words separated by spaces; a word ending in `*` matches
+//! any word with that prefix. Both languages share one table: folded Spanish and English words
+//! seldom collide, and where they do the entry is left out.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use testigo_core::{ActorCategory, Harm, Stance};
+
+/// FNV-1a: a tiny, fast hasher for short keys (std's SipHash is needlessly slow here).
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf29ce484222325 } else { self.0 };
+        for b in bytes {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// HashMap with [`Fnv`].
+pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// What a cue signals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// A completed harmful act (verbs, participles): can start an incident.
+    Harm(Harm),
+    /// An act that marks an attack without a specific harm ("attacked", "ambushed").
+    AttackAct,
+    /// A nominal or generic mention ("the attack", "violence", "killings"): relevant to an
+    /// incident already reported, never starts one.
+    Weak(Option<Harm>),
+    /// Actions of perpetrators that tie a sentence to the incident ("surrounded", "pursued").
+    Related,
+    /// A perpetrator phrase.
+    Perp(ActorCategory),
+    /// A victim noun; `u8` bit flags: 1 plural, 2 male, 4 female, 8 minor, 16 migrant.
+    Victim(u8),
+    /// Negation of what follows ("no", "nadie", "sin").
+    Neg,
+    /// A whole phrase that says nobody was hurt/killed ("no one was hurt", "sin heridos"):
+    /// the harm is the one given.
+    NoneHarmed(Harm),
+    /// Hypothetical, future or planned ("could", "threatened to", "podría").
+    Hyp,
+    /// A reporting verb ("said", "afirmó").
+    Say,
+    /// "according to", "según".
+    According,
+    /// Words that say the speaker disputes something ("lie", "false", "mentira").
+    Deny,
+    /// Speaker kind words.
+    Speaker(Stance),
+    /// Weapons ("gun", "arma").
+    Weapon,
+    /// Shooting-first / aggression by the victim ("began shooting", "opened fire first").
+    VictimFired,
+    /// Locative preposition ("in", "en", "near").
+    LocIn,
+    /// "near", "outside", "cerca de": geo_precision 2.
+    LocNear,
+    /// Origin ("from", "procedente de").
+    LocFrom,
+    /// Destination ("to", "hacia").
+    LocTo,
+    /// Allegation markers ("allegedly", "presuntamente").
+    Alleged,
+    /// Protest activity.
+    Protest,
+    /// Riot or mob violence.
+    Riot,
+    /// Armed clash between organised armed groups.
+    Clash,
+    /// Explosives, shelling, air strikes.
+    Explosion,
+    /// Custody context ("in custody", "estación migratoria").
+    Custody,
+    /// Words that mark a new, different incident ("another", "second", "otro").
+    Another,
+    /// Words that refer back to the incident ("the attack", "the victim", "los hechos").
+    Anaphor,
+}
+
+/// The lexicon, one cue class per line.
+pub const LEXICON: &str = r"
+# --- harms: completed acts (strong) ---
+killing	killed|murdered|slain|gunned down|gunning down|shot dead|shot and killed|beaten to death|stabbed to death|hacked to death|executed|found dead|was found dead|bodies were found|body was found|body was recovered|bodies were recovered|died|dead|lost their lives|lost his life|lost her life|killing him|killing her|asesinad*|asesinaron|asesino a|mataron|mato a|matando|muerto|muerta|muertos|muertas|murio|murieron|fallecio|fallecieron|fallecid*|sin vida|ultimad*|ultimaron|ejecutad*|ejecutaron|dieron muerte|perdio la vida|perdieron la vida|cadaver|cadaveres|decapitad*|beheaded|massacred|masacre|massacre|fatalities|fatality|victima mortal|victimas mortales|homicide victim|lynched|linchad*|lincharon
+shooting	shot|opened fire|fired at|fired on|firing|gunfire|gunshot*|shooting at|shots|disparos|dispararon|disparo contra|dispararle|dispararles|balead*|balearon|balacera|abrieron fuego|a balazos|a tiros|tiroteo|tirotearon|baleado|drive-by
+injury	wounded|injured|hurt|beaten|stabbed|heridos|herido|herida|heridas|hirieron|lesionad*|golpead*|golpearon|apunalad*|acuchillad*|machete|lesiones|injuries|treated in hospital|hospitalizad*|hospitalized
+torture	tortured|torturad*|torturaron|mutilated|mutilad*
+sexual_violence	raped|rape|sexually assaulted|sexually abused|violada|violadas|violaron|abusaron sexualmente|abuso sexual|agresion sexual|sexual assault|sexual violence|violencia sexual|violacion
+abduction	kidnapped|kidnapping|abducted|abduction|secuestrad*|secuestraron|secuestro|privad* de la libertad|privad* de su libertad|privaron de la libertad|plagiad*|levantad*|levantaron|taken hostage|held captive|held for ransom|cautiverio
+extortion	extorted|extortion|extorsionad*|extorsionaron|extorsion|cobro de piso|demanded money|demanded payment|exigieron dinero|ransom|rescate de
+robbery	robbed|robbery|stole|stolen|asaltad*|asaltaron|asalto|robaron|robad*|despojad*|despojaron|atracaron
+detention	detained|arrested|captured|apprehended|rounded up|detenid*|detuvieron|detencion|arrestad*|arrestaron|capturad*|capturaron|aprehendid*|aseguraron|asegurad*|retuvieron|retenid*|held in custody
+family_separation	separated|separad*|separaron|separacion familiar|family separation
+deportation	deported|deportad*|deportaron|expelled|expulsad*|expulsaron|returned to|devueltos
+death_in_transit	drowned|ahogad*|ahogaron|murieron ahogados|fell from the train|cayo del tren|cayeron del tren|hypothermia|hipotermia|heat stroke|golpe de calor|deshidratacion|dehydration|insolacion|suffocated|asfixiad*|overturned|volco|volcadura|volcaron
+disappearance	disappeared|went missing|missing|desaparecid*|desaparecieron|desaparicion|paradero desconocido|no se sabe su paradero
+threat	threatened|amenazad*|amenazaron|ultimatum|intimidated|intimidad*|threatened to kill|threatened to attack|threatened to burn|threatened to kidnap|threatened to harm|threatened with death|death threats|death threat|amenazas de muerte|amenazaron de muerte|amenazo de muerte|amenazaron con matar|amenazo con matar|amenazaron con asesinar|amenazas contra
+displacement	displaced|desplazad*|forced to flee|fled their homes|obligo a huir|obligaron a huir|huir|huyeron|abandonar sus hogares|displacement|desplazamiento
+property_destruction	burned|burnt|set fire|set on fire|torched|incendiaron|incendio|quemaron|quemad*|destroyed|destruyeron|incendiad*
+# --- attack acts without a specific harm ---
+attack	attacked|ambushed|assaulted|stormed|raided|atacaron|atacad*|emboscad*|emboscaron|agredid*|agredieron|irrumpieron|irrumpio|arremetieron
+# --- weak / nominal mentions ---
+weak	attack|attacks|ataque|ataques|killing|killings|murder|murders|asesinato|asesinatos|homicidio|homicidios|violence|violencia|abuse|abuses|abusos|torture|tortura|shooting|shootings|the incident|el incidente|los hechos|el hecho|agresion|agresiones|crime|crimen|death|deaths|muerte|muertes|threat|threats|amenaza|amenazas
+related	surrounded|pursued|pursuing|chased|intercepted|rodearon|persiguieron|persiguiendo|interceptaron|encerraron|came pursuing|cornered|acorralaron|raid|operativo|redada|redadas|raids
+# --- perpetrators ---
+Police	police|policeman|policemen|police officer|police officers|officers|policia|policias|policia municipal|policia estatal|policia federal|policia ministerial|policias municipales|policias estatales|policias federales|agentes ministeriales|agentes de la fiscalia|elementos policiacos|elementos de la policia|law-enforcement|law enforcement|law enforcement agencies|prosecutor's office police|police from the prosecutor's office|military police|policia militar|fuerza civil|gendarmeria|gendarmes|carabineros|state police|federal police|municipal police|city police|sheriff|sheriff's deputies|deputies|patrol officers|police agents|agentes policiales|agentes de policia|policia nacional|national police|policia nacional civil|pnc
+Military	soldiers|soldier|troops|army|military|armed forces|marines|navy|national guard|national guardsmen|guardia nacional|guardias nacionales|elementos de la guardia nacional|ejercito|militares|militar|soldados|soldado|sedena|semar|marinos|marina|fuerzas armadas|infantes de marina|military forces|fuerza armada
+Immigration authority	inm|instituto nacional de migracion|national migration institute|national institute of migration|immigration officials|immigration officers|immigration agents|immigration authorities|agentes de migracion|agentes migratorios|agentes del inm|agentes del instituto nacional de migracion|personal del inm|funcionarios de migracion|autoridades migratorias|border patrol|border patrol agents|patrulla fronteriza|agentes de la patrulla fronteriza|ice|ice agents|immigration and customs enforcement|cbp|customs and border protection|la migra|migra|instituto guatemalteco de migracion|igm|plainclothes immigration officials
+Other state forces	prison guards|custodios|guards|guardias|prison staff|penitentiary staff|personal penitenciario
+Criminal group	cartel|cartels|carteles|cartel de|gang|gangs|gang members|pandilla|pandillas|pandilleros|mara|maras|mareros|ms-13|ms 13|mara salvatrucha|barrio 18|organized crime|crimen organizado|criminal group|criminal groups|grupo criminal|grupos criminales|grupo delictivo|grupos delictivos|delincuencia organizada|sicarios|sicario|hitmen|hitman|traffickers|smugglers|human smugglers|coyote|coyotes|polleros|pollero|traficantes|traficantes de personas|narcotraficantes|drug traffickers|zetas|los zetas|cjng|jalisco new generation cartel|cartel jalisco nueva generacion|sinaloa cartel|cartel de sinaloa|gulf cartel|cartel del golfo|criminals|delincuentes|militia|militias|milicia|milicias|narcos|kidnappers|secuestradores|extortionists|extorsionadores
+Unidentified armed group	gunmen|gunman|armed men|armed man|hombres armados|hombre armado|sujetos armados|sujeto armado|individuos armados|civiles armados|comando armado|armed group|armed groups|grupo armado|grupos armados|unknown assailants|unidentified assailants|unidentified men|unidentified gunmen|assailants|attackers|agresores|atacantes|desconocidos|unknown attackers|masked men|encapuchados|encapuchado|hombres encapuchados|pistoleros|unidentified armed|armed individuals|men in a car|armed assailants|motorcycle gunmen
+Civilians	mob|angry mob|residents|neighbours|neighbors|vecinos|pobladores|turba|lynch mob|villagers|local residents|habitantes
+# --- victims (flags: 1 plural, 2 male, 4 female, 8 minor, 16 migrant) ---
+v16	migrant|immigrant|asylum seeker|refugee|deportee|migrante|inmigrante|solicitante de asilo|refugiado|refugiada|deportado|deportada|traveler|extranjero|extranjera
+v17	migrants|immigrants|asylum seekers|refugees|deportees|migrantes|inmigrantes|solicitantes de asilo|refugiados|refugiadas|deportados|deportadas|travelers|extranjeros|extranjeras|indocumentados
+v2	man|father|son|husband|brother|boyfriend|hombre|padre|hijo|esposo|hermano|joven|young man|youth|farmer|campesino|driver|conductor|chofer|worker|trabajador|journalist|periodista|activist|activista|leader|lider|presenter|teacher|maestro|profesor|student|estudiante|merchant|comerciante|taxi driver|taxista|police officer|agent|victim|victima|person|persona|individual|individuo|sujeto|organiser|organizer|defender|defensor|musician|doctor|lawyer|abogado|priest|sacerdote|pastor|mayor|alcalde|candidate|candidato|councillor|regidor|official|funcionario|passenger|pasajero|body|cuerpo|guard|guardia
+v4	woman|mother|daughter|wife|sister|girlfriend|mujer|madre|hija|esposa|hermana|senora|joven mujer|pregnant woman|embarazada|maestra|profesora|periodista mujer|lideresa|activista mujer|comerciante mujer|defensora|trabajadora|estudiante mujer|pasajera|candidata|alcaldesa
+v10	boy|niño|nino|teenager|adolescent|adolescente|menor|baby|bebe|infant|child|minor|chico|muchacho|youngster
+v12	girl|niña|nina|muchacha|chica
+v9	children|boys|kids|menores|niños|ninos|adolescentes|teenagers|minors|babies|bebes|infantes|menores de edad|jovenes
+v13	girls|niñas|ninas
+v3	men|fathers|sons|brothers|hombres|padres|hijos|hermanos|farmers|campesinos|drivers|workers|trabajadores|journalists|periodistas|activists|activistas|leaders|lideres|people|personas|individuals|individuos|sujetos|victims|victimas|passengers|pasajeros|civilians|civiles|bodies|cuerpos|residents|family|families|familias|familia|members|integrantes|miembros|villagers|teachers|maestros|students|estudiantes|merchants|comerciantes|indigenous|indigenas|defenders|defensores|police officers|agents|agentes|demonstrators|protesters|manifestantes|volunteers|voluntarios|presenters|union organisers|organisers|leaders
+v5	women|mothers|daughters|sisters|mujeres|madres|hijas|hermanas|senoras|maestras|estudiantes mujeres
+# --- modality, negation, attribution ---
+neg	no|not|never|nunca|nadie|ningun|ninguno|ninguna|nobody|none|without|sin|ni|neither|nor|n't|didn't|wasn't|weren't|no one
+none_killing	no deaths|no fatalities|no one was killed|nobody was killed|no one died|nobody died|no se reportaron muertos|no hubo muertos|sin muertos|no se registraron muertos|no se reportaron victimas|no se registraron victimas|no hubo victimas|sin victimas|no se reportaron victimas mortales|no casualties|no victims
+none_injury	no one was hurt|nobody was hurt|no one was injured|nobody was injured|no injuries|no injuries were reported|no one was wounded|nobody was wounded|no se reportaron heridos|no se registraron heridos|no hubo heridos|sin heridos|nadie resulto herido|nadie salio herido|resultaron ilesos|ilesos|ilesas|unharmed|unhurt|sin lesionados|no hubo lesionados|no se reportaron lesionados|escaped unharmed
+none_disappearance	no one is missing|nobody is missing|no one was missing|no one remains missing|all were accounted for|no hay desaparecidos|no se reportan desaparecidos|no hubo desaparecidos|sin desaparecidos|ninguno esta desaparecido|nadie esta desaparecido|no one was reported missing
+hyp	could|would|might|will|shall|plan|plans|planned|planning|plan to|threatened to|threatens to|vowed to|to prevent|prevent|risk|risks|face|could face|would face|if|unless|warned|warn|warns|fear|fears|feared|possible|potential|podria|podrian|podra|podran|planea|planean|planeaban|amenazo con|amenazaron con|si|a menos que|advirtio|advirtieron|advierte|teme|temen|posible|posibles|riesgo|evitar|prevenir|intentaron|tried to|attempted to|intento de|would be|pretendian|in case|en caso de|will be|seria|serian|hypothetical
+say	said|says|say|told|stated|states|claimed|claims|claiming|alleged|alleges|alleging|reported|reports|denied|denies|added|explained|confirmed|declared|insisted|insists|maintained|maintains|wrote|announced|denounced|acknowledged|admitted|described|argued|testified|recounted|recalled|dijo|dijeron|afirmo|afirmaron|aseguro|aseguraron|denuncio|denunciaron|nego|negaron|rechazo|rechazaron|senalo|senalaron|informo|informaron|indico|indicaron|explico|explicaron|declaro|declararon|sostuvo|sostienen|reporto|reportaron|confirmo|confirmaron|acuso|acusaron|relato|relataron|conto|contaron|narro|narraron|agrego|agregaron|anadio|manifesto|comunico|detallo|detallaron|preciso|refirio|expreso|asevero|issued a statement|emitio un comunicado|en un comunicado|in a statement|statement|comunicado|open letter|carta abierta
+according	according to|segun|de acuerdo con|de acuerdo a|citing|citando
+deny	lie|lies|false|falso|falsa|mentira|mentiras|untrue|denied|denies|nego|negaron|rechazo la version|rechazaron la version|contradicted|contradijo|desmintio|desmintieron|refuted|disputed|no es cierto|not true|nothing could be further from the truth|no tenia arma|had no gun|unarmed|desarmado|desarmados|no estaba armado|no iba armado|no portaba|never found|did not carry|were not carrying|no one was armed|nobody was armed|nadie iba armado|nadie estaba armado|ninguno iba armado
+official	prosecutor|prosecutor's office|prosecutors|fiscalia|fiscal|police|policia|ministry|ministerio|secretaria|secretariat|government|gobierno|authorities|autoridades|official|officials|spokesman|spokeswoman|spokesperson|vocero|vocera|portavoz|the state|el estado|state|department|departamento|attorney general|procuraduria|inm|institute|instituto|governor|gobernador|mayor|alcalde|army|ejercito|sedena|guardia nacional|national guard|border patrol|cbp|dhs|foreign ministry|cancilleria|consulate|consulado|embassy|embajada|president|presidente|defence ministry|defense ministry|ministerio de defensa|mayor's office|ayuntamiento|municipio|coroner|forense|medical examiner|semefo|commission|comision|cndh|ombudsman|defensoria|procurador
+witness	witness|witnesses|eyewitness|eyewitnesses|testigo|testigos|survivor|survivors|sobreviviente|sobrevivientes|superviviente|companion|companions|companero|companeros|companera|fellow migrants|otros migrantes|passenger|passengers|pasajeros|neighbor|neighbours|neighbors|vecino|vecinos|resident|residents|habitante|habitantes|the migrants|los migrantes
+ngo	shelter|albergue|casa del migrante|casa de migrante|refugio|ngo|ong|organization|organisation|organizacion|human rights|derechos humanos|network|colectivo|collective|church|iglesia|diocese|diocesis|parish|parroquia|priest|sacerdote|activist|activista|activists|activistas|advocates|defensores|amnesty|amnistia|human rights watch|doctors without borders|medicos sin fronteras|msf|red cross|cruz roja|unhcr|acnur|iom|oim|press-freedom group|group|grupo|fray matias|director of the shelter|shelter director
+journalist	reporter|reporters|journalist|journalists|periodista|periodistas|newspaper|periodico|diario|outlet|media|correspondent|corresponsal|news agency|agencia
+family	mother|father|wife|husband|sister|brother|son|daughter|relatives|relative|family|families|madre|padre|esposa|esposo|hermana|hermano|hija|hijo|familiares|familiar|familia|viuda|widow|parents|padres|uncle|aunt|tio|tia|cousin|primo|prima
+weapon	gun|guns|weapon|weapons|pistol|pistols|firearm|firearms|rifle|rifles|knife|armed|arma|armas|pistola|pistolas|arma de fuego|armas de fuego|armado|armados|armada|cuchillo|revolver
+victim_fired	came under attack|came under fire|were ambushed|fueron atacados|fueron emboscados|began shooting|started shooting|opened fire first|fired first|shot first|fired at them|fired at the agents|fired at officers|fired upon|fired on the agents|were fired upon|were attacked first|attacked the agents|attacked the officers|agredio a los|agredieron a los|disparo primero|dispararon primero|dispararon contra los agentes|abrio fuego contra|agredidos a balazos|repelieron|repelled|repelled an attack|return fire|returned fire|fueron agredidos|were attacked by|insulted the police
+loc_in	in|at|en|on|inside|within|dentro de|municipality of|municipio de|town of|city of|village of|ciudad de|poblado de|comunidad de|localidad de|colonia|barrio|community of|state of|estado de|department of|departamento de|province of|provincia de
+loc_near	near|outside|close to|outskirts of|on the outskirts of|on the road to|between|cerca de|afueras de|a las afueras de|en las inmediaciones de|inmediaciones de|proximidades de|en las cercanias de|cercanias de|a unos|kilometers from|kilometres from|km from|miles from|around|entre|rumbo a|on the way to|via|carretera
+loc_from	from|de origen|originario de|originaria de|originarios de|oriundo de|oriunda de|oriundos de|procedente de|procedentes de|proveniente de|provenientes de|natives of|native of|nacido en|born in|fled|huyendo de|huian de|escaping|leaving|salieron de|left|deported to|deportados a|deportado a|returned to|repatriated to|repatriados a|nationals of|citizens of|ciudadanos de|de nacionalidad|nationality
+loc_to	to|toward|towards|hacia|rumbo|bound for|heading to|con destino a|destino|trasladados a|trasladado a|transferred to|taken to|llevados a|llevado a|reach|llegar a|alcanzar|en camino a|travelling to|traveling to|viajaba a|viajaban a|reunite|reunirse
+alleged	allegedly|alleged|allegations|allegation|accused|acusaciones|acusados|denuncias de|presuntamente|presunto|presunta|presuntos|presuntas|supuestamente|supuesto|supuesta|supuestos|suspected|reportedly|presumably|presumiblemente|would have|habria|habrian|possibly|probablemente|apparently|aparentemente|believed to be|se presume
+protest	protest|protests|protested|protesting|protesters|protestors|demonstration|demonstrations|demonstrators|demonstrated|marched|rallied|blocked|blockade|blockaded|sit-in|strikers|picket|manifestacion|manifestaciones|manifestantes|protesta|protestas|protestaron|marcharon|marcha|bloquearon|bloqueo|bloquearon la|planton|huelga|se manifestaron|concentracion|mitin|cacerolazo
+riot	riot|riots|rioted|rioters|looted|looting|saquearon|saqueo|disturbios|vandalized|vandalizaron|mob violence|set fire to tires|quemaron llantas|lynching|linchamiento|clashed with police|se enfrentaron con la policia|throwing stones|lanzaron piedras|stones
+clash	clash|clashes|clashed|armed clash|shoot-out|shootout|firefight|gunfight|exchanged fire|exchange of fire|enfrentamiento|enfrentamientos|se enfrentaron|enfrentaron|intercambio de disparos|battle|battles|combat|combates|combatieron|fought
+explosion	grenade|grenades|granada|granadas|explosive|explosives|explosivo|explosivos|ied|bomb|bombs|bomba|bombas|car bomb|coche bomba|drone|drones|dron|airstrike|air strike|airstrikes|shelling|shelled|artillery|missile|missiles|misil|rocket|rockets|landmine|mina antipersonal
+custody	custody|in custody|custodia|bajo custodia|detention center|detention centre|detention facility|holding cell|holding facility|processing center|estacion migratoria|estancia provisional|centro de detencion|celda|cell|prison|carcel|penal|reclusorio|separos|border patrol station|ice facility|jail|while detained|mientras estaba detenido
+another	another|second|third|other|separate|separately|also|elsewhere|meanwhile|otro|otra|segundo|segunda|tercero|tercera|por otra parte|en otro hecho|separadamente|mientras tanto|in a separate|in another|earlier|previously|antes
+anaphor	the attack|the shooting|the killing|the incident|the victim|the victims|the deceased|the dead|the body|the man|the woman|the migrant|the migrants|the father|el ataque|la agresion|los hechos|el hecho|la victima|las victimas|el occiso|la occisa|el fallecido|la fallecida|el cuerpo|el cadaver|el migrante|los migrantes|el hombre|la mujer
+";
+
+/// A parsed phrase.
+struct Phrase {
+    words: Vec<(String, bool)>, // (word, is_prefix)
+    cue: Cue,
+}
+
+/// Matches lexicon phrases at token positions.
+pub struct Lexicon {
+    phrases: Vec<Phrase>,
+    exact: FnvMap<String, Vec<u32>>,
+    prefix: FnvMap<String, Vec<u32>>,
+    prefix_lens: Vec<usize>,
+}
+
+/// A matched cue: token range `[t0, t1)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CueMatch {
+    /// First token.
+    pub t0: usize,
+    /// One past the last token.
+    pub t1: usize,
+    /// The cue.
+    pub cue: Cue,
+}
+
+fn class_cue(class: &str) -> Option<Cue> {
+    if let Some(h) = Harm::parse(class) {
+        return Some(Cue::Harm(h));
+    }
+    if let Some(c) = ActorCategory::parse(class) {
+        return Some(Cue::Perp(c));
+    }
+    if let Some(flags) = class.strip_prefix('v') {
+        return flags.parse().ok().map(Cue::Victim);
+    }
+    Some(match class {
+        "attack" => Cue::AttackAct,
+        "weak" => Cue::Weak(None),
+        "related" => Cue::Related,
+        "neg" => Cue::Neg,
+        "none_killing" => Cue::NoneHarmed(Harm::Killing),
+        "none_injury" => Cue::NoneHarmed(Harm::Injury),
+        "none_disappearance" => Cue::NoneHarmed(Harm::Disappearance),
+        "hyp" => Cue::Hyp,
+        "say" => Cue::Say,
+        "according" => Cue::According,
+        "deny" => Cue::Deny,
+        "official" => Cue::Speaker(Stance::Official),
+        "witness" => Cue::Speaker(Stance::Witness),
+        "ngo" => Cue::Speaker(Stance::Ngo),
+        "journalist" => Cue::Speaker(Stance::Journalist),
+        "family" => Cue::Speaker(Stance::VictimFamily),
+        "weapon" => Cue::Weapon,
+        "victim_fired" => Cue::VictimFired,
+        "loc_in" => Cue::LocIn,
+        "loc_near" => Cue::LocNear,
+        "loc_from" => Cue::LocFrom,
+        "loc_to" => Cue::LocTo,
+        "alleged" => Cue::Alleged,
+        "protest" => Cue::Protest,
+        "riot" => Cue::Riot,
+        "clash" => Cue::Clash,
+        "explosion" => Cue::Explosion,
+        "custody" => Cue::Custody,
+        "another" => Cue::Another,
+        "anaphor" => Cue::Anaphor,
+        _ => return None,
+    })
+}
+
+impl Lexicon {
+    /// Parses [`LEXICON`].
+    pub fn new() -> Lexicon {
+        Lexicon::from_table(LEXICON)
+    }
+
+    /// Parses a lexicon table in the format of [`LEXICON`]; unknown classes are skipped.
+    pub fn from_table(table: &str) -> Lexicon {
+        let mut lex = Lexicon { phrases: Vec::new(), exact: FnvMap::default(), prefix: FnvMap::default(), prefix_lens: Vec::new() };
+        for line in table.lines() {
+            let line = line.trim_end();
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let Some((class, list)) = line.split_once('\t') else { continue };
+            let Some(cue) = class_cue(class) else { continue };
+            for p in list.split('|') {
+                let words: Vec<(String, bool)> = p
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(|w| {
+                        let is_prefix = w.ends_with('*');
+                        let w = w.trim_end_matches('*');
+                        (testigo_gazetteer::fold::fold(w), is_prefix)
+                    })
+                    .collect();
+                let Some((first, first_prefix)) = words.first().cloned() else { continue };
+                let id = lex.phrases.len() as u32;
+                lex.phrases.push(Phrase { words, cue });
+                if first_prefix {
+                    if !lex.prefix_lens.contains(&first.len()) {
+                        lex.prefix_lens.push(first.len());
+                    }
+                    lex.prefix.entry(first).or_default().push(id);
+                } else {
+                    lex.exact.entry(first).or_default().push(id);
+                }
+            }
+        }
+        lex.prefix_lens.sort_unstable();
+        lex
+    }
+
+    /// All cues that start at token `i` of `doc` and stay inside the sentence `[.., end)`,
+    /// longest first within each cue. `word(i)` gives folded token `i`.
+    pub fn matches_at<'a>(&self, word: impl Fn(usize) -> &'a str, i: usize, end: usize, out: &mut Vec<CueMatch>) {
+        let w = word(i);
+        let try_ids = |ids: &Vec<u32>, out: &mut Vec<CueMatch>| {
+            for &id in ids {
+                let p = &self.phrases[id as usize];
+                if i + p.words.len() > end {
+                    continue;
+                }
+                let ok = p.words.iter().enumerate().skip(1).all(|(k, (pw, pre))| {
+                    let tw = word(i + k);
+                    if *pre {
+                        tw.starts_with(pw.as_str())
+                    } else {
+                        tw == pw
+                    }
+                });
+                if ok {
+                    out.push(CueMatch { t0: i, t1: i + p.words.len(), cue: p.cue });
+                }
+            }
+        };
+        if let Some(ids) = self.exact.get(w) {
+            try_ids(ids, out);
+        }
+        for &l in &self.prefix_lens {
+            if l > w.len() {
+                break;
+            }
+            if let Some(pre) = w.get(..l) {
+                if let Some(ids) = self.prefix.get(pre) {
+                    try_ids(ids, out);
+                }
+            }
+        }
+    }
+}
+
+impl Default for Lexicon {
+    fn default() -> Self {
+        Lexicon::new()
+    }
+}

@@ -1,0 +1,235 @@
+//! Numbers written as digits or words, English and Spanish ("four", "veintitrés", "1,400",
+//! "una veintena", "two dozen", "at least 12").
+
+use crate::text::Doc;
+
+/// A number found at a token position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number {
+    /// The value (for vague quantities, the conventional point estimate: "una veintena" = 20,
+    /// "dozens" = 24).
+    pub value: u32,
+    /// Tokens consumed.
+    pub tokens: usize,
+    /// True for vague quantities ("dozens", "decenas", "una veintena").
+    pub vague: bool,
+}
+
+fn unit(w: &str) -> Option<u32> {
+    Some(match w {
+        "zero" | "cero" => 0,
+        "one" | "uno" | "una" | "un" => 1,
+        "two" | "dos" | "both" | "ambos" | "ambas" | "pair" => 2,
+        "three" | "tres" => 3,
+        "four" | "cuatro" => 4,
+        "five" | "cinco" => 5,
+        "six" | "seis" => 6,
+        "seven" | "siete" => 7,
+        "eight" | "ocho" => 8,
+        "nine" | "nueve" => 9,
+        "ten" | "diez" => 10,
+        "eleven" | "once" => 11,
+        "twelve" | "doce" => 12,
+        "thirteen" | "trece" => 13,
+        "fourteen" | "catorce" => 14,
+        "fifteen" | "quince" => 15,
+        "sixteen" | "dieciseis" => 16,
+        "seventeen" | "diecisiete" => 17,
+        "eighteen" | "dieciocho" => 18,
+        "nineteen" | "diecinueve" => 19,
+        "twenty" | "veinte" => 20,
+        "veintiuno" | "veintiun" | "veintiuna" => 21,
+        "veintidos" => 22,
+        "veintitres" => 23,
+        "veinticuatro" => 24,
+        "veinticinco" => 25,
+        "veintiseis" => 26,
+        "veintisiete" => 27,
+        "veintiocho" => 28,
+        "veintinueve" => 29,
+        "thirty" | "treinta" => 30,
+        "forty" | "cuarenta" => 40,
+        "fifty" | "cincuenta" => 50,
+        "sixty" | "sesenta" => 60,
+        "seventy" | "setenta" => 70,
+        "eighty" | "ochenta" => 80,
+        "ninety" | "noventa" => 90,
+        "hundred" | "cien" | "ciento" => 100,
+        "doscientos" | "doscientas" => 200,
+        "trescientos" | "trescientas" => 300,
+        "cuatrocientos" | "cuatrocientas" => 400,
+        "quinientos" | "quinientas" => 500,
+        "seiscientos" | "seiscientas" => 600,
+        "setecientos" | "setecientas" => 700,
+        "ochocientos" | "ochocientas" => 800,
+        "novecientos" | "novecientas" => 900,
+        "thousand" | "mil" => 1000,
+        "dozen" | "docena" => 12,
+        _ => return None,
+    })
+}
+
+/// Vague collective quantities: (value, is the word a collective noun that takes "de"/"of").
+fn vague(w: &str) -> Option<u32> {
+    Some(match w {
+        "dozens" | "decenas" => 24,
+        "scores" => 40,
+        "hundreds" | "cientos" | "centenares" => 200,
+        "thousands" | "miles" => 2000,
+        "veintena" => 20,
+        "treintena" => 30,
+        "cuarentena" => 40,
+        "decena" => 10,
+        "centenar" => 100,
+        "several" | "varios" | "varias" => 3,
+        _ => return None,
+    })
+}
+
+fn digits(raw: &str) -> Option<u32> {
+    let cleaned: String = raw.chars().filter(|c| *c != ',' && *c != '.').collect();
+    if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_digit()) || cleaned.len() > 9 {
+        return None;
+    }
+    cleaned.parse().ok()
+}
+
+/// Reads a number starting at token `i` (not crossing `end`). Handles digits with thousands
+/// separators ("1,400" arrives as tokens "1" "400" joined by a comma), compound words
+/// ("twenty-three", "veinte y tres", "one hundred and fifty", "ciento cincuenta"), "a dozen",
+/// "two dozen", "una veintena", "dozens of". `None` when no number starts there.
+///
+/// "un"/"una"/"a" alone are *not* read as 1 here (they are articles); callers that know the
+/// article counts a person ("killed a man") handle it.
+pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
+    if i >= end {
+        return None;
+    }
+    let w = doc.f(i);
+    // Digits, with thousands groups: "1,400" → tokens "1", "400" with gap ",".
+    if w.as_bytes().first().is_some_and(|b| b.is_ascii_digit()) {
+        let mut value = digits(w)?;
+        let mut n = 1;
+        while i + n < end {
+            let gap = doc.gap_before(i + n);
+            let next = doc.f(i + n);
+            if (gap == "," || gap == ".") && next.len() == 3 && next.bytes().all(|b| b.is_ascii_digit()) {
+                value = value.saturating_mul(1000).saturating_add(digits(next)?);
+                n += 1;
+            } else {
+                break;
+            }
+        }
+        return Some(Number { value, tokens: n, vague: false });
+    }
+    // "una veintena", "a dozen", "una docena", "dozens", "decenas".
+    if matches!(w, "a" | "an" | "una" | "un") {
+        if let Some(v) = vague(doc.f(i + 1)).filter(|_| i + 1 < end) {
+            if !matches!(doc.f(i + 1), "several" | "varios" | "varias") {
+                return Some(Number { value: v, tokens: 2, vague: true });
+            }
+        }
+        if i + 1 < end && matches!(doc.f(i + 1), "dozen" | "docena") {
+            return Some(Number { value: 12, tokens: 2, vague: false });
+        }
+        if i + 1 < end && matches!(doc.f(i + 1), "hundred" | "thousand") {
+            let n = number_words(doc, i + 1, end)?;
+            return Some(Number { value: n.value, tokens: n.tokens + 1, vague: false });
+        }
+        return None;
+    }
+    if let Some(v) = vague(w) {
+        if matches!(w, "several" | "varios" | "varias") {
+            return None;
+        }
+        return Some(Number { value: v, tokens: 1, vague: true });
+    }
+    if matches!(w, "un" | "una" | "uno") {
+        return None;
+    }
+    number_words(doc, i, end)
+}
+
+fn word_value(w: &str) -> Option<u32> {
+    if let Some(v) = unit(w) {
+        return Some(v);
+    }
+    // "twenty-three", "thirty-one".
+    let (a, b) = w.split_once('-')?;
+    Some(unit(a)? + unit(b)?)
+}
+
+fn number_words(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
+    let first = word_value(doc.f(i))?;
+    if matches!(doc.f(i), "both" | "ambos" | "ambas" | "pair") {
+        return Some(Number { value: 2, tokens: 1, vague: false });
+    }
+    let mut total: u32 = 0;
+    let mut current: u32 = first;
+    let mut n = 1;
+    if matches!(doc.f(i), "hundred") {
+        current = 100;
+    }
+    while i + n < end {
+        let w = doc.f(i + n);
+        if matches!(w, "and" | "y") {
+            // "one hundred and fifty", "treinta y dos": only when a number word follows.
+            if i + n + 1 < end && word_value(doc.f(i + n + 1)).is_some_and(|v| v < 100) {
+                n += 1;
+                continue;
+            }
+            break;
+        }
+        let Some(v) = word_value(w) else { break };
+        if matches!(w, "both" | "ambos" | "ambas" | "pair" | "un" | "una" | "uno") {
+            break;
+        }
+        match v {
+            100 if matches!(w, "hundred") => current = current.max(1) * 100,
+            1000 => {
+                total += current.max(1) * 1000;
+                current = 0;
+            }
+            12 if matches!(w, "dozen" | "docena") => current = current.max(1) * 12,
+            _ => current += v,
+        }
+        n += 1;
+    }
+    Some(Number { value: total + current, tokens: n, vague: false })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(s: &str) -> Option<u32> {
+        let d = Doc::new(s);
+        number_at(&d, 0, d.tokens.len()).map(|n| n.value)
+    }
+
+    #[test]
+    fn numbers_in_words_and_digits() {
+        for (s, v) in [
+            ("four shots", 4),
+            ("twenty-three people", 23),
+            ("one hundred and fifty", 150),
+            ("veintitrés migrantes", 23),
+            ("ciento cincuenta", 150),
+            ("treinta y dos", 32),
+            ("1,400 miles", 1400),
+            ("17 killed", 17),
+            ("a dozen bodies", 12),
+            ("two dozen villagers", 24),
+            ("una veintena de personas", 20),
+            ("una docena de cuerpos", 12),
+            ("quinientas personas", 500),
+            ("dos mil", 2000),
+            ("both victims", 2),
+        ] {
+            assert_eq!(read(s), Some(v), "{s}");
+        }
+        assert_eq!(read("a man"), None);
+        assert_eq!(read("una mujer"), None);
+        assert_eq!(read("several people"), None);
+    }
+}

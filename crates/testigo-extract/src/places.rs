@@ -1,0 +1,250 @@
+//! Place mentions: gazetteer matches over tokens, then disambiguation from the document's own
+//! context (admin1 and countries named nearby, population, locative prepositions).
+
+use testigo_gazetteer::{Entry, Gazetteer, Kind};
+
+use crate::text::Doc;
+
+/// Words that are never place names on their own, although some place is called so.
+const STOP: &[&str] = &[
+    "the", "a", "an", "el", "la", "los", "las", "de", "del", "y", "and", "of", "in", "en", "on", "at", "to", "for", "por", "para",
+    "con", "with", "from", "police", "policia", "army", "state", "estado", "city", "ciudad", "mexican", "casa", "border",
+    "frontera", "national", "nacional", "guard", "guardia", "san", "santa", "union", "victoria", "reforma", "progreso",
+    "libertad", "esperanza", "paz", "justicia", "independencia", "mayo", "may", "june", "march", "de la", "general",
+    "president", "presidente", "governor", "gobernador", "republic", "republica", "north", "south", "norte", "sur",
+    "center", "centro", "colonia", "barrio", "this", "that", "these", "those", "he", "she", "it", "we", "they", "i",
+    "but", "or", "if", "as", "so", "no", "not", "one", "two", "many", "most", "more", "after", "before", "during",
+    "when", "while", "where", "who", "which", "his", "her", "their", "its", "our", "my", "your", "el pais", "pais",
+    "trump", "marcos", "alberto", "maria", "jose", "juan", "luis", "carlos", "miguel", "manuel", "pedro", "jesus",
+    "agua", "arena", "asuncion", "concepcion", "dolores", "mercedes", "soledad", "trinidad", "rosario", "pilar", "carmen",
+    "angeles", "los angeles de", "christmas", "navidad", "semana", "week", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo",
+    "bay", "lake", "river", "rio", "mount", "cerro", "valle", "valley", "beach", "playa", "hospital", "church", "iglesia",
+    "school", "escuela", "ministry", "department", "office", "oficina", "secretary", "secretaria", "ice", "inm", "dhs",
+    "prosecutor", "fiscalia", "commission", "comision", "vanguardia", "reuters", "milenio", "excelsior", "proceso",
+    "jornada", "la jornada", "universal", "el universal", "post", "times", "news", "tribune", "herald", "globe",
+    "democrats", "republicans", "beast", "the beast", "wall", "street", "wall street", "camp", "camps", "gold", "golden",
+    "dos", "tres", "media", "guadalupe", "mission", "mision", "colon", "hidalgo", "morelos", "juarez", "allende",
+    "zaragoza", "obregon", "madero", "carranza", "salvador",
+];
+
+/// What role the preposition before a mention gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// "in X", "en X", or nothing marked.
+    In,
+    /// "near X", "outside X", "cerca de X": the incident is near, not in.
+    Near,
+    /// "from X", "originario de X": origin, not the incident place.
+    From,
+    /// "to X", "hacia X": destination.
+    To,
+}
+
+/// A place mention with its resolved reading.
+#[derive(Debug, Clone)]
+pub struct PlaceMention {
+    /// First token.
+    pub t0: usize,
+    /// One past the last token.
+    pub t1: usize,
+    /// Sentence index.
+    pub sentence: usize,
+    /// Candidate entity indices (gazetteer entries), most populous first.
+    pub candidates: Vec<u32>,
+    /// Chosen reading (gazetteer entity index), if any candidate scored high enough.
+    pub chosen: Option<u32>,
+    /// Score of the chosen reading.
+    pub score: f32,
+    /// Preposition role.
+    pub role: Role,
+    /// "the city of X", "ciudad de X": the city reading is preferred over the state.
+    pub city_cue: bool,
+    /// "the state of X", "estado de X": the admin1 reading is preferred.
+    pub state_cue: bool,
+}
+
+/// Kind of a candidate, by entity index.
+pub fn entry(g: &Gazetteer, idx: u32) -> Option<Entry<'_>> {
+    g.lookup_index(idx)
+}
+
+/// Finds place and demonym mentions. Returns (places, demonyms (token, cc)).
+pub fn find(doc: &Doc<'_>, g: &Gazetteer) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
+    let mut places = Vec::new();
+    let mut demonyms = Vec::new();
+    let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
+    for (si, s) in doc.sentences.iter().enumerate() {
+        let mut i = s.t0;
+        let words: Vec<&str> = (s.t0..s.t1).map(|k| doc.f(k)).collect();
+        while i < s.t1 {
+            let Some(m) = g.longest_match(&words[i - s.t0..], 6) else {
+                i += 1;
+                continue;
+            };
+            let t1 = i + m.tokens;
+            let cands: Vec<Entry<'_>> = g.candidates(m.postings).collect();
+            let key: String = words[i - s.t0..t1 - s.t0].join(" ");
+            let demonym = cands.iter().find(|e| e.kind() == Kind::Demonym);
+            if let Some(d) = demonym {
+                demonyms.push((i, d.cc().to_string()));
+            }
+            let upper = doc.tokens[i].upper || all_upper;
+            // A place name is a proper noun: every content word capitalised ("San Pedro Sula",
+            // "Ciudad de México"), or at least the first.
+            let stop = STOP.contains(&key.as_str());
+            let non_demonym: Vec<u32> = cands.iter().filter(|e| e.kind() != Kind::Demonym).map(|e| e.index()).collect();
+            if upper && !stop && !non_demonym.is_empty() && !(demonym.is_some() && m.tokens == 1 && non_demonym.len() < 2 && key.len() < 4) {
+                let prev = |k: usize| if k >= 1 && i >= s.t0 + k { doc.f(i - k) } else { "" };
+                let p1 = prev(1);
+                let p2 = prev(2);
+                let p3 = prev(3);
+                let role = if matches!(p1, "near" | "outside" | "around") || matches!((p2, p1), ("cerca", "de") | ("afueras", "de") | ("close", "to") | ("outskirts", "of") | ("inmediaciones", "de") | ("cercanias", "de") | ("proximidades", "de")) {
+                    Role::Near
+                } else if matches!(p1, "from" | "desde") || matches!((p2, p1), ("originario", "de") | ("originaria", "de") | ("originarios", "de") | ("oriundo", "de") | ("oriunda", "de") | ("oriundos", "de") | ("procedente", "de") | ("procedentes", "de") | ("proveniente", "de") | ("provenientes", "de") | ("native", "of") | ("natives", "of") | ("nationals", "of") | ("citizens", "of") | ("nacionalidad", "de")) || matches!((p3, p2, p1), ("deported", "back", "to") | ("returned", "home", "to")) || matches!((p2, p1), ("deported", "to") | ("deportados", "a") | ("deportado", "a") | ("returned", "to") | ("repatriated", "to") | ("repatriados", "a") | ("fled", "from") | ("huyeron", "de") | ("escaping", "from")) || p1 == "fled" || p1 == "leaving" {
+                    Role::From
+                } else if matches!(p1, "to" | "toward" | "towards" | "hacia") || matches!((p2, p1), ("rumbo", "a") | ("destino", "a") | ("bound", "for") | ("trasladados", "a") | ("trasladado", "a") | ("llevados", "a") | ("llegar", "a") | ("camino", "a") | ("reach", "the")) {
+                    Role::To
+                } else {
+                    Role::In
+                };
+                let city_cue = matches!(p1, "ciudad" | "puerto" | "municipio" | "municipality" | "town" | "city" | "cabecera")
+                    || matches!((p2, p1), ("city", "of") | ("ciudad", "de") | ("puerto", "de") | ("municipio", "de") | ("town", "of") | ("municipality", "of") | ("port", "of"));
+                let state_cue = matches!(p1, "estado" | "state" | "departamento" | "department" | "provincia" | "province")
+                    || matches!((p2, p1), ("state", "of") | ("estado", "de") | ("departamento", "de") | ("department", "of") | ("provincia", "de") | ("province", "of"))
+                    || matches!(doc.f(t1), "state" | "department" | "province" | "oblast" | "region");
+                places.push(PlaceMention {
+                    t0: i,
+                    t1,
+                    sentence: si,
+                    candidates: non_demonym,
+                    chosen: None,
+                    score: 0.0,
+                    role,
+                    city_cue,
+                    state_cue,
+                });
+            }
+            i = t1;
+        }
+    }
+    resolve(&mut places, &demonyms, g);
+    (places, demonyms)
+}
+
+fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazetteer) {
+    // Two rounds: first with every candidate of the other mentions as weak context, then with
+    // the readings chosen in round one.
+    for round in 0..2 {
+        let mut ctx_admin1: Vec<(usize, u32, f32)> = Vec::new(); // (mention, admin1 idx, weight)
+        let mut ctx_country: Vec<(usize, String, f32)> = Vec::new();
+        for (mi, m) in places.iter().enumerate() {
+            let readings: Vec<u32> = if round == 0 { m.candidates.clone() } else { m.chosen.into_iter().collect() };
+            let w = if round == 0 { 1.0 / readings.len().max(1) as f32 } else { 1.0 };
+            for r in readings {
+                let Some(e) = g.lookup_index(r) else { continue };
+                match e.kind() {
+                    Kind::Country => ctx_country.push((mi, e.cc().to_string(), w)),
+                    Kind::Admin1 => {
+                        ctx_admin1.push((mi, r, w));
+                        ctx_country.push((mi, e.cc().to_string(), w * 0.8));
+                    }
+                    _ => {
+                        if let Some(a) = e.admin1() {
+                            ctx_admin1.push((mi, a.index(), w * 0.5));
+                        }
+                        ctx_country.push((mi, e.cc().to_string(), w * 0.5));
+                    }
+                }
+            }
+        }
+        for (_, cc) in demonyms {
+            ctx_country.push((usize::MAX, cc.clone(), 0.3));
+        }
+        let n = places.len();
+        for mi in 0..n {
+            let m = &places[mi];
+            let mut best: Option<(u32, f32)> = None;
+            for &c in &m.candidates {
+                let Some(e) = g.lookup_index(c) else { continue };
+                let pop = e.population() as f32;
+                let mut score = match e.kind() {
+                    Kind::Country => 8.0,
+                    Kind::Admin1 => 6.0 + (pop + 1.0).log10() * 0.2,
+                    _ => (pop + 1.0).log10(),
+                };
+                let near = |other: usize| other != usize::MAX && places[other].sentence.abs_diff(m.sentence) <= 1;
+                let a1 = match e.kind() {
+                    Kind::Admin1 => None,
+                    _ => e.admin1().map(|a| a.index()),
+                };
+                if let Some(a1) = a1 {
+                    let support: f32 = ctx_admin1
+                        .iter()
+                        .filter(|(o, a, _)| *o != mi && *a == a1)
+                        .map(|(o, _, w)| w * if near(*o) { 1.5 } else { 1.0 })
+                        .sum();
+                    score += 5.0 * support.min(1.5);
+                }
+                if e.kind() != Kind::Country {
+                    let support: f32 = ctx_country
+                        .iter()
+                        .filter(|(o, cc, _)| *o != mi && cc == e.cc())
+                        .map(|(o, _, w)| w * if near(*o) { 1.3 } else { 1.0 })
+                        .sum();
+                    score += 3.0 * support.min(1.5);
+                }
+                if m.city_cue && e.kind() == Kind::Place {
+                    score += 3.0;
+                }
+                if m.state_cue && e.kind() == Kind::Admin1 {
+                    score += 4.0;
+                }
+                if best.is_none_or(|(_, s)| score > s) {
+                    best = Some((c, score));
+                }
+            }
+            let accept = best.is_some_and(|(_, s)| s >= 5.0);
+            let pm = &mut places[mi];
+            pm.chosen = if accept { best.map(|b| b.0) } else { None };
+            pm.score = best.map_or(0.0, |b| b.1);
+        }
+    }
+    // Same name as a state and as its capital/largest town ("Veracruz", "Colima"): with no cue
+    // either way, an isolated mention means the state; "X, X" (town, state) means the town.
+    for mi in 0..places.len() {
+        let Some(c) = places[mi].chosen else { continue };
+        let Some(e) = g.lookup_index(c) else { continue };
+        if places[mi].city_cue || places[mi].state_cue {
+            continue;
+        }
+        let admin1_alt = places[mi].candidates.iter().copied().find(|&x| {
+            g.lookup_index(x).is_some_and(|a| a.kind() == Kind::Admin1 && a.cc() == e.cc())
+        });
+        let place_alt = places[mi].candidates.iter().copied().find(|&x| {
+            g.lookup_index(x).is_some_and(|p| p.kind() == Kind::Place && p.admin1().is_some_and(|a| Some(a.index()) == admin1_alt))
+        });
+        if let (Some(a), Some(p)) = (admin1_alt, place_alt) {
+            // Is the state named right after ("Colima, Colima" / "Chihuahua (Chihuahua)")?
+            let next_is_state = places.get(mi + 1).is_some_and(|n| {
+                n.sentence == places[mi].sentence && n.t0 <= places[mi].t1 + 1 && n.candidates.contains(&a)
+            });
+            places[mi].chosen = Some(if next_is_state { p } else { a });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_from_prepositions() {
+        let g = Gazetteer::embedded();
+        let d = Doc::new("Migrants from El Salvador were attacked in Saltillo, Coahuila.");
+        let (p, _) = find(&d, g);
+        let roles: Vec<(String, Role)> = p.iter().map(|m| (d.slice(m.t0, m.t1).to_string(), m.role)).collect();
+        assert!(roles.contains(&("El Salvador".to_string(), Role::From)), "{roles:?}");
+        assert!(roles.contains(&("Saltillo".to_string(), Role::In)), "{roles:?}");
+    }
+}

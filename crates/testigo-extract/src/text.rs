@@ -1,0 +1,268 @@
+//! Tokens, sentences and paragraphs of a document, with byte offsets into the original text.
+
+use testigo_gazetteer::fold;
+
+/// One word token.
+#[derive(Debug, Clone, Copy)]
+pub struct Token {
+    /// Byte offset of the token in the original text.
+    pub start: usize,
+    /// One past its last byte in the original text.
+    pub end: usize,
+    /// Start of its folded form in [`Doc::folded`].
+    pub fs: u32,
+    /// End of its folded form in [`Doc::folded`].
+    pub fe: u32,
+    /// Index of the sentence it belongs to.
+    pub sentence: u32,
+    /// True when its first char is upper-case in the original text.
+    pub upper: bool,
+}
+
+/// A sentence: a range of tokens and of bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Sentence {
+    /// Byte range in the original text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// First token index.
+    pub t0: usize,
+    /// One past the last token index.
+    pub t1: usize,
+    /// Paragraph number (blank-line separated blocks, counted from 0).
+    pub paragraph: u32,
+}
+
+/// A tokenised document.
+pub struct Doc<'t> {
+    /// The original text.
+    pub text: &'t str,
+    /// All folded tokens, concatenated (no separators).
+    pub folded: String,
+    /// Tokens in order.
+    pub tokens: Vec<Token>,
+    /// Sentences in order.
+    pub sentences: Vec<Sentence>,
+}
+
+/// Words after which a period does not end a sentence (folded, without the period).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "st", "gen", "gov", "sen", "rep", "lic", "ing", "no", "num", "col",
+    "av", "ave", "blvd", "km", "jr", "prof", "lt", "sgt", "capt", "cap", "gral", "dra", "mt", "ft", "vs", "etc", "approx",
+    "aprox", "p", "a", "m", "u", "s", "ee", "uu", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "ene", "abr", "ago", "dic", "inc", "co", "corp", "ltd", "fig", "pag", "tel", "depto", "edo", "mpio",
+];
+
+impl<'t> Doc<'t> {
+    /// Tokenises `text` and splits it into sentences and paragraphs.
+    pub fn new(text: &'t str) -> Doc<'t> {
+        let mut folded = String::with_capacity(text.len());
+        let mut tokens = Vec::with_capacity(text.len() / 6);
+        let mut sentences = Vec::new();
+        let mut paragraph = 0u32;
+        let mut sent_start_byte = 0usize;
+        let mut sent_t0 = 0usize;
+        let bytes = text.as_bytes();
+        let mut i = 0usize;
+        let mut newline_run = 0u32;
+        let mut pending_break = false; // a sentence-final mark was seen; break at the next token
+        while i < text.len() {
+            let c = match text[i..].chars().next() {
+                Some(c) => c,
+                None => break,
+            };
+            let clen = c.len_utf8();
+            if fold::is_word_char(c) {
+                // Start of a token.
+                let start = i;
+                let mut j = i;
+                // Words join across an apostrophe or hyphen only when a letter follows: keep
+                // "U.S.-Mexico" as separate words but "twenty-three" as one token.
+                while j < text.len() {
+                    let d = match text[j..].chars().next() {
+                        Some(d) => d,
+                        None => break,
+                    };
+                    if fold::is_word_char(d) {
+                        j += d.len_utf8();
+                    } else if d == '-' && j + 1 < text.len() {
+                        let next = text[j + 1..].chars().next();
+                        let prev_alpha = text[start..j].chars().all(|x| x.is_alphabetic());
+                        if prev_alpha && next.is_some_and(|n| n.is_lowercase()) {
+                            j += 1;
+                        } else {
+                            break;
+                        }
+                    } else {
+                        break;
+                    }
+                }
+                let upper = c.is_uppercase();
+                if pending_break && (upper || c.is_numeric() || newline_run >= 1) {
+                    // Close the previous sentence before this token.
+                    if tokens.len() > sent_t0 {
+                        sentences.push(Sentence {
+                            start: sent_start_byte,
+                            end: tokens.last().map_or(start, |t: &Token| t.end),
+                            t0: sent_t0,
+                            t1: tokens.len(),
+                            paragraph,
+                        });
+                    }
+                    sent_t0 = tokens.len();
+                    sent_start_byte = start;
+                }
+                if newline_run >= 2 {
+                    paragraph += 1;
+                }
+                pending_break = false;
+                newline_run = 0;
+                let fs = folded.len() as u32;
+                for ch in text[start..j].chars() {
+                    if ch != '-' {
+                        fold::fold_char_into(ch, &mut folded);
+                    } else {
+                        folded.push('-');
+                    }
+                }
+                let fe = folded.len() as u32;
+                tokens.push(Token { start, end: j, fs, fe, sentence: sentences.len() as u32, upper });
+                i = j;
+                continue;
+            }
+            match c {
+                '.' | '!' | '?' | '…' => {
+                    let is_abbrev = c == '.'
+                        && tokens.last().is_some_and(|t| {
+                            t.end == i && {
+                                let w = &folded[t.fs as usize..t.fe as usize];
+                                ABBREVIATIONS.contains(&w)
+                                    || (w.len() == 1 && text[t.start..t.end].chars().all(|x| x.is_uppercase()))
+                            }
+                        });
+                    // Decimal points and times ("9.5", "3.30") are not sentence ends.
+                    let digit_follows = bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit());
+                    if !is_abbrev && !digit_follows {
+                        pending_break = true;
+                    }
+                }
+                '\n' => {
+                    newline_run += 1;
+                    if newline_run >= 2 {
+                        pending_break = true;
+                    }
+                    // A line that ends without punctuation and is followed by a blank line is
+                    // a heading or a paragraph of its own.
+                }
+                _ => {
+                    if !c.is_whitespace() && !matches!(c, '"' | '\'' | '”' | '’' | '“' | '‘' | ')' | '»' | '«' | '(') {
+                        // Any other punctuation cancels a pending break unless a newline intervened.
+                        if newline_run == 0 && !matches!(c, ':' | ';' | ',' | '—' | '–' | '-') {
+                            pending_break = false;
+                        }
+                    }
+                    if c == '\r' {
+                        // CR is transparent.
+                    } else if !c.is_whitespace() {
+                        newline_run = 0;
+                    } else if c != ' ' && c != '\t' {
+                        // Other whitespace.
+                    }
+                }
+            }
+            if c.is_whitespace() && c != '\n' && c != '\r' {
+                // Spaces do not reset the newline count ("\n  \n" is a blank line).
+            }
+            i += clen;
+        }
+        if tokens.len() > sent_t0 {
+            sentences.push(Sentence {
+                start: sent_start_byte,
+                end: tokens.last().map_or(text.len(), |t| t.end),
+                t0: sent_t0,
+                t1: tokens.len(),
+                paragraph,
+            });
+        }
+        // Extend each sentence's byte end to include closing punctuation and quotes.
+        for s in sentences.iter_mut() {
+            let mut e = s.end;
+            for ch in text[e..].chars() {
+                if matches!(ch, '.' | '!' | '?' | '"' | '”' | '’' | '\'' | ')' | '»' | '…') {
+                    e += ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            s.end = e;
+        }
+        Doc { text, folded, tokens, sentences }
+    }
+
+    /// Folded form of token `i`.
+    pub fn f(&self, i: usize) -> &str {
+        match self.tokens.get(i) {
+            Some(t) => &self.folded[t.fs as usize..t.fe as usize],
+            None => "",
+        }
+    }
+
+    /// Original form of token `i`.
+    pub fn raw(&self, i: usize) -> &'t str {
+        match self.tokens.get(i) {
+            Some(t) => &self.text[t.start..t.end],
+            None => "",
+        }
+    }
+
+    /// The original text between the start of token `a` and the end of token `b - 1`.
+    pub fn slice(&self, a: usize, b: usize) -> &'t str {
+        if a >= b || b > self.tokens.len() {
+            return "";
+        }
+        &self.text[self.tokens[a].start..self.tokens[b - 1].end]
+    }
+
+    /// The punctuation and spaces between token `i - 1` and token `i` (empty for the first).
+    pub fn gap_before(&self, i: usize) -> &'t str {
+        if i == 0 || i >= self.tokens.len() {
+            return "";
+        }
+        &self.text[self.tokens[i - 1].end..self.tokens[i].start]
+    }
+
+    /// Sentence text.
+    pub fn sentence_text(&self, s: usize) -> &'t str {
+        match self.sentences.get(s) {
+            Some(s) => &self.text[s.start..s.end],
+            None => "",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_after_periods_but_not_abbreviations() {
+        let d = Doc::new("Mr. Smith went to St. Louis. He was shot at 9:30 p.m. in the U.S. Then he left.\n\nNew para.");
+        let texts: Vec<&str> = (0..d.sentences.len()).map(|i| d.sentence_text(i)).collect();
+        assert_eq!(texts[0], "Mr. Smith went to St. Louis.");
+        assert_eq!(texts.len(), 4, "{texts:?}");
+        assert_eq!(d.sentences[3].paragraph, 1);
+    }
+
+    #[test]
+    fn tokens_carry_byte_offsets_and_folded_forms() {
+        let d = Doc::new("En Tecún Umán, veintitrés migrantes.");
+        assert_eq!(d.raw(1), "Tecún");
+        assert_eq!(d.f(1), "tecun");
+        assert_eq!(d.f(3), "veintitres");
+        assert!(d.tokens[1].upper);
+        let d = Doc::new("twenty-three U.S.-Mexico");
+        assert_eq!(d.f(0), "twenty-three");
+        assert_eq!(d.raw(3), "Mexico");
+    }
+}
