@@ -1,1 +1,290 @@
-fn main() {}
+//! `testigo`: turn reports of violence against migrants and other civilians into a sourced,
+//! searchable record of incidents.
+//!
+//! This crate is the only one that reads files, the environment and the clock, prints, and
+//! exits. Exit codes: 0 ok, 1 some inputs failed (the rest was done), 2 error.
+
+mod export;
+mod ingest;
+mod show;
+
+use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use testigo_core::{DocumentExtraction, EventType, Language};
+use testigo_extract::{ExtractInput, Extractor};
+use testigo_gazetteer::Gazetteer;
+use testigo_store::{IncidentFilter, SqliteStore, Store};
+
+/// testigo: a sourced, verifiable record of incidents of violence against migrants and civilians.
+#[derive(Parser)]
+#[command(name = "testigo", version, about, long_about = None)]
+struct Cli {
+    /// SQLite database file (created if missing).
+    #[arg(long, global = true, env = "TESTIGO_DB", default_value = "testigo.db")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Capture report files (text, Markdown, HTML; folders recursively), extract their
+    /// incidents and store both.
+    Ingest(ingest::IngestArgs),
+    /// Stateless extraction: JSON Lines in (stdin or files), JSON Lines out; no database.
+    Extract {
+        /// JSON Lines files; standard input when none.
+        files: Vec<PathBuf>,
+    },
+    /// List stored incidents.
+    Incidents(ListArgs),
+    /// Show one incident with its sources, claims and evidence quoted from the text.
+    Show {
+        /// Incident id (as listed by `testigo incidents`).
+        id: i64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export stored incidents.
+    Export(export::ExportArgs),
+}
+
+/// Filters shared by `incidents` and `export`.
+#[derive(clap::Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Incidents on or after this date (YYYY-MM-DD).
+    #[arg(long)]
+    from: Option<NaiveDate>,
+    /// Incidents on or before this date (YYYY-MM-DD).
+    #[arg(long)]
+    to: Option<NaiveDate>,
+    /// ISO 3166-1 alpha-2 country code, e.g. MX.
+    #[arg(long)]
+    country: Option<String>,
+    /// First-level division, e.g. Coahuila (accents and case ignored).
+    #[arg(long)]
+    admin1: Option<String>,
+    /// ACLED event type, e.g. "Violence against civilians".
+    #[arg(long)]
+    event_type: Option<String>,
+}
+
+impl FilterArgs {
+    fn to_filter(&self) -> anyhow::Result<IncidentFilter> {
+        let event_type = match &self.event_type {
+            Some(s) => Some(EventType::parse(s).with_context(|| {
+                let all: Vec<&str> = EventType::ALL.iter().map(|e| e.as_str()).collect();
+                format!("unknown event type {s:?}; use one of: {}", all.join(", "))
+            })?),
+            None => None,
+        };
+        Ok(IncidentFilter {
+            from: self.from,
+            to: self.to,
+            country: self.country.clone(),
+            admin1: self.admin1.clone(),
+            event_type,
+            ..IncidentFilter::default()
+        })
+    }
+}
+
+#[derive(clap::Args)]
+struct ListArgs {
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// At most this many incidents.
+    #[arg(long)]
+    limit: Option<u32>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+}
+
+fn open_store(path: &std::path::Path) -> anyhow::Result<SqliteStore> {
+    SqliteStore::open(path).with_context(|| format!("cannot open the database {}", path.display()))
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Ingest(args) => {
+            let mut store = open_store(&cli.db)?;
+            ingest::run(&mut store, &args)
+        }
+        Command::Extract { files } => extract(&files),
+        Command::Incidents(args) => {
+            let store = open_store(&cli.db)?;
+            let mut filter = args.filter.to_filter()?;
+            filter.limit = args.limit;
+            let list = store.incidents(&filter)?;
+            let out = io::stdout();
+            let mut out = BufWriter::new(out.lock());
+            if args.json {
+                let items: Vec<serde_json::Value> = list
+                    .iter()
+                    .map(|s| {
+                        let mut v = serde_json::to_value(&s.incident).unwrap_or_default();
+                        if let Some(o) = v.as_object_mut() {
+                            o.insert("id".into(), s.id.0.into());
+                            o.insert("version".into(), s.version.into());
+                            o.insert("source_count".into(), s.sources.into());
+                        }
+                        v
+                    })
+                    .collect();
+                serde_json::to_writer_pretty(&mut out, &serde_json::json!({"total": items.len(), "items": items}))?;
+                writeln!(out)?;
+            } else {
+                let rows: Vec<(i64, &testigo_core::Incident)> = list.iter().map(|s| (s.id.0, &s.incident)).collect();
+                show::table(&mut out, &rows)?;
+                writeln!(out, "{} incident(s)", list.len())?;
+            }
+            out.flush()?;
+            Ok(if list.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Show { id, json } => {
+            let store = open_store(&cli.db)?;
+            let Some(detail) = store.incident(testigo_store::IncidentId(id))? else {
+                eprintln!("error: no incident with id {id} in {}; list them with `testigo incidents`", cli.db.display());
+                return Ok(ExitCode::from(1));
+            };
+            let out = io::stdout();
+            let mut out = BufWriter::new(out.lock());
+            if json {
+                serde_json::to_writer_pretty(&mut out, &export::incident_json(&detail))?;
+                writeln!(out)?;
+            } else {
+                show::detail(&mut out, &detail)?;
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(args) => {
+            let store = open_store(&cli.db)?;
+            export::run(&store, &args)
+        }
+    }
+}
+
+/// One input line of `testigo extract`.
+#[derive(serde::Deserialize)]
+struct ExtractLine {
+    id: serde_json::Value,
+    text: String,
+    #[serde(default)]
+    published: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    title: Option<String>,
+}
+
+fn extract_line(ex: &Extractor<'_>, line: &str) -> serde_json::Value {
+    let raw: serde_json::Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(e) => return serde_json::json!({"id": null, "error": format!("not a JSON object: {e}")}),
+    };
+    let id = raw.get("id").cloned().unwrap_or(serde_json::Value::Null);
+    let doc: ExtractLine = match serde_json::from_value(raw) {
+        Ok(d) => d,
+        Err(e) => return serde_json::json!({"id": id, "error": format!("bad document: {e} (need \"id\" and \"text\")")}),
+    };
+    let published = match doc.published.as_deref().filter(|s| !s.is_empty()) {
+        Some(p) => match NaiveDate::parse_from_str(p.get(..10).unwrap_or(p), "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => return serde_json::json!({"id": doc.id, "error": format!("published {p:?} is not a YYYY-MM-DD date")}),
+        },
+        None => None,
+    };
+    let language = match doc.language.as_deref().filter(|s| !s.is_empty()) {
+        Some(l) => match Language::parse(l) {
+            Some(l) => Some(l),
+            None => return serde_json::json!({"id": doc.id, "error": format!("language {l:?} is not supported; use en or es")}),
+        },
+        None => None,
+    };
+    let x = ex.extract(ExtractInput { text: &doc.text, published, language });
+    let id_str = match &doc.id {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let out = DocumentExtraction { id: id_str, language: x.language, incidents: x.incidents };
+    let mut v = serde_json::to_value(&out).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("id".into(), doc.id);
+    }
+    v
+}
+
+fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let ex = Extractor::new(Gazetteer::embedded());
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut handle = |reader: &mut dyn BufRead, name: &str| -> anyhow::Result<()> {
+        let mut buf = Vec::new();
+        let mut n = 0usize;
+        loop {
+            buf.clear();
+            let read = reader.read_until(b'\n', &mut buf).with_context(|| format!("cannot read {name}"))?;
+            if read == 0 {
+                break;
+            }
+            n += 1;
+            let line = match std::str::from_utf8(&buf) {
+                Ok(l) => l.trim_end_matches(['\n', '\r']),
+                Err(e) => {
+                    let v = serde_json::json!({"id": null, "error": format!("{name}: line {n}: invalid UTF-8 at byte {}", e.valid_up_to())});
+                    serde_json::to_writer(&mut out, &v)?;
+                    out.write_all(b"\n")?;
+                    continue;
+                }
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v = extract_line(&ex, line);
+            serde_json::to_writer(&mut out, &v)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    };
+    if files.is_empty() {
+        let stdin = io::stdin();
+        let mut lock = stdin.lock();
+        handle(&mut lock, "standard input")?;
+    } else {
+        for f in files {
+            let file = std::fs::File::open(f).with_context(|| format!("cannot open {}", f.display()))?;
+            let mut r = io::BufReader::new(file);
+            handle(&mut r, &f.display().to_string())?;
+        }
+    }
+    out.flush()?;
+    let _ = io::stdin().read(&mut []);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,217 @@
+//! `testigo ingest`: files → capture → extract → store.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{NaiveDate, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
+use testigo_core::{Incident, Language, Metadata};
+use testigo_extract::{ExtractInput, Extractor};
+use testigo_gazetteer::Gazetteer;
+use testigo_store::{IngestOutcome, NewDocument, Store};
+
+use crate::show;
+
+/// Largest file ingested, in bytes. Reports are text; anything bigger is almost surely not one.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Arguments of `testigo ingest`.
+#[derive(clap::Args)]
+pub struct IngestArgs {
+    /// Files or folders (folders are read recursively; `NAME.meta.json` sidecars are read with
+    /// their report, hidden files are skipped).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Publication date (YYYY-MM-DD); only with a single file.
+    #[arg(long)]
+    published: Option<NaiveDate>,
+    /// Language (en or es); only with a single file.
+    #[arg(long)]
+    language: Option<String>,
+    /// Source URL; only with a single file.
+    #[arg(long)]
+    url: Option<String>,
+    /// Title; only with a single file.
+    #[arg(long)]
+    title: Option<String>,
+    /// Publisher; only with a single file.
+    #[arg(long)]
+    publisher: Option<String>,
+    /// Print machine-readable JSON instead of the summary and table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for e in entries {
+            let name = e.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with('.') || testigo_capture::is_sidecar(name) {
+                continue;
+            }
+            collect(&e, out)?;
+        }
+    } else {
+        out.push(path.to_path_buf());
+    }
+    Ok(())
+}
+
+/// What happened to one file.
+#[derive(serde::Serialize)]
+struct FileResult {
+    path: String,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    document_id: Option<i64>,
+    incident_ids: Vec<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
+}
+
+/// Runs the ingest.
+pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode> {
+    let mut files = Vec::new();
+    let mut results: Vec<FileResult> = Vec::new();
+    for p in &args.paths {
+        if let Err(e) = collect(p, &mut files) {
+            results.push(FileResult { path: p.display().to_string(), status: "error", sha256: None, document_id: None, incident_ids: vec![], error: Some(format!("cannot read: {e}")), warnings: vec![] });
+        }
+    }
+    let overrides = Metadata {
+        title: args.title.clone(),
+        publisher: args.publisher.clone(),
+        url: args.url.clone(),
+        published: args.published,
+        language: match &args.language {
+            Some(l) => Some(Language::parse(l).with_context(|| format!("--language {l:?} is not supported; use en or es"))?),
+            None => None,
+        },
+    };
+    if files.len() > 1 && overrides != Metadata::default() {
+        anyhow::bail!("--published, --language, --url, --title and --publisher apply to a single file, but {} files were given; put the metadata in NAME.meta.json sidecars instead", files.len());
+    }
+    let extractor = Extractor::new(Gazetteer::embedded());
+    let bar = if files.len() > 1 && !args.json { ProgressBar::new(files.len() as u64) } else { ProgressBar::hidden() };
+    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let mut new_incidents: Vec<(i64, Incident)> = Vec::new();
+    for f in &files {
+        bar.set_message(f.display().to_string());
+        let r = ingest_file(store, &extractor, f, &overrides);
+        match r {
+            Ok((res, incs)) => {
+                new_incidents.extend(incs);
+                results.push(res);
+            }
+            Err(e) => {
+                let msg = format!("{e:#}");
+                bar.suspend(|| {
+                    if !args.json {
+                        eprintln!("error: {}: {msg}", f.display());
+                    }
+                });
+                results.push(FileResult { path: f.display().to_string(), status: "error", sha256: None, document_id: None, incident_ids: vec![], error: Some(msg), warnings: vec![] });
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let count = |s: &str| results.iter().filter(|r| r.status == s).count();
+    let (new, known, errors) = (count("new"), count("known"), count("error"));
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        let incidents: Vec<serde_json::Value> = new_incidents
+            .iter()
+            .map(|(id, inc)| {
+                let mut v = serde_json::to_value(inc).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("id".into(), (*id).into());
+                }
+                v
+            })
+            .collect();
+        let v = serde_json::json!({
+            "summary": {"files": results.len(), "new": new, "known": known, "incidents": new_incidents.len(), "errors": errors},
+            "files": results,
+            "incidents": incidents,
+        });
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+    } else {
+        for r in results.iter().filter(|r| r.status == "error" && r.document_id.is_none() && !files.iter().any(|f| f.display().to_string() == r.path)) {
+            eprintln!("error: {}: {}", r.path, r.error.as_deref().unwrap_or(""));
+        }
+        for r in &results {
+            for w in &r.warnings {
+                eprintln!("warning: {}: {w}", r.path);
+            }
+        }
+        writeln!(out, "files read: {}   new: {new}   already known: {known}   incidents found: {}   errors: {errors}", results.len(), new_incidents.len())?;
+        if !new_incidents.is_empty() {
+            writeln!(out)?;
+            let rows: Vec<(i64, &Incident)> = new_incidents.iter().map(|(id, i)| (*id, i)).collect();
+            show::table(&mut out, &rows)?;
+        }
+    }
+    out.flush()?;
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn ingest_file(store: &mut dyn Store, ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow::Result<(FileResult, Vec<(i64, Incident)>)> {
+    let size = std::fs::metadata(path).context("cannot read the file")?.len();
+    if size > MAX_FILE_BYTES {
+        anyhow::bail!("the file is {} MB, more than the {} MB limit for one report; split it or check that it is a report", size / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024));
+    }
+    let bytes = std::fs::read(path).context("cannot read the file")?;
+    let name = path.display().to_string();
+    let captured = testigo_capture::capture(&name, &bytes)?;
+    let sidecar_path = PathBuf::from(testigo_capture::sidecar_name(&name));
+    let (sidecar, sidecar_found) = match std::fs::read(&sidecar_path) {
+        Ok(b) => (testigo_capture::parse_sidecar(&b).with_context(|| format!("sidecar {}", sidecar_path.display()))?, true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => (Metadata::default(), false),
+        Err(e) => return Err(e).with_context(|| format!("cannot read sidecar {}", sidecar_path.display())),
+    };
+    let metadata = overrides.clone().or(sidecar.clone()).or(captured.metadata.clone());
+    let language = metadata.language.unwrap_or_else(|| testigo_extract::detect_language(&captured.text));
+    let metadata = Metadata { language: Some(language), ..metadata };
+    let x = ex.extract(ExtractInput { text: &captured.text, published: metadata.published, language: Some(language) });
+    let source = serde_json::json!({
+        "flags": serde_json::to_value(overrides).unwrap_or_default(),
+        "sidecar": if sidecar_found { serde_json::to_value(&sidecar).unwrap_or_default() } else { serde_json::Value::Null },
+        "document": serde_json::to_value(&captured.metadata).unwrap_or_default(),
+    });
+    let doc = NewDocument {
+        sha256: captured.sha256.clone(),
+        bytes,
+        name: name.clone(),
+        kind: captured.kind.as_str().to_string(),
+        text: captured.text.clone(),
+        metadata,
+        metadata_source: source,
+        ingested_at: Utc::now(),
+    };
+    let outcome = store.ingest(&doc, &x.incidents)?;
+    Ok(match outcome {
+        IngestOutcome::New { document_id, incident_ids } => {
+            let incs: Vec<(i64, Incident)> = incident_ids.iter().map(|i| i.0).zip(x.incidents).collect();
+            (
+                FileResult { path: name, status: "new", sha256: Some(captured.sha256), document_id: Some(document_id.0), incident_ids: incident_ids.iter().map(|i| i.0).collect(), error: None, warnings: captured.warnings },
+                incs,
+            )
+        }
+        IngestOutcome::AlreadyKnown { document_id } => (
+            FileResult { path: name, status: "known", sha256: Some(captured.sha256), document_id: Some(document_id.0), incident_ids: vec![], error: None, warnings: vec![] },
+            vec![],
+        ),
+    })
+}
