@@ -1,0 +1,163 @@
+//! Helpers: run the binary, temporary databases, shared data paths; and CLI behaviour tests.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+/// A temporary database path (its folder is removed on drop).
+pub struct Db {
+    _dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl Db {
+    pub fn new() -> Db {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("testigo.db");
+        Db { _dir: dir, path }
+    }
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    args: Vec<String>,
+    db: PathBuf,
+}
+
+impl Output {
+    /// Re-runs the same command with `input` on standard input.
+    pub fn with_stdin(self, input: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_testigo"))
+            .arg("--db")
+            .arg(&self.db)
+            .args(&self.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn testigo");
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        let o = child.wait_with_output().expect("wait");
+        Output { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into(), stderr: String::from_utf8_lossy(&o.stderr).into(), args: self.args, db: self.db }
+    }
+}
+
+/// Runs `testigo --db DB ARGS…` with empty standard input.
+pub fn run(db: &Db, args: &[&str]) -> Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_testigo"))
+        .arg("--db")
+        .arg(&db.path)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run testigo");
+    Output {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into(),
+        stderr: String::from_utf8_lossy(&o.stderr).into(),
+        args: args.iter().map(|s| s.to_string()).collect(),
+        db: db.path.clone(),
+    }
+}
+
+/// `../shared` beside the repository.
+pub fn shared() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let p = here.join("../../../shared");
+    assert!(p.join("data/seed").is_dir(), "../shared/data/seed must sit beside the repository ({})", p.display());
+    p
+}
+
+pub fn seed_path() -> PathBuf {
+    shared().join("data/seed/000_e9d4e46e13aa15ff.txt")
+}
+
+pub fn gold() -> Value {
+    let p = shared().join("data/seed/000_e9d4e46e13aa15ff.gold.json");
+    serde_json::from_str(&std::fs::read_to_string(p).expect("gold")).expect("gold JSON")
+}
+
+pub fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/reports")
+}
+
+#[test]
+fn bad_files_get_one_line_errors_and_good_ones_are_stored() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("empty.txt"), b"").expect("w");
+    std::fs::write(dir.path().join("image.txt"), b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00").expect("w");
+    std::fs::write(dir.path().join("latin1.txt"), b"Un migrante fue asesinado en Tapachula, Chiapas, el 3 de mayo de 2024. Se\xf1al.").expect("w");
+    std::fs::copy(seed_path(), dir.path().join("seed.txt")).expect("copy");
+    let db = Db::new();
+    let out = run(&db, &["ingest", dir.path().to_str().expect("path")]);
+    assert_eq!(out.code, 1, "some files failed: {}", out.stderr);
+    for name in ["empty.txt", "image.txt", "latin1.txt"] {
+        let lines: Vec<&str> = out.stderr.lines().filter(|l| l.contains(name)).collect();
+        assert_eq!(lines.len(), 1, "one error line for {name}: {}", out.stderr);
+        assert!(lines[0].starts_with("error: "), "{}", lines[0]);
+    }
+    assert!(out.stderr.contains("UTF-8"), "{}", out.stderr);
+    assert!(out.stdout.contains("new: 1"), "{}", out.stdout);
+    let list: Value = serde_json::from_str(&run(&db, &["incidents", "--json"]).stdout).expect("json");
+    assert_eq!(list["total"], 2);
+}
+
+#[test]
+fn exports_parse_as_acled_csv_and_rfc7946_geojson() {
+    let db = Db::new();
+    assert_eq!(run(&db, &["ingest", seed_path().to_str().expect("p")]).code, 0);
+    let csv_out = run(&db, &["export", "--format", "acled-csv"]);
+    assert_eq!(csv_out.code, 0, "{}", csv_out.stderr);
+    let mut r = csv::Reader::from_reader(csv_out.stdout.as_bytes());
+    let header: Vec<String> = r.headers().expect("header").iter().map(str::to_string).collect();
+    for col in ["event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "actor1", "inter1", "actor2", "inter2", "country", "iso", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities"] {
+        assert!(header.iter().any(|h| h == col), "missing ACLED column {col}");
+    }
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row parses")).collect();
+    assert_eq!(rows.len(), 2);
+    let idx = |c: &str| header.iter().position(|h| h == c).expect("col");
+    assert_eq!(&rows[0][idx("event_date")], "2019-07-31");
+    assert_eq!(&rows[0][idx("admin1")], "Coahuila");
+    assert_eq!(&rows[0][idx("time_precision")], "1");
+
+    let gj = run(&db, &["export", "--format", "geojson"]);
+    let v: Value = serde_json::from_str(&gj.stdout).expect("GeoJSON parses");
+    assert_eq!(v["type"], "FeatureCollection");
+    let f = &v["features"][0];
+    assert_eq!(f["type"], "Feature");
+    assert_eq!(f["geometry"]["type"], "Point");
+    let c = f["geometry"]["coordinates"].as_array().expect("coords");
+    assert!((c[0].as_f64().expect("lon") - -101.0).abs() < 0.2, "longitude first: {c:?}");
+    assert!((c[1].as_f64().expect("lat") - 25.42).abs() < 0.2, "latitude second: {c:?}");
+
+    let out = db.path.with_file_name("x.jsonl");
+    let j = run(&db, &["export", "--format", "jsonl", "--out", out.to_str().expect("p")]);
+    assert_eq!(j.code, 0);
+    let body = std::fs::read_to_string(&out).expect("written");
+    let first: Value = serde_json::from_str(body.lines().next().expect("a line")).expect("jsonl");
+    assert_eq!(first["sources"][0]["sha256"].as_str().map(str::len), Some(64));
+}
+
+#[test]
+fn spanish_example_yields_its_incident() {
+    let db = Db::new();
+    let p = examples().join("01-carta-abierta-albergue-matias-romero.txt");
+    let out = run(&db, &["ingest", "--json", p.to_str().expect("p")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("json");
+    let incs = v["incidents"].as_array().expect("incidents");
+    assert_eq!(incs.len(), 1, "{incs:#?}");
+    let i = &incs[0];
+    assert_eq!(i["event_date"], "2024-05-11");
+    assert_eq!(i["location"]["name"], "Matías Romero");
+    assert_eq!(i["location"]["admin1"], "Oaxaca");
+    assert_eq!(i["event_type"], "Violence against civilians");
+    assert_eq!(i["sub_event_type"], "Attack");
+    assert_eq!(i["fatalities"], 1);
+    assert!(i["victims"]["nationalities"].as_array().expect("nationalities").iter().any(|c| c == "HN"), "{}", i["victims"]);
+    assert!(i["perpetrators"].as_array().expect("perps").iter().any(|p| p["category"] == "Unidentified armed group"), "{}", i["perpetrators"]);
+}
