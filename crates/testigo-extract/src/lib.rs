@@ -182,7 +182,7 @@ impl<'g> Extractor<'g> {
         for (ci, c) in cues.iter().enumerate() {
             // Negation and modality look back a few tokens within the clause.
             let window = |pred: &dyn Fn(&Cue) -> bool, n: usize| {
-                cues[..ci].iter().rev().take_while(|p| c.t0 - p.t1 <= n && !clause_break(doc, p.t1, c.t0)).any(|p| pred(&p.cue))
+                cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= n && !clause_break(doc, p.t1, c.t0)).any(|p| pred(&p.cue))
             };
             match c.cue {
                 Cue::Harm(h) => {
@@ -364,7 +364,7 @@ impl<'g> Extractor<'g> {
         let mut best: Option<(usize, f32)> = None;
         for &pi in &f.places {
             let p = &places[pi];
-            if matches!(p.role, Role::From | Role::To) {
+            if matches!(p.role, Role::From | Role::To) || names_an_institution(doc, &f.cues, p) {
                 continue;
             }
             // Places inside "said", "told X" phrases or datelines are weaker; the place closest
@@ -463,7 +463,7 @@ impl<'g> Extractor<'g> {
         let mut counts: BTreeMap<&'static str, (u32, Span)> = BTreeMap::new();
         let mut zero: BTreeMap<&'static str, Span> = BTreeMap::new();
         let mut victim_count: Option<(u32, Span)> = None;
-        let mut genders: Vec<String> = Vec::new();
+        let mut gender_notes: Vec<(bool, &'static str)> = Vec::new();
         let mut ages: Vec<u32> = Vec::new();
         let mut minors = false;
         let mut migrants = false;
@@ -514,9 +514,8 @@ impl<'g> Extractor<'g> {
                     }
                     let g = if fl & 2 != 0 { Some("male") } else if fl & 4 != 0 { Some("female") } else { None };
                     if let Some(g) = g {
-                        if !genders.iter().any(|x| x == g) {
-                            genders.push(g.to_string());
-                        }
+                        let killed_here = f.harms.iter().any(|h| h.0 == Harm::Killing && c.t0.abs_diff(h.1) <= 8);
+                        gender_notes.push((killed_here, g));
                     }
                     if let Some((n, sp)) = number_before(doc, c.t0, s.t0) {
                         if victim_count.is_none_or(|(v, _)| n > v) {
@@ -552,7 +551,10 @@ impl<'g> Extractor<'g> {
                             let mut c = c;
                             c.fact = Some("victims.nationalities".into());
                             c.value = Some(cc.clone());
-                            if !claims.iter().any(|x| x.span == c.span && x.fact == c.fact && x.value == c.value) {
+                            if let Some(x) = claims.iter_mut().find(|x| x.span == c.span && x.fact.is_none()) {
+                                x.fact = c.fact;
+                                x.value = c.value;
+                            } else if !claims.iter().any(|x| x.span == c.span && x.fact == c.fact && x.value == c.value) {
                                 claims.push(c);
                             }
                         }
@@ -574,7 +576,7 @@ impl<'g> Extractor<'g> {
                         c.fact = Some("victim_armed".into());
                         c.value = Some("no".into());
                     }
-                    if !claims.iter().any(|x| x.span == c.span && x.fact == c.fact) {
+                    if !claims.iter().any(|x| x.span == c.span && (x.fact == c.fact || c.fact.is_none())) {
                         claims.push(c);
                     }
                 }
@@ -592,6 +594,14 @@ impl<'g> Extractor<'g> {
                         }
                     }
                 }
+            }
+        }
+        // Genders: of the people killed when the text says who was killed, else of all victims.
+        let killed_genders = gender_notes.iter().any(|g| g.0);
+        let mut genders: Vec<String> = Vec::new();
+        for (k, g) in &gender_notes {
+            if (*k || !killed_genders) && !genders.iter().any(|x| x == g) {
+                genders.push(g.to_string());
             }
         }
         // Killing of a single, uncounted victim: "gunning down a father", "killed Marcos".
@@ -812,7 +822,11 @@ impl<'g> Extractor<'g> {
 
     fn claim(&self, doc: &Doc<'_>, f: &SentenceFacts, si: usize, speakers: &mut Vec<(String, Stance)>) -> Option<Claim> {
         let s = doc.sentences[si];
-        let say = f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According))?;
+        let say = f
+            .cues
+            .iter()
+            .find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0))
+            .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According)))?;
         // Who: after "according to"/"según"; before the verb otherwise; after the verb when it
         // follows a quotation ("…,” said the witness).
         let (a, b) = if matches!(say.cue, Cue::According) {
@@ -892,6 +906,28 @@ impl<'g> Extractor<'g> {
     }
 }
 
+/// "the Coahuila Prosecutor's Office", "la Fiscalía de Coahuila", "Texas police": the place
+/// names an institution (often the speaker), not where the incident happened.
+fn names_an_institution(doc: &Doc<'_>, cues: &[CueMatch], p: &PlaceMention) -> bool {
+    let after_is_org = cues.iter().any(|c| c.t0 == p.t1 && matches!(c.cue, Cue::Speaker(Stance::Official) | Cue::Perp(_)))
+        && !matches!(doc.f(p.t1), "state" | "estado" | "border" | "frontera");
+    let before = if p.t0 >= 2 { doc.f(p.t0 - 1) } else { "" };
+    let before_org = matches!(before, "de" | "del" | "of")
+        && p.t0 >= 2
+        && matches!(doc.f(p.t0 - 2), "fiscalia" | "gobierno" | "government" | "secretaria" | "procuraduria" | "policia" | "congreso" | "governor" | "gobernador" | "comision" | "ministry" | "ministerio" | "cancilleria" | "consulado" | "consulate" | "embajada" | "embassy" | "universidad" | "university" | "diocesis" | "obispo");
+    after_is_org || before_org
+}
+
+fn in_quote(doc: &Doc<'_>, sentence_start: usize, tok: usize) -> bool {
+    // Quotes may open before the sentence does: count from the start of the line.
+    let line_start = doc.text[..sentence_start].rfind('\n').map_or(0, |i| i + 1);
+    let before = &doc.text[line_start..doc.tokens[tok].start];
+    let open = before.matches('“').count() + before.matches('«').count();
+    let close = before.matches('”').count() + before.matches('»').count();
+    let straight = before.matches('"').count();
+    open > close || straight % 2 == 1
+}
+
 fn fold_eq(a: &str, b: &str) -> bool {
     testigo_gazetteer::fold::key(a) == testigo_gazetteer::fold::key(b)
 }
@@ -950,7 +986,7 @@ fn dates_differ(a: &DateMention, b: &DateMention) -> bool {
 fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t0: usize, t1: usize) -> bool {
     let c = cues[ci];
     // "according to police", "según la policía".
-    if cues[..ci].iter().rev().take(2).any(|p| matches!(p.cue, Cue::According) && c.t0 - p.t1 <= 2) {
+    if cues[..ci].iter().rev().take(2).any(|p| matches!(p.cue, Cue::According) && c.t0.saturating_sub(p.t1) <= 2) {
         return false;
     }
     // "police said", "la policía informó": a source.

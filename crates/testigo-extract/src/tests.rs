@@ -35,3 +35,28 @@ fn policy_text_yields_no_incident() {
     let x = ex("Mexico agreed to deploy 6,000 National Guard soldiers to its southern border. Officials said migrants could face attacks if the plan fails.", Some("2019-08-02"), None);
     assert!(x.incidents.is_empty(), "{:#?}", x.incidents);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+    /// Extraction never fails or panics, and every evidence span lies on char boundaries of
+    /// the input, whatever the text.
+    #[test]
+    fn extraction_never_panics_and_spans_are_valid(text in "(\\PC|[ .,;:\\n“”\"'0-9])*", words in proptest::collection::vec(proptest::sample::select(vec![
+        "police", "killed", "two", "migrants", "in", "Saltillo", ",", "Coahuila", "no", "one", "was", "hurt", "said", "according", "to",
+        "asesinados", "dos", "hombres", "según", "la", "Fiscalía", "“", "”", "Wednesday", "el", "miércoles", "pasado", "late", "June",
+        "5", "/", "7", "the", "second", "killing", "of", "a", "man", "by", "gunmen", "near", "from", "Honduras", "hondureños", ".", "\n\n",
+    ]), 0..60)) {
+        let joined = words.join(" ");
+        for t in [text.as_str(), joined.as_str()] {
+            let x = ex(t, Some("2024-05-20"), None);
+            for i in &x.incidents {
+                for spans in i.evidence.values() {
+                    for s in spans {
+                        proptest::prop_assert!(s.slice(t).is_some(), "span {:?} not on char boundaries of {:?}", s, t);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -247,7 +247,7 @@ mod tests {
 
     #[test]
     fn sentences_split_after_periods_but_not_abbreviations() {
-        let d = Doc::new("Mr. Smith went to St. Louis. He was shot at 9:30 p.m. in the U.S. Then he left.\n\nNew para.");
+        let d = Doc::new("Mr. Smith went to St. Louis. He was shot at 9:30 p.m. in the U.S. capital. Then he left.\n\nNew para.");
         let texts: Vec<&str> = (0..d.sentences.len()).map(|i| d.sentence_text(i)).collect();
         assert_eq!(texts[0], "Mr. Smith went to St. Louis.");
         assert_eq!(texts.len(), 4, "{texts:?}");
