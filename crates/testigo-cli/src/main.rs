@@ -4,6 +4,7 @@
 //! This crate is the only one that reads files, the environment and the clock, prints, and
 //! exits. Exit codes: 0 ok, 1 some inputs failed (the rest was done), 2 error.
 
+mod eval;
 mod export;
 mod ingest;
 mod show;
@@ -53,6 +54,8 @@ enum Command {
     },
     /// Export stored incidents.
     Export(export::ExportArgs),
+    /// Measure extraction accuracy against human-coded data (ACLED rows, cases).
+    Eval(eval::EvalArgs),
 }
 
 /// Filters shared by `incidents` and `export`.
@@ -183,6 +186,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Eval(args) => eval::run(&args),
         Command::Export(args) => {
             let store = open_store(&cli.db)?;
             export::run(&store, &args)

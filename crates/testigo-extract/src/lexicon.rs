@@ -177,6 +177,13 @@ pub struct Lexicon {
     exact: FnvMap<String, Vec<u32>>,
     prefix: FnvMap<String, Vec<u32>>,
     prefix_lens: Vec<usize>,
+    /// First three bytes of every prefix entry, packed: a cheap filter before the lookups.
+    prefix_heads: std::collections::HashSet<u32, BuildHasherDefault<Fnv>>,
+}
+
+fn head3(w: &str) -> Option<u32> {
+    let b = w.as_bytes();
+    (b.len() >= 3).then(|| u32::from_le_bytes([b[0], b[1], b[2], 0]))
 }
 
 /// A matched cue: token range `[t0, t1)`.
@@ -243,7 +250,7 @@ impl Lexicon {
 
     /// Parses a lexicon table in the format of [`LEXICON`]; unknown classes are skipped.
     pub fn from_table(table: &str) -> Lexicon {
-        let mut lex = Lexicon { phrases: Vec::new(), exact: FnvMap::default(), prefix: FnvMap::default(), prefix_lens: Vec::new() };
+        let mut lex = Lexicon { phrases: Vec::new(), exact: FnvMap::default(), prefix: FnvMap::default(), prefix_lens: Vec::new(), prefix_heads: Default::default() };
         for line in table.lines() {
             let line = line.trim_end();
             if line.starts_with('#') || line.is_empty() {
@@ -267,6 +274,9 @@ impl Lexicon {
                 if first_prefix {
                     if !lex.prefix_lens.contains(&first.len()) {
                         lex.prefix_lens.push(first.len());
+                    }
+                    if let Some(h) = head3(&first) {
+                        lex.prefix_heads.insert(h);
                     }
                     lex.prefix.entry(first).or_default().push(id);
                 } else {
@@ -303,6 +313,9 @@ impl Lexicon {
         };
         if let Some(ids) = self.exact.get(w) {
             try_ids(ids, out);
+        }
+        if !head3(w).is_some_and(|h| self.prefix_heads.contains(&h)) {
+            return;
         }
         for &l in &self.prefix_lens {
             if l > w.len() {

@@ -64,6 +64,7 @@ pub struct Extraction {
 pub struct Extractor<'g> {
     gaz: &'g Gazetteer,
     lex: Lexicon,
+    demonyms: lexicon::FnvMap<String, String>,
 }
 
 /// Detects English vs Spanish from function-word counts. Ties (and texts with neither) are
@@ -71,7 +72,7 @@ pub struct Extractor<'g> {
 pub fn detect_language(text: &str) -> Language {
     let mut en = 0;
     let mut es = 0;
-    for w in text.split(|c: char| !c.is_alphabetic()).take(3000) {
+    for w in text.split(|c: char| !c.is_alphabetic()).take(300) {
         match w {
             "the" | "The" | "and" | "of" | "was" | "were" | "said" | "in" | "to" | "with" | "that" | "is" | "by" | "on" | "at" => en += 1,
             "el" | "El" | "los" | "las" | "del" | "que" | "y" | "por" | "una" | "con" | "fue" | "según" | "para" | "se" | "en" | "La" | "la" | "de" => es += 1,
@@ -108,14 +109,14 @@ struct SentenceFacts {
 impl<'g> Extractor<'g> {
     /// An extractor over `gaz` (usually `Gazetteer::embedded()`).
     pub fn new(gaz: &'g Gazetteer) -> Extractor<'g> {
-        Extractor { gaz, lex: Lexicon::new() }
+        Extractor { gaz, lex: Lexicon::new(), demonyms: places::demonym_table(gaz) }
     }
 
     /// Extracts the incidents of one text. Never fails; see the crate docs for the rules.
     pub fn extract(&self, input: ExtractInput<'_>) -> Extraction {
         let language = input.language.unwrap_or_else(|| detect_language(input.text));
         let doc = Doc::new(input.text);
-        let (places, demonyms) = places::find(&doc, self.gaz);
+        let (places, demonyms) = places::find(&doc, self.gaz, &self.demonyms);
         let facts = self.analyse(&doc, language, input.published, &places);
         let incidents = self.assemble(&doc, &facts, &places, &demonyms);
         Extraction { language, incidents }
@@ -267,8 +268,14 @@ impl<'g> Extractor<'g> {
             if f.strong {
                 let loc = self.best_place(doc, f, places);
                 let date = best_date(f);
+                // "This is the second killing…", "Otro migrante fue asesinado…": an ordinal or
+                // "another" right before the act announces a different incident.
+                let ordinal = f.harms.first().is_some_and(|h| {
+                    (h.1.saturating_sub(3).max(doc.sentences[si].t0)..h.1).any(|k| matches!(doc.f(k), "second" | "third" | "another" | "segundo" | "segunda" | "tercer" | "tercero" | "tercera" | "otro" | "otra" | "nuevo" | "nueva"))
+                });
                 let start_new = match groups.last() {
                     None => true,
+                    Some(_) if ordinal && loc.is_none() && date.is_none() => true,
                     Some(g) => {
                         let loc_differs = match (g.loc, loc) {
                             (Some(a), Some(b)) => self.places_differ(&places[a], &places[b]),
@@ -284,12 +291,28 @@ impl<'g> Extractor<'g> {
                     }
                 };
                 if start_new {
+                    // Sentences just before the act that already speak of it ("denunciamos el
+                    // ataque que sufrieron… el pasado sábado en Matías Romero") belong to it.
+                    // Context before the act, in its paragraph or the one before, gives a date
+                    // or place the act's own sentence lacks.
+                    let taken = groups.last().and_then(|g| g.sentences.last().copied());
+                    let mut lead: Vec<usize> = Vec::new();
+                    let mut k = si;
+                    while k > 0 && si - k < 4 {
+                        k -= 1;
+                        if taken.is_some_and(|t| t >= k) || doc.sentences[k].paragraph + 1 < par || facts[k].strong {
+                            break;
+                        }
+                        lead.push(k);
+                    }
+                    lead.reverse();
+                    lead.push(si);
                     groups.push(Group {
-                        sentences: vec![si],
+                        sentences: lead,
                         event_sentences: vec![si],
                         loc,
                         date: date.map(|d| (si, d)),
-                        lead_in: f.another && loc.is_none() && date.is_none(),
+                        lead_in: ordinal && loc.is_none() && date.is_none(),
                     });
                 } else if let Some(g) = groups.last_mut() {
                     g.sentences.push(si);
@@ -502,6 +525,9 @@ impl<'g> Extractor<'g> {
             for c in &f.cues {
                 if let Cue::Victim(fl) = c.cue {
                     if !is_event {
+                        if fl & 16 != 0 && !f.says {
+                            migrants = true;
+                        }
                         continue;
                     }
                     // A victim noun used as the speaker ("the witness said") is not a victim.
@@ -536,7 +562,9 @@ impl<'g> Extractor<'g> {
             // Nationalities: a demonym bound to a victim noun, or a plural demonym used as a noun.
             for (t, cc) in demonyms.iter().filter(|(t, _)| *t >= s.t0 && *t < s.t1) {
                 let next = f.cues.iter().find(|c| c.t0 > *t && c.t0 <= t + 3);
-                let bound_victim = matches!(next.map(|c| c.cue), Some(Cue::Victim(_)));
+                // "dos migrantes hondureños", "un hombre hondureño", "a Honduran man".
+                let after_victim = f.cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)) && c.t1 <= *t && t - c.t1 <= 1);
+                let bound_victim = matches!(next.map(|c| c.cue), Some(Cue::Victim(_))) || after_victim;
                 let bound_other = matches!(next.map(|c| c.cue), Some(Cue::Perp(_) | Cue::Speaker(_)));
                 let w = doc.f(*t);
                 let as_noun = (w.ends_with("os") || w.ends_with("as") || w.ends_with("ans") || w.ends_with("ians") || w.ends_with("ns")) && !bound_other && next.is_none_or(|c| c.t0 > t + 1);
@@ -726,7 +754,8 @@ impl<'g> Extractor<'g> {
             let s = doc.sentences[si];
             ev("event_type", Span::new(s.start, s.end));
         }
-        // Location.
+        // Location: the incident's own place, else the best place in its other sentences.
+        let loc = loc.or_else(|| sentences.iter().find_map(|&si| self.best_place(doc, &facts[si], places)));
         let location = loc.and_then(|pi| {
             let p = &places[pi];
             let e = self.gaz.lookup_index(p.chosen?)?;
@@ -1071,6 +1100,10 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
 
 /// A number whose last token is `k` ("at least 12", "twenty-three", "two dozen").
 fn number_start_ending_at(doc: &Doc<'_>, k: usize, t0: usize) -> Option<(u32, usize)> {
+    // "de 16 años", "35 years old": an age, not a count of people.
+    if matches!(doc.f(k + 1), "anos" | "ano" | "years" | "year" | "year-old" | "years-old") {
+        return None;
+    }
     for start in (k.saturating_sub(3).max(t0)..=k).rev().collect::<Vec<_>>().into_iter().rev() {
         if let Some(n) = numbers::number_at(doc, start, k + 1) {
             if start + n.tokens == k + 1 {

@@ -3,7 +3,13 @@
 
 use testigo_gazetteer::{Entry, Gazetteer, Kind};
 
+use crate::lexicon::FnvMap;
 use crate::text::Doc;
+
+/// Folded demonym form → ISO 3166-1 alpha-2, from the gazetteer's demonym table.
+pub fn demonym_table(g: &Gazetteer) -> FnvMap<String, String> {
+    g.demonyms().map(|e| (testigo_gazetteer::fold::key(e.name()), e.cc().to_string())).collect()
+}
 
 /// Words that are never place names on their own, although some place is called so.
 const STOP: &[&str] = &[
@@ -27,6 +33,11 @@ const STOP: &[&str] = &[
     "dos", "tres", "media", "guadalupe", "mission", "mision", "colon", "hidalgo", "morelos", "juarez", "allende",
     "zaragoza", "obregon", "madero", "carranza", "salvador",
 ];
+
+fn stop_set() -> &'static std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOP.iter().copied().collect())
+}
 
 /// What role the preposition before a mention gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +73,13 @@ pub struct PlaceMention {
     pub city_cue: bool,
     /// "the state of X", "estado de X": the admin1 reading is preferred.
     pub state_cue: bool,
+    /// Introduced by "in", "en", "at", "near", "cerca de"...: a place reading is expected.
+    pub loc_prep: bool,
+}
+
+fn cc_key(cc: &str) -> [u8; 2] {
+    let b = cc.as_bytes();
+    [b.first().copied().unwrap_or(b'?'), b.get(1).copied().unwrap_or(b'?')]
 }
 
 /// Kind of a candidate, by entity index.
@@ -70,7 +88,9 @@ pub fn entry(g: &Gazetteer, idx: u32) -> Option<Entry<'_>> {
 }
 
 /// Finds place and demonym mentions. Returns (places, demonyms (token, cc)).
-pub fn find(doc: &Doc<'_>, g: &Gazetteer) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
+///
+/// `demonym_forms` maps folded demonym forms to ISO codes (see [`demonym_table`]).
+pub fn find(doc: &Doc<'_>, g: &Gazetteer, demonym_forms: &FnvMap<String, String>) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
     let mut places = Vec::new();
     let mut demonyms = Vec::new();
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
@@ -78,6 +98,14 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer) -> (Vec<PlaceMention>, Vec<(usize, Str
         let mut i = s.t0;
         let words: Vec<&str> = (s.t0..s.t1).map(|k| doc.f(k)).collect();
         while i < s.t1 {
+            if let Some(cc) = demonym_forms.get(words[i - s.t0]) {
+                demonyms.push((i, cc.clone()));
+            }
+            // Place names are proper nouns: only capitalised tokens start a gazetteer walk.
+            if !(doc.tokens[i].upper || all_upper) {
+                i += 1;
+                continue;
+            }
             let Some(m) = g.longest_match(&words[i - s.t0..], 6) else {
                 i += 1;
                 continue;
@@ -86,15 +114,22 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer) -> (Vec<PlaceMention>, Vec<(usize, Str
             let cands: Vec<Entry<'_>> = g.candidates(m.postings).collect();
             let key: String = words[i - s.t0..t1 - s.t0].join(" ");
             let demonym = cands.iter().find(|e| e.kind() == Kind::Demonym);
-            if let Some(d) = demonym {
-                demonyms.push((i, d.cc().to_string()));
-            }
             let upper = doc.tokens[i].upper || all_upper;
             // A place name is a proper noun: every content word capitalised ("San Pedro Sula",
             // "Ciudad de México"), or at least the first.
-            let stop = STOP.contains(&key.as_str());
-            let non_demonym: Vec<u32> = cands.iter().filter(|e| e.kind() != Kind::Demonym).map(|e| e.index()).collect();
-            if upper && !stop && !non_demonym.is_empty() && !(demonym.is_some() && m.tokens == 1 && non_demonym.len() < 2 && key.len() < 4) {
+            let stop = stop_set().contains(key.as_str());
+            // Postings are most populous first; beyond the first 64 readings nothing can win.
+            let non_demonym: Vec<u32> = cands.iter().filter(|e| e.kind() != Kind::Demonym).take(64).map(|e| e.index()).collect();
+            // Part of a longer proper name ("María Senaida Escobar", "Andrés Manuel López"):
+            // a capitalised word joined by a single space on either side.
+            // An acronym ("AMLO", "CNDH") is not a town, though some town may be spelt so.
+            let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && cands.iter().all(|e| e.kind() == Kind::Place || e.kind() == Kind::Demonym);
+            let part_of_name = acronym || {
+                let before = i > s.t0 && doc.tokens[i - 1].upper && doc.gap_before(i) == " " && !matches!(doc.f(i - 1), "in" | "en" | "near" | "from" | "de" | "the" | "el" | "la" | "at" | "to" | "a" | "on" | "por" | "desde" | "hacia" | "cerca" | "outside" | "between" | "entre" | "y" | "and");
+                let after = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && !matches!(doc.f(t1), "state" | "province" | "department" | "city" | "county" | "oblast" | "region" | "municipality" | "district" | "governorate");
+                (before || after) && !all_upper
+            };
+            if upper && !stop && !part_of_name && !non_demonym.is_empty() && !(demonym.is_some() && m.tokens == 1 && non_demonym.len() < 2 && key.len() < 4) {
                 let prev = |k: usize| if k >= 1 && i >= s.t0 + k { doc.f(i - k) } else { "" };
                 let p1 = prev(1);
                 let p2 = prev(2);
@@ -123,9 +158,18 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer) -> (Vec<PlaceMention>, Vec<(usize, Str
                     role,
                     city_cue,
                     state_cue,
+                    loc_prep: matches!(p1, "in" | "en" | "at" | "near" | "outside" | "around" | "from" | "desde" | "to" | "hacia") || matches!(p2, "cerca" | "afueras" | "outskirts" | "inmediaciones" | "municipio" | "ciudad" | "city" | "town"),
                 });
             }
             i = t1;
+        }
+    }
+    // "con rumbo a Medias Aguas, Veracruz": the state after a destination (or origin) shares
+    // its role.
+    for k in 1..places.len() {
+        let (prev, cur) = (places[k - 1].clone(), &mut places[k]);
+        if prev.sentence == cur.sentence && matches!(prev.role, Role::From | Role::To) && prev.t1 == cur.t0 && matches!(doc.gap_before(cur.t0).trim(), "," | "(") {
+            cur.role = prev.role;
         }
     }
     resolve(&mut places, &demonyms, g);
@@ -133,35 +177,49 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer) -> (Vec<PlaceMention>, Vec<(usize, Str
 }
 
 fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazetteer) {
+    type HashMap<K, V> = FnvMap<K, V>;
     // Two rounds: first with every candidate of the other mentions as weak context, then with
-    // the readings chosen in round one.
+    // the readings chosen in round one. Context is summed per admin1 and per country; a
+    // mention's own contribution is subtracted so that a name never supports itself.
+    let n = places.len();
     for round in 0..2 {
-        let mut ctx_admin1: Vec<(usize, u32, f32)> = Vec::new(); // (mention, admin1 idx, weight)
-        let mut ctx_country: Vec<(usize, String, f32)> = Vec::new();
-        for (mi, m) in places.iter().enumerate() {
+        let mut tot_a1: HashMap<u32, f32> = HashMap::default();
+        let mut tot_cc: HashMap<[u8; 2], f32> = HashMap::default();
+        let mut own: Vec<(HashMap<u32, f32>, HashMap<[u8; 2], f32>)> = Vec::with_capacity(n);
+        for m in places.iter() {
             let readings: Vec<u32> = if round == 0 { m.candidates.clone() } else { m.chosen.into_iter().collect() };
             let w = if round == 0 { 1.0 / readings.len().max(1) as f32 } else { 1.0 };
+            let mut oa: HashMap<u32, f32> = HashMap::default();
+            let mut oc: HashMap<[u8; 2], f32> = HashMap::default();
             for r in readings {
                 let Some(e) = g.lookup_index(r) else { continue };
-                match e.kind() {
-                    Kind::Country => ctx_country.push((mi, e.cc().to_string(), w)),
-                    Kind::Admin1 => {
-                        ctx_admin1.push((mi, r, w));
-                        ctx_country.push((mi, e.cc().to_string(), w * 0.8));
-                    }
-                    _ => {
-                        if let Some(a) = e.admin1() {
-                            ctx_admin1.push((mi, a.index(), w * 0.5));
-                        }
-                        ctx_country.push((mi, e.cc().to_string(), w * 0.5));
-                    }
+                let cc = cc_key(e.cc());
+                let (a1, wa, wc) = match e.kind() {
+                    Kind::Country => (None, 0.0, w),
+                    Kind::Admin1 => (Some(r), w, w * 0.8),
+                    // In round one only explicit country and admin1 names give context, so that
+                    // ambiguous words cannot prop each other up.
+                    _ if round == 0 => continue,
+                    _ => (e.admin1().map(|a| a.index()), w * 0.5, w * 0.5),
+                };
+                if let Some(a1) = a1 {
+                    let x = oa.entry(a1).or_insert(0.0);
+                    *x = x.max(wa);
                 }
+                let x = oc.entry(cc).or_insert(0.0);
+                *x = x.max(wc);
             }
+            for (k, v) in &oa {
+                *tot_a1.entry(*k).or_insert(0.0) += v;
+            }
+            for (k, v) in &oc {
+                *tot_cc.entry(*k).or_insert(0.0) += v;
+            }
+            own.push((oa, oc));
         }
         for (_, cc) in demonyms {
-            ctx_country.push((usize::MAX, cc.clone(), 0.3));
+            *tot_cc.entry(cc_key(cc)).or_insert(0.0) += 0.3;
         }
-        let n = places.len();
         for mi in 0..n {
             let m = &places[mi];
             let mut best: Option<(u32, f32)> = None;
@@ -173,26 +231,16 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                     Kind::Admin1 => 6.0 + (pop + 1.0).log10() * 0.2,
                     _ => (pop + 1.0).log10(),
                 };
-                let near = |other: usize| other != usize::MAX && places[other].sentence.abs_diff(m.sentence) <= 1;
-                let a1 = match e.kind() {
-                    Kind::Admin1 => None,
-                    _ => e.admin1().map(|a| a.index()),
-                };
-                if let Some(a1) = a1 {
-                    let support: f32 = ctx_admin1
-                        .iter()
-                        .filter(|(o, a, _)| *o != mi && *a == a1)
-                        .map(|(o, _, w)| w * if near(*o) { 1.5 } else { 1.0 })
-                        .sum();
-                    score += 5.0 * support.min(1.5);
+                if e.kind() != Kind::Admin1 {
+                    if let Some(a1) = e.admin1().map(|a| a.index()) {
+                        let support = tot_a1.get(&a1).copied().unwrap_or(0.0) - own[mi].0.get(&a1).copied().unwrap_or(0.0);
+                        score += 5.0 * support.clamp(0.0, 1.5);
+                    }
                 }
                 if e.kind() != Kind::Country {
-                    let support: f32 = ctx_country
-                        .iter()
-                        .filter(|(o, cc, _)| *o != mi && cc == e.cc())
-                        .map(|(o, _, w)| w * if near(*o) { 1.3 } else { 1.0 })
-                        .sum();
-                    score += 3.0 * support.min(1.5);
+                    let cc = cc_key(e.cc());
+                    let support = tot_cc.get(&cc).copied().unwrap_or(0.0) - own[mi].1.get(&cc).copied().unwrap_or(0.0);
+                    score += 3.0 * support.clamp(0.0, 1.5);
                 }
                 if m.city_cue && e.kind() == Kind::Place {
                     score += 3.0;
@@ -200,7 +248,18 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                 if m.state_cue && e.kind() == Kind::Admin1 {
                     score += 4.0;
                 }
-                if best.is_none_or(|(_, s)| score > s) {
+                // Small places need the document's support: their admin1 or country named, or
+                // a locative preposition; big cities stand on their own.
+                let ok = match e.kind() {
+                    Kind::Country | Kind::Admin1 => true,
+                    _ => {
+                        let a1s = e.admin1().map(|a| a.index()).map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own[mi].0.get(&a1).copied().unwrap_or(0.0));
+                        let cc = cc_key(e.cc());
+                        let ccs = tot_cc.get(&cc).copied().unwrap_or(0.0) - own[mi].1.get(&cc).copied().unwrap_or(0.0);
+                        pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && pop >= 20_000.0) || m.city_cue && pop >= 1_000.0
+                    }
+                };
+                if ok && best.is_none_or(|(_, s)| score > s) {
                     best = Some((c, score));
                 }
             }
@@ -242,7 +301,7 @@ mod tests {
     fn roles_from_prepositions() {
         let g = Gazetteer::embedded();
         let d = Doc::new("Migrants from El Salvador were attacked in Saltillo, Coahuila.");
-        let (p, _) = find(&d, g);
+        let (p, _) = find(&d, g, &demonym_table(g));
         let roles: Vec<(String, Role)> = p.iter().map(|m| (d.slice(m.t0, m.t1).to_string(), m.role)).collect();
         assert!(roles.contains(&("El Salvador".to_string(), Role::From)), "{roles:?}");
         assert!(roles.contains(&("Saltillo".to_string(), Role::In)), "{roles:?}");

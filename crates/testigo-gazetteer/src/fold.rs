@@ -77,6 +77,9 @@ pub fn fold(s: &str) -> String {
 
 /// True for chars that belong to a word: letters, digits and combining marks.
 pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || ('\u{0300}'..='\u{036F}').contains(&c)
 }
 

@@ -181,6 +181,11 @@ impl Gazetteer {
         ((idx as usize) < self.len()).then(|| self.entry(idx))
     }
 
+    /// Every demonym entry (form → nationality), in index order.
+    pub fn demonyms(&self) -> impl Iterator<Item = Entry<'_>> + '_ {
+        (0..self.len() as u32).rev().map(|i| self.entry(i)).take_while(|e| e.kind() == Kind::Demonym)
+    }
+
     /// The country record for an ISO 3166-1 alpha-2 code (case-insensitive); `None` if unknown.
     pub fn country(&self, cc: &str) -> Option<Entry<'_>> {
         let b = cc.as_bytes();

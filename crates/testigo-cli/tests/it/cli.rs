@@ -120,14 +120,19 @@ fn exports_parse_as_acled_csv_and_rfc7946_geojson() {
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row parses")).collect();
     assert_eq!(rows.len(), 2);
     let idx = |c: &str| header.iter().position(|h| h == c).expect("col");
-    assert_eq!(&rows[0][idx("event_date")], "2019-07-31");
-    assert_eq!(&rows[0][idx("admin1")], "Coahuila");
-    assert_eq!(&rows[0][idx("time_precision")], "1");
+    let saltillo = rows.iter().find(|r| &r[idx("admin1")] == "Coahuila").expect("the Saltillo row");
+    assert_eq!(&saltillo[idx("event_date")], "2019-07-31");
+    assert_eq!(&saltillo[idx("location")], "Saltillo");
+    assert_eq!(&saltillo[idx("time_precision")], "1");
+    assert_eq!(&saltillo[idx("inter1")], "1");
+    let veracruz = rows.iter().find(|r| &r[idx("admin1")] == "Veracruz").expect("the Veracruz row");
+    assert_eq!(&veracruz[idx("time_precision")], "3", "a ten-day range is ACLED precision 3");
+    assert_eq!(&veracruz[idx("geo_precision")], "3");
 
     let gj = run(&db, &["export", "--format", "geojson"]);
     let v: Value = serde_json::from_str(&gj.stdout).expect("GeoJSON parses");
     assert_eq!(v["type"], "FeatureCollection");
-    let f = &v["features"][0];
+    let f = v["features"].as_array().expect("features").iter().find(|f| f["properties"]["location"]["admin1"] == "Coahuila").expect("Saltillo feature");
     assert_eq!(f["type"], "Feature");
     assert_eq!(f["geometry"]["type"], "Point");
     let c = f["geometry"]["coordinates"].as_array().expect("coords");
@@ -153,7 +158,7 @@ fn spanish_example_yields_its_incident() {
     assert_eq!(incs.len(), 1, "{incs:#?}");
     let i = &incs[0];
     assert_eq!(i["event_date"], "2024-05-11");
-    assert_eq!(i["location"]["name"], "Matías Romero");
+    assert_eq!(i["location"]["name"], "Matías Romero Avendaño", "GeoNames name of Matías Romero");
     assert_eq!(i["location"]["admin1"], "Oaxaca");
     assert_eq!(i["event_type"], "Violence against civilians");
     assert_eq!(i["sub_event_type"], "Attack");

@@ -1,0 +1,366 @@
+//! `testigo eval`: field-level accuracy of extraction against human-coded data, through the
+//! same code path as `testigo extract`.
+//!
+//! - `--acled FILE.csv`: ACLED export rows; `notes` is the text, the other columns the gold.
+//! - `--cases FILE.jsonl`: `{"id", "lang", "text", "published", "expect", "phenomenon"}` lines;
+//!   only the `expect` keys present are scored (keys defined in `../shared/data/README.md`).
+//!
+//! Names are compared accent- and case-folded, with a documented alias table for names that
+//! coders write differently from GeoNames ([`ADMIN1_ALIASES`]).
+
+use std::collections::BTreeMap;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+use testigo_core::{ActorCategory, EventType, Harm, Incident, Language};
+use testigo_extract::{ExtractInput, Extractor};
+use testigo_gazetteer::fold::key as fold;
+use testigo_gazetteer::{distance_km, Gazetteer, Kind};
+
+/// Arguments of `testigo eval`.
+#[derive(clap::Args)]
+pub struct EvalArgs {
+    /// ACLED CSV export (columns as ACLED names them).
+    #[arg(long)]
+    acled: Option<PathBuf>,
+    /// Cases in JSON Lines.
+    #[arg(long)]
+    cases: Option<PathBuf>,
+    /// Print the table as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Write every miss (id, field, expected, got, evidence) as JSON Lines to this file.
+    #[arg(long)]
+    errors: Option<PathBuf>,
+    /// Exit with status 1 if a field falls more than 2 points below its target (issue 3).
+    #[arg(long)]
+    check_targets: bool,
+}
+
+/// Admin1 names that coders write differently from GeoNames: (coder's name, GeoNames name),
+/// compared after folding. ACLED writes Mexico City as "Distrito Federal" or "Mexico City".
+pub const ADMIN1_ALIASES: &[(&str, &str)] = &[
+    ("Distrito Federal", "Mexico City"),
+    ("Ciudad de Mexico", "Mexico City"),
+    ("CDMX", "Mexico City"),
+    ("Mexico", "Mexico State"),
+    ("Estado de Mexico", "Mexico State"),
+    ("Sao Paulo", "São Paulo"),
+    ("Para", "Pará"),
+    ("Parana", "Paraná"),
+    ("Maranhao", "Maranhão"),
+    ("Ceara", "Ceará"),
+    ("Piaui", "Piauí"),
+    ("Goias", "Goiás"),
+    ("Amapa", "Amapá"),
+    ("Rondonia", "Rondônia"),
+    ("Espirito Santo", "Espírito Santo"),
+    ("Bogota, D.C.", "Bogota D.C."),
+    ("Bogota", "Bogota D.C."),
+    ("Donetsk", "Donetsk Oblast"),
+];
+
+/// Targets of issue 3, in percent.
+const TARGETS: &[(&str, f64)] = &[
+    ("event_date", 97.0),
+    ("country", 99.0),
+    ("admin1", 95.0),
+    ("location", 85.0),
+    ("fatalities", 95.0),
+    ("event_type", 90.0),
+    ("sub_event_type", 80.0),
+    ("perpetrator", 80.0),
+    ("cases: all", 90.0),
+];
+
+#[derive(Default)]
+struct Score {
+    right: BTreeMap<String, (u32, u32)>,
+    misses: Vec<Value>,
+}
+
+impl Score {
+    fn add(&mut self, id: &str, field: &str, ok: bool, expected: Value, got: Value, evidence: Value) {
+        let e = self.right.entry(field.to_string()).or_default();
+        e.1 += 1;
+        if ok {
+            e.0 += 1;
+        } else {
+            self.misses.push(json!({"id": id, "field": field, "expected": expected, "got": got, "evidence": evidence}));
+        }
+    }
+}
+
+fn names_match(g: &Gazetteer, expected: &str, got: Option<&str>) -> bool {
+    let Some(got) = got else { return false };
+    let (e, o) = (fold(expected), fold(got));
+    if e == o {
+        return true;
+    }
+    for (a, b) in ADMIN1_ALIASES {
+        let (a, b) = (fold(a), fold(b));
+        if (e == a && o == b) || (e == b && o == a) {
+            return true;
+        }
+    }
+    // Same entity under another of its names ("Querétaro" = "Santiago de Querétaro").
+    let gots: Vec<u32> = g.lookup(got).iter().map(|x| x.index()).collect();
+    g.lookup(expected).iter().any(|x| gots.contains(&x.index()))
+}
+
+fn place_matches(g: &Gazetteer, expected: &str, inc: &Incident) -> bool {
+    let Some(l) = &inc.location else { return false };
+    if names_match(g, expected, l.name.as_deref()) {
+        return true;
+    }
+    // A chosen entity that is one of the expected name's readings.
+    g.lookup(expected).iter().any(|e| match e.kind() {
+        Kind::Place => l.geonameid.is_some() && e.geonameid() == l.geonameid,
+        Kind::Admin1 => l.geo_precision == 3 && l.admin1.as_deref() == Some(e.name()),
+        _ => false,
+    })
+}
+
+fn evidence(text: &str, inc: Option<&Incident>, field: &str) -> Value {
+    let Some(inc) = inc else { return Value::Null };
+    inc.evidence
+        .get(field)
+        .map(|spans| Value::Array(spans.iter().filter_map(|s| s.slice(text)).map(|t| Value::String(t.to_string())).collect()))
+        .unwrap_or(Value::Null)
+}
+
+fn crowd_or_class(cat: Option<ActorCategory>, et: EventType) -> &'static str {
+    match cat {
+        Some(c) if c.is_state() => "state",
+        Some(ActorCategory::CriminalGroup | ActorCategory::UnidentifiedArmedGroup) => "armed group",
+        Some(ActorCategory::Civilians) if matches!(et, EventType::Riots | EventType::Protests) => "crowd",
+        Some(ActorCategory::Civilians) => "civilians",
+        Some(ActorCategory::Other) if matches!(et, EventType::Riots | EventType::Protests) => "crowd",
+        Some(_) => "other",
+        None => "none",
+    }
+}
+
+fn inter_class(inter: &str) -> &'static str {
+    match inter.trim() {
+        "1" => "state",
+        "2" | "3" | "4" => "armed group",
+        "5" | "6" => "crowd",
+        "7" => "civilians",
+        _ => "other",
+    }
+}
+
+fn acled(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -> anyhow::Result<()> {
+    let mut r = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let headers = r.headers()?.clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let need = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "inter1", "country", "admin1", "location", "latitude", "longitude", "notes", "fatalities"];
+    for n in need {
+        col(n).with_context(|| format!("{}: missing ACLED column {n}", path.display()))?;
+    }
+    let c = |n: &str| col(n).unwrap_or(0);
+    for (line, rec) in r.records().enumerate() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("warning: {}: row {}: {e}; skipped", path.display(), line + 2);
+                continue;
+            }
+        };
+        let f = |n: &str| rec.get(c(n)).unwrap_or("");
+        let id = f("event_id_cnty").to_string();
+        let text = f("notes");
+        let x = ex.extract(ExtractInput { text, published: None, language: None });
+        let inc = x.incidents.first();
+        let got = |v: Option<Value>| v.unwrap_or(Value::Null);
+        // event_date
+        let gold_date = NaiveDate::parse_from_str(f("event_date"), "%d-%b-%y").or_else(|_| NaiveDate::parse_from_str(f("event_date"), "%Y-%m-%d")).ok();
+        let our_date = inc.and_then(|i| i.event_date);
+        score.add(&id, "event_date", gold_date.is_some() && our_date == gold_date, json!(gold_date), json!(our_date), evidence(text, inc, "event_date"));
+        // country
+        let gold_cc = g.lookup(f("country")).iter().find(|e| e.kind() == Kind::Country).map(|e| e.cc().to_string());
+        let our_cc = inc.and_then(|i| i.location.as_ref()).and_then(|l| l.country.clone());
+        score.add(&id, "country", gold_cc.is_some() && our_cc == gold_cc, json!(f("country")), got(our_cc.map(Value::String)), evidence(text, inc, "location"));
+        // admin1
+        let our_a1 = inc.and_then(|i| i.location.as_ref()).and_then(|l| l.admin1.clone());
+        score.add(&id, "admin1", names_match(g, f("admin1"), our_a1.as_deref()), json!(f("admin1")), json!(our_a1), evidence(text, inc, "location"));
+        // location: same name or within 10 km
+        let loc_ok = inc.and_then(|i| i.location.as_ref()).is_some_and(|l| {
+            let near = match (l.latitude, l.longitude, f("latitude").parse::<f64>(), f("longitude").parse::<f64>()) {
+                (Some(a), Some(b), Ok(c), Ok(d)) => distance_km(a, b, c, d) <= 10.0,
+                _ => false,
+            };
+            near || names_match(g, f("location"), l.name.as_deref())
+        });
+        score.add(&id, "location", loc_ok, json!(f("location")), json!(inc.and_then(|i| i.location.as_ref()).and_then(|l| l.name.clone())), evidence(text, inc, "location"));
+        // fatalities: ACLED's 0 covers "none reported".
+        let gold_f: u32 = f("fatalities").trim().parse().unwrap_or(0);
+        let our_f = inc.and_then(|i| i.fatalities).unwrap_or(0);
+        score.add(&id, "fatalities", gold_f == our_f, json!(gold_f), json!(inc.and_then(|i| i.fatalities)), evidence(text, inc, "fatalities"));
+        let et = inc.map(|i| i.event_type.as_str()).unwrap_or("(no incident)");
+        score.add(&id, "event_type", et == f("event_type"), json!(f("event_type")), json!(et), evidence(text, inc, "event_type"));
+        let st = inc.map(|i| i.sub_event_type.as_str()).unwrap_or("(no incident)");
+        score.add(&id, "sub_event_type", st == f("sub_event_type"), json!(f("sub_event_type")), json!(st), evidence(text, inc, "harms"));
+        let ours = inc.map(|i| crowd_or_class(i.perpetrators.first().map(|p| p.category), i.event_type)).unwrap_or("none");
+        let gold = inter_class(f("inter1"));
+        score.add(&id, "perpetrator", ours == gold, json!(format!("inter1 {} ({gold})", f("inter1"))), json!(ours), evidence(text, inc, "perpetrators"));
+    }
+    Ok(())
+}
+
+fn score_expect(g: &Gazetteer, id: &str, lang: &str, text: &str, exp: &Value, inc: Option<&Incident>, all: &[Incident], score: &mut Score) {
+    let Some(obj) = exp.as_object() else { return };
+    let mut add = |field: &str, ok: bool, expected: &Value, got: Value, ev: &str| {
+        score.add(id, &format!("cases: {field}"), ok, expected.clone(), got.clone(), evidence(text, inc, ev));
+        score.add(id, "cases: all", ok, expected.clone(), got.clone(), evidence(text, inc, ev));
+        score.add(id, &format!("cases: all ({lang})"), ok, expected.clone(), got, evidence(text, inc, ev));
+    };
+    let loc = inc.and_then(|i| i.location.as_ref());
+    for (k, v) in obj {
+        match k.as_str() {
+            "event_date" => {
+                let got = inc.and_then(|i| i.event_date).map(|d| d.to_string());
+                add(k, got.as_deref() == v.as_str(), v, json!(got), "event_date");
+            }
+            "event_date_not_before" | "event_date_not_after" => {
+                let (a, b) = (inc.and_then(|i| i.event_date), inc.and_then(|i| i.event_date_end));
+                let lim = v.as_str().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+                let ok = match (a, b, lim) {
+                    (Some(a), Some(b), Some(l)) => if k.ends_with("before") { a >= l && b >= l } else { a <= l && b <= l },
+                    _ => false,
+                };
+                add(k, ok, v, json!([a, b]), "event_date");
+            }
+            "place" => add(k, inc.is_some_and(|i| place_matches(g, v.as_str().unwrap_or(""), i)), v, json!(loc.and_then(|l| l.name.clone())), "location"),
+            "admin1" => add(k, names_match(g, v.as_str().unwrap_or(""), loc.and_then(|l| l.admin1.as_deref())), v, json!(loc.and_then(|l| l.admin1.clone())), "location"),
+            "country" => add(k, loc.and_then(|l| l.country.as_deref()) == v.as_str(), v, json!(loc.and_then(|l| l.country.clone())), "location"),
+            "not_place" => add(k, !inc.is_some_and(|i| place_matches(g, v.as_str().unwrap_or(""), i)), v, json!(loc.and_then(|l| l.name.clone())), "location"),
+            "not_admin1" => add(k, !names_match(g, v.as_str().unwrap_or(""), loc.and_then(|l| l.admin1.as_deref())), v, json!(loc.and_then(|l| l.admin1.clone())), "location"),
+            "not_country" => add(k, loc.and_then(|l| l.country.as_deref()) != v.as_str(), v, json!(loc.and_then(|l| l.country.clone())), "location"),
+            "fatalities" | "injured" | "missing" | "displaced" => {
+                let got = inc.and_then(|i| match k.as_str() {
+                    "fatalities" => i.fatalities,
+                    "injured" => i.injured,
+                    "missing" => i.missing,
+                    _ => i.displaced,
+                });
+                add(k, got.map(u64::from) == v.as_u64(), v, json!(got), k);
+            }
+            "fatalities_range" => {
+                let got = inc.and_then(|i| i.fatalities);
+                let lo = v.get(0).and_then(Value::as_u64).unwrap_or(0);
+                let hi = v.get(1).and_then(Value::as_u64).unwrap_or(0);
+                add(k, got.is_some_and(|n| (lo..=hi).contains(&(n as u64))), v, json!(got), "fatalities");
+            }
+            "fatalities_values" => {
+                let vals: Vec<String> = inc.map(|i| i.claims.iter().filter(|c| c.fact.as_deref() == Some("fatalities")).filter_map(|c| c.value.clone()).collect()).unwrap_or_default();
+                let ok = v.as_array().is_some_and(|a| a.iter().all(|x| vals.contains(&x.to_string())));
+                add(k, ok, v, json!(vals), "fatalities");
+            }
+            "contested" => {
+                let got = inc.is_some_and(|i| !i.contested.is_empty());
+                add(k, Some(got) == v.as_bool(), v, json!(inc.map(|i| i.contested.clone())), "event_type");
+            }
+            "perpetrator_alleged" => {
+                let got = inc.is_some_and(|i| i.perpetrators.iter().any(|p| p.alleged));
+                add(k, Some(got) == v.as_bool(), v, json!(inc.map(|i| i.perpetrators.clone())), "perpetrators");
+            }
+            "event_type" => {
+                let got = inc.map(|i| if i.harms.contains(&Harm::Threat) && !i.harms.iter().any(|h| matches!(h, Harm::Killing | Harm::Injury | Harm::Shooting)) { "threat".to_string() } else { i.event_type.to_string() });
+                add(k, got.as_deref() == v.as_str(), v, json!(got), "event_type");
+            }
+            "incident_count" => add(k, v.as_u64() == Some(all.len() as u64), v, json!(all.len()), "event_type"),
+            _ => {}
+        }
+    }
+}
+
+fn cases(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -> anyhow::Result<()> {
+    let body = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    for (n, line) in body.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("warning: {}: line {}: {e}; skipped", path.display(), n + 1);
+                continue;
+            }
+        };
+        let id = v["id"].as_str().unwrap_or("?").to_string();
+        let text = v["text"].as_str().unwrap_or("");
+        let lang = v["lang"].as_str().unwrap_or("?");
+        let published = v["published"].as_str().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+        let x = ex.extract(ExtractInput { text, published, language: Language::parse(lang) });
+        // Reorder keys so "incidents" (which recurses) comes last.
+        let mut exp = v["expect"].clone();
+        let nested = exp.as_object_mut().and_then(|o| o.remove("incidents"));
+        score_expect(g, &id, lang, text, &exp, x.incidents.first(), &x.incidents, score);
+        if let Some(list) = nested.as_ref().and_then(Value::as_array) {
+            for (k, e) in list.iter().enumerate() {
+                score_expect(g, &id, lang, text, e, x.incidents.get(k), &x.incidents, score);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the evaluation and prints the table.
+pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    if args.acled.is_none() && args.cases.is_none() {
+        anyhow::bail!("nothing to evaluate: give --acled FILE.csv and/or --cases FILE.jsonl");
+    }
+    let g = Gazetteer::embedded();
+    let ex = Extractor::new(g);
+    let mut score = Score::default();
+    if let Some(p) = &args.acled {
+        acled(&ex, g, p, &mut score)?;
+    }
+    if let Some(p) = &args.cases {
+        cases(&ex, g, p, &mut score)?;
+    }
+    let pct = |(r, n): (u32, u32)| if n == 0 { 0.0 } else { 100.0 * r as f64 / n as f64 };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        let fields: BTreeMap<&String, Value> = score.right.iter().map(|(k, v)| (k, json!({"right": v.0, "scored": v.1, "percent": (pct(*v) * 10.0).round() / 10.0}))).collect();
+        serde_json::to_writer_pretty(&mut out, &json!({"fields": fields, "misses": score.misses.len()}))?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{:<34} {:>7} {:>7} {:>8} {:>8}", "field", "right", "scored", "percent", "target")?;
+        for (k, v) in &score.right {
+            let target = TARGETS.iter().find(|(t, _)| t == k).map(|t| format!("{:.0}", t.1)).unwrap_or_default();
+            writeln!(out, "{:<34} {:>7} {:>7} {:>7.1}% {:>8}", k, v.0, v.1, pct(*v), target)?;
+        }
+    }
+    out.flush()?;
+    if let Some(p) = &args.errors {
+        let mut w = BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?);
+        for m in &score.misses {
+            serde_json::to_writer(&mut w, m)?;
+            writeln!(w)?;
+        }
+        w.flush()?;
+    }
+    if args.check_targets {
+        let mut failed = false;
+        for (field, target) in TARGETS {
+            if let Some(v) = score.right.get(*field) {
+                if pct(*v) < target - 2.0 {
+                    eprintln!("below target: {field} {:.1}% < {target:.0}% - 2", pct(*v));
+                    failed = true;
+                }
+            }
+        }
+        if failed {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
