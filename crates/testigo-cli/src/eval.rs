@@ -206,7 +206,14 @@ fn acled(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -
         score.add(&id, "event_type", et == f("event_type"), json!(f("event_type")), json!(et), evidence(text, inc, "event_type"));
         let st = inc.map(|i| i.sub_event_type.as_str()).unwrap_or("(no incident)");
         score.add(&id, "sub_event_type", st == f("sub_event_type"), json!(f("sub_event_type")), json!(st), evidence(text, inc, "harms"));
-        let ours = inc.map(|i| crowd_or_class(i.perpetrators.first().map(|p| p.category), i.event_type)).unwrap_or("none");
+        // ACLED codes a perpetrator nobody identified as "Unidentified Armed Group" (inter1 3);
+        // testigo leaves it empty. Compare by ACLED's convention.
+        let ours = inc
+            .map(|i| match i.perpetrators.first() {
+                None if matches!(i.event_type, EventType::ViolenceAgainstCivilians | EventType::ExplosionsRemoteViolence) => "armed group",
+                p => crowd_or_class(p.map(|p| p.category), i.event_type),
+            })
+            .unwrap_or("none");
         let gold = inter_class(f("inter1"));
         score.add(&id, "perpetrator", ours == gold, json!(format!("inter1 {} ({gold})", f("inter1"))), json!(ours), evidence(text, inc, "perpetrators"));
     }

@@ -84,6 +84,8 @@ pub enum Cue {
     Clash,
     /// Explosives, shelling, air strikes.
     Explosion,
+    /// Seizures of goods, weapons or drugs by state forces (ACLED: strategic developments).
+    Seizure,
     /// Custody context ("in custody", "estación migratoria").
     Custody,
     /// Words that mark a new, different incident ("another", "second", "otro").
@@ -95,12 +97,12 @@ pub enum Cue {
 /// The lexicon, one cue class per line.
 pub const LEXICON: &str = r"
 # --- harms: completed acts (strong) ---
-killing	killed|murdered|slain|gunned down|gunning down|shot dead|shot and killed|beaten to death|stabbed to death|hacked to death|executed|found dead|was found dead|bodies were found|body was found|body was recovered|bodies were recovered|died|dead|lost their lives|lost his life|lost her life|killing him|killing her|asesinad*|asesinaron|asesino a|mataron|mato a|matando|muerto|muerta|muertos|muertas|murio|murieron|fallecio|fallecieron|fallecid*|sin vida|ultimad*|ultimaron|ejecutad*|ejecutaron|dieron muerte|perdio la vida|perdieron la vida|cadaver|cadaveres|decapitad*|beheaded|massacred|masacre|massacre|fatalities|fatality|victima mortal|victimas mortales|homicide victim|lynched|linchad*|lincharon
+killing	killed|murdered|body of a|body of an|bodies of|the body of|dismembered body|dismembered|found floating|found murdered|cuerpo de un|cuerpo de una|cuerpos de|restos de|remains of|desmembrad*|encontrado sin vida|hallado sin vida|hallada sin vida|encontrada sin vida|slain|gunned down|gunning down|shot dead|shot and killed|beaten to death|stabbed to death|hacked to death|executed|found dead|was found dead|bodies were found|body was found|body was recovered|bodies were recovered|died|dead|lost their lives|lost his life|lost her life|killing him|killing her|asesinad*|asesinaron|asesino a|mataron|mato a|matando|muerto|muerta|muertos|muertas|murio|murieron|fallecio|fallecieron|fallecid*|sin vida|ultimad*|ultimaron|ejecutad*|ejecutaron|dieron muerte|perdio la vida|perdieron la vida|cadaver|cadaveres|decapitad*|beheaded|massacred|masacre|massacre|fatalities|fatality|victima mortal|victimas mortales|homicide victim|lynched|linchad*|lincharon
 shooting	shot|opened fire|fired at|fired on|firing|gunfire|gunshot*|shooting at|shots|disparos|dispararon|disparo contra|dispararle|dispararles|balead*|balearon|balacera|abrieron fuego|a balazos|a tiros|tiroteo|tirotearon|baleado|drive-by
-injury	wounded|injured|hurt|beaten|stabbed|heridos|herido|herida|heridas|hirieron|lesionad*|golpead*|golpearon|apunalad*|acuchillad*|machete|lesiones|injuries|treated in hospital|hospitalizad*|hospitalized
+injury	wounded|injured|hurt|beaten|beating|beatings|stabbed|heridos|herido|herida|heridas|hirieron|lesionad*|golpead*|golpearon|apunalad*|acuchillad*|machete|lesiones|injuries|treated in hospital|hospitalizad*|hospitalized
 torture	tortured|torturad*|torturaron|mutilated|mutilad*
 sexual_violence	raped|rape|sexually assaulted|sexually abused|violada|violadas|violaron|abusaron sexualmente|abuso sexual|agresion sexual|sexual assault|sexual violence|violencia sexual|violacion
-abduction	kidnapped|kidnapping|abducted|abduction|secuestrad*|secuestraron|secuestro|privad* de la libertad|privad* de su libertad|privaron de la libertad|plagiad*|levantad*|levantaron|taken hostage|held captive|held for ransom|cautiverio
+abduction	kidnapped|taken as hostages|taken hostage|as hostages|hostages|rehenes|tomados como rehenes|kidnapping|abducted|abduction|secuestrad*|secuestraron|secuestro|privad* de la libertad|privad* de su libertad|privaron de la libertad|plagiad*|levantad*|levantaron|taken hostage|held captive|held for ransom|cautiverio
 extortion	extorted|extortion|extorsionad*|extorsionaron|extorsion|cobro de piso|demanded money|demanded payment|exigieron dinero|ransom|rescate de
 robbery	robbed|robbery|stole|stolen|asaltad*|asaltaron|asalto|robaron|robad*|despojad*|despojaron|atracaron
 detention	detained|arrested|captured|apprehended|rounded up|detenid*|detuvieron|detencion|arrestad*|arrestaron|capturad*|capturaron|aprehendid*|aseguraron|asegurad*|retuvieron|retenid*|held in custody
@@ -111,6 +113,7 @@ disappearance	disappeared|went missing|missing|desaparecid*|desaparecieron|desap
 threat	threatened|amenazad*|amenazaron|ultimatum|intimidated|intimidad*|threatened to kill|threatened to attack|threatened to burn|threatened to kidnap|threatened to harm|threatened with death|death threats|death threat|amenazas de muerte|amenazaron de muerte|amenazo de muerte|amenazaron con matar|amenazo con matar|amenazaron con asesinar|amenazas contra
 displacement	displaced|desplazad*|forced to flee|fled their homes|obligo a huir|obligaron a huir|huir|huyeron|abandonar sus hogares|displacement|desplazamiento
 property_destruction	burned|burnt|set fire|set on fire|torched|incendiaron|incendio|quemaron|quemad*|destroyed|destruyeron|incendiad*
+seizure	seized|confiscated|decomisaron|incautaron|decomiso|incautacion|incautaron|decomisado|incautado|seizure|seizures
 # --- attack acts without a specific harm ---
 attack	attacked|ambushed|assaulted|stormed|raided|atacaron|atacad*|emboscad*|emboscaron|agredid*|agredieron|irrumpieron|irrumpio|arremetieron
 # --- weak / nominal mentions ---
@@ -156,8 +159,8 @@ loc_near	near|outside|close to|outskirts of|on the outskirts of|on the road to|b
 loc_from	from|de origen|originario de|originaria de|originarios de|oriundo de|oriunda de|oriundos de|procedente de|procedentes de|proveniente de|provenientes de|natives of|native of|nacido en|born in|fled|huyendo de|huian de|escaping|leaving|salieron de|left|deported to|deportados a|deportado a|returned to|repatriated to|repatriados a|nationals of|citizens of|ciudadanos de|de nacionalidad|nationality
 loc_to	to|toward|towards|hacia|rumbo|bound for|heading to|con destino a|destino|trasladados a|trasladado a|transferred to|taken to|llevados a|llevado a|reach|llegar a|alcanzar|en camino a|travelling to|traveling to|viajaba a|viajaban a|reunite|reunirse
 alleged	allegedly|alleged|allegations|allegation|accused|acusaciones|acusados|denuncias de|presuntamente|presunto|presunta|presuntos|presuntas|supuestamente|supuesto|supuesta|supuestos|suspected|reportedly|presumably|presumiblemente|would have|habria|habrian|possibly|probablemente|apparently|aparentemente|believed to be|se presume
-protest	protest|protests|protested|protesting|protesters|protestors|demonstration|demonstrations|demonstrators|demonstrated|marched|rallied|blocked|blockade|blockaded|sit-in|strikers|picket|manifestacion|manifestaciones|manifestantes|protesta|protestas|protestaron|marcharon|marcha|bloquearon|bloqueo|bloquearon la|planton|huelga|se manifestaron|concentracion|mitin|cacerolazo
-riot	riot|riots|rioted|rioters|looted|looting|saquearon|saqueo|disturbios|vandalized|vandalizaron|mob violence|set fire to tires|quemaron llantas|lynching|linchamiento|clashed with police|se enfrentaron con la policia|throwing stones|lanzaron piedras|stones
+protest	motorcade|motorcades|caravana vehicular|gathered to protest|to march|concentraron|se concentraron|protest|protests|protested|protesting|protesters|protestors|demonstration|demonstrations|demonstrators|demonstrated|marched|rallied|blocked|blockade|blockaded|sit-in|strikers|picket|manifestacion|manifestaciones|manifestantes|protesta|protestas|protestaron|marcharon|marcha|bloquearon|bloqueo|bloquearon la|planton|huelga|se manifestaron|concentracion|mitin|cacerolazo
+riot	molotov|molotov cocktails|cocteles molotov|threw stones|apedrearon|riots|rioted|rioters|looted|looting|saquearon|saqueo|disturbios|vandalized|vandalizaron|mob violence|set fire to tires|quemaron llantas|lynching|linchamiento|clashed with police|se enfrentaron con la policia|throwing stones|lanzaron piedras|stones
 clash	clash|clashes|clashed|armed clash|shoot-out|shootout|firefight|gunfight|exchanged fire|exchange of fire|enfrentamiento|enfrentamientos|se enfrentaron|enfrentaron|intercambio de disparos|battle|battles|combat|combates|combatieron|fought
 explosion	grenade|grenades|granada|granadas|explosive|explosives|explosivo|explosivos|ied|bomb|bombs|bomba|bombas|car bomb|coche bomba|drone|drones|dron|airstrike|air strike|airstrikes|shelling|shelled|artillery|missile|missiles|misil|rocket|rockets|landmine|mina antipersonal
 custody	custody|in custody|custodia|bajo custodia|detention center|detention centre|detention facility|holding cell|holding facility|processing center|estacion migratoria|estancia provisional|centro de detencion|celda|cell|prison|carcel|penal|reclusorio|separos|border patrol station|ice facility|jail|while detained|mientras estaba detenido
@@ -235,6 +238,7 @@ fn class_cue(class: &str) -> Option<Cue> {
         "riot" => Cue::Riot,
         "clash" => Cue::Clash,
         "explosion" => Cue::Explosion,
+        "seizure" => Cue::Seizure,
         "custody" => Cue::Custody,
         "another" => Cue::Another,
         "anaphor" => Cue::Anaphor,

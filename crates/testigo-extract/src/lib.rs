@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use testigo_core::{
-    ActorCategory, Claim, DatePrecision, Harm, Incident, Language, Location, Perpetrator, Span, Stance,
+    ActorCategory, Claim, DatePrecision, EventType, Harm, Incident, Language, Location, Perpetrator, Span, Stance,
     SubEventType, Victims,
 };
 use testigo_gazetteer::{Gazetteer, Kind};
@@ -236,7 +236,7 @@ impl<'g> Extractor<'g> {
                         f.perps.push((cat, c.t0, c.t1, alleged_sentence));
                     }
                 }
-                Cue::Protest | Cue::Riot | Cue::Clash | Cue::Explosion => {
+                Cue::Protest | Cue::Riot | Cue::Clash | Cue::Explosion | Cue::Seizure => {
                     if !window(&|p| matches!(p, Cue::Neg | Cue::Hyp), 4) && !(matches!(c.cue, Cue::Protest) && is_plan(doc, c.t0, t0)) {
                         f.strong = true;
                     }
@@ -400,6 +400,17 @@ impl<'g> Extractor<'g> {
             };
             let dist = p.t0.abs_diff(anchor) as f32;
             let mut score = spec * 10.0 - dist.min(40.0) * 0.3;
+            // "in Tijuana, Baja California": a town whose own state is named beside it beats a
+            // town elsewhere; a town in another state than the one named loses.
+            if e.kind() == Kind::Place {
+                let a1 = e.admin1().map(|a| a.index());
+                let named: Vec<u32> = f.places.iter().filter_map(|&o| places[o].chosen).filter(|&c| self.gaz.lookup_index(c).is_some_and(|x| x.kind() == Kind::Admin1 && x.cc() == e.cc())).collect();
+                if a1.is_some_and(|a| named.contains(&a)) {
+                    score += 15.0;
+                } else if !named.is_empty() {
+                    score -= 25.0;
+                }
+            }
             // A place directly followed by its own admin1 ("Saltillo, Coahuila") is the specific one.
             if doc.gap_before(p.t0).contains('(') && doc.gap_before(p.t0).contains('—') {
                 score -= 5.0;
@@ -454,6 +465,8 @@ impl<'g> Extractor<'g> {
         // Harms.
         let mut harms: Vec<Harm> = Vec::new();
         let mut flags = (false, false, false, false, false, false); // protest, riot, clash, explosion, custody, attack
+        let mut seizure = false;
+        let mut crowd_span: Option<Span> = None;
         let mut trigger_words: Vec<String> = Vec::new();
         for &si in event_sentences {
             let f = &facts[si];
@@ -466,8 +479,15 @@ impl<'g> Extractor<'g> {
             }
             for c in &f.cues {
                 match c.cue {
-                    Cue::Protest => flags.0 = true,
-                    Cue::Riot => flags.1 = true,
+                    Cue::Protest => {
+                        flags.0 = true;
+                        crowd_span.get_or_insert(span(c.t0, c.t1));
+                    }
+                    Cue::Riot => {
+                        flags.1 = true;
+                        crowd_span.get_or_insert(span(c.t0, c.t1));
+                    }
+                    Cue::Seizure => seizure = true,
                     Cue::Clash => flags.2 = true,
                     Cue::Explosion => flags.3 = true,
                     Cue::Custody => flags.4 = true,
@@ -683,7 +703,7 @@ impl<'g> Extractor<'g> {
         let missing = count("missing", &mut ev);
         let detained = count("detained", &mut ev);
         let displaced = count("displaced", &mut ev);
-        if harms.is_empty() && !flags.5 && !flags.0 && !flags.1 && !flags.2 && !flags.3 {
+        if harms.is_empty() && !flags.5 && !flags.0 && !flags.1 && !flags.2 && !flags.3 && !seizure {
             return None;
         }
         // Perpetrators: from event sentences (and "related" ones: "surrounded them").
@@ -745,6 +765,8 @@ impl<'g> Extractor<'g> {
             SubEventType::Attack
         } else if has(Harm::Killing) {
             SubEventType::Attack
+        } else if seizure && !has(Harm::Detention) {
+            SubEventType::LootingPropertyDestruction
         } else if has(Harm::Detention) && !has(Harm::Deportation) && !has(Harm::FamilySeparation) {
             SubEventType::Arrests
         } else {
@@ -753,6 +775,18 @@ impl<'g> Extractor<'g> {
         if let Some(&si) = event_sentences.first() {
             let s = doc.sentences[si];
             ev("event_type", Span::new(s.start, s.end));
+        }
+        // Protests and riots are initiated by the crowd (ACLED's actor1 "Protesters"/"Rioters").
+        let crowd = match sub.event_type() {
+            EventType::Protests => Some(("protesters", ActorCategory::Other)),
+            EventType::Riots => Some(("rioters", ActorCategory::Civilians)),
+            _ => None,
+        };
+        if let (Some((label, cat)), Some(sp)) = (crowd, crowd_span) {
+            if !perpetrators.iter().any(|p| p.category == cat) {
+                perpetrators.insert(0, Perpetrator { text: label.to_string(), category: cat, alleged: false });
+                ev("perpetrators", sp);
+            }
         }
         // Location: the incident's own place, else the best place in its other sentences.
         let loc = loc.or_else(|| sentences.iter().find_map(|&si| self.best_place(doc, &facts[si], places)));
@@ -938,7 +972,8 @@ impl<'g> Extractor<'g> {
 /// "the Coahuila Prosecutor's Office", "la Fiscalía de Coahuila", "Texas police": the place
 /// names an institution (often the speaker), not where the incident happened.
 fn names_an_institution(doc: &Doc<'_>, cues: &[CueMatch], p: &PlaceMention) -> bool {
-    let after_is_org = cues.iter().any(|c| c.t0 == p.t1 && matches!(c.cue, Cue::Speaker(Stance::Official) | Cue::Perp(_)))
+    let after_is_org = doc.gap_before(p.t1) == " "
+        && cues.iter().any(|c| c.t0 == p.t1 && matches!(c.cue, Cue::Speaker(Stance::Official) | Cue::Perp(_)))
         && !matches!(doc.f(p.t1), "state" | "estado" | "border" | "frontera");
     let before = if p.t0 >= 2 { doc.f(p.t0 - 1) } else { "" };
     let before_org = matches!(before, "de" | "del" | "of")

@@ -13,25 +13,31 @@ pub fn demonym_table(g: &Gazetteer) -> FnvMap<String, String> {
 
 /// Words that are never place names on their own, although some place is called so.
 const STOP: &[&str] = &[
-    "the", "a", "an", "el", "la", "los", "las", "de", "del", "y", "and", "of", "in", "en", "on", "at", "to", "for", "por", "para",
-    "con", "with", "from", "police", "policia", "army", "state", "estado", "city", "ciudad", "mexican", "casa", "border",
-    "frontera", "national", "nacional", "guard", "guardia", "san", "santa", "union", "victoria", "reforma", "progreso",
-    "libertad", "esperanza", "paz", "justicia", "independencia", "mayo", "may", "june", "march", "de la", "general",
-    "president", "presidente", "governor", "gobernador", "republic", "republica", "north", "south", "norte", "sur",
-    "center", "centro", "colonia", "barrio", "this", "that", "these", "those", "he", "she", "it", "we", "they", "i",
-    "but", "or", "if", "as", "so", "no", "not", "one", "two", "many", "most", "more", "after", "before", "during",
-    "when", "while", "where", "who", "which", "his", "her", "their", "its", "our", "my", "your", "el pais", "pais",
-    "trump", "marcos", "alberto", "maria", "jose", "juan", "luis", "carlos", "miguel", "manuel", "pedro", "jesus",
-    "agua", "arena", "asuncion", "concepcion", "dolores", "mercedes", "soledad", "trinidad", "rosario", "pilar", "carmen",
-    "angeles", "los angeles de", "christmas", "navidad", "semana", "week", "monday", "tuesday", "wednesday", "thursday",
-    "friday", "saturday", "sunday", "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo",
-    "bay", "lake", "river", "rio", "mount", "cerro", "valle", "valley", "beach", "playa", "hospital", "church", "iglesia",
-    "school", "escuela", "ministry", "department", "office", "oficina", "secretary", "secretaria", "ice", "inm", "dhs",
-    "prosecutor", "fiscalia", "commission", "comision", "vanguardia", "reuters", "milenio", "excelsior", "proceso",
-    "jornada", "la jornada", "universal", "el universal", "post", "times", "news", "tribune", "herald", "globe",
-    "democrats", "republicans", "beast", "the beast", "wall", "street", "wall street", "camp", "camps", "gold", "golden",
-    "dos", "tres", "media", "guadalupe", "mission", "mision", "colon", "hidalgo", "morelos", "juarez", "allende",
-    "zaragoza", "obregon", "madero", "carranza", "salvador",
+    "police", "policia", "army", "state", "estado", "city", "ciudad", "mexican", "casa", "border", "frontera", "national",
+    "nacional", "guard", "guardia", "general", "president", "presidente", "governor", "gobernador", "republic", "republica",
+    "center", "centro", "colonia", "barrio", "el pais", "pais", "trump", "marcos", "christmas", "navidad", "semana", "week",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lunes", "martes", "miercoles", "jueves",
+    "viernes", "sabado", "domingo", "may", "june", "march", "mayo", "hospital", "church", "iglesia", "school", "escuela",
+    "ministry", "department", "office", "oficina", "secretary", "secretaria", "ice", "inm", "dhs", "prosecutor", "fiscalia",
+    "commission", "comision", "vanguardia", "reuters", "milenio", "excelsior", "proceso", "jornada", "la jornada", "universal",
+    "el universal", "post", "times", "news", "tribune", "herald", "globe", "democrats", "republicans", "beast", "the beast",
+    "wall", "street", "wall street", "camp", "camps", "media", "mission", "mision", "union", "reforma", "progreso",
+    "libertad", "esperanza", "justicia", "independencia", "victoria", "paz", "bay", "lake", "river", "rio", "mount", "cerro",
+    "valle", "valley", "beach", "playa", "gold", "golden",
+];
+
+/// Function words and first names that are capitalised only because they open a sentence:
+/// never a place there ("Para los migrantes…", "En la madrugada…", "Around 8 May…").
+const STOP_INITIAL: &[&str] = &[
+    "the", "a", "an", "el", "la", "los", "las", "de", "del", "y", "and", "of", "in", "en", "on", "at", "to", "for", "por",
+    "para", "con", "with", "from", "this", "that", "these", "those", "he", "she", "it", "we", "they", "i", "but", "or", "if",
+    "as", "so", "no", "not", "one", "two", "many", "most", "more", "after", "before", "during", "when", "while", "where",
+    "who", "which", "his", "her", "their", "its", "our", "my", "your", "around", "about", "since", "until", "una", "un",
+    "dos", "tres", "alberto", "maria", "jose", "juan", "luis", "carlos", "miguel", "manuel", "pedro", "jesus", "andres",
+    "san", "santa", "agua", "arena", "asuncion", "concepcion", "dolores", "mercedes", "soledad", "trinidad", "rosario",
+    "pilar", "carmen", "guadalupe", "hidalgo", "morelos", "juarez", "allende", "zaragoza", "obregon", "madero", "carranza",
+    "salvador", "north", "south", "norte", "sur", "also", "however", "meanwhile", "later", "then", "there", "here", "local",
+    "police", "residents", "authorities", "officials", "witnesses", "families", "relatives",
 ];
 
 fn stop_set() -> &'static std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>> {
@@ -117,16 +123,24 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, demonym_forms: &FnvMap<String, String>
             let upper = doc.tokens[i].upper || all_upper;
             // A place name is a proper noun: every content word capitalised ("San Pedro Sula",
             // "Ciudad de México"), or at least the first.
-            let stop = stop_set().contains(key.as_str());
+            let initial = i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
+            let stop = stop_set().contains(key.as_str()) || (initial && STOP_INITIAL.contains(&key.as_str()));
             // Postings are most populous first; beyond the first 64 readings nothing can win.
             let non_demonym: Vec<u32> = cands.iter().filter(|e| e.kind() != Kind::Demonym).take(64).map(|e| e.index()).collect();
             // Part of a longer proper name ("María Senaida Escobar", "Andrés Manuel López"):
             // a capitalised word joined by a single space on either side.
             // An acronym ("AMLO", "CNDH") is not a town, though some town may be spelt so.
             let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && cands.iter().all(|e| e.kind() == Kind::Place || e.kind() == Kind::Demonym);
-            let part_of_name = acronym || {
-                let before = i > s.t0 && doc.tokens[i - 1].upper && doc.gap_before(i) == " " && !matches!(doc.f(i - 1), "in" | "en" | "near" | "from" | "de" | "the" | "el" | "la" | "at" | "to" | "a" | "on" | "por" | "desde" | "hacia" | "cerca" | "outside" | "between" | "entre" | "y" | "and");
-                let after = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && !matches!(doc.f(t1), "state" | "province" | "department" | "city" | "county" | "oblast" | "region" | "municipality" | "district" | "governorate");
+            // A capitalised neighbour that is itself a division or country ("Tijuana Baja
+            // California") does not make a longer name.
+            let next_is_division = t1 < s.t1 && g.longest_match(&words[t1 - s.t0..], 6).is_some_and(|n| g.candidates(n.postings).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)));
+            let prev_is_place = places.last().is_some_and(|p: &PlaceMention| p.t1 == i);
+            // Neighbourhoods ("Colonia Santa Anita", "Mararu neighborhood") are not towns.
+            let neighbourhood = (i > s.t0 && matches!(doc.f(i - 1), "colonia" | "col" | "barrio" | "fraccionamiento" | "sector" | "zona" | "neighborhood" | "neighbourhood" | "vereda" | "caserio" | "bairro" | "favela" | "comunidad" | "ejido" | "rancheria"))
+                || matches!(doc.f(t1), "neighborhood" | "neighbourhood" | "barrio" | "sector" | "community" | "favela" | "slum" | "district");
+            let part_of_name = acronym || neighbourhood || {
+                let before = !prev_is_place && i > s.t0 && doc.tokens[i - 1].upper && doc.gap_before(i) == " " && !matches!(doc.f(i - 1), "in" | "en" | "near" | "from" | "de" | "the" | "el" | "la" | "at" | "to" | "a" | "on" | "por" | "desde" | "hacia" | "cerca" | "outside" | "between" | "entre" | "y" | "and");
+                let after = !next_is_division && t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && !matches!(doc.f(t1), "state" | "province" | "department" | "city" | "county" | "oblast" | "region" | "municipality" | "district" | "governorate");
                 (before || after) && !all_upper
             };
             if upper && !stop && !part_of_name && !non_demonym.is_empty() && !(demonym.is_some() && m.tokens == 1 && non_demonym.len() < 2 && key.len() < 4) {
