@@ -146,9 +146,9 @@ def good_alt(s: str) -> bool:
     return is_latin_text(s)
 
 
-def dedup_names(main: str, names, keep_main_fold=False) -> list[str]:
+def dedup_names(main: str, names) -> list[str]:
     """Clean, drop duplicates by fold (first spelling wins) and the ones equal to main by fold."""
-    seen = set() if keep_main_fold else {fold(main)}
+    seen = {fold(main)}
     out = []
     for n in names:
         n = clean(n)
@@ -226,26 +226,25 @@ COUNTRY_NAME_ES = {
     "AN": "Antillas Neerlandesas", "CS": "Serbia y Montenegro", "XK": "Kosovo", "MK": "Macedonia del Norte",
     "SZ": "Esuatini", "NL": "Países Bajos", "BN": "Brunéi", "CV": "Cabo Verde", "TL": "Timor Oriental",
     "MM": "Myanmar", "SX": "San Martín (Países Bajos)", "MF": "San Martín (Francia)", "DO": "República Dominicana",
-    "HT": "Haití", "PE": "Perú", "PA": "Panamá", "BZ": "Belice", "BR": "Brasil", "US_": "",
+    "HT": "Haití", "PE": "Perú", "PA": "Panamá", "BZ": "Belice", "BR": "Brasil",
 }
-COUNTRY_NAME_ES.pop("US_")
 # Extra forms people write (English and Spanish).  Both languages, official and colloquial.
 COUNTRY_ALT = {
-    "US": "USA|U.S.|U.S.A.|US|United States of America|the United States|the US|the U.S.|EE.UU.|EEUU|EE. UU.|"
-          "EUA|E.U.A.|Estados Unidos de América|Estados Unidos de Norteamérica|Unión Americana|Norteamérica",
+    "US": "USA|U.S.|U.S.A.|United States of America|the United States|the U.S.|EE.UU.|EEUU|EE. UU.|"
+          "EUA|E.U.A.|Estados Unidos de América|Estados Unidos de Norteamérica|Unión Americana",
     "MX": "México|Mejico|Méjico|Estados Unidos Mexicanos|United Mexican States|República Mexicana",
     "GB": "UK|U.K.|Britain|Great Britain|United Kingdom of Great Britain and Northern Ireland|Gran Bretaña|"
           "Inglaterra|England",
     "GT": "Republic of Guatemala|República de Guatemala",
     "HN": "Republic of Honduras|República de Honduras",
-    "SV": "Republic of El Salvador|República de El Salvador|Salvador",
+    "SV": "Republic of El Salvador|República de El Salvador",
     "NI": "Republic of Nicaragua|República de Nicaragua",
     "CR": "Republic of Costa Rica|República de Costa Rica",
     "PA": "Republic of Panama|República de Panamá",
     "BZ": "Belice",
     "CU": "Republic of Cuba|República de Cuba",
     "HT": "Haïti|Ayiti|Republic of Haiti|República de Haití",
-    "DO": "República Dominicana|Dominican Rep.|Rep. Dominicana|RD",
+    "DO": "República Dominicana|Dominican Rep.|Rep. Dominicana",
     "VE": "Venezuela|República Bolivariana de Venezuela|Bolivarian Republic of Venezuela",
     "BO": "Bolivia|Estado Plurinacional de Bolivia|Plurinational State of Bolivia|Bolivia (Plurinational State of)",
     "CO": "Republic of Colombia|República de Colombia",
@@ -279,7 +278,7 @@ COUNTRY_ALT = {
     "VN": "Viet Nam",
     "FM": "Federated States of Micronesia",
     "BN": "Brunei Darussalam",
-    "AE": "UAE|U.A.E.|Emiratos Árabes Unidos|EAU",
+    "AE": "UAE|U.A.E.|Emiratos Árabes Unidos",
     "SA": "Kingdom of Saudi Arabia|KSA|Arabia Saudita|Arabia Saudí",
     "ES": "España|Kingdom of Spain|Reino de España",
     "CN": "People's Republic of China|PRC|República Popular China",
@@ -354,7 +353,7 @@ ADMIN1_FIX: dict[str, tuple] = {
     "CL.17": ("Los Ríos", "CL-LR", "Región de Los Ríos|Los Rios"),
     "CL.18": ("Ñuble", "CL-NB", "Región de Ñuble|Nuble"),
     "CL.12": ("Santiago Metropolitan", "CL-RM", "Región Metropolitana de Santiago|Región Metropolitana|"
-              "Santiago Metropolitan Region|RM"),
+              "Santiago Metropolitan Region"),
     "PE.LMA": ("Lima Metropolitana", "PE-LMA", "Municipalidad Metropolitana de Lima|Metropolitan Lima|"
                "Lima Province|Provincia de Lima"),
     "PE.15": ("Lima", "PE-LIM", "Lima Region|Región Lima|Departamento de Lima"),
@@ -721,10 +720,7 @@ def name_admin1(places, rg, grid, iso2, es2, us_states):
 
 
 def ascii_variant(s: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFD", s) if unicodedata.category(ch) != "Mn")
-
-
-def ascii_variant(s: str) -> str:
+    """Accents stripped, case kept (accent-less spelling as typed by many writers)."""
     return "".join(ch for ch in unicodedata.normalize("NFD", s) if unicodedata.category(ch) != "Mn")
 
 
@@ -744,7 +740,9 @@ def inverted(s: str) -> list[str]:
     if ", " not in s:
         return []
     a, b = s.split(", ", 1)
-    return [f"{a} ({b})", f"{b} {a}", a]
+    if not b.lower().endswith((" of", " of the", " de", " del", " de la")):
+        return []
+    return [f"{a} ({b})", f"{b} {a}"]
 
 
 def build_countries(gcountries, iso1, iso3, es1, es3, places):
@@ -767,7 +765,7 @@ def build_countries(gcountries, iso1, iso3, es1, es3, places):
                         es_forms += [t] + inverted(t)
         else:
             for h in iso3:
-                if h.get("alpha_2") == cc or h["name"] == g["name"]:
+                if h["name"] == g["name"]:
                     en_forms.append(h["name"])
                     es_forms.append(tr(es3, h["name"]))
         name_es = COUNTRY_NAME_ES.get(cc)
@@ -779,8 +777,10 @@ def build_countries(gcountries, iso1, iso3, es1, es3, places):
         seen = {fold(name), fold(name_es)}
         alt_out = []
         for a in alts:
-            a = clean(a)
-            if a and fold(a) not in seen and (is_latin_text(a) or a.isascii()):
+            a = clean(a).replace("Marfíl", "Marfil")   # typo in iso-codes' Spanish catalogue
+            if ", " in a and not COUNTRY_ALT.get(cc, "").count(a):
+                continue                                # ISO list style "Korea, Republic of": nobody writes it
+            if a and fold(a) not in seen and is_latin_text(a.replace(",", "").replace("(", "").replace(")", "")):
                 seen.add(fold(a))
                 alt_out.append(a)
         # capital (or most populous place)

@@ -146,7 +146,7 @@ fn part_of_month(w: &str, next: &str) -> Option<u8> {
 /// full grammar off most tokens.
 fn may_start_date(w: &str) -> bool {
     use std::sync::OnceLock;
-    static WORDS: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    static WORDS: OnceLock<std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = OnceLock::new();
     if w.as_bytes().first().is_some_and(|b| b.is_ascii_digit()) || w.starts_with("mid-") {
         return true;
     }

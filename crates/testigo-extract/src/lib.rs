@@ -72,7 +72,7 @@ pub struct Extractor<'g> {
 pub fn detect_language(text: &str) -> Language {
     let mut en = 0;
     let mut es = 0;
-    for w in text.split(|c: char| !c.is_alphabetic()).take(300) {
+    for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(300) {
         match w {
             "the" | "The" | "and" | "of" | "was" | "were" | "said" | "in" | "to" | "with" | "that" | "is" | "by" | "on" | "at" => en += 1,
             "el" | "El" | "los" | "las" | "del" | "que" | "y" | "por" | "una" | "con" | "fue" | "según" | "para" | "se" | "en" | "La" | "la" | "de" => es += 1,
@@ -116,35 +116,50 @@ impl<'g> Extractor<'g> {
     pub fn extract(&self, input: ExtractInput<'_>) -> Extraction {
         let language = input.language.unwrap_or_else(|| detect_language(input.text));
         let doc = Doc::new(input.text);
-        let (places, demonyms) = places::find(&doc, self.gaz, &self.demonyms);
-        let facts = self.analyse(&doc, language, input.published, &places);
+        let cues = self.cues(&doc);
+        // Only sentences that carry a cue, and their neighbours, can hold an incident's place,
+        // or its context: the gazetteer is not walked over the rest.
+        let cued: Vec<bool> = cues.iter().map(|c| c.iter().any(|m| !matches!(m.cue, Cue::LocIn | Cue::LocNear | Cue::LocFrom | Cue::LocTo | Cue::Neg | Cue::Another))).collect();
+        let mask: Vec<bool> = (0..cued.len()).map(|i| cued[i] || (i > 0 && cued[i - 1]) || cued.get(i + 1).copied().unwrap_or(false)).collect();
+        let (places, demonyms) = places::find(&doc, self.gaz, &self.demonyms, &mask);
+        let facts = self.analyse(&doc, language, input.published, &places, cues);
         let incidents = self.assemble(&doc, &facts, &places, &demonyms);
         Extraction { language, incidents }
     }
 
-    fn analyse(&self, doc: &Doc<'_>, lang: Language, published: Option<NaiveDate>, places: &[PlaceMention]) -> Vec<SentenceFacts> {
+    /// Lexicon cues of every sentence: at each token the longest matches, then past them.
+    fn cues(&self, doc: &Doc<'_>) -> Vec<Vec<CueMatch>> {
+        let mut buf = Vec::new();
+        doc.sentences
+            .iter()
+            .map(|s| {
+                let mut cues: Vec<CueMatch> = Vec::new();
+                let mut i = s.t0;
+                while i < s.t1 {
+                    buf.clear();
+                    self.lex.matches_at(|k| doc.f(k), i, s.t1, &mut buf);
+                    if let Some(maxlen) = buf.iter().map(|m| m.t1 - m.t0).max() {
+                        for m in buf.iter().filter(|m| m.t1 - m.t0 == maxlen) {
+                            if !cues.contains(m) {
+                                cues.push(*m);
+                            }
+                        }
+                        i += maxlen;
+                    } else {
+                        i += 1;
+                    }
+                }
+                cues
+            })
+            .collect()
+    }
+
+    fn analyse(&self, doc: &Doc<'_>, lang: Language, published: Option<NaiveDate>, places: &[PlaceMention], cues: Vec<Vec<CueMatch>>) -> Vec<SentenceFacts> {
         let mut out = Vec::with_capacity(doc.sentences.len());
         let mut prev_date: Option<NaiveDate> = None;
         let mut pi = 0usize;
-        for (si, s) in doc.sentences.iter().enumerate() {
-            let mut f = SentenceFacts::default();
-            // Cues: at each token keep the longest matches; skip over them.
-            let mut i = s.t0;
-            let mut buf = Vec::new();
-            while i < s.t1 {
-                buf.clear();
-                self.lex.matches_at(|k| doc.f(k), i, s.t1, &mut buf);
-                if let Some(maxlen) = buf.iter().map(|m| m.t1 - m.t0).max() {
-                    for m in buf.iter().filter(|m| m.t1 - m.t0 == maxlen) {
-                        if !f.cues.contains(m) {
-                            f.cues.push(*m);
-                        }
-                    }
-                    i += maxlen;
-                } else {
-                    i += 1;
-                }
-            }
+        for ((si, s), cues) in doc.sentences.iter().enumerate().zip(cues) {
+            let mut f = SentenceFacts { cues, ..SentenceFacts::default() };
             while pi < places.len() && places[pi].sentence < si {
                 pi += 1;
             }

@@ -96,11 +96,15 @@ pub fn entry(g: &Gazetteer, idx: u32) -> Option<Entry<'_>> {
 /// Finds place and demonym mentions. Returns (places, demonyms (token, cc)).
 ///
 /// `demonym_forms` maps folded demonym forms to ISO codes (see [`demonym_table`]).
-pub fn find(doc: &Doc<'_>, g: &Gazetteer, demonym_forms: &FnvMap<String, String>) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
+/// `mask[s]` says whether sentence `s` is scanned (all sentences when `mask` is shorter).
+pub fn find(doc: &Doc<'_>, g: &Gazetteer, demonym_forms: &FnvMap<String, String>, mask: &[bool]) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
     let mut places = Vec::new();
     let mut demonyms = Vec::new();
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
     for (si, s) in doc.sentences.iter().enumerate() {
+        if !mask.get(si).copied().unwrap_or(true) {
+            continue;
+        }
         let mut i = s.t0;
         let words: Vec<&str> = (s.t0..s.t1).map(|k| doc.f(k)).collect();
         while i < s.t1 {
@@ -117,7 +121,8 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, demonym_forms: &FnvMap<String, String>
                 continue;
             };
             let t1 = i + m.tokens;
-            let cands: Vec<Entry<'_>> = g.candidates(m.postings).collect();
+            // Postings are most populous first; the long tail of a common name cannot win.
+            let cands: Vec<Entry<'_>> = g.candidates(m.postings).take(256).collect();
             let key: String = words[i - s.t0..t1 - s.t0].join(" ");
             let demonym = cands.iter().find(|e| e.kind() == Kind::Demonym);
             let upper = doc.tokens[i].upper || all_upper;
@@ -133,7 +138,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, demonym_forms: &FnvMap<String, String>
             let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && cands.iter().all(|e| e.kind() == Kind::Place || e.kind() == Kind::Demonym);
             // A capitalised neighbour that is itself a division or country ("Tijuana Baja
             // California") does not make a longer name.
-            let next_is_division = t1 < s.t1 && g.longest_match(&words[t1 - s.t0..], 6).is_some_and(|n| g.candidates(n.postings).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)));
+            let next_is_division = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && g.longest_match(&words[t1 - s.t0..], 6).is_some_and(|n| g.candidates(n.postings).take(256).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)));
             let prev_is_place = places.last().is_some_and(|p: &PlaceMention| p.t1 == i);
             // Neighbourhoods ("Colonia Santa Anita", "Mararu neighborhood") are not towns.
             let neighbourhood = (i > s.t0 && matches!(doc.f(i - 1), "colonia" | "col" | "barrio" | "fraccionamiento" | "sector" | "zona" | "neighborhood" | "neighbourhood" | "vereda" | "caserio" | "bairro" | "favela" | "comunidad" | "ejido" | "rancheria"))
@@ -315,7 +320,7 @@ mod tests {
     fn roles_from_prepositions() {
         let g = Gazetteer::embedded();
         let d = Doc::new("Migrants from El Salvador were attacked in Saltillo, Coahuila.");
-        let (p, _) = find(&d, g, &demonym_table(g));
+        let (p, _) = find(&d, g, &demonym_table(g), &[]);
         let roles: Vec<(String, Role)> = p.iter().map(|m| (d.slice(m.t0, m.t1).to_string(), m.role)).collect();
         assert!(roles.contains(&("El Salvador".to_string(), Role::From)), "{roles:?}");
         assert!(roles.contains(&("Saltillo".to_string(), Role::In)), "{roles:?}");
