@@ -426,7 +426,7 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
                 }
             }
         }
-        if let Some(n) = number_at(doc, i, t1).or_else(|| matches!(w, "a" | "one").then_some(crate::numbers::Number { value: 1, tokens: 1, vague: false })) {
+        if let Some(n) = number_at(doc, i, t1).or_else(|| matches!(w, "a" | "one" | "un" | "una").then_some(crate::numbers::Number { value: 1, tokens: 1, vague: false })) {
             let u = doc.f(i + n.tokens);
             let after = doc.f(i + n.tokens + 1);
             let per = match u {

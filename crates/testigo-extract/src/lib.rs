@@ -204,7 +204,7 @@ impl<'g> Extractor<'g> {
                 Cue::Harm(h) => {
                     if window(&|p| matches!(p, Cue::Neg), 4) {
                         f.none.push((h, c.t0, c.t1));
-                    } else if window(&|p| matches!(p, Cue::Hyp), 3) {
+                    } else if cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 3 && !clause_break(doc, p.t1, c.t0)).any(|p| matches!(p.cue, Cue::Hyp) && !(doc.f(p.t0) == "may" && doc.tokens[p.t0].upper)) {
                         // Hypothetical or planned: not an act.
                     } else {
                         f.harms.push((h, c.t0, c.t1));
@@ -229,6 +229,14 @@ impl<'g> Extractor<'g> {
                         f.weak = true;
                         // "the killing of a teenager", "la desaparición de dos estudiantes":
                         // a nominal act with a specific victim reports an act.
+                        // ", killing four farmers", "killing one of its presenters": a verb.
+                        let prev = if c.t0 > t0 { doc.f(c.t0 - 1) } else { "" };
+                        let verbal = matches!(w, "killing" | "shooting") && !matches!(doc.f(c.t1), "of" | "spree" | "was" | "is" | "has" | "took") && !matches!(prev, "the" | "a" | "this" | "that" | "second" | "another" | "first" | "latest" | "s" | "his" | "her" | "their");
+                        if verbal {
+                            f.harms.push((if w == "killing" { Harm::Killing } else { Harm::Shooting }, c.t0, c.t1));
+                            f.strong = true;
+                            continue;
+                        }
                         let nominal_harm = match w {
                             "killing" | "murder" | "asesinato" | "homicidio" => Some(Harm::Killing),
                             "shooting" => Some(Harm::Shooting),
@@ -288,8 +296,10 @@ impl<'g> Extractor<'g> {
                 let ordinal = f.harms.first().is_some_and(|h| {
                     (h.1.saturating_sub(3).max(doc.sentences[si].t0)..h.1).any(|k| matches!(doc.f(k), "second" | "third" | "another" | "segundo" | "segunda" | "tercer" | "tercero" | "tercera" | "otro" | "otra" | "nuevo" | "nueva"))
                 });
+                let anaphoric = f.cues.iter().any(|c| matches!(c.cue, Cue::Anaphor));
                 let start_new = match groups.last() {
                     None => true,
+                    Some(g) if anaphoric && !(g.loc.is_some() && loc.is_some_and(|l| g.loc.is_some_and(|gl| self.places_differ(&places[gl], &places[l])))) => false,
                     Some(_) if ordinal && loc.is_none() && date.is_none() => true,
                     Some(g) => {
                         let loc_differs = match (g.loc, loc) {
@@ -1101,34 +1111,28 @@ fn victim_follows(doc: &Doc<'_>, cues: &[CueMatch], at: usize, t1: usize) -> boo
 /// The count of people a harm cue `[a, b)` refers to, from its sentence `[t0, t1)`.
 fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1: usize) -> Option<(u32, Span)> {
     let span = |x: usize, y: usize| Span::new(doc.tokens[x].start, doc.tokens[y - 1].end);
-    // "17 killed", "five were killed", "dos muertos", "tres personas murieron".
+    // "17 killed", "five were killed", "dos muertos", "Tres migrantes hondureños murieron":
+    // a number a few words before the act, in the same clause.
     let mut k = a;
-    let mut steps = 0;
-    while k > t0 && steps < 6 {
+    while k > t0 && a - k < 7 {
+        if doc.gap_before(k).contains([',', ';', '.', ':']) && k < a {
+            break;
+        }
         k -= 1;
-        steps += 1;
         let w = doc.f(k);
-        if matches!(w, "were" | "was" | "fueron" | "fue" | "resultaron" | "have" | "had" | "been" | "han" | "sido" | "later" | "reportedly" | "all" | "also" | "people" | "personas" | "se" | "quedaron" | "murieron") {
-            continue;
-        }
-        if cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)) && c.t0 <= k && k < c.t1) {
-            // Skip the victim noun and any adjectives/demonyms before it.
-            continue;
-        }
         if let Some(n) = number_start_ending_at(doc, k, t0) {
             return Some((n.0, span(n.1, a.max(n.1 + 1)).cover(span(a, b))));
         }
-        if doc.f(k).chars().all(|c| c.is_alphabetic()) && k + 1 < a && steps <= 3 {
-            continue;
+        if !w.chars().all(|c| c.is_alphabetic() || c == '-') || matches!(w, "by" | "por" | "and" | "y" | "of" | "que" | "who" | "which" | "after" | "tras" | "when" | "cuando") {
+            break;
         }
-        break;
     }
     // "killing four farmers", "mató a dos", "left two dead", "killed three men".
     let mut k = b;
     let mut steps = 0;
     while k < t1 && steps < 4 {
         let w = doc.f(k);
-        if matches!(w, "a" | "al" | "at" | "least" | "menos" | "por" | "lo" | "the" | "los" | "las" | "some" | "unos" | "unas" | "about" | "around" | "cerca" | "de" | "approximately" | "aproximadamente" | "more" | "than" | "mas" | "over") {
+        if matches!(w, "a" | "al" | "at" | "least" | "menos" | "por" | "lo" | "the" | "los" | "las" | "some" | "unos" | "unas" | "about" | "around" | "cerca" | "de" | "of" | "approximately" | "aproximadamente" | "more" | "than" | "mas" | "over" | "rose" | "to" | "stands" | "stood" | "en" | "ascendio" | "asciende" | "sube" | "subio") {
             k += 1;
             steps += 1;
             continue;
@@ -1184,6 +1188,10 @@ fn number_before(doc: &Doc<'_>, victim_t0: usize, t0: usize) -> Option<(u32, Spa
 /// "a man was killed", "killed Marcos", "asesinaron a una mujer": one victim.
 fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1: usize) -> Option<Span> {
     let span = |x: usize, y: usize| Span::new(doc.tokens[x].start, doc.tokens[y - 1].end);
+    // "the body of a union organiser", "el cuerpo de una mujer".
+    if (a..b).any(|k| matches!(doc.f(k), "body" | "cuerpo" | "cadaver")) {
+        return Some(span(a, b));
+    }
     for c in cues {
         if let Cue::Victim(fl) = c.cue {
             if fl & 1 != 0 {

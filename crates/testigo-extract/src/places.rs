@@ -22,7 +22,7 @@ const STOP: &[&str] = &[
     "commission", "comision", "vanguardia", "reuters", "milenio", "excelsior", "proceso", "jornada", "la jornada", "universal",
     "el universal", "post", "times", "news", "tribune", "herald", "globe", "democrats", "republicans", "beast", "the beast",
     "wall", "street", "wall street", "camp", "camps", "media", "mission", "mision", "union", "reforma", "progreso",
-    "libertad", "esperanza", "justicia", "independencia", "victoria", "paz", "bay", "lake", "river", "rio", "mount", "cerro",
+    "libertad", "esperanza", "justicia", "independencia", "paz", "bay", "lake", "river", "rio", "mount", "cerro",
     "valle", "valley", "beach", "playa", "gold", "golden",
 ];
 
@@ -275,7 +275,7 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                         let a1s = e.admin1().map(|a| a.index()).map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own[mi].0.get(&a1).copied().unwrap_or(0.0));
                         let cc = cc_key(e.cc());
                         let ccs = tot_cc.get(&cc).copied().unwrap_or(0.0) - own[mi].1.get(&cc).copied().unwrap_or(0.0);
-                        pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && pop >= 20_000.0) || m.city_cue && pop >= 1_000.0
+                        pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && pop >= 5_000.0) || m.city_cue && pop >= 1_000.0
                     }
                 };
                 if ok && best.is_none_or(|(_, s)| score > s) {

@@ -60,3 +60,4 @@ proptest::proptest! {
         }
     }
 }
+
