@@ -486,6 +486,9 @@ GENERIC = {
 }
 
 
+UNIT_WORDS = GENERIC - {"of", "the", "de", "del", "la"}
+
+
 def key(s: str) -> str:
     s = fold(s)
     for ch in "-'\u2019\u02bc.,()/`":
@@ -680,7 +683,9 @@ def name_admin1(places, rg, grid, iso2, es2, us_states):
                 alts.append(es)
         alts += d["rgnames"][:1]
         forms = [] if f"{cc}.{code}" in ADMIN1_NOFORMS else ADMIN1_FORMS.get(cc, [])
-        base = [name] + ([isoname] if isoname and is_latin_text(isoname) and key(isoname) != key(name) else [])
+        # the ISO name gets the forms too unless it already carries a unit word ("Donetska oblast")
+        iso_plain = isoname and is_latin_text(isoname) and not (set(fold(isoname).split()) & UNIT_WORDS)
+        base = [name] + ([isoname] if iso_plain and key(isoname) != key(name) else [])
         for f in forms:
             for b in base:
                 alts.append(f.format(b))

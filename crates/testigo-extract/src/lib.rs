@@ -425,6 +425,10 @@ impl<'g> Extractor<'g> {
             };
             let dist = p.t0.abs_diff(anchor) as f32;
             let mut score = spec * 10.0 - dist.min(40.0) * 0.3;
+            // "in X", "en X" names where something happened.
+            if p.loc_prep {
+                score += 5.0;
+            }
             // "in Tijuana, Baja California": a town whose own state is named beside it beats a
             // town elsewhere; a town in another state than the one named loses.
             if e.kind() == Kind::Place {
@@ -1127,6 +1131,18 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
             break;
         }
     }
+    // "the death toll ... rose to 21", "el saldo de muertos asciende a 12".
+    if (a..b).any(|k| matches!(doc.f(k), "toll" | "balance" | "cifra" | "saldo" | "numero")) {
+        let mut k = b;
+        while k < t1 && k < b + 15 {
+            if matches!(doc.f(k), "to" | "at" | "of" | "a" | "en" | "de" | "reached" | "hit" | "is" | "was" | "alcanzo" | "llego") {
+                if let Some(n) = numbers::number_at(doc, k + 1, t1) {
+                    return Some((n.value, span(k + 1, k + 1 + n.tokens)));
+                }
+            }
+            k += 1;
+        }
+    }
     // "killing four farmers", "mató a dos", "left two dead", "killed three men".
     let mut k = b;
     let mut steps = 0;
@@ -1141,7 +1157,13 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
             // Only when people follow the number ("four farmers", "one of its presenters",
             // "dos migrantes"), or nothing nounish does ("mató a dos").
             let after = k + n.tokens;
-            let people = cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)) && c.t0 >= after && c.t0 <= after + 2)
+            // A plural noun after the number names people unless it is a unit ("four shots").
+            let plural_noun = {
+                let w = doc.f(after);
+                w.len() > 3 && w.ends_with('s') && w.chars().all(char::is_alphabetic)
+                    && !matches!(w, "shots" | "bullets" | "rounds" | "miles" | "kilometers" | "kilometres" | "metres" | "meters" | "years" | "days" | "hours" | "minutes" | "weeks" | "months" | "times" | "vehicles" | "cars" | "trucks" | "houses" | "homes" | "tons" | "dollars" | "pesos" | "disparos" | "balazos" | "tiros" | "anos" | "dias" | "horas" | "semanas" | "meses" | "veces" | "vehiculos" | "casas" | "kilometros" | "metros")
+            };
+            let people = plural_noun || cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)) && c.t0 >= after && c.t0 <= after + 2)
                 || matches!(doc.f(after), "of" | "de") || after >= t1 || doc.gap_before(after).contains([',', '.']);
             if people {
                 return Some((n.value, span(k, after)));
@@ -1188,6 +1210,13 @@ fn number_before(doc: &Doc<'_>, victim_t0: usize, t0: usize) -> Option<(u32, Spa
 /// "a man was killed", "killed Marcos", "asesinaron a una mujer": one victim.
 fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1: usize) -> Option<Span> {
     let span = |x: usize, y: usize| Span::new(doc.tokens[x].start, doc.tokens[y - 1].end);
+    // "The man died", "la víctima murió": a singular anaphor right before the act.
+    if let Some(c) = cues.iter().find(|c| matches!(c.cue, Cue::Anaphor) && c.t1 <= a && a - c.t1 <= 2) {
+        let last = doc.f(c.t1 - 1);
+        if !last.ends_with('s') && !matches!(doc.f(c.t0), "one" | "uno" | "una") || matches!(doc.f(c.t0), "one" | "uno" | "una") {
+            return Some(span(c.t0, c.t1));
+        }
+    }
     // "the body of a union organiser", "el cuerpo de una mujer".
     if (a..b).any(|k| matches!(doc.f(k), "body" | "cuerpo" | "cadaver")) {
         return Some(span(a, b));

@@ -45,6 +45,13 @@ fn stop_set() -> &'static std::collections::HashSet<&'static str, std::hash::Bui
     SET.get_or_init(|| STOP.iter().copied().collect())
 }
 
+/// Is the word at `k` the start of an admin1 or country name ("Ciudad de México" is matched
+/// whole; "Valle de Bravo" is not a division)?
+fn next_is_division_after(doc: &Doc<'_>, g: &Gazetteer, words: &[&str], t0: usize, k: usize) -> bool {
+    let k = if doc.f(k) == "la" { k + 1 } else { k };
+    k >= t0 && k - t0 < words.len() && g.longest_match(&words[k - t0..], 6).is_some_and(|n| g.candidates(n.postings).take(256).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)))
+}
+
 /// What role the preposition before a mention gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -143,7 +150,13 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, demonym_forms: &FnvMap<String, String>
             // Neighbourhoods ("Colonia Santa Anita", "Mararu neighborhood") are not towns.
             let neighbourhood = (i > s.t0 && matches!(doc.f(i - 1), "colonia" | "col" | "barrio" | "fraccionamiento" | "sector" | "zona" | "neighborhood" | "neighbourhood" | "vereda" | "caserio" | "bairro" | "favela" | "comunidad" | "ejido" | "rancheria"))
                 || matches!(doc.f(t1), "neighborhood" | "neighbourhood" | "barrio" | "sector" | "community" | "favela" | "slum" | "district");
-            let part_of_name = acronym || neighbourhood || {
+            // "San Juan de Teocalcingo": the match is the head of a longer Spanish name.
+            let longer_spanish = t1 + 1 < s.t1
+                && matches!(doc.f(t1), "de" | "del")
+                && doc.gap_before(t1) == " "
+                && (doc.tokens[t1 + 1].upper || (doc.f(t1 + 1) == "la" && doc.tokens.get(t1 + 2).is_some_and(|t| t.upper)))
+                && !next_is_division_after(doc, g, &words, s.t0, t1 + 1);
+            let part_of_name = acronym || neighbourhood || longer_spanish || {
                 let before = !prev_is_place && i > s.t0 && doc.tokens[i - 1].upper && doc.gap_before(i) == " " && !matches!(doc.f(i - 1), "in" | "en" | "near" | "from" | "de" | "the" | "el" | "la" | "at" | "to" | "a" | "on" | "por" | "desde" | "hacia" | "cerca" | "outside" | "between" | "entre" | "y" | "and");
                 let after = !next_is_division && t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && !matches!(doc.f(t1), "state" | "province" | "department" | "city" | "county" | "oblast" | "region" | "municipality" | "district" | "governorate");
                 (before || after) && !all_upper
@@ -157,6 +170,9 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, demonym_forms: &FnvMap<String, String>
                     Role::Near
                 } else if matches!(p1, "from" | "desde") || matches!((p2, p1), ("originario", "de") | ("originaria", "de") | ("originarios", "de") | ("oriundo", "de") | ("oriunda", "de") | ("oriundos", "de") | ("procedente", "de") | ("procedentes", "de") | ("proveniente", "de") | ("provenientes", "de") | ("native", "of") | ("natives", "of") | ("nationals", "of") | ("citizens", "of") | ("nacionalidad", "de")) || matches!((p3, p2, p1), ("deported", "back", "to") | ("returned", "home", "to")) || matches!((p2, p1), ("deported", "to") | ("deportados", "a") | ("deportado", "a") | ("returned", "to") | ("repatriated", "to") | ("repatriados", "a") | ("fled", "from") | ("huyeron", "de") | ("escaping", "from")) || p1 == "fled" || p1 == "leaving" {
                     Role::From
+                } else if (matches!(p1, "to" | "a") || matches!((p2, p1), ("rumbo", "a") | ("camino", "a"))) && (i.saturating_sub(6).max(s.t0)..i).any(|k| matches!(doc.f(k), "road" | "highway" | "route" | "carretera" | "camino" | "autopista" | "tramo" | "libramiento")) {
+                    // "on the road that leads to La Flor", "la carretera a Reynosa": near it.
+                    Role::Near
                 } else if matches!(p1, "to" | "toward" | "towards" | "hacia") || matches!((p2, p1), ("rumbo", "a") | ("destino", "a") | ("bound", "for") | ("trasladados", "a") | ("trasladado", "a") | ("llevados", "a") | ("llegar", "a") | ("camino", "a") | ("reach", "the")) {
                     Role::To
                 } else {

@@ -88,7 +88,9 @@ impl<'t> Doc<'t> {
                         j += d.len_utf8();
                     } else if d == '-' && j + 1 < text.len() {
                         let next = text[j + 1..].chars().next();
-                        let prev_alpha = text[start..j].chars().all(|x| x.is_alphabetic());
+                        // Only lower-case compounds join ("twenty-three", "drive-by"); names
+                        // split ("Port-au-Prince", "Pétion-Ville") as the gazetteer keys do.
+                        let prev_alpha = text[start..j].chars().all(|x| x.is_alphabetic() && !x.is_uppercase());
                         if prev_alpha && next.is_some_and(|n| n.is_lowercase()) {
                             j += 1;
                         } else {
