@@ -1003,7 +1003,7 @@ impl<'g> Extractor<'g> {
 fn names_an_institution(doc: &Doc<'_>, cues: &[CueMatch], p: &PlaceMention) -> bool {
     let after_is_org = doc.gap_before(p.t1) == " "
         && cues.iter().any(|c| c.t0 == p.t1 && matches!(c.cue, Cue::Speaker(Stance::Official) | Cue::Perp(_)))
-        && !matches!(doc.f(p.t1), "state" | "estado" | "border" | "frontera");
+        && !matches!(doc.f(p.t1), "state" | "estado" | "border" | "frontera" | "department" | "departamento" | "province" | "provincia" | "municipality" | "municipio" | "region" | "county" | "oblast" | "district" | "city" | "ciudad");
     let before = if p.t0 >= 2 { doc.f(p.t0 - 1) } else { "" };
     let before_org = matches!(before, "de" | "del" | "of")
         && p.t0 >= 2
