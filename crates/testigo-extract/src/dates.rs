@@ -145,23 +145,23 @@ fn part_of_month(w: &str, next: &str) -> Option<u8> {
 /// Words that can begin a date expression (besides digits): a cheap filter that keeps the
 /// full grammar off most tokens.
 fn may_start_date(w: &str) -> bool {
-    use std::sync::OnceLock;
-    static WORDS: OnceLock<std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = OnceLock::new();
     if w.as_bytes().first().is_some_and(|b| b.is_ascii_digit()) || w.starts_with("mid-") {
         return true;
     }
-    WORDS
-        .get_or_init(|| {
-            let list = "january february march april may june july august september october november december jan feb apr jun jul aug sep sept oct nov dec \
-                enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre \
-                monday tuesday wednesday thursday friday saturday sunday lunes martes miercoles jueves viernes sabado domingo \
-                early mid middle late beginning start end principios inicios comienzos mediados finales fines fin ultimos \
-                the anteayer antier antes yesterday ayer last anoche today hoy this esta tonight earlier la el hace next following dia a one an \
-                un una uno dos tres cuatro cinco seis siete ocho nueve diez two three four five six seven eight nine ten eleven twelve several both \
-                once doce trece catorce quince twenty thirty veinte treinta";
-            list.split_whitespace().collect()
-        })
-        .contains(w)
+    matches!(
+        w,
+        "january" | "february" | "march" | "april" | "may" | "june" | "july" | "august" | "september" | "october" | "november"
+            | "december" | "jan" | "feb" | "apr" | "jun" | "jul" | "aug" | "sep" | "sept" | "oct" | "nov" | "dec" | "enero"
+            | "febrero" | "marzo" | "abril" | "mayo" | "junio" | "julio" | "agosto" | "septiembre" | "setiembre" | "octubre"
+            | "noviembre" | "diciembre" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+            | "lunes" | "martes" | "miercoles" | "jueves" | "viernes" | "sabado" | "domingo" | "early" | "mid" | "middle"
+            | "late" | "beginning" | "start" | "end" | "principios" | "inicios" | "comienzos" | "mediados" | "finales" | "fines"
+            | "fin" | "ultimos" | "the" | "anteayer" | "antier" | "antes" | "yesterday" | "ayer" | "last" | "anoche" | "today"
+            | "hoy" | "this" | "esta" | "tonight" | "earlier" | "la" | "el" | "hace" | "next" | "following" | "dia" | "a" | "one"
+            | "an" | "un" | "una" | "uno" | "dos" | "tres" | "cuatro" | "cinco" | "seis" | "siete" | "ocho" | "nueve" | "diez"
+            | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "eleven" | "twelve" | "several"
+            | "both" | "once" | "doce" | "trece" | "catorce" | "quince" | "twenty" | "thirty" | "veinte" | "treinta"
+    )
 }
 
 /// Finds the date expressions of one sentence `[t0, t1)`. `prev` is the last resolved date
@@ -173,6 +173,18 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
     while i < t1 {
         let w = doc.f(i);
         if !may_start_date(w) {
+            i += 1;
+            continue;
+        }
+        // Articles start a date only in a few set phrases ("the next day", "a week ago",
+        // "la semana pasada", "el mes pasado").
+        if matches!(w, "the" | "a" | "an" | "el" | "la" | "un" | "una" | "one" | "esta" | "this")
+            && !matches!(
+                doc.f(i + 1),
+                "day" | "next" | "previous" | "following" | "week" | "weekend" | "month" | "night" | "morning" | "afternoon" | "evening"
+                    | "dia" | "mes" | "semana" | "fin" | "pasado" | "madrugada" | "manana" | "tarde" | "noche" | "days" | "weeks" | "dias" | "semanas"
+            )
+        {
             i += 1;
             continue;
         }

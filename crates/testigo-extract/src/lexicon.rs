@@ -92,6 +92,8 @@ pub enum Cue {
     Another,
     /// Words that refer back to the incident ("the attack", "the victim", "los hechos").
     Anaphor,
+    /// A demonym; the number indexes the extractor's table of ISO codes.
+    Demonym(u16),
 }
 
 /// The lexicon, one cue class per line.
@@ -178,10 +180,11 @@ struct Phrase {
 pub struct Lexicon {
     phrases: Vec<Phrase>,
     exact: FnvMap<String, Vec<u32>>,
-    prefix: FnvMap<String, Vec<u32>>,
     prefix_lens: Vec<usize>,
     /// First three bytes of every prefix entry, packed: a cheap filter before the lookups.
     prefix_heads: std::collections::HashSet<u32, BuildHasherDefault<Fnv>>,
+    /// Prefix phrases by the packed first three bytes of their first word.
+    prefix_by_head: FnvMap<u32, Vec<u32>>,
 }
 
 fn head3(w: &str) -> Option<u32> {
@@ -252,9 +255,31 @@ impl Lexicon {
         Lexicon::from_table(LEXICON)
     }
 
+    /// Adds one phrase (folded words separated by spaces; a trailing `*` makes a prefix).
+    pub fn add_phrase(&mut self, phrase: &str, cue: Cue) {
+        let words: Vec<(String, bool)> = phrase
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| (testigo_gazetteer::fold::fold(w.trim_end_matches('*')), w.ends_with('*')))
+            .collect();
+        let Some((first, first_prefix)) = words.first().cloned() else { return };
+        let id = self.phrases.len() as u32;
+        self.phrases.push(Phrase { words, cue });
+        if first_prefix {
+            // Prefixes are filed under their first three bytes; the full prefix is checked on
+            // match. One lookup per token finds every prefix that can apply.
+            if let Some(h) = head3(&first) {
+                self.prefix_heads.insert(h);
+                self.prefix_by_head.entry(h).or_default().push(id);
+            }
+        } else {
+            self.exact.entry(first).or_default().push(id);
+        }
+    }
+
     /// Parses a lexicon table in the format of [`LEXICON`]; unknown classes are skipped.
     pub fn from_table(table: &str) -> Lexicon {
-        let mut lex = Lexicon { phrases: Vec::new(), exact: FnvMap::default(), prefix: FnvMap::default(), prefix_lens: Vec::new(), prefix_heads: Default::default() };
+        let mut lex = Lexicon { phrases: Vec::new(), exact: FnvMap::default(), prefix_lens: Vec::new(), prefix_heads: Default::default(), prefix_by_head: FnvMap::default() };
         for line in table.lines() {
             let line = line.trim_end();
             if line.starts_with('#') || line.is_empty() {
@@ -263,29 +288,7 @@ impl Lexicon {
             let Some((class, list)) = line.split_once('\t') else { continue };
             let Some(cue) = class_cue(class) else { continue };
             for p in list.split('|') {
-                let words: Vec<(String, bool)> = p
-                    .split(' ')
-                    .filter(|w| !w.is_empty())
-                    .map(|w| {
-                        let is_prefix = w.ends_with('*');
-                        let w = w.trim_end_matches('*');
-                        (testigo_gazetteer::fold::fold(w), is_prefix)
-                    })
-                    .collect();
-                let Some((first, first_prefix)) = words.first().cloned() else { continue };
-                let id = lex.phrases.len() as u32;
-                lex.phrases.push(Phrase { words, cue });
-                if first_prefix {
-                    if !lex.prefix_lens.contains(&first.len()) {
-                        lex.prefix_lens.push(first.len());
-                    }
-                    if let Some(h) = head3(&first) {
-                        lex.prefix_heads.insert(h);
-                    }
-                    lex.prefix.entry(first).or_default().push(id);
-                } else {
-                    lex.exact.entry(first).or_default().push(id);
-                }
+                lex.add_phrase(p, cue);
             }
         }
         lex.prefix_lens.sort_unstable();
@@ -318,16 +321,22 @@ impl Lexicon {
         if let Some(ids) = self.exact.get(w) {
             try_ids(ids, out);
         }
-        if !head3(w).is_some_and(|h| self.prefix_heads.contains(&h)) {
-            return;
-        }
-        for &l in &self.prefix_lens {
-            if l > w.len() {
-                break;
-            }
-            if let Some(pre) = w.get(..l) {
-                if let Some(ids) = self.prefix.get(pre) {
-                    try_ids(ids, out);
+        let Some(h) = head3(w) else { return };
+        if let Some(ids) = self.prefix_by_head.get(&h) {
+            for &id in ids {
+                let p = &self.phrases[id as usize];
+                if w.starts_with(p.words[0].0.as_str()) && i + p.words.len() <= end {
+                    let ok = p.words.iter().enumerate().skip(1).all(|(k, (pw, pre))| {
+                        let tw = word(i + k);
+                        if *pre {
+                            tw.starts_with(pw.as_str())
+                        } else {
+                            tw == pw
+                        }
+                    });
+                    if ok {
+                        out.push(CueMatch { t0: i, t1: i + p.words.len(), cue: p.cue });
+                    }
                 }
             }
         }

@@ -64,7 +64,8 @@ pub struct Extraction {
 pub struct Extractor<'g> {
     gaz: &'g Gazetteer,
     lex: Lexicon,
-    demonyms: lexicon::FnvMap<String, String>,
+    /// ISO codes indexed by `Cue::Demonym`.
+    demonym_ccs: Vec<String>,
 }
 
 /// Detects English vs Spanish from function-word counts. Ties (and texts with neither) are
@@ -72,7 +73,7 @@ pub struct Extractor<'g> {
 pub fn detect_language(text: &str) -> Language {
     let mut en = 0;
     let mut es = 0;
-    for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(300) {
+    for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(150) {
         match w {
             "the" | "The" | "and" | "of" | "was" | "were" | "said" | "in" | "to" | "with" | "that" | "is" | "by" | "on" | "at" => en += 1,
             "el" | "El" | "los" | "las" | "del" | "que" | "y" | "por" | "una" | "con" | "fue" | "según" | "para" | "se" | "en" | "La" | "la" | "de" => es += 1,
@@ -109,7 +110,20 @@ struct SentenceFacts {
 impl<'g> Extractor<'g> {
     /// An extractor over `gaz` (usually `Gazetteer::embedded()`).
     pub fn new(gaz: &'g Gazetteer) -> Extractor<'g> {
-        Extractor { gaz, lex: Lexicon::new(), demonyms: places::demonym_table(gaz) }
+        // Demonyms join the cue lexicon, so one lookup per token finds both.
+        let mut lex = Lexicon::new();
+        let mut demonym_ccs: Vec<String> = Vec::new();
+        for e in gaz.demonyms() {
+            let k = match demonym_ccs.iter().position(|c| c == e.cc()) {
+                Some(k) => k,
+                None => {
+                    demonym_ccs.push(e.cc().to_string());
+                    demonym_ccs.len() - 1
+                }
+            };
+            lex.add_phrase(&testigo_gazetteer::fold::key(e.name()), Cue::Demonym(k as u16));
+        }
+        Extractor { gaz, lex, demonym_ccs }
     }
 
     /// Extracts the incidents of one text. Never fails; see the crate docs for the rules.
@@ -121,7 +135,7 @@ impl<'g> Extractor<'g> {
         // or its context: the gazetteer is not walked over the rest.
         let cued: Vec<bool> = cues.iter().map(|c| c.iter().any(|m| !matches!(m.cue, Cue::LocIn | Cue::LocNear | Cue::LocFrom | Cue::LocTo | Cue::Neg | Cue::Another))).collect();
         let mask: Vec<bool> = (0..cued.len()).map(|i| cued[i] || (i > 0 && cued[i - 1]) || cued.get(i + 1).copied().unwrap_or(false)).collect();
-        let (places, demonyms) = places::find(&doc, self.gaz, &self.demonyms, &mask);
+        let (places, demonyms) = places::find(&doc, self.gaz, &cues, &self.demonym_ccs, &mask);
         let facts = self.analyse(&doc, language, input.published, &places, cues);
         let incidents = self.assemble(&doc, &facts, &places, &demonyms);
         Extraction { language, incidents }

@@ -6,10 +6,6 @@ use testigo_gazetteer::{Entry, Gazetteer, Kind};
 use crate::lexicon::FnvMap;
 use crate::text::Doc;
 
-/// Folded demonym form → ISO 3166-1 alpha-2, from the gazetteer's demonym table.
-pub fn demonym_table(g: &Gazetteer) -> FnvMap<String, String> {
-    g.demonyms().map(|e| (testigo_gazetteer::fold::key(e.name()), e.cc().to_string())).collect()
-}
 
 /// Words that are never place names on their own, although some place is called so.
 const STOP: &[&str] = &[
@@ -102,9 +98,10 @@ pub fn entry(g: &Gazetteer, idx: u32) -> Option<Entry<'_>> {
 
 /// Finds place and demonym mentions. Returns (places, demonyms (token, cc)).
 ///
-/// `demonym_forms` maps folded demonym forms to ISO codes (see [`demonym_table`]).
+/// `cues` are the lexicon cues of each sentence (demonyms among them); `ccs` the ISO codes
+/// their `Cue::Demonym` numbers index.
 /// `mask[s]` says whether sentence `s` is scanned (all sentences when `mask` is shorter).
-pub fn find(doc: &Doc<'_>, g: &Gazetteer, demonym_forms: &FnvMap<String, String>, mask: &[bool]) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
+pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>], ccs: &[String], mask: &[bool]) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
     let mut places = Vec::new();
     let mut demonyms = Vec::new();
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
@@ -112,24 +109,42 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, demonym_forms: &FnvMap<String, String>
         if !mask.get(si).copied().unwrap_or(true) {
             continue;
         }
+        for c in cues.get(si).map(Vec::as_slice).unwrap_or(&[]) {
+            if let crate::lexicon::Cue::Demonym(k) = c.cue {
+                if let Some(cc) = ccs.get(k as usize) {
+                    demonyms.push((c.t0, cc.clone()));
+                }
+            }
+        }
         let mut i = s.t0;
         let words: Vec<&str> = (s.t0..s.t1).map(|k| doc.f(k)).collect();
-        while i < s.t1 {
-            if let Some(cc) = demonym_forms.get(words[i - s.t0]) {
-                demonyms.push((i, cc.clone()));
+        // Longest gazetteer match at each token, computed once (the neighbour checks below
+        // ask for the same walks).
+        let memo: std::cell::RefCell<Vec<Option<Option<testigo_gazetteer::TokenMatch>>>> = std::cell::RefCell::new(vec![None; s.t1 - s.t0]);
+        let lm = |k: usize| -> Option<testigo_gazetteer::TokenMatch> {
+            if k < s.t0 || k >= s.t1 {
+                return None;
             }
+            if let Some(v) = memo.borrow()[k - s.t0] {
+                return v;
+            }
+            let v = g.longest_match(&words[k - s.t0..], 6);
+            memo.borrow_mut()[k - s.t0] = Some(v);
+            v
+        };
+        while i < s.t1 {
             // Place names are proper nouns: only capitalised tokens start a gazetteer walk.
             if !(doc.tokens[i].upper || all_upper) {
                 i += 1;
                 continue;
             }
-            let Some(m) = g.longest_match(&words[i - s.t0..], 6) else {
+            let Some(m) = lm(i) else {
                 i += 1;
                 continue;
             };
             let t1 = i + m.tokens;
             // Postings are most populous first; the long tail of a common name cannot win.
-            let cands: Vec<Entry<'_>> = g.candidates(m.postings).take(256).collect();
+            let cands: Vec<Entry<'_>> = g.candidates(m.postings).take(40).collect();
             let key: String = words[i - s.t0..t1 - s.t0].join(" ");
             let demonym = cands.iter().find(|e| e.kind() == Kind::Demonym);
             let upper = doc.tokens[i].upper || all_upper;
@@ -138,14 +153,14 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, demonym_forms: &FnvMap<String, String>
             let initial = i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
             let stop = stop_set().contains(key.as_str()) || (initial && STOP_INITIAL.contains(&key.as_str()));
             // Postings are most populous first; beyond the first 64 readings nothing can win.
-            let non_demonym: Vec<u32> = cands.iter().filter(|e| e.kind() != Kind::Demonym).take(64).map(|e| e.index()).collect();
+            let non_demonym: Vec<u32> = cands.iter().filter(|e| e.kind() != Kind::Demonym).map(|e| e.index()).collect();
             // Part of a longer proper name ("María Senaida Escobar", "Andrés Manuel López"):
             // a capitalised word joined by a single space on either side.
             // An acronym ("AMLO", "CNDH") is not a town, though some town may be spelt so.
             let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && cands.iter().all(|e| e.kind() == Kind::Place || e.kind() == Kind::Demonym);
             // A capitalised neighbour that is itself a division or country ("Tijuana Baja
             // California") does not make a longer name.
-            let next_is_division = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && g.longest_match(&words[t1 - s.t0..], 6).is_some_and(|n| g.candidates(n.postings).take(256).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)));
+            let next_is_division = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && lm(t1).is_some_and(|n| g.candidates(n.postings).take(256).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)));
             let prev_is_place = places.last().is_some_and(|p: &PlaceMention| p.t1 == i);
             // Neighbourhoods ("Colonia Santa Anita", "Mararu neighborhood") are not towns.
             let neighbourhood = (i > s.t0 && matches!(doc.f(i - 1), "colonia" | "col" | "barrio" | "fraccionamiento" | "sector" | "zona" | "neighborhood" | "neighbourhood" | "vereda" | "caserio" | "bairro" | "favela" | "comunidad" | "ejido" | "rancheria"))
@@ -336,7 +351,7 @@ mod tests {
     fn roles_from_prepositions() {
         let g = Gazetteer::embedded();
         let d = Doc::new("Migrants from El Salvador were attacked in Saltillo, Coahuila.");
-        let (p, _) = find(&d, g, &demonym_table(g), &[]);
+        let (p, _) = find(&d, g, &[], &[], &[]);
         let roles: Vec<(String, Role)> = p.iter().map(|m| (d.slice(m.t0, m.t1).to_string(), m.role)).collect();
         assert!(roles.contains(&("El Salvador".to_string(), Role::From)), "{roles:?}");
         assert!(roles.contains(&("Saltillo".to_string(), Role::In)), "{roles:?}");

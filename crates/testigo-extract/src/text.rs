@@ -80,6 +80,12 @@ impl<'t> Doc<'t> {
                 // Words join across an apostrophe or hyphen only when a letter follows: keep
                 // "U.S.-Mexico" as separate words but "twenty-three" as one token.
                 while j < text.len() {
+                    // ASCII fast path: letters and digits need no decoding.
+                    let b = bytes[j];
+                    if b.is_ascii_alphanumeric() {
+                        j += 1;
+                        continue;
+                    }
                     let d = match text[j..].chars().next() {
                         Some(d) => d,
                         None => break,
@@ -121,11 +127,18 @@ impl<'t> Doc<'t> {
                 pending_break = false;
                 newline_run = 0;
                 let fs = folded.len() as u32;
-                for ch in text[start..j].chars() {
-                    if ch != '-' {
-                        fold::fold_char_into(ch, &mut folded);
-                    } else {
-                        folded.push('-');
+                let word = &text[start..j];
+                if word.is_ascii() {
+                    folded.push_str(word);
+                    let l = folded.len();
+                    folded[fs as usize..l].make_ascii_lowercase();
+                } else {
+                    for ch in word.chars() {
+                        if ch != '-' {
+                            fold::fold_char_into(ch, &mut folded);
+                        } else {
+                            folded.push('-');
+                        }
                     }
                 }
                 let fe = folded.len() as u32;
