@@ -109,7 +109,7 @@ extortion	extorted|extortion|extorsionad*|extorsionaron|extorsion|cobro de piso|
 robbery	robbed|robbery|stole|stolen|asaltad*|asaltaron|asalto|robaron|robad*|despojad*|despojaron|atracaron
 detention	detained|arrested|captured|apprehended|rounded up|detenid*|detuvieron|detencion|arrestad*|arrestaron|capturad*|capturaron|aprehendid*|aseguraron|asegurad*|retuvieron|retenid*|held in custody
 family_separation	separated|separad*|separaron|separacion familiar|family separation
-deportation	deported|deportad*|deportaron|expelled|expulsad*|expulsaron|returned to|devueltos
+deportation	repatriated|repatriation|repatriados|repatriadas|repatriacion|move back|moved back|returned from|retornaron|deportad*|deportaron|expelled|expulsad*|expulsaron|returned to|devueltos
 death_in_transit	arrollad*|run over|hit by a train|struck by a train|drowned|ahogad*|ahogaron|murieron ahogados|fell from the train|cayo del tren|cayeron del tren|hypothermia|hipotermia|heat stroke|golpe de calor|deshidratacion|dehydration|insolacion|suffocated|asfixiad*|overturned|volco|volcadura|volcaron
 disappearance	disappearance|disappearances|enforced disappearance|enforced disappearances|disappeared|went missing|missing|desaparecid*|desaparecieron|desaparicion|paradero desconocido|no se sabe su paradero
 threat	threatened|amenazad*|amenazaron|ultimatum|intimidated|intimidad*|threatened to kill|threatened to attack|threatened to burn|threatened to kidnap|threatened to harm|threatened with death|death threats|death threat|amenazas de muerte|amenazaron de muerte|amenazo de muerte|amenazaron con matar|amenazo con matar|amenazaron con asesinar|amenazas contra
@@ -117,7 +117,7 @@ displacement	displaced|desplazad*|forced to flee|fled their homes|obligo a huir|
 property_destruction	burned|burnt|set fire|set on fire|torched|incendiaron|incendio|quemaron|quemad*|destroyed|destruyeron|incendiad*
 seizure	seized|confiscated|decomisaron|incautaron|decomiso|incautacion|incautaron|decomisado|incautado|seizure|seizures
 # --- attack acts without a specific harm ---
-attack	attacked|ambushed|assaulted|stormed|raided|atacaron|atacad*|emboscad*|emboscaron|agredid*|agredieron|irrumpieron|irrumpio|arremetieron
+attack	threw a liquid|threw acid|acid attack|ataque con acido|arrojo acido|arrojaron acido|ambushed|assaulted|stormed|raided|atacaron|atacad*|emboscad*|emboscaron|agredid*|agredieron|irrumpieron|irrumpio|arremetieron
 # --- weak / nominal mentions ---
 weak	attack|attacks|ataque|ataques|killing|killings|murder|murders|asesinato|asesinatos|homicidio|homicidios|violence|violencia|abuse|abuses|abusos|torture|tortura|shooting|shootings|the incident|el incidente|los hechos|el hecho|agresion|agresiones|crime|crimen|death|deaths|muerte|muertes|threat|threats|amenaza|amenazas
 related	surrounded|pursued|pursuing|chased|intercepted|rodearon|persiguieron|persiguiendo|interceptaron|encerraron|came pursuing|cornered|acorralaron|raid|operativo|redada|redadas|raids

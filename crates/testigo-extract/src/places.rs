@@ -313,7 +313,8 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                     best = Some((c, score));
                 }
             }
-            let accept = best.is_some_and(|(_, s)| s >= 5.0);
+            // Every candidate in `best` passed the support rules above.
+            let accept = best.is_some();
             let pm = &mut places[mi];
             pm.chosen = if accept { best.map(|b| b.0) } else { None };
             pm.score = best.map_or(0.0, |b| b.1);
