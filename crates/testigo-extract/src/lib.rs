@@ -730,6 +730,28 @@ impl<'g> Extractor<'g> {
                 }
             }
         }
+        // People forced to flee or gone missing are the victims counted in the sentence
+        // ("Quinientas personas … huyeron"); an abducted person whose family knows nothing of
+        // her is missing.
+        for (key, harm) in [("displaced", Harm::Displacement), ("missing", Harm::Disappearance)] {
+            if harms.contains(&harm) && !counts.contains_key(key) && !zero.contains_key(key) {
+                if let Some(v) = victim_count {
+                    counts.insert(key, v);
+                } else if harm == Harm::Disappearance && harms.contains(&Harm::Abduction) {
+                    for &si in event_sentences {
+                        let f = &facts[si];
+                        let s = doc.sentences[si];
+                        for &(h, a, b) in &f.harms {
+                            if h == Harm::Abduction {
+                                if let Some(sp) = singular_victim(doc, &f.cues, a, b, s.t0, s.t1) {
+                                    counts.entry(key).or_insert((1, sp));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         let count = |k: &str, ev: &mut dyn FnMut(&str, Span)| -> Option<u32> {
             if let Some((n, sp)) = counts.get(k) {
                 ev(k, *sp);
@@ -1101,12 +1123,12 @@ fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t0: usize, t1: us
     if cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Say) && n.t0 <= c.t1 + 2) {
         return false;
     }
-    if next.first().is_some_and(|w| matches!(*w, "found" | "discovered" | "located" | "responded" | "arrived" | "rescued" | "hallaron" | "encontraron" | "localizaron" | "rescataron" | "acudieron" | "llegaron" | "investigate" | "investigan" | "investiga" | "are" | "were" | "was" | "fue" | "fueron")) {
-        // "police found the body"; "three police officers were killed" (victims).
-        let passive_harm = next.len() >= 2 && cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Harm(_)) && n.t0 <= c.t1 + 2);
-        if !passive_harm || matches!(next[0], "found" | "hallaron" | "encontraron" | "localizaron" | "rescataron" | "rescued") {
-            return false;
-        }
+    // "police found the body", "la policía localizó": bystanders, not agents.
+    if next.first().is_some_and(|w| matches!(*w, "found" | "discovered" | "located" | "responded" | "arrived" | "rescued" | "hallaron" | "encontraron" | "localizaron" | "rescataron" | "acudieron" | "llegaron" | "investigate" | "investigan" | "investiga")) {
+        return false;
+    }
+    // "three police officers were killed": the named group is the victim.
+    if next.first().is_some_and(|w| matches!(*w, "are" | "were" | "was" | "fue" | "fueron" | "resultaron")) && cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Harm(_)) && n.t0 <= c.t1 + 2) {
         return false;
     }
     // A perpetrator named as the object of a harm verb ("killed a police officer") is a
@@ -1225,7 +1247,8 @@ fn number_before(doc: &Doc<'_>, victim_t0: usize, t0: usize) -> Option<(u32, Spa
 fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1: usize) -> Option<Span> {
     let span = |x: usize, y: usize| Span::new(doc.tokens[x].start, doc.tokens[y - 1].end);
     // "The man died", "la víctima murió": a singular anaphor right before the act.
-    if let Some(c) = cues.iter().find(|c| matches!(c.cue, Cue::Anaphor) && c.t1 <= a && a - c.t1 <= 2) {
+    // "One of them, a 19-year-old student, died": "one of" reaches further.
+    if let Some(c) = cues.iter().find(|c| matches!(c.cue, Cue::Anaphor) && c.t1 <= a && (a - c.t1 <= 2 || (a - c.t1 <= 8 && matches!(doc.f(c.t0), "one" | "uno" | "una")))) {
         let last = doc.f(c.t1 - 1);
         if !last.ends_with('s') && !matches!(doc.f(c.t0), "one" | "uno" | "una") || matches!(doc.f(c.t0), "one" | "uno" | "una") {
             return Some(span(c.t0, c.t1));

@@ -84,6 +84,9 @@ pub struct PlaceMention {
     pub state_cue: bool,
     /// Introduced by "in", "en", "at", "near", "cerca de"...: a place reading is expected.
     pub loc_prep: bool,
+    /// "the Nicaraguan city of León", "la ciudad nicaragüense de León": the country the text
+    /// puts this place in.
+    pub cc_hint: Option<[u8; 2]>,
 }
 
 fn cc_key(cc: &str) -> [u8; 2] {
@@ -208,6 +211,11 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                     role,
                     city_cue,
                     state_cue,
+                    cc_hint: if city_cue {
+                        demonyms.iter().rev().find(|(t, _)| *t + 4 >= i && *t < i).map(|(_, cc)| cc_key(cc))
+                    } else {
+                        None
+                    },
                     loc_prep: matches!(p1, "in" | "en" | "at" | "near" | "outside" | "around" | "from" | "desde" | "to" | "hacia") || matches!(p2, "cerca" | "afueras" | "outskirts" | "inmediaciones" | "municipio" | "ciudad" | "city" | "town"),
                 });
             }
@@ -295,6 +303,9 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                 if m.city_cue && e.kind() == Kind::Place {
                     score += 3.0;
                 }
+                if m.cc_hint.is_some_and(|h| h == cc_key(e.cc())) {
+                    score += 8.0;
+                }
                 if m.state_cue && e.kind() == Kind::Admin1 {
                     score += 4.0;
                 }
@@ -306,7 +317,7 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                         let a1s = e.admin1().map(|a| a.index()).map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own[mi].0.get(&a1).copied().unwrap_or(0.0));
                         let cc = cc_key(e.cc());
                         let ccs = tot_cc.get(&cc).copied().unwrap_or(0.0) - own[mi].1.get(&cc).copied().unwrap_or(0.0);
-                        pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && pop >= 5_000.0) || m.city_cue && pop >= 1_000.0
+                        pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && (pop >= 5_000.0 || (m.t1 - m.t0 > 1 && pop >= 1_000.0))) || m.cc_hint == Some(cc) || m.city_cue && pop >= 1_000.0
                     }
                 };
                 if ok && best.is_none_or(|(_, s)| score > s) {
