@@ -206,7 +206,7 @@ impl<'g> Extractor<'g> {
     }
 
     fn classify(&self, doc: &Doc<'_>, t0: usize, t1: usize, f: &mut SentenceFacts) {
-        let cues = f.cues.clone();
+        let cues = std::mem::take(&mut f.cues);
         let has = |pred: &dyn Fn(&Cue) -> bool| cues.iter().any(|c| pred(&c.cue));
         let alleged_sentence = has(&|c| matches!(c, Cue::Alleged));
         for (ci, c) in cues.iter().enumerate() {
@@ -281,12 +281,7 @@ impl<'g> Extractor<'g> {
                 _ => {}
             }
         }
-        // Nominal disappearance/abduction with a victim ("the disappearance of two students").
-        for c in &cues {
-            if let Cue::Harm(h @ (Harm::Disappearance | Harm::Abduction)) = c.cue {
-                let _ = h;
-            }
-        }
+        f.cues = cues;
     }
 
     fn assemble(&self, doc: &Doc<'_>, facts: &[SentenceFacts], places: &[PlaceMention], demonyms: &[(usize, String)]) -> Vec<Incident> {
@@ -556,6 +551,10 @@ impl<'g> Extractor<'g> {
         let mut any_victim = false;
         let mut nationalities: Vec<String> = Vec::new();
         let mut claims: Vec<Claim> = Vec::new();
+        let mut claim_memo: BTreeMap<usize, Option<Claim>> = BTreeMap::new();
+        let mut claim_of = |si: usize, f: &SentenceFacts, speakers: &mut Vec<(String, Stance)>| -> Option<Claim> {
+            claim_memo.entry(si).or_insert_with(|| self.claim(doc, f, si, speakers)).clone()
+        };
         for &si in sentences {
             let f = &facts[si];
             let s = doc.sentences[si];
@@ -638,7 +637,7 @@ impl<'g> Extractor<'g> {
                     }
                     ev("victims.nationalities", span(*t, t + 1));
                     if f.says {
-                        if let Some(c) = self.claim(doc, f, si, speakers) {
+                        if let Some(c) = claim_of(si, f, speakers) {
                             let mut c = c;
                             c.fact = Some("victims.nationalities".into());
                             c.value = Some(cc.clone());
@@ -654,7 +653,7 @@ impl<'g> Extractor<'g> {
             }
             // Claims.
             if f.says {
-                if let Some(mut c) = self.claim(doc, f, si, speakers) {
+                if let Some(mut c) = claim_of(si, f, speakers) {
                     let armed = f.cues.iter().any(|c| matches!(c.cue, Cue::Weapon | Cue::VictimFired));
                     if armed {
                         let denied = f.cues.iter().any(|c| matches!(c.cue, Cue::Deny | Cue::Neg | Cue::NoneHarmed(_)));
@@ -675,7 +674,7 @@ impl<'g> Extractor<'g> {
                 if is_event {
                     for &(h, a, b) in &f.harms {
                         if h == Harm::Killing {
-                            if let (Some((n, _)), Some(mut c)) = (count_for(doc, &f.cues, a, b, s.t0, s.t1), self.claim(doc, f, si, speakers)) {
+                            if let (Some((n, _)), Some(mut c)) = (count_for(doc, &f.cues, a, b, s.t0, s.t1), claim_of(si, f, speakers)) {
                                 c.fact = Some("fatalities".into());
                                 c.value = Some(n.to_string());
                                 if !claims.iter().any(|x| x.fact == c.fact && x.value == c.value) {

@@ -136,8 +136,11 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             v
         };
         while i < s.t1 {
-            // Place names are proper nouns: only capitalised tokens start a gazetteer walk.
-            if !(doc.tokens[i].upper || all_upper) {
+            // Place names are proper nouns: only capitalised tokens start a gazetteer walk, and
+            // not a sentence's capitalised function word ("The", "En", "According").
+            if !(doc.tokens[i].upper || all_upper)
+                || (i == s.t0 && STOP_INITIAL.contains(&words[0]) && !doc.tokens.get(i + 1).is_some_and(|t| t.upper))
+            {
                 i += 1;
                 continue;
             }
