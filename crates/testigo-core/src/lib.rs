@@ -394,6 +394,10 @@ pub struct Claim {
     pub value: Option<String>,
     /// Where the claim is in the text.
     pub span: Span,
+    /// SHA-256 of the document the claim comes from, when the claim sits in a record merged
+    /// from several documents; `None` in single-document extraction output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One incident as extracted from one document (the `incidents[]` items of the extract

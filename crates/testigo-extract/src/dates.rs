@@ -176,6 +176,11 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             i += 1;
             continue;
         }
+        // Street and neighbourhood names ("colonia 5 de Mayo", "calle 16 de Septiembre").
+        if i > t0 && matches!(doc.f(i - 1), "colonia" | "col" | "calle" | "avenida" | "av" | "barrio" | "fraccionamiento" | "street" | "avenue" | "plaza" | "bulevar" | "boulevard" | "ejido") {
+            i += 3;
+            continue;
+        }
         // Articles start a date only in a few set phrases ("the next day", "a week ago",
         // "la semana pasada", "el mes pasado").
         if matches!(w, "the" | "a" | "an" | "el" | "la" | "un" | "una" | "one" | "esta" | "this")
@@ -365,7 +370,9 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             if matches!(w1, "pasado") {
                 b = i + 2;
             }
-            let dt = published.map(|p| last_weekday(wd, p));
+            // "este jueves" / "this Thursday" on a Thursday is the day of publication.
+            let this = i > t0 && matches!(doc.f(i - 1), "este" | "this");
+            let dt = published.map(|p| if this && p.weekday() == wd { p } else { last_weekday(wd, p) });
             out.push(mention(a, b, dt, None, DatePrecision::Day, true));
             i = b;
             continue;

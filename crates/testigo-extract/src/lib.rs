@@ -189,9 +189,8 @@ impl<'g> Extractor<'g> {
                 // "said on Monday", "informó el lunes": the date of the report, not of the event.
                 // "since Christmas", "desde el lunes": the start of a state, not the event.
                 let before: Vec<&str> = (d.t0.saturating_sub(3).max(s.t0)..d.t0).map(|x| doc.f(x)).collect();
-                let report = before.iter().any(|w| {
-                    matches!(*w, "said" | "says" | "told" | "announced" | "reported" | "confirmed" | "informo" | "dijo" | "senalo" | "anuncio" | "confirmo" | "reporto" | "since" | "desde" | "published" | "publicado")
-                });
+                let report = before.iter().any(|w| matches!(*w, "since" | "desde" | "published" | "publicado"))
+                    || f.cues.iter().any(|c| matches!(c.cue, Cue::Say) && c.t1 <= d.t0 && d.t0 - c.t1 <= 2);
                 if report {
                     f.report_dates.push(di);
                 }
@@ -306,8 +305,18 @@ impl<'g> Extractor<'g> {
                     (h.1.saturating_sub(3).max(doc.sentences[si].t0)..h.1).any(|k| matches!(doc.f(k), "second" | "third" | "another" | "segundo" | "segunda" | "tercer" | "tercero" | "tercera" | "otro" | "otra" | "nuevo" | "nueva"))
                 });
                 let anaphoric = f.cues.iter().any(|c| matches!(c.cue, Cue::Anaphor));
+                // "…fue retenido por la Patrulla Fronteriza en El Paso. Tras sentirse mal, fue
+                // trasladado a Lordsburg, donde falleció": a death told right after a detention,
+                // with no new victim named, is the same person's fate.
+                let died_after_detention = groups.last().is_some_and(|g| {
+                    g.event_sentences.iter().any(|&e| facts[e].harms.iter().any(|h| h.0 == Harm::Detention))
+                        && doc.sentences[*g.event_sentences.last().unwrap_or(&0)].paragraph == par
+                }) && !f.harms.is_empty()
+                    && f.harms.iter().all(|h| matches!(h.0, Harm::Killing | Harm::DeathInCustody))
+                    && !f.cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)));
                 let start_new = match groups.last() {
                     None => true,
+                    Some(_) if died_after_detention => false,
                     Some(g) if anaphoric && !(g.loc.is_some() && loc.is_some_and(|l| g.loc.is_some_and(|gl| self.places_differ(&places[gl], &places[l])))) => false,
                     Some(_) if ordinal && loc.is_none() && date.is_none() => true,
                     Some(g) => {
@@ -351,8 +360,14 @@ impl<'g> Extractor<'g> {
                 } else if let Some(g) = groups.last_mut() {
                     g.sentences.push(si);
                     g.event_sentences.push(si);
-                    if g.loc.is_none() {
-                        g.loc = loc;
+                    // A finer place replaces a coarser one it lies in ("northern Mexico", then
+                    // "the city of Saltillo"); a death after detention is placed where it happened.
+                    let finer = match (g.loc, loc) {
+                        (Some(a), Some(b)) => self.rank_place(&places[b]) < self.rank_place(&places[a]),
+                        _ => false,
+                    };
+                    if g.loc.is_none() || finer || (died_after_detention && loc.is_some()) {
+                        g.loc = loc.or(g.loc);
                     }
                     if g.date.is_none() {
                         g.date = date.map(|d| (si, d));
@@ -460,6 +475,15 @@ impl<'g> Extractor<'g> {
         best.map(|b| b.0)
     }
 
+    /// 0 for a town, 1 for an admin1, 2 for a country (lower is finer).
+    fn rank_place(&self, p: &PlaceMention) -> u8 {
+        match p.chosen.and_then(|c| self.gaz.lookup_index(c)).map(|e| e.kind()) {
+            Some(Kind::Place) => 0,
+            Some(Kind::Admin1) => 1,
+            _ => 2,
+        }
+    }
+
     fn places_differ(&self, a: &PlaceMention, b: &PlaceMention) -> bool {
         let (Some(ea), Some(eb)) = (a.chosen.and_then(|c| self.gaz.lookup_index(c)), b.chosen.and_then(|c| self.gaz.lookup_index(c))) else {
             return false;
@@ -534,7 +558,12 @@ impl<'g> Extractor<'g> {
                 }
             }
         }
-        if flags.4 && harms.contains(&Harm::Killing) && !harms.iter().any(|h| matches!(h, Harm::Shooting | Harm::Injury | Harm::Torture)) {
+        // A death while held (custody words, or a detention by state agents in the same
+        // incident) with no violence reported is a death in custody.
+        let first = |h: Harm| event_sentences.iter().copied().find(|&si| facts[si].harms.iter().any(|x| x.0 == h));
+        let detained_by_state = event_sentences.iter().any(|&si| facts[si].perps.iter().any(|p| p.0.is_state()))
+            && matches!((first(Harm::Detention), first(Harm::Killing)), (Some(d), Some(k)) if d < k);
+        if (flags.4 || detained_by_state) && harms.contains(&Harm::Killing) && !harms.iter().any(|h| matches!(h, Harm::Shooting | Harm::Injury | Harm::Torture)) {
             harms.push(Harm::DeathInCustody);
         }
         if harms.contains(&Harm::DeathInTransit) && !harms.contains(&Harm::Killing) && trigger_words.iter().any(|w| w.starts_with("ahog") || w == "drowned") {
@@ -626,12 +655,14 @@ impl<'g> Extractor<'g> {
                 let next = f.cues.iter().find(|c| c.t0 > *t && c.t0 <= t + 3);
                 // "dos migrantes hondureños", "un hombre hondureño", "a Honduran man".
                 let after_victim = f.cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)) && c.t1 <= *t && t - c.t1 <= 1);
-                let bound_victim = matches!(next.map(|c| c.cue), Some(Cue::Victim(_))) || after_victim;
+                let nationality_of = *t > s.t0 && matches!(doc.f(t - 1), "nacionalidad" | "nationality" | "citizen" | "ciudadano" | "ciudadana" | "national");
+                let region = *t > s.t0 && matches!(doc.f(t - 1), "central" | "latin" | "south" | "north");
+                let bound_victim = (matches!(next.map(|c| c.cue), Some(Cue::Victim(_))) || after_victim || nationality_of) && !region;
                 let bound_other = matches!(next.map(|c| c.cue), Some(Cue::Perp(_) | Cue::Speaker(_)));
                 let w = doc.f(*t);
                 let as_noun = (w.ends_with("os") || w.ends_with("as") || w.ends_with("ans") || w.ends_with("ians") || w.ends_with("ns")) && !bound_other && next.is_none_or(|c| c.t0 > t + 1);
                 let official_adj = matches!(doc.f(t + 1), "president" | "presidente" | "government" | "gobierno" | "authorities" | "autoridades" | "foreign" | "ministry" | "cancilleria" | "consulate" | "consulado" | "embassy" | "embajada" | "police" | "army" | "military" | "ruling" | "soldiers" | "officials" | "team" | "border");
-                if (bound_victim || as_noun) && !official_adj && (is_event || f.says) {
+                if (bound_victim || (as_noun && !region)) && !official_adj && (is_event || f.says) {
                     if !nationalities.contains(cc) {
                         nationalities.push(cc.clone());
                     }
@@ -949,10 +980,12 @@ impl<'g> Extractor<'g> {
 
     fn claim(&self, doc: &Doc<'_>, f: &SentenceFacts, si: usize, speakers: &mut Vec<(String, Stance)>) -> Option<Claim> {
         let s = doc.sentences[si];
+        let noun = |c: &CueMatch| matches!(doc.f(c.t0), "comunicado" | "statement" | "carta" | "open" | "in" | "en");
         let say = f
             .cues
             .iter()
-            .find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0))
+            .find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0) && !noun(c))
+            .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0)))
             .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According)))?;
         // Who: after "according to"/"según"; before the verb otherwise; after the verb when it
         // follows a quotation ("…,” said the witness).
@@ -966,7 +999,7 @@ impl<'g> Extractor<'g> {
             let mut a = say.t0;
             while a > s.t0 && say.t0 - a < 10 {
                 let gap = doc.gap_before(a);
-                if gap.contains(['”', '"', '“', ':', ';']) || (gap.contains(',') && say.t0 - a > 1 && !doc.tokens[a].upper) {
+                if gap.contains(['”', '"', '“', ':', ';']) || (gap.contains(',') && say.t0 - a >= 1 && !doc.tokens[a].upper) {
                     break;
                 }
                 if matches!(doc.f(a - 1), "that" | "que" | "and" | "y" | "but" | "pero") {
@@ -990,6 +1023,16 @@ impl<'g> Extractor<'g> {
             } else {
                 (a, say.t0)
             }
+        };
+        // "El albergue … difundió un comunicado en el que denuncia…": the speaker is the
+        // sentence's first speaker noun.
+        let (a, b) = if a >= b || (b - a == 1 && matches!(doc.f(a), "que" | "that" | "which" | "who" | "quien")) {
+            match f.cues.iter().find(|c| matches!(c.cue, Cue::Speaker(_)) || matches!(c.cue, Cue::Perp(p) if p.is_state())) {
+                Some(c) => (if c.t0 > s.t0 && matches!(doc.f(c.t0 - 1), "el" | "la" | "los" | "las" | "the") { c.t0 - 1 } else { c.t0 }, c.t1),
+                None => return None,
+            }
+        } else {
+            (a, b)
         };
         if a >= b {
             return None;
@@ -1029,6 +1072,7 @@ impl<'g> Extractor<'g> {
             fact: None,
             value: None,
             span: Span::new(s.start, s.end),
+            source: None,
         })
     }
 }
@@ -1266,8 +1310,15 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
             if near && c.t0 > t0 && matches!(doc.f(c.t0 - 1), "a" | "an" | "un" | "una" | "one" | "the" | "el" | "la" | "his" | "her" | "su") {
                 return Some(span(c.t0 - 1, c.t1));
             }
-            if near && c.t0 > t0 + 1 && doc.tokens[c.t0 - 1].upper && matches!(doc.f(c.t0 - 2), "a" | "an" | "un" | "una") {
-                return Some(span(c.t0 - 2, c.t1));
+            // "a Central American migrant", "un joven hondureño": adjectives between.
+            if near {
+                let mut k = c.t0;
+                while k > t0 && c.t0 - k < 3 && doc.f(k - 1).chars().all(char::is_alphabetic) && !matches!(doc.f(k - 1), "a" | "an" | "un" | "una" | "the" | "el" | "la" | "his" | "her" | "su") {
+                    k -= 1;
+                }
+                if k > t0 && k < c.t0 && matches!(doc.f(k - 1), "a" | "an" | "un" | "una") {
+                    return Some(span(k - 1, c.t1));
+                }
             }
         }
     }

@@ -84,9 +84,15 @@ pub struct PlaceMention {
     pub state_cue: bool,
     /// Introduced by "in", "en", "at", "near", "cerca de"...: a place reading is expected.
     pub loc_prep: bool,
+    /// The punctuation between the previous token and this mention (", " in "Saltillo, Coahuila").
+    pub gap_before: String,
     /// "the Nicaraguan city of León", "la ciudad nicaragüense de León": the country the text
     /// puts this place in.
     pub cc_hint: Option<[u8; 2]>,
+}
+
+fn doc_gap(_a: &PlaceMention, b: &PlaceMention) -> String {
+    b.gap_before.clone()
 }
 
 fn cc_key(cc: &str) -> [u8; 2] {
@@ -214,6 +220,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                     role,
                     city_cue,
                     state_cue,
+                    gap_before: doc.gap_before(i).to_string(),
                     cc_hint: if city_cue {
                         demonyms.iter().rev().find(|(t, _)| *t + 4 >= i && *t < i).map(|(_, cc)| cc_key(cc))
                     } else {
@@ -283,11 +290,14 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
         }
         for mi in 0..n {
             let m = &places[mi];
+            let has_country = m.candidates.iter().any(|&c| g.lookup_index(c).is_some_and(|e| e.kind() == Kind::Country));
             let mut best: Option<(u32, f32)> = None;
             for &c in &m.candidates {
                 let Some(e) = g.lookup_index(c) else { continue };
                 let pop = e.population() as f32;
                 let mut score = match e.kind() {
+                    // A country outranks a division of the same name ("Mexico" the country,
+                    // not the State of Mexico) unless the text says "state of".
                     Kind::Country => 8.0,
                     Kind::Admin1 => 6.0 + (pop + 1.0).log10() * 0.2,
                     _ => (pop + 1.0).log10(),
@@ -312,6 +322,10 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                 if m.state_cue && e.kind() == Kind::Admin1 {
                     score += 4.0;
                 }
+                // "Mexico" is the country, not the State of Mexico, unless the text says so.
+                if e.kind() == Kind::Admin1 && !m.state_cue && has_country {
+                    score -= 4.0;
+                }
                 // Small places need the document's support: their admin1 or country named, or
                 // a locative preposition; big cities stand on their own.
                 let ok = match e.kind() {
@@ -332,6 +346,34 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
             let pm = &mut places[mi];
             pm.chosen = if accept { best.map(|b| b.0) } else { None };
             pm.score = best.map_or(0.0, |b| b.1);
+        }
+    }
+    // "Savannah, Georgia", "Saltillo, Coahuila", "Coahuila, Mexico", "Tijuana (Baja
+    // California)": a name followed by its own division or country settles both readings.
+    for mi in 0..places.len().saturating_sub(1) {
+        let (a, b) = (&places[mi], &places[mi + 1]);
+        if a.sentence != b.sentence || b.t0 != a.t1 || !matches!(doc_gap(a, b).as_str(), "," | "(" | ", " | " (") {
+            continue;
+        }
+        let mut pin: Option<(u32, u32)> = None;
+        'outer: for &x in &a.candidates {
+            let Some(ex) = g.lookup_index(x) else { continue };
+            for &y in &b.candidates {
+                let Some(ey) = g.lookup_index(y) else { continue };
+                let fits = match (ex.kind(), ey.kind()) {
+                    (Kind::Place, Kind::Admin1) => ex.admin1().map(|q| q.index()) == Some(y),
+                    (Kind::Place | Kind::Admin1, Kind::Country) => ex.cc() == ey.cc(),
+                    _ => false,
+                };
+                if fits {
+                    pin = Some((x, y));
+                    break 'outer;
+                }
+            }
+        }
+        if let Some((x, y)) = pin {
+            places[mi].chosen = Some(x);
+            places[mi + 1].chosen = Some(y);
         }
     }
     // Same name as a state and as its capital/largest town ("Veracruz", "Colima"): with no cue
