@@ -308,7 +308,7 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                         score += 5.0 * support.clamp(0.0, 1.5);
                     }
                 }
-                if e.kind() != Kind::Country {
+                {
                     let cc = cc_key(e.cc());
                     let support = tot_cc.get(&cc).copied().unwrap_or(0.0) - own[mi].1.get(&cc).copied().unwrap_or(0.0);
                     score += 3.0 * support.clamp(0.0, 1.5);

@@ -102,6 +102,17 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // Protests are initiated by the crowd.
     ("On 8 May 2020, in Trelew, Chubut, teachers protested to demand unpaid wages.", None,
         &[("/i/0/event_type", "\"Protests\""), ("/i/0/sub_event_type", "\"Peaceful protest\""), ("/i/0/perpetrators/0/category", "\"Other\"")]),
+    // A headline's country and the body's town are one incident, placed in the town; "Central
+    // American" is not a nationality; "Mexico" is the country.
+    ("Migrant shot dead by police in northern Mexico, shelter says\n\nSALTILLO, Mexico — A Central American migrant was shot dead by state agents on Wednesday night in the northern Mexican city of Saltillo, a migrant shelter said on Thursday.", Some("2019-08-01"),
+        &[("/n", "1"), ("/i/0/location/name", "\"Saltillo\""), ("/i/0/fatalities", "1"), ("/i/0/victims/nationalities", "[]"), ("/i/0/event_date", "\"2019-07-31\"")]),
+    // "Savannah, Georgia": a town and its own state settle each other.
+    ("A man was shot and wounded in Savannah, Georgia, on Friday night.", Some("2021-02-22"),
+        &[("/i/0/location/admin1", "\"Georgia\""), ("/i/0/location/country", "\"US\"")]),
+    // A death told right after a detention, with no new victim, is the same person's fate,
+    // placed where it happened.
+    ("Un hombre fue retenido el miércoles 31 de julio por la Patrulla Fronteriza en El Paso, Texas. Tras sentirse mal, fue trasladado a un hospital en Lordsburg, Nuevo México, donde falleció.", Some("2019-08-01"),
+        &[("/n", "1"), ("/i/0/location/name", "\"Lordsburg\""), ("/i/0/event_date", "\"2019-07-31\""), ("/i/0/sub_event_type", "\"Other\""), ("/i/0/perpetrators/0/category", "\"Immigration authority\"")]),
     // Hyphenated place names match their gazetteer keys.
     ("On 8 May 2020, in Port-au-Prince, a journalist was shot dead.", None,
         &[("/i/0/location/name", "\"Port-au-Prince\"")]),
