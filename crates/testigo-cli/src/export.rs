@@ -55,6 +55,7 @@ pub fn incident_json(d: &IncidentDetail) -> Value {
     let sources: Vec<Value> = d
         .sources
         .iter()
+        .filter(|s| s.active)
         .map(|s| {
             let m = &s.document.metadata;
             json!({
@@ -66,14 +67,18 @@ pub fn incident_json(d: &IncidentDetail) -> Value {
                 "language": m.language,
                 "file": s.document.name,
                 "link_reason": s.link_reason,
+                "link_score": s.link_score,
             })
         })
         .collect();
+    let accounts = testigo_link::accounts(&d.observations);
+    let facts = testigo_link::facts(&accounts);
     if let Some(o) = v.as_object_mut() {
         o.insert("id".into(), d.id.0.into());
         o.insert("version".into(), d.version.into());
-        o.insert("independent_sources".into(), d.sources.len().into());
+        o.insert("independent_sources".into(), testigo_link::independent_sources(&accounts).max(usize::from(!d.sources.is_empty())).into());
         o.insert("sources".into(), Value::Array(sources));
+        o.insert("facts".into(), serde_json::to_value(&facts).unwrap_or_default());
     }
     v
 }

@@ -5,17 +5,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use testigo_core::{Incident, Language, Metadata};
-use testigo_extract::{ExtractInput, Extractor};
+use testigo_extract::Extractor;
 use testigo_gazetteer::Gazetteer;
-use testigo_store::{IngestOutcome, NewDocument, Store};
+use testigo_store::{IngestOutcome, Store};
 
 use crate::show;
 
-/// Largest file ingested, in bytes. Reports are text; anything bigger is almost surely not one.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Arguments of `testigo ingest`.
 #[derive(clap::Args)]
@@ -51,7 +49,11 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
         entries.sort();
         for e in entries {
             let name = e.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.starts_with('.') || testigo_capture::is_sidecar(name) {
+            // In folders, only report files: text, Markdown, HTML (or no extension). Data files
+            // such as JSON or CSV beside them are not reports.
+            let ext = e.extension().and_then(|x| x.to_str()).map(str::to_ascii_lowercase);
+            let report = e.is_dir() || matches!(ext.as_deref(), None | Some("txt" | "text" | "md" | "markdown" | "html" | "htm" | "xhtml"));
+            if name.starts_with('.') || testigo_capture::is_sidecar(name) || !report {
                 continue;
             }
             collect(&e, out)?;
@@ -60,6 +62,15 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
         out.push(path.to_path_buf());
     }
     Ok(())
+}
+
+/// What happened to one extracted incident.
+#[derive(serde::Serialize)]
+struct LinkResult {
+    incident_id: i64,
+    linked: bool,
+    score: Option<f64>,
+    reason: String,
 }
 
 /// What happened to one file.
@@ -72,6 +83,9 @@ struct FileResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     document_id: Option<i64>,
     incident_ids: Vec<i64>,
+    /// Per extracted incident: attached to a stored incident or new, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    links: Vec<LinkResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -84,7 +98,7 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode>
     let mut results: Vec<FileResult> = Vec::new();
     for p in &args.paths {
         if let Err(e) = collect(p, &mut files) {
-            results.push(FileResult { path: p.display().to_string(), status: "error", sha256: None, document_id: None, incident_ids: vec![], error: Some(format!("cannot read: {e}")), warnings: vec![] });
+            results.push(FileResult { path: p.display().to_string(), status: "error", sha256: None, document_id: None, incident_ids: vec![], links: vec![], error: Some(format!("cannot read: {e}")), warnings: vec![] });
         }
     }
     let overrides = Metadata {
@@ -119,7 +133,7 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode>
                         eprintln!("error: {}: {msg}", f.display());
                     }
                 });
-                results.push(FileResult { path: f.display().to_string(), status: "error", sha256: None, document_id: None, incident_ids: vec![], error: Some(msg), warnings: vec![] });
+                results.push(FileResult { path: f.display().to_string(), status: "error", sha256: None, document_id: None, incident_ids: vec![], links: vec![], error: Some(msg), warnings: vec![] });
             }
         }
         bar.inc(1);
@@ -141,7 +155,7 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode>
             })
             .collect();
         let v = serde_json::json!({
-            "summary": {"files": results.len(), "new": new, "known": known, "incidents": new_incidents.len(), "errors": errors},
+            "summary": {"files": results.len(), "new": new, "known": known, "incidents": new_incidents.len(), "linked": results.iter().map(|r| r.links.iter().filter(|l| l.linked).count()).sum::<usize>(), "errors": errors},
             "files": results,
             "incidents": incidents,
         });
@@ -156,7 +170,8 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode>
                 eprintln!("warning: {}: {w}", r.path);
             }
         }
-        writeln!(out, "files read: {}   new: {new}   already known: {known}   incidents found: {}   errors: {errors}", results.len(), new_incidents.len())?;
+        let linked: usize = results.iter().map(|r| r.links.iter().filter(|l| l.linked).count()).sum();
+        writeln!(out, "files read: {}   new: {new}   already known: {known}   incidents found: {} ({} linked to stored incidents)   errors: {errors}", results.len(), new_incidents.len(), linked)?;
         if !new_incidents.is_empty() {
             writeln!(out)?;
             let rows: Vec<(i64, &Incident)> = new_incidents.iter().map(|(id, i)| (*id, i)).collect();
@@ -168,49 +183,25 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode>
 }
 
 fn ingest_file(store: &mut dyn Store, ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow::Result<(FileResult, Vec<(i64, Incident)>)> {
-    let size = std::fs::metadata(path).context("cannot read the file")?.len();
-    if size > MAX_FILE_BYTES {
-        anyhow::bail!("the file is {} MB, more than the {} MB limit for one report; split it or check that it is a report", size / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024));
-    }
-    let bytes = std::fs::read(path).context("cannot read the file")?;
-    let name = path.display().to_string();
-    let captured = testigo_capture::capture(&name, &bytes)?;
-    let sidecar_path = PathBuf::from(testigo_capture::sidecar_name(&name));
-    let (sidecar, sidecar_found) = match std::fs::read(&sidecar_path) {
-        Ok(b) => (testigo_capture::parse_sidecar(&b).with_context(|| format!("sidecar {}", sidecar_path.display()))?, true),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => (Metadata::default(), false),
-        Err(e) => return Err(e).with_context(|| format!("cannot read sidecar {}", sidecar_path.display())),
-    };
-    let metadata = overrides.clone().or(sidecar.clone()).or(captured.metadata.clone());
-    let language = metadata.language.unwrap_or_else(|| testigo_extract::detect_language(&captured.text));
-    let metadata = Metadata { language: Some(language), ..metadata };
-    let x = ex.extract(ExtractInput { text: &captured.text, published: metadata.published, language: Some(language) });
-    let source = serde_json::json!({
-        "flags": serde_json::to_value(overrides).unwrap_or_default(),
-        "sidecar": if sidecar_found { serde_json::to_value(&sidecar).unwrap_or_default() } else { serde_json::Value::Null },
-        "document": serde_json::to_value(&captured.metadata).unwrap_or_default(),
-    });
-    let doc = NewDocument {
-        sha256: captured.sha256.clone(),
-        bytes,
-        name: name.clone(),
-        kind: captured.kind.as_str().to_string(),
-        text: captured.text.clone(),
-        metadata,
-        metadata_source: source,
-        ingested_at: Utc::now(),
-    };
-    let outcome = store.ingest(&doc, &x.incidents)?;
+    let testigo_cli::Prepared { doc, incidents, warnings } = testigo_cli::prepare(ex, path, overrides)?;
+    let name = doc.name.clone();
+    let captured_sha = doc.sha256.clone();
+    let x = testigo_extract::Extraction { language: doc.metadata.language.unwrap_or(testigo_core::Language::En), incidents };
+    let outcome = store.ingest_linked(&doc, &x.incidents, &testigo_link::StoreLinker)?;
     Ok(match outcome {
-        IngestOutcome::New { document_id, incident_ids } => {
+        IngestOutcome::New { document_id, incident_ids, links } => {
             let incs: Vec<(i64, Incident)> = incident_ids.iter().map(|i| i.0).zip(x.incidents).collect();
+            let links = links
+                .iter()
+                .map(|l| LinkResult { incident_id: l.incident_id.0, linked: l.linked, score: l.score, reason: l.reason.clone() })
+                .collect();
             (
-                FileResult { path: name, status: "new", sha256: Some(captured.sha256), document_id: Some(document_id.0), incident_ids: incident_ids.iter().map(|i| i.0).collect(), error: None, warnings: captured.warnings },
+                FileResult { path: name, status: "new", sha256: Some(captured_sha), document_id: Some(document_id.0), incident_ids: incident_ids.iter().map(|i| i.0).collect(), links, error: None, warnings },
                 incs,
             )
         }
         IngestOutcome::AlreadyKnown { document_id } => (
-            FileResult { path: name, status: "known", sha256: Some(captured.sha256), document_id: Some(document_id.0), incident_ids: vec![], error: None, warnings: vec![] },
+            FileResult { path: name, status: "known", sha256: Some(captured_sha), document_id: Some(document_id.0), incident_ids: vec![], links: vec![], error: None, warnings: vec![] },
             vec![],
         ),
     })

@@ -56,6 +56,34 @@ enum Command {
     Export(export::ExportArgs),
     /// Measure extraction accuracy against human-coded data (ACLED rows, cases).
     Eval(eval::EvalArgs),
+    /// Merge incident FROM into incident INTO (an analyst found they are the same incident).
+    Merge {
+        /// The incident that stays.
+        into: i64,
+        /// The incident merged into it (kept, marked as merged).
+        from: i64,
+        /// Why (recorded in the history).
+        #[arg(long, default_value = "same incident")]
+        reason: String,
+        /// Who (recorded in the history).
+        #[arg(long, env = "USER", default_value = "analyst")]
+        author: String,
+    },
+    /// Split one source out of an incident into a new incident (an analyst undoes a link).
+    Split {
+        /// The incident.
+        id: i64,
+        /// SHA-256 of the source document to split out (as `testigo show` lists it; a unique
+        /// prefix of at least 8 hex digits is enough).
+        #[arg(long)]
+        source: String,
+        /// Why (recorded in the history).
+        #[arg(long, default_value = "not the same incident")]
+        reason: String,
+        /// Who (recorded in the history).
+        #[arg(long, env = "USER", default_value = "analyst")]
+        author: String,
+    },
 }
 
 /// Filters shared by `incidents` and `export`.
@@ -187,6 +215,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(args) => eval::run(&args),
+        Command::Merge { into, from, reason, author } => {
+            let mut store = open_store(&cli.db)?;
+            let v = store.merge_incidents(testigo_store::IncidentId(into), testigo_store::IncidentId(from), &testigo_link::StoreLinker, &author, &reason)?;
+            println!("incident {from} merged into incident {into} (now version {v})");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Split { id, source, reason, author } => {
+            let mut store = open_store(&cli.db)?;
+            let detail = store.incident(testigo_store::IncidentId(id))?.with_context(|| format!("no incident with id {id}"))?;
+            let wanted = source.to_ascii_lowercase();
+            let matches: Vec<&str> = detail.sources.iter().map(|s| s.document.sha256.as_str()).filter(|s| wanted.len() >= 8 && s.starts_with(&wanted)).collect();
+            let sha = match matches.as_slice() {
+                [one] => one.to_string(),
+                [] => anyhow::bail!("incident {id} has no source whose SHA-256 starts with {source}; see `testigo show {id}`"),
+                _ => anyhow::bail!("{source} matches several sources of incident {id}; give more digits"),
+            };
+            let new = store.split_source(testigo_store::IncidentId(id), &sha, &testigo_link::StoreLinker, &author, &reason)?;
+            println!("source {} split out of incident {id} into new incident {new}", &sha[..12]);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export(args) => {
             let store = open_store(&cli.db)?;
             export::run(&store, &args)

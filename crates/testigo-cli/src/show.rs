@@ -73,14 +73,30 @@ pub fn detail(out: &mut dyn Write, d: &IncidentDetail) -> io::Result<()> {
     if !i.contested.is_empty() {
         writeln!(out, "  CONTESTED:    {}", i.contested.join(", "))?;
     }
-    writeln!(out, "\nSources ({}):", d.sources.len())?;
-    for s in &d.sources {
+    let accounts = testigo_link::accounts(&d.observations);
+    let facts = testigo_link::facts(&accounts);
+    if !facts.is_empty() {
+        writeln!(out, "\nFacts (every value, who gives it):")?;
+        for (k, vals) in &facts {
+            let flag = if i.contested.contains(k) { "  [CONTESTED]" } else { "" };
+            writeln!(out, "  {k}{flag}")?;
+            for v in vals {
+                writeln!(out, "    {:<6} {} ({}) in {}", v.value, v.attributed_to, v.stance, &v.sha256[..v.sha256.len().min(12)])?;
+            }
+        }
+    }
+    let active = d.sources.iter().filter(|s| s.active).count();
+    writeln!(out, "\nSources ({active}, {} independent):", testigo_link::independent_sources(&accounts).max(usize::from(active > 0)))?;
+    for s in d.sources.iter().filter(|s| s.active) {
         let m = &s.document.metadata;
         writeln!(out, "  [{}] {}", s.document.id.0, m.title.as_deref().unwrap_or(&s.document.name))?;
         writeln!(out, "      publisher {}; published {}; url {}", m.publisher.as_deref().unwrap_or("-"), m.published.map(|p| p.to_string()).unwrap_or_else(|| "-".into()), m.url.as_deref().unwrap_or("-"))?;
         writeln!(out, "      sha256 {}; file {}", s.document.sha256, s.document.name)?;
         if let Some(r) = &s.link_reason {
-            writeln!(out, "      linked: {r}")?;
+            match s.link_score {
+                Some(sc) => writeln!(out, "      why linked: {r} (score {sc:.2})")?,
+                None => writeln!(out, "      why: {r}")?,
+            }
         }
     }
     let text = d.sources.first().map(|s| s.document.text.as_str()).unwrap_or("");

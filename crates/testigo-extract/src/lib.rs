@@ -651,18 +651,32 @@ impl<'g> Extractor<'g> {
                 }
             }
             // Nationalities: a demonym bound to a victim noun, or a plural demonym used as a noun.
-            for (t, cc) in demonyms.iter().filter(|(t, _)| *t >= s.t0 && *t < s.t1) {
+            // "Both men who died were from Ecuador", "migrantes originarios de Honduras": a
+            // country of origin of people the sentence speaks of is their nationality.
+            let has_people = f.cues.iter().any(|c| matches!(c.cue, Cue::Victim(_) | Cue::Anaphor));
+            let mut nat_mentions: Vec<(usize, String, bool)> = demonyms.iter().filter(|(t, _)| *t >= s.t0 && *t < s.t1).map(|(t, cc)| (*t, cc.clone(), false)).collect();
+            for &pi in &f.places {
+                let p = &places[pi];
+                if p.role == Role::From && has_people {
+                    if let Some(e) = p.chosen.and_then(|c| self.gaz.lookup_index(c)).filter(|e| e.kind() == Kind::Country) {
+                        nat_mentions.push((p.t0, e.cc().to_string(), true));
+                    }
+                }
+            }
+            for (t, cc, forced) in &nat_mentions {
                 let next = f.cues.iter().find(|c| c.t0 > *t && c.t0 <= t + 3);
                 // "dos migrantes hondureños", "un hombre hondureño", "a Honduran man".
                 let after_victim = f.cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)) && c.t1 <= *t && t - c.t1 <= 1);
-                let nationality_of = *t > s.t0 && matches!(doc.f(t - 1), "nacionalidad" | "nationality" | "citizen" | "ciudadano" | "ciudadana" | "national");
-                let region = *t > s.t0 && matches!(doc.f(t - 1), "central" | "latin" | "south" | "north");
+                let nationality_of = *t > s.t0 && matches!(doc.f(t - 1), "nacionalidad" | "nationality" | "citizen" | "ciudadano" | "ciudadana" | "national" | "were" | "was" | "are" | "is" | "era" | "eran" | "es" | "son");
+                // "no era salvadoreño", "was not Salvadoran": a denied nationality.
+                let region = (*t > s.t0 && matches!(doc.f(t - 1), "central" | "latin" | "south" | "north"))
+                    || f.cues.iter().any(|c| matches!(c.cue, Cue::Neg) && c.t1 <= *t && t - c.t1 <= 2);
                 let bound_victim = (matches!(next.map(|c| c.cue), Some(Cue::Victim(_))) || after_victim || nationality_of) && !region;
                 let bound_other = matches!(next.map(|c| c.cue), Some(Cue::Perp(_) | Cue::Speaker(_)));
                 let w = doc.f(*t);
                 let as_noun = (w.ends_with("os") || w.ends_with("as") || w.ends_with("ans") || w.ends_with("ians") || w.ends_with("ns")) && !bound_other && next.is_none_or(|c| c.t0 > t + 1);
                 let official_adj = matches!(doc.f(t + 1), "president" | "presidente" | "government" | "gobierno" | "authorities" | "autoridades" | "foreign" | "ministry" | "cancilleria" | "consulate" | "consulado" | "embassy" | "embajada" | "police" | "army" | "military" | "ruling" | "soldiers" | "officials" | "team" | "border");
-                if (bound_victim || (as_noun && !region)) && !official_adj && (is_event || f.says) {
+                if (*forced || bound_victim || (as_noun && !region)) && !official_adj && (is_event || f.says) {
                     if !nationalities.contains(cc) {
                         nationalities.push(cc.clone());
                     }
@@ -687,9 +701,17 @@ impl<'g> Extractor<'g> {
                 if let Some(mut c) = claim_of(si, f, speakers) {
                     let armed = f.cues.iter().any(|c| matches!(c.cue, Cue::Weapon | Cue::VictimFired));
                     if armed {
-                        let denied = f.cues.iter().any(|c| matches!(c.cue, Cue::Deny | Cue::Neg | Cue::NoneHarmed(_)));
+                        // "they were fired upon" says yes unless the speaker denies it; a weapon
+                        // says yes unless negated right before it ("no tenía arma", "never found a
+                        // single gun") or the speaker calls the account a lie or an excuse.
+                        let fired = f.cues.iter().any(|c| matches!(c.cue, Cue::VictimFired));
+                        let deny = f.cues.iter().any(|c| matches!(c.cue, Cue::Deny));
+                        let neg_weapon = f.cues.iter().enumerate().any(|(k, w)| {
+                            matches!(w.cue, Cue::Weapon) && f.cues[..k].iter().rev().take(3).any(|n| matches!(n.cue, Cue::Neg | Cue::NoneHarmed(_)) && w.t0.saturating_sub(n.t1) <= 5)
+                        });
+                        let no = deny || (neg_weapon && !fired);
                         c.fact = Some("victim_armed".into());
-                        c.value = Some(if denied { "no" } else { "yes" }.into());
+                        c.value = Some(if no { "no" } else { "yes" }.into());
                     } else if f.cues.iter().any(|x| matches!(x.cue, Cue::Clash)) && c.stance == Stance::Official {
                         c.fact = Some("victim_armed".into());
                         c.value = Some("yes".into());
@@ -1026,6 +1048,16 @@ impl<'g> Extractor<'g> {
         };
         // "El albergue … difundió un comunicado en el que denuncia…": the speaker is the
         // sentence's first speaker noun.
+        // "Rosaura Quintanilla, who runs a legal aid office, said": the name before the clause.
+        let a = if a < b && a > s.t0 && matches!(doc.f(a), "who" | "quien" | "which") && doc.gap_before(a).contains(',') {
+            let mut k = a - 1;
+            while k > s.t0 && !doc.gap_before(k).contains([',', '.', ';', ':', '“', '"']) && a - k < 6 {
+                k -= 1;
+            }
+            k
+        } else {
+            a
+        };
         let (a, b) = if a >= b || (b - a == 1 && matches!(doc.f(a), "que" | "that" | "which" | "who" | "quien")) {
             match f.cues.iter().find(|c| matches!(c.cue, Cue::Speaker(_)) || matches!(c.cue, Cue::Perp(p) if p.is_state())) {
                 Some(c) => (if c.t0 > s.t0 && matches!(doc.f(c.t0 - 1), "el" | "la" | "los" | "las" | "the") { c.t0 - 1 } else { c.t0 }, c.t1),

@@ -20,6 +20,10 @@
 
 #![deny(missing_docs)]
 
+mod store_linker;
+
+pub use store_linker::{accounts, StoreLinker, CANDIDATE_LIMIT};
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate};

@@ -115,7 +115,7 @@ pub enum StoreError {
         /// The document's name.
         document: String,
         /// Which incident: its position among the incidents ingested with the document
-        /// (from 0), or its id when revising.
+        /// (`#0` for the first), or its id when revising, linking, merging or splitting.
         incident: String,
         /// The evidence field, or `claims[i]` for a claim.
         field: String,
@@ -127,11 +127,52 @@ pub enum StoreError {
         text_len: usize,
     },
 
-    /// [`crate::Store::revise_incident`] named an incident that does not exist.
+    /// An operation named an incident that does not exist.
     #[error("there is no incident {id}; list incidents to find its id")]
     UnknownIncident {
         /// The id given.
         id: IncidentId,
+    },
+
+    /// [`crate::Store::merge_incidents`] was asked to merge an incident into itself.
+    #[error("incident {id} cannot be merged into itself; give two different incident ids")]
+    SameIncident {
+        /// The id given twice.
+        id: IncidentId,
+    },
+
+    /// The incident was merged into another and can no longer be changed on its own.
+    #[error("incident {id} was merged into incident {into}; use incident {into} instead")]
+    IncidentMerged {
+        /// The incident named.
+        id: IncidentId,
+        /// The incident it was merged into.
+        into: IncidentId,
+    },
+
+    /// [`crate::Store::split_source`] named a document that is not an active source of the
+    /// incident (or no stored document at all).
+    #[error(
+        "the document {sha256} is not a source of incident {id}; show the incident to see the \
+         SHA-256 of its sources"
+    )]
+    NotASource {
+        /// The incident.
+        id: IncidentId,
+        /// The SHA-256 given.
+        sha256: String,
+    },
+
+    /// [`crate::Store::split_source`] would leave the incident without any source.
+    #[error(
+        "the document {sha256} is the only source of incident {id}, so it cannot be split off; \
+         revise the incident instead"
+    )]
+    OnlySource {
+        /// The incident.
+        id: IncidentId,
+        /// The SHA-256 of the document.
+        sha256: String,
     },
 
     /// A number is too large for the database (a span or size beyond `i64::MAX`).

@@ -4,9 +4,12 @@
 //! The primary types are:
 //!
 //! - [`Store`], the operations the rest of testigo needs (ingest a document with the incidents
-//!   extracted from it, look documents and incidents up, list incidents through an
-//!   [`IncidentFilter`], revise an incident). It speaks only in core types and the plain structs
-//!   of this crate, so a PostgreSQL backend can implement it later without changing callers.
+//!   extracted from it, linking them to stored incidents; look documents and incidents up; list
+//!   incidents through an [`IncidentFilter`]; revise, merge and split incidents). It speaks only
+//!   in core types and the plain structs of this crate, so a PostgreSQL backend can implement
+//!   it later without changing callers.
+//! - [`Linker`], the decisions the store asks for when it links reports (where to look, how
+//!   alike two incidents are, what several reports add up to), implemented outside the store.
 //! - [`SqliteStore`], the embedded SQLite implementation, opened with [`SqliteStore::open`] or
 //!   [`SqliteStore::open_in_memory`].
 //! - [`StoreError`], the one error type, whose messages say how to fix the problem.
@@ -17,7 +20,8 @@
 //! their SHA-256. An incident is a sequence of versions; the current incident is its highest
 //! version, and a correction ([`Store::revise_incident`]) adds a version with its author and
 //! reason. The SQLite schema enforces this with triggers that refuse to update or delete
-//! originals and incident versions.
+//! originals and incident versions, evidence and claims, and that allow observations and
+//! incident–source links only to be deactivated.
 //!
 //! **Invariant:** ingesting the same bytes twice is a no-op ([`IngestOutcome::AlreadyKnown`]),
 //! and an ingest is one transaction: either the original, its document, its incidents, their
@@ -30,11 +34,30 @@
 //! Each incident version is stored as the JSON of the core [`Incident`] (the source of truth that
 //! is read back), plus copies of the fields used for filtering (date range, type, place, country,
 //! fatalities, perpetrator categories) and rows for its evidence spans and claims, so that they
-//! can be queried without parsing JSON.
+//! can be queried without parsing JSON. A small `incident_index` table, kept by a trigger, holds
+//! the current version's search fields of every incident, indexed so that the candidate search
+//! of a date range and a bounding box reads only the matching part of an index, however many
+//! incidents there are.
 //!
-//! Linking a new report to an incident already stored is a later step of the pipeline. Its seam
-//! is the incident–source link ([`IncidentSource`]): every link has a [`SourceRole`] and an
-//! optional `link_score` and `link_reason`; today every link is [`SourceRole::Origin`].
+//! # Linking several reports to one incident
+//!
+//! An incident is what its **observations** add up to. An [`Observation`] is what one document
+//! said about one incident: the [`Incident`] extracted from that document (its spans point into
+//! that document's text) and who said it. [`Store::ingest_linked`] looks for stored incidents
+//! that may be the same as each newly extracted one, asks a [`Linker`] to score them, and either
+//! attaches the new observation to the best one (a new version whose record is
+//! [`Linker::merge`] of all its observations) or creates a new incident. The decision logic
+//! (windows, scores, merging values) is pure code outside the store; the store only finds
+//! candidates, keeps observations and records every decision with its score and reason.
+//!
+//! Analysts correct links with [`Store::merge_incidents`] and [`Store::split_source`]. Neither
+//! deletes anything: an observation or a link that no longer holds is marked inactive and a new
+//! one is written; a merged incident is kept, with its history, as
+//! [`IncidentStatus::MergedInto`] and leaves listings and candidate searches.
+//!
+//! **Limitation:** a new version made by linking, merging or splitting is computed from the
+//! observations alone, so it replaces an analyst's [`Store::revise_incident`] correction of the
+//! version before it (which stays readable in the history).
 //!
 //! # Examples
 //!
@@ -54,6 +77,7 @@
 //!     metadata: Metadata::default(),
 //!     metadata_source: serde_json::json!({}),
 //!     ingested_at: chrono::Utc::now(),
+//!     simhash: None,
 //! };
 //! let first = store.ingest(&doc, &[])?;
 //! assert!(matches!(first, IngestOutcome::New { .. }));
@@ -74,7 +98,7 @@ mod sqlite;
 use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use testigo_core::{EventType, Incident, Metadata};
+use testigo_core::{EventType, Incident, Metadata, Span};
 
 pub use crate::error::StoreError;
 pub use crate::fold::fold;
@@ -85,6 +109,12 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The author recorded on version 1 of an incident created by ingesting a document.
 pub const EXTRACTION_AUTHOR: &str = "testigo extract";
+
+/// The author recorded on a version made by [`Store::ingest_linked`] attaching a new source.
+pub const LINK_AUTHOR: &str = "testigo link";
+
+/// The `link_reason` of the origin source of an incident created by [`Store::ingest_linked`].
+pub const FIRST_REPORT: &str = "first report";
 
 /// The operations testigo needs from a store, independent of the database behind it.
 ///
@@ -107,6 +137,104 @@ pub trait Store {
     /// boundaries of `doc.text`, and database errors.
     fn ingest(&mut self, doc: &NewDocument, incidents: &[Incident]) -> Result<IngestOutcome>;
 
+    /// Stores a document and attaches each incident extracted from it to the stored incident it
+    /// reports, or stores it as a new incident; all in one transaction.
+    ///
+    /// If a document with `doc.sha256` exists, nothing is written and
+    /// [`IngestOutcome::AlreadyKnown`] names it. Otherwise the document is stored and each
+    /// incident of `incidents`, in order:
+    ///
+    /// 1. is looked up: [`Linker::window`] says where to search, and every active incident in
+    ///    that window (at most [`CandidateWindow::limit`], nearest in date first) is
+    ///    [scored](Linker::score) against its current version. Incidents that already have this
+    ///    document as a source (including those created or attached earlier in this call) are
+    ///    not candidates: two incidents of one document never become one.
+    /// 2. is **attached** to the best candidate whose score is at least [`Linker::threshold`]
+    ///    (the first of equal scores): a new [`Observation`], a [`SourceRole::Linked`] source
+    ///    with the score and the linker's explanation, and a new version of that incident whose
+    ///    record is [`Linker::merge`] of all its observations, by [`LINK_AUTHOR`] with the reason
+    ///    `linked source <first 12 digits of the SHA-256>: <explanation>`;
+    /// 3. or else becomes a **new** incident as with [`Store::ingest`], with its first
+    ///    observation; its version 1 is [`Linker::merge`] of that one observation and its
+    ///    origin source's `link_reason` is [`FIRST_REPORT`].
+    ///
+    /// Scores that are not finite never attach; others are clamped to `[0, 1]` when stored.
+    /// The `links` of [`IngestOutcome::New`] tell, per extracted incident, what happened and why.
+    ///
+    /// Spans of a merged record are checked against the document they point into: a span equal
+    /// to one of an observation's (for the same field; for a claim, the same span and text, or
+    /// the document its `source` names) belongs to that observation's document, any other one
+    /// to the incident's origin document.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Store::ingest`]; [`StoreError::SpanOutsideText`] when a span of a merged
+    /// record lies on char boundaries of none of the documents it may belong to.
+    fn ingest_linked(
+        &mut self,
+        doc: &NewDocument,
+        incidents: &[Incident],
+        linker: &dyn Linker,
+    ) -> Result<IngestOutcome>;
+
+    /// The active observations of an incident, in the order they were attached; empty for an
+    /// incident merged into another (its observations moved there).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownIncident`] when there is no incident `id`, and database errors.
+    fn observations(&self, id: IncidentId) -> Result<Vec<Observation>>;
+
+    /// Merges incident `from` into incident `into`, because an analyst found that they are the
+    /// same, and returns `into`'s new version number.
+    ///
+    /// `from`'s active observations move to `into` (the old rows are deactivated, new ones are
+    /// appended after `into`'s), each of their documents becomes a [`SourceRole::Linked`] source
+    /// of `into` with the `link_reason` `merged by AUTHOR: REASON` (unless it already is one),
+    /// and `into` gets a new version, [`Linker::merge`] of its observations. `from` keeps its
+    /// history and gets a final version with the same record and the status
+    /// [`IncidentStatus::MergedInto`]; its sources become inactive. Nothing is deleted.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownIncident`] when either does not exist,
+    /// [`StoreError::SameIncident`] when they are the same,
+    /// [`StoreError::IncidentMerged`] when either was already merged into another,
+    /// [`StoreError::SpanOutsideText`] as for [`Store::ingest_linked`], and database errors.
+    fn merge_incidents(
+        &mut self,
+        into: IncidentId,
+        from: IncidentId,
+        linker: &dyn Linker,
+        author: &str,
+        reason: &str,
+    ) -> Result<u32>;
+
+    /// Splits the document with this SHA-256 off incident `id`, because an analyst found that
+    /// it reports another incident, and returns the id of the new incident it now reports.
+    ///
+    /// The document's active observations of `id` move to a new incident (version 1 is
+    /// [`Linker::merge`] of them; the document is its [`SourceRole::Origin`] source), the
+    /// document's link to `id` becomes inactive, and `id` gets a new version, [`Linker::merge`]
+    /// of the observations that remain. Nothing is deleted.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownIncident`] when there is no incident `id`,
+    /// [`StoreError::IncidentMerged`] when it was merged into another,
+    /// [`StoreError::InvalidSha256`] when `document_sha256` is not 64 hex digits,
+    /// [`StoreError::NotASource`] when that document is not an active source of `id`,
+    /// [`StoreError::OnlySource`] when it is its only one,
+    /// [`StoreError::SpanOutsideText`] as for [`Store::ingest_linked`], and database errors.
+    fn split_source(
+        &mut self,
+        id: IncidentId,
+        document_sha256: &str,
+        linker: &dyn Linker,
+        author: &str,
+        reason: &str,
+    ) -> Result<IncidentId>;
+
     /// The document whose original has this SHA-256 (hex, either case), if stored.
     ///
     /// # Errors
@@ -128,16 +256,17 @@ pub trait Store {
     /// [`StoreError::InvalidSha256`] when `sha256` is not 64 hex digits, and database errors.
     fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
 
-    /// The current version of every incident that matches `filter`, ordered by `event_date`
-    /// (unresolved dates last) and then by id.
+    /// The current version of every active incident (not merged into another) that matches
+    /// `filter`, ordered by `event_date` (unresolved dates last) and then by id.
     ///
     /// # Errors
     ///
     /// Database errors.
     fn incidents(&self, filter: &IncidentFilter) -> Result<Vec<IncidentSummary>>;
 
-    /// One incident: its current version, its version history and its sources with their
-    /// text; `None` when there is no incident with this id.
+    /// One incident: its current version, its status, its version history, its sources with
+    /// their text and its observations; `None` when there is no incident with this id. An
+    /// incident merged into another is returned too, with [`IncidentStatus::MergedInto`].
     ///
     /// # Errors
     ///
@@ -152,8 +281,8 @@ pub trait Store {
     /// Database errors.
     fn incident_version(&self, id: IncidentId, version: u32) -> Result<Option<Incident>>;
 
-    /// Every incident, as [`Store::incident`] returns it, ordered by id (creation order); for
-    /// exports.
+    /// Every active incident (not merged into another), as [`Store::incident`] returns it,
+    /// ordered by id (creation order); for exports.
     ///
     /// # Errors
     ///
@@ -164,13 +293,16 @@ pub trait Store {
     /// and why, and returns the new version number. Earlier versions stay readable.
     ///
     /// Evidence and claim spans in `incident` are byte offsets into the text of the document
-    /// the incident was first extracted from (its [`SourceRole::Origin`] source).
+    /// the incident was first extracted from (its [`SourceRole::Origin`] source), except spans
+    /// kept from one of its observations (equal to that observation's, as described in
+    /// [`Store::ingest_linked`]), which point into that observation's document.
     ///
     /// # Errors
     ///
     /// [`StoreError::UnknownIncident`] when there is no incident `id`,
-    /// [`StoreError::SpanOutsideText`] when a span does not lie on char boundaries of the origin
-    /// document's text, and database errors.
+    /// [`StoreError::IncidentMerged`] when it was merged into another,
+    /// [`StoreError::SpanOutsideText`] when a span does not lie on char boundaries of the
+    /// document it points into, and database errors.
     fn revise_incident(&mut self, id: IncidentId, incident: &Incident, author: &str, reason: &str) -> Result<u32>;
 
     /// How many documents and incidents are stored.
@@ -222,17 +354,23 @@ pub struct NewDocument {
     pub metadata_source: serde_json::Value,
     /// When the document was ingested. The caller passes it, so that ingest reads no clock.
     pub ingested_at: DateTime<Utc>,
+    /// The document's near-duplicate fingerprint (a 64-bit SimHash of its text, as the linker
+    /// computes it), if known; reprints of one report have fingerprints a few bits apart.
+    pub simhash: Option<u64>,
 }
 
-/// What [`Store::ingest`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What [`Store::ingest`] or [`Store::ingest_linked`] did.
+#[derive(Debug, Clone, PartialEq)]
 pub enum IngestOutcome {
     /// The document was new: it and its incidents were stored.
     New {
         /// The new document.
         document_id: DocumentId,
-        /// The new incidents, in the order they were passed.
+        /// The incident each extracted incident was stored as or attached to, in the order
+        /// they were passed (the same ids as in `links`).
         incident_ids: Vec<IncidentId>,
+        /// What happened to each extracted incident, in the order they were passed.
+        links: Vec<LinkOutcome>,
     },
     /// A document with the same SHA-256 was already stored; nothing was written.
     AlreadyKnown {
@@ -262,6 +400,94 @@ pub struct DocumentRecord {
     pub text: String,
     /// When it was ingested.
     pub ingested_at: DateTime<Utc>,
+    /// Its near-duplicate fingerprint, if one was given at ingest.
+    pub simhash: Option<u64>,
+}
+
+/// What happened to one extracted incident in [`Store::ingest_linked`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkOutcome {
+    /// The incident it was attached to, or the new incident it became.
+    pub incident_id: IncidentId,
+    /// True when it was attached to an incident already stored; false when it became a new
+    /// incident.
+    pub linked: bool,
+    /// The score of the attachment; for a new incident, the best score among the candidates
+    /// (below the threshold); `None` when there was no candidate (or no linker).
+    pub score: Option<f64>,
+    /// Why, in words: the linker's explanation of the attachment, or for a new incident
+    /// [`FIRST_REPORT`] and, if there were candidates, the best one's score and explanation.
+    pub reason: String,
+}
+
+/// What one document said about one incident: the incident as extracted from that document,
+/// and who said it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// The document.
+    pub document_id: DocumentId,
+    /// SHA-256 of the document's original, 64 lower-case hex digits.
+    pub sha256: String,
+    /// The document's title, publisher, URL, publication date and language.
+    pub metadata: Metadata,
+    /// The document's near-duplicate fingerprint, if known.
+    pub simhash: Option<u64>,
+    /// The incident as extracted from that document; its spans are byte offsets into that
+    /// document's text.
+    pub incident: Incident,
+}
+
+/// Where to look for stored incidents that may be the same as a new one.
+///
+/// Only active incidents (not merged into another) are candidates, and only those that match
+/// every bound given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateWindow {
+    /// First day, inclusive: incidents whose `[event_date, event_date_end]` overlaps
+    /// `[from, to]` match. When `from` or `to` is given, incidents with an unresolved date never
+    /// match; when both are `None`, any date matches, unresolved included.
+    pub from: Option<NaiveDate>,
+    /// Last day, inclusive.
+    pub to: Option<NaiveDate>,
+    /// Only incidents in this country (ISO 3166-1 alpha-2, case-insensitive); `None` = any.
+    pub country: Option<String>,
+    /// Only incidents whose coordinates lie in `(min_lat, min_lon, max_lat, max_lon)`, in
+    /// degrees, bounds included (incidents without coordinates never match); `None` = any. A box
+    /// that crosses the antimeridian is not supported: give `min_lon <= max_lon`.
+    pub bbox: Option<(f64, f64, f64, f64)>,
+    /// At most this many candidates: those whose date range has its middle nearest to the
+    /// middle of `[from, to]` (or to the one bound given) first, then by id; by id when the
+    /// window has no date. Precise dates near the window's middle thus come before long ranges
+    /// that merely contain it.
+    pub limit: u32,
+}
+
+/// Decides links and merges; implemented outside the store (pure code), called by
+/// [`Store::ingest_linked`], [`Store::merge_incidents`] and [`Store::split_source`].
+pub trait Linker {
+    /// The window to search for candidates of `new`; `None` = never link (e.g. no date and no
+    /// place).
+    fn window(&self, new: &Incident) -> Option<CandidateWindow>;
+    /// Score in `[0, 1]` that `new` is the same incident as the stored `existing` (its current
+    /// version), with a one-line human explanation.
+    fn score(&self, new: &Incident, existing: &Incident) -> (f64, String);
+    /// Minimum score to attach.
+    fn threshold(&self) -> f64;
+    /// The incident record that an incident's observations add up to; called after every
+    /// change of an incident's observations, with the observations in the order they were
+    /// attached (never empty). Its spans must be copied from the observations (see
+    /// [`Store::ingest_linked`]).
+    fn merge(&self, observations: &[Observation]) -> Incident;
+}
+
+/// Whether an incident is current or was merged into another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IncidentStatus {
+    /// A current incident: listed, filtered, a candidate for links.
+    Active,
+    /// Merged into this incident ([`Store::merge_incidents`]): kept with its history, but no
+    /// longer listed, filtered or a candidate.
+    MergedInto(IncidentId),
 }
 
 /// Which incidents [`Store::incidents`] returns. Every field is optional; an empty filter
@@ -295,7 +521,7 @@ pub struct IncidentSummary {
     pub version: u32,
     /// The current version.
     pub incident: Incident,
-    /// How many documents report it.
+    /// How many documents report it (its active sources).
     pub sources: usize,
 }
 
@@ -308,12 +534,33 @@ pub struct IncidentDetail {
     pub version: u32,
     /// The current version.
     pub incident: Incident,
+    /// Whether it is current or was merged into another incident.
+    pub status: IncidentStatus,
     /// When the incident was first stored.
     pub created_at: DateTime<Utc>,
     /// Every version, oldest first; the last one is `version`.
     pub versions: Vec<IncidentVersionInfo>,
-    /// The documents that report it, in the order they were linked.
+    /// The documents that report or reported it, in the order they were linked; links ended
+    /// by a split or a merge are kept with `active` false.
     pub sources: Vec<IncidentSource>,
+    /// What each active source said about it, in the order attached; each observation's spans
+    /// point into its own document's text.
+    pub observations: Vec<Observation>,
+    /// Every evidence and claim span of the current version with the document it points into,
+    /// so that each can be quoted from the right source.
+    pub spans: Vec<SourcedSpan>,
+}
+
+/// One evidence or claim span of a stored incident version, with the document it points into.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourcedSpan {
+    /// The evidence field (`event_date`, `location`, ...), or `claims[i]` for the claim at
+    /// index `i` of the record.
+    pub field: String,
+    /// Byte offsets into the text of `document_id`, half-open.
+    pub span: Span,
+    /// The document whose text the span points into.
+    pub document_id: DocumentId,
 }
 
 /// Who made one version of an incident, when and why.
@@ -334,8 +581,8 @@ pub struct IncidentVersionInfo {
 pub enum SourceRole {
     /// The incident was extracted from this document.
     Origin,
-    /// The linker matched an incident extracted from this document to the stored incident
-    /// (not yet implemented: the seam for linking reports to stored incidents).
+    /// The linker matched an incident extracted from this document to the stored incident,
+    /// or an analyst merged an incident it reported into this one.
     Linked,
 }
 
@@ -363,6 +610,11 @@ pub struct IncidentSource {
     pub link_reason: Option<String>,
     /// When the link was made.
     pub linked_at: DateTime<Utc>,
+    /// False when the link was ended (the document was split off the incident, or the
+    /// incident was merged into another); the row is kept.
+    pub active: bool,
+    /// When the link was ended, if it was.
+    pub unlinked_at: Option<DateTime<Utc>>,
 }
 
 /// Counts of what is stored.
@@ -370,8 +622,10 @@ pub struct IncidentSource {
 pub struct StoreStats {
     /// Documents (equal to the number of distinct originals).
     pub documents: u64,
-    /// Incidents.
+    /// Incidents, counting those merged into another.
     pub incidents: u64,
+    /// Incidents merged into another (kept, but no longer listed).
+    pub merged_incidents: u64,
     /// Incident versions, counting every correction.
     pub incident_versions: u64,
 }

@@ -8,7 +8,7 @@
 pub(crate) const APPLICATION_ID: i32 = 0x5453_5447;
 
 /// The migrations, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this binary creates and understands.
 pub(crate) fn latest_version() -> i64 {
@@ -155,5 +155,179 @@ BEGIN SELECT RAISE(ABORT, 'incident versions are immutable: add a version instea
 CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence
 BEGIN SELECT RAISE(ABORT, 'evidence is immutable: add a version instead'); END;
 CREATE TRIGGER claims_no_update BEFORE UPDATE ON claims
+BEGIN SELECT RAISE(ABORT, 'claims are immutable: add a version instead'); END;
+";
+
+/// The longest date range, in days after its first day, of each `incident_index.span_class`
+/// below the last; the last class holds every longer range. Must agree with the `CASE` of the
+/// `incident_index_rows` view in [`V2`] (a unit test checks that it does).
+pub(crate) const SPAN_CLASS_MAX_DAYS: [u64; 11] = [0, 1, 3, 7, 15, 31, 63, 127, 255, 511, 1023];
+
+/// Version 2: several reports of one incident (issue 4).
+///
+/// - `documents.simhash`: the near-duplicate fingerprint, a `u64` stored as the `INTEGER` with
+///   the same 64 bits.
+/// - `observations`: what one document said about one incident (the extracted record), in the
+///   order attached. Moving one (a merge, a split) deactivates its row and inserts a new one.
+/// - `incident_sources` is rebuilt with a surrogate key and `active`/`unlinked_at`, so that a
+///   link can end and the same document be linked again later; only one active link per
+///   incident and document.
+/// - `incident_versions.merged_into`: the version that closes an incident merged into another.
+/// - `incident_index`: one row per incident with the current version's search fields, kept by
+///   a trigger, indexed for candidate searches (date ranges by span class, places, countries).
+///
+/// Every existing incident gets one observation: its version-1 record, from its origin document.
+const V2: &str = "
+ALTER TABLE documents ADD COLUMN simhash INTEGER;
+
+-- Set on the final version of an incident merged into another; NULL otherwise.
+ALTER TABLE incident_versions ADD COLUMN merged_into INTEGER REFERENCES incidents (id);
+
+CREATE TABLE incident_sources_v2 (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER NOT NULL REFERENCES incidents (id),
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    role        TEXT NOT NULL CHECK (role IN ('origin', 'linked')),
+    link_score  REAL CHECK (link_score IS NULL OR (link_score >= 0 AND link_score <= 1)),
+    link_reason TEXT,
+    created_at  TEXT NOT NULL,
+    active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    unlinked_at TEXT,
+    CHECK ((active = 1) = (unlinked_at IS NULL))
+);
+INSERT INTO incident_sources_v2 (incident_id, document_id, role, link_score, link_reason, created_at)
+SELECT incident_id, document_id, role, link_score, link_reason, created_at
+FROM incident_sources ORDER BY created_at, incident_id, document_id;
+DROP TABLE incident_sources;
+ALTER TABLE incident_sources_v2 RENAME TO incident_sources;
+CREATE UNIQUE INDEX incident_sources_active ON incident_sources (incident_id, document_id) WHERE active = 1;
+CREATE INDEX incident_sources_incident ON incident_sources (incident_id);
+CREATE INDEX incident_sources_document ON incident_sources (document_id);
+
+-- What one document said about one incident: `record` is the JSON of the core `Incident` as
+-- extracted from that document (spans into its text). `position` orders an incident's
+-- observations by the time they were attached. `replaces` is the row a move deactivated.
+CREATE TABLE observations (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id    INTEGER NOT NULL REFERENCES incidents (id),
+    document_id    INTEGER NOT NULL REFERENCES documents (id),
+    position       INTEGER NOT NULL CHECK (position >= 0),
+    record         TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    replaces       INTEGER REFERENCES observations (id),
+    active         INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    deactivated_at TEXT,
+    CHECK ((active = 1) = (deactivated_at IS NULL)),
+    UNIQUE (incident_id, position)
+);
+CREATE INDEX observations_document ON observations (document_id);
+
+INSERT INTO observations (incident_id, document_id, position, record, created_at)
+SELECT v.incident_id, s.document_id, 0, v.record, s.created_at
+FROM incident_versions AS v
+JOIN incident_sources AS s ON s.incident_id = v.incident_id AND s.role = 'origin'
+WHERE v.version = 1
+ORDER BY v.incident_id;
+
+-- The search fields of every version, with the span class of its date range: class k holds
+-- ranges of at most 0, 1, 3, 7, ..., 1023 days after their first day (2^k - 1), class 11 the
+-- longer ones, so that a date-range search is an index range per class.
+CREATE VIEW incident_index_rows AS
+SELECT id AS version_id, incident_id, version, event_date, event_date_end,
+    CASE
+        WHEN span IS NULL THEN NULL
+        WHEN span <= 0 THEN 0
+        WHEN span <= 1 THEN 1
+        WHEN span <= 3 THEN 2
+        WHEN span <= 7 THEN 3
+        WHEN span <= 15 THEN 4
+        WHEN span <= 31 THEN 5
+        WHEN span <= 63 THEN 6
+        WHEN span <= 127 THEN 7
+        WHEN span <= 255 THEN 8
+        WHEN span <= 511 THEN 9
+        WHEN span <= 1023 THEN 10
+        ELSE 11
+    END AS span_class,
+    event_type, country, admin1_folded, latitude, longitude, merged_into
+FROM (
+    SELECT v.*, julianday(coalesce(v.event_date_end, v.event_date)) - julianday(v.event_date) AS span
+    FROM incident_versions AS v
+);
+
+-- The current version's search fields, one row per incident; derived data, kept by the trigger
+-- below on every new version.
+CREATE TABLE incident_index (
+    incident_id    INTEGER PRIMARY KEY REFERENCES incidents (id),
+    version        INTEGER NOT NULL,
+    event_date     TEXT,
+    event_date_end TEXT,
+    span_class     INTEGER,
+    event_type     TEXT NOT NULL,
+    country        TEXT,
+    admin1_folded  TEXT,
+    latitude       REAL,
+    longitude      REAL,
+    merged_into    INTEGER REFERENCES incidents (id)
+);
+-- Covering indexes of active incidents for the candidate searches: by date range (one index
+-- range per span class), by place, by country. `merged_into` (always NULL in them) is a column
+-- too, so that SQLite need not read the table to check it.
+CREATE INDEX incident_index_dates ON incident_index
+    (span_class, event_date, event_date_end, country, latitude, longitude, version, merged_into)
+    WHERE merged_into IS NULL;
+CREATE INDEX incident_index_place ON incident_index (latitude, longitude, country, version, merged_into)
+    WHERE merged_into IS NULL;
+CREATE INDEX incident_index_country ON incident_index (country, version, merged_into) WHERE merged_into IS NULL;
+
+INSERT INTO incident_index (incident_id, version, event_date, event_date_end, span_class, event_type,
+    country, admin1_folded, latitude, longitude, merged_into)
+SELECT r.incident_id, r.version, r.event_date, r.event_date_end, r.span_class, r.event_type,
+    r.country, r.admin1_folded, r.latitude, r.longitude, r.merged_into
+FROM incident_index_rows AS r
+WHERE r.version = (SELECT max(w.version) FROM incident_versions AS w WHERE w.incident_id = r.incident_id);
+
+CREATE TRIGGER incident_versions_index AFTER INSERT ON incident_versions
+BEGIN
+    INSERT INTO incident_index (incident_id, version, event_date, event_date_end, span_class, event_type,
+        country, admin1_folded, latitude, longitude, merged_into)
+    SELECT r.incident_id, r.version, r.event_date, r.event_date_end, r.span_class, r.event_type,
+        r.country, r.admin1_folded, r.latitude, r.longitude, r.merged_into
+    FROM incident_index_rows AS r WHERE r.version_id = NEW.id
+    ON CONFLICT (incident_id) DO UPDATE SET
+        version = excluded.version,
+        event_date = excluded.event_date,
+        event_date_end = excluded.event_date_end,
+        span_class = excluded.span_class,
+        event_type = excluded.event_type,
+        country = excluded.country,
+        admin1_folded = excluded.admin1_folded,
+        latitude = excluded.latitude,
+        longitude = excluded.longitude,
+        merged_into = excluded.merged_into
+    WHERE excluded.version > incident_index.version;
+END;
+
+-- Nothing is deleted: an observation or a link that no longer holds is deactivated, once; the
+-- rest of the row never changes.
+CREATE TRIGGER observations_no_delete BEFORE DELETE ON observations
+BEGIN SELECT RAISE(ABORT, 'observations are never deleted: deactivate them instead'); END;
+CREATE TRIGGER observations_only_deactivate BEFORE UPDATE ON observations
+WHEN NEW.id IS NOT OLD.id OR NEW.incident_id IS NOT OLD.incident_id
+    OR NEW.document_id IS NOT OLD.document_id OR NEW.position IS NOT OLD.position
+    OR NEW.record IS NOT OLD.record OR NEW.created_at IS NOT OLD.created_at
+    OR NEW.replaces IS NOT OLD.replaces OR OLD.active IS NOT 1 OR NEW.active IS NOT 0
+BEGIN SELECT RAISE(ABORT, 'observations are immutable: only deactivating one is allowed'); END;
+CREATE TRIGGER incident_sources_no_delete BEFORE DELETE ON incident_sources
+BEGIN SELECT RAISE(ABORT, 'incident sources are never deleted: deactivate them instead'); END;
+CREATE TRIGGER incident_sources_only_deactivate BEFORE UPDATE ON incident_sources
+WHEN NEW.id IS NOT OLD.id OR NEW.incident_id IS NOT OLD.incident_id
+    OR NEW.document_id IS NOT OLD.document_id OR NEW.role IS NOT OLD.role
+    OR NEW.link_score IS NOT OLD.link_score OR NEW.link_reason IS NOT OLD.link_reason
+    OR NEW.created_at IS NOT OLD.created_at OR OLD.active IS NOT 1 OR NEW.active IS NOT 0
+BEGIN SELECT RAISE(ABORT, 'incident sources are immutable: only deactivating one is allowed'); END;
+CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence
+BEGIN SELECT RAISE(ABORT, 'evidence is immutable: add a version instead'); END;
+CREATE TRIGGER claims_no_delete BEFORE DELETE ON claims
 BEGIN SELECT RAISE(ABORT, 'claims are immutable: add a version instead'); END;
 ";

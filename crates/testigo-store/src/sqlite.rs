@@ -4,17 +4,23 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod link;
+
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Row, TransactionBehavior};
 use sha2::{Digest, Sha256};
-use testigo_core::{Incident, Language, Metadata};
+use testigo_core::{Incident, Language, Metadata, Span};
 
+use self::link::{
+    attribute_spans, candidates, deactivate_source, incident_state, insert_observation, insert_source,
+    load_observations, move_observation, next_version, write_merged_version, IncidentState, SpanDocument, SpanOwners,
+};
 use crate::error::SqlContext;
 use crate::migrations::{latest_version, APPLICATION_ID, MIGRATIONS, SCHEMA_MIGRATIONS};
 use crate::{
-    fold, DocumentId, DocumentRecord, IncidentDetail, IncidentFilter, IncidentId, IncidentSource, IncidentSummary,
-    IncidentVersionInfo, IngestOutcome, NewDocument, Result, SourceRole, Store, StoreError, StoreStats,
-    EXTRACTION_AUTHOR,
+    fold, CandidateWindow, DocumentId, DocumentRecord, IncidentDetail, IncidentFilter, IncidentId, IncidentSource,
+    IncidentStatus, IncidentSummary, IncidentVersionInfo, IngestOutcome, LinkOutcome, Linker, NewDocument, Observation,
+    Result, SourceRole, SourcedSpan, Store, StoreError, StoreStats, EXTRACTION_AUTHOR, FIRST_REPORT, LINK_AUTHOR,
 };
 
 /// How long a writer waits for another process's lock before giving up with
@@ -82,7 +88,37 @@ impl SqliteStore {
             .ctx("reading the schema version")
     }
 
-    fn init(mut conn: Connection, path: PathBuf) -> Result<SqliteStore> {
+    /// The query plan SQLite chooses for the candidate search of `window` (the `detail` column
+    /// of `EXPLAIN QUERY PLAN`, one line per step), so that tests and benchmarks can check that
+    /// the search uses an index rather than scanning every incident.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn candidate_query_plan(&self, window: &CandidateWindow) -> Result<Vec<String>> {
+        link::candidate_query_plan(&self.conn, window)
+    }
+
+    /// Creates a database at `path` with only the first `version` migrations applied, as an
+    /// older testigo would have left it; for tests of schema upgrades. Opening it with
+    /// [`SqliteStore::open`] upgrades it.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`SqliteStore::open`].
+    #[doc(hidden)]
+    pub fn create_at_schema_version(path: &Path, version: i64) -> Result<()> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| opening_error(path, source))?;
+        SqliteStore::init_at(conn, path.to_path_buf(), version.clamp(0, latest_version())).map(drop)
+    }
+
+    fn init(conn: Connection, path: PathBuf) -> Result<SqliteStore> {
+        SqliteStore::init_at(conn, path, latest_version())
+    }
+
+    /// Opens `conn` and migrates it up to schema version `target`.
+    fn init_at(mut conn: Connection, path: PathBuf, target: i64) -> Result<SqliteStore> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|source| opening_error(&path, source))?;
         // Check that the file is ours before changing anything in it (WAL mode is persistent).
         check_is_testigo(&conn, &path)?;
@@ -91,32 +127,18 @@ impl SqliteStore {
         let _mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
             .map_err(|source| opening_error(&path, source))?;
-        migrate(&mut conn, &path)?;
+        migrate(&mut conn, &path, target)?;
         Ok(SqliteStore { conn, path })
     }
 }
 
 impl Store for SqliteStore {
     fn ingest(&mut self, doc: &NewDocument, incidents: &[Incident]) -> Result<IngestOutcome> {
-        let sha256 = normalise_sha256(&doc.sha256)?;
-        let actual = sha256_hex(&doc.bytes);
-        if actual != sha256 {
-            return Err(StoreError::Sha256Mismatch { name: doc.name.clone(), given: doc.sha256.clone(), actual });
-        }
-        let size = to_i64("original size", doc.bytes.len())?;
-        let metadata_source = serde_json::to_string(&doc.metadata_source)
-            .map_err(|source| StoreError::Encode { what: "metadata source", source })?;
-        let at = timestamp(doc.ingested_at);
-        let reason = format!("extracted from {}", doc.name);
-
+        let prepared = PreparedDocument::new(doc)?;
         // IMMEDIATE takes the write lock now, so that two processes ingesting the same file
         // cannot both find it missing.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an ingest")?;
-        let known: Option<i64> = tx
-            .query_row("SELECT id FROM documents WHERE sha256 = ?1", [&sha256], |r| r.get(0))
-            .optional()
-            .ctx("looking the document up")?;
-        if let Some(id) = known {
+        if let Some(id) = known_document(&tx, &prepared.sha256)? {
             // Dropping the transaction rolls it back; it wrote nothing.
             return Ok(IngestOutcome::AlreadyKnown { document_id: DocumentId(id) });
         }
@@ -124,58 +146,261 @@ impl Store for SqliteStore {
         for (i, incident) in incidents.iter().enumerate() {
             check_spans(incident, &doc.text, &doc.name, &format!("#{i}"))?;
         }
-        // An original without a document cannot exist (both are written here, together), but
-        // `OR IGNORE` keeps the content-addressed table idempotent regardless.
-        tx.execute(
-            "INSERT OR IGNORE INTO originals (sha256, size, bytes) VALUES (?1, ?2, ?3)",
-            params![sha256, size, doc.bytes],
-        )
-        .ctx("storing the original")?;
-        let m = &doc.metadata;
-        tx.execute(
-            "INSERT INTO documents (sha256, name, kind, title, publisher, url, published, \
-             language, text, metadata_source, ingested_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                sha256,
-                doc.name,
-                doc.kind,
-                m.title,
-                m.publisher,
-                m.url,
-                m.published.map(date_text),
-                m.language.map(|l| l.as_str()),
-                doc.text,
-                metadata_source,
-                at,
-            ],
-        )
-        .ctx("storing the document")?;
-        let document_id = tx.last_insert_rowid();
-
+        let document_id = insert_document(&tx, doc, &prepared)?;
+        let at = &prepared.at;
         let mut incident_ids = Vec::with_capacity(incidents.len());
+        let mut links = Vec::with_capacity(incidents.len());
         for incident in incidents {
-            tx.execute("INSERT INTO incidents (created_at) VALUES (?1)", [&at]).ctx("storing an incident")?;
-            let incident_id = tx.last_insert_rowid();
+            let incident_id = create_incident(&tx, at)?;
+            insert_observation(&tx, incident_id, document_id, incident, at)?;
             insert_version(
                 &tx,
                 incident_id,
                 1,
                 incident,
-                &VersionMeta { at: &at, author: EXTRACTION_AUTHOR, reason: &reason },
-                document_id,
+                &VersionMeta { at, author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
+                &SpanOwners::all(incident, document_id),
             )?;
-            tx.execute(
-                "INSERT INTO incident_sources \
-                 (incident_id, document_id, role, link_score, link_reason, created_at) \
-                 VALUES (?1, ?2, ?3, NULL, ?4, ?5)",
-                params![incident_id, document_id, SourceRole::Origin.as_str(), ORIGIN_LINK_REASON, at],
-            )
-            .ctx("linking an incident to its document")?;
+            insert_source(&tx, incident_id, document_id, SourceRole::Origin, None, ORIGIN_LINK_REASON, at)?;
             incident_ids.push(IncidentId(incident_id));
+            links.push(LinkOutcome {
+                incident_id: IncidentId(incident_id),
+                linked: false,
+                score: None,
+                reason: ORIGIN_LINK_REASON.to_string(),
+            });
         }
         tx.commit().ctx("committing an ingest")?;
-        Ok(IngestOutcome::New { document_id: DocumentId(document_id), incident_ids })
+        Ok(IngestOutcome::New { document_id: DocumentId(document_id), incident_ids, links })
+    }
+
+    fn ingest_linked(
+        &mut self,
+        doc: &NewDocument,
+        incidents: &[Incident],
+        linker: &dyn Linker,
+    ) -> Result<IngestOutcome> {
+        let prepared = PreparedDocument::new(doc)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an ingest")?;
+        if let Some(id) = known_document(&tx, &prepared.sha256)? {
+            return Ok(IngestOutcome::AlreadyKnown { document_id: DocumentId(id) });
+        }
+        for (i, incident) in incidents.iter().enumerate() {
+            check_spans(incident, &doc.text, &doc.name, &format!("#{i}"))?;
+        }
+        let document_id = insert_document(&tx, doc, &prepared)?;
+        let at = &prepared.at;
+        let short_sha = &prepared.sha256[..12];
+        let threshold = linker.threshold();
+
+        let mut incident_ids = Vec::with_capacity(incidents.len());
+        let mut links = Vec::with_capacity(incidents.len());
+        for (i, incident) in incidents.iter().enumerate() {
+            let which = format!("#{i}");
+            let window = linker.window(incident);
+            let mut best: Option<(IncidentId, f64, String)> = None;
+            if let Some(window) = &window {
+                // Incidents this document already reports are not candidates: two incidents of
+                // one document are never attached to one stored incident.
+                for (id, version) in candidates(&tx, window, Some(document_id))? {
+                    let existing = read_version(&tx, id, version)?;
+                    let (score, explanation) = linker.score(incident, &existing);
+                    if !score.is_finite() {
+                        continue;
+                    }
+                    let score = score.clamp(0.0, 1.0);
+                    // Strictly greater: of equal scores, the first (nearest in date) wins.
+                    if best.as_ref().is_none_or(|b| score > b.1) {
+                        best = Some((id, score, explanation));
+                    }
+                }
+            }
+            match best {
+                Some((id, score, explanation)) if score >= threshold => {
+                    insert_observation(&tx, id.0, document_id, incident, at)?;
+                    insert_source(&tx, id.0, document_id, SourceRole::Linked, Some(score), &explanation, at)?;
+                    let reason = format!("linked source {short_sha}: {explanation}");
+                    let version = next_version(&tx, id)?;
+                    write_merged_version(
+                        &tx,
+                        id,
+                        version,
+                        linker,
+                        &VersionMeta { at, author: LINK_AUTHOR, reason: &reason, merged_into: None },
+                    )?;
+                    incident_ids.push(id);
+                    links.push(LinkOutcome { incident_id: id, linked: true, score: Some(score), reason: explanation });
+                }
+                best => {
+                    let incident_id = create_incident(&tx, at)?;
+                    insert_observation(&tx, incident_id, document_id, incident, at)?;
+                    let observation = Observation {
+                        document_id: DocumentId(document_id),
+                        sha256: prepared.sha256.clone(),
+                        metadata: doc.metadata.clone(),
+                        simhash: doc.simhash,
+                        incident: incident.clone(),
+                    };
+                    let record = linker.merge(std::slice::from_ref(&observation));
+                    let this = SpanDocument {
+                        id: document_id,
+                        sha256: &prepared.sha256,
+                        name: &doc.name,
+                        text: &doc.text,
+                        observed: Some(incident),
+                    };
+                    let owners = attribute_spans(&record, std::slice::from_ref(&this), &which)?;
+                    insert_version(
+                        &tx,
+                        incident_id,
+                        1,
+                        &record,
+                        &VersionMeta { at, author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
+                        &owners,
+                    )?;
+                    insert_source(&tx, incident_id, document_id, SourceRole::Origin, None, FIRST_REPORT, at)?;
+                    let (score, reason) = match (&window, best) {
+                        (None, _) => (None, format!("{FIRST_REPORT}: the linker gave no window to search")),
+                        (Some(_), None) => (None, format!("{FIRST_REPORT}: no candidate in the window")),
+                        (Some(_), Some((id, score, explanation))) => (
+                            Some(score),
+                            format!(
+                                "{FIRST_REPORT}: the best candidate, incident {id}, scored {score:.2}, below \
+                                 {threshold:.2}: {explanation}"
+                            ),
+                        ),
+                    };
+                    incident_ids.push(IncidentId(incident_id));
+                    links.push(LinkOutcome { incident_id: IncidentId(incident_id), linked: false, score, reason });
+                }
+            }
+        }
+        tx.commit().ctx("committing an ingest")?;
+        Ok(IngestOutcome::New { document_id: DocumentId(document_id), incident_ids, links })
+    }
+
+    fn observations(&self, id: IncidentId) -> Result<Vec<Observation>> {
+        if incident_state(&self.conn, id)?.is_none() {
+            return Err(StoreError::UnknownIncident { id });
+        }
+        Ok(load_observations(&self.conn, id)?.into_iter().map(|o| o.observation).collect())
+    }
+
+    fn merge_incidents(
+        &mut self,
+        into: IncidentId,
+        from: IncidentId,
+        linker: &dyn Linker,
+        author: &str,
+        reason: &str,
+    ) -> Result<u32> {
+        if into == from {
+            return Err(StoreError::SameIncident { id: into });
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a merge")?;
+        let into_state = active_incident(&tx, into)?;
+        let from_state = active_incident(&tx, from)?;
+        let at = timestamp(Utc::now());
+
+        // `from` closes with its record unchanged; its spans are attributed while its
+        // observations are still active.
+        let from_record = read_version(&tx, from, from_state.version)?;
+        let from_observations = load_observations(&tx, from)?;
+        let docs: Vec<SpanDocument<'_>> = from_observations.iter().map(|o| o.span_document()).collect();
+        let owners = attribute_spans(&from_record, &docs, &from.to_string())?;
+        let closing = format!("merged into incident {into}: {reason}");
+        insert_version(
+            &tx,
+            from.0,
+            from_state.version + 1,
+            &from_record,
+            &VersionMeta { at: &at, author, reason: &closing, merged_into: Some(into.0) },
+            &owners,
+        )?;
+
+        let link_reason = format!("merged by {author}: {reason}");
+        for observation in &from_observations {
+            move_observation(&tx, observation.row_id, into, &at)?;
+            let document_id = observation.observation.document_id.0;
+            if !has_active_source(&tx, into.0, document_id)? {
+                insert_source(&tx, into.0, document_id, SourceRole::Linked, None, &link_reason, &at)?;
+            }
+        }
+        tx.execute(
+            "UPDATE incident_sources SET active = 0, unlinked_at = ?2 WHERE incident_id = ?1 AND active = 1",
+            params![from.0, at],
+        )
+        .ctx("ending the links of a merged incident")?;
+
+        let version = into_state.version + 1;
+        let merged = format!("merged incident {from} into this one: {reason}");
+        write_merged_version(
+            &tx,
+            into,
+            version,
+            linker,
+            &VersionMeta { at: &at, author, reason: &merged, merged_into: None },
+        )?;
+        tx.commit().ctx("committing a merge")?;
+        to_version(into, version)
+    }
+
+    fn split_source(
+        &mut self,
+        id: IncidentId,
+        document_sha256: &str,
+        linker: &dyn Linker,
+        author: &str,
+        reason: &str,
+    ) -> Result<IncidentId> {
+        let sha256 = normalise_sha256(document_sha256)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a split")?;
+        let state = active_incident(&tx, id)?;
+        let not_a_source = || StoreError::NotASource { id, sha256: sha256.clone() };
+        let document_id = known_document(&tx, &sha256)?.ok_or_else(not_a_source)?;
+        if !has_active_source(&tx, id.0, document_id)? {
+            return Err(not_a_source());
+        }
+        let (moving, remaining): (Vec<_>, Vec<_>) =
+            load_observations(&tx, id)?.into_iter().partition(|o| o.observation.document_id.0 == document_id);
+        if remaining.is_empty() {
+            return Err(StoreError::OnlySource { id, sha256 });
+        }
+        if moving.is_empty() {
+            return Err(StoreError::corrupt(
+                format!("incident {id}"),
+                &sha256,
+                "the document is an active source without an active observation",
+            ));
+        }
+        let at = timestamp(Utc::now());
+
+        let new_id = IncidentId(create_incident(&tx, &at)?);
+        for observation in &moving {
+            move_observation(&tx, observation.row_id, new_id, &at)?;
+        }
+        deactivate_source(&tx, id.0, document_id, &at)?;
+        let link_reason = format!("split from incident {id} by {author}: {reason}");
+        insert_source(&tx, new_id.0, document_id, SourceRole::Origin, None, &link_reason, &at)?;
+        let split_from = format!("split from incident {id}: {reason}");
+        write_merged_version(
+            &tx,
+            new_id,
+            1,
+            linker,
+            &VersionMeta { at: &at, author, reason: &split_from, merged_into: None },
+        )?;
+
+        let split_off = format!("split off source {} into incident {new_id}: {reason}", &sha256[..12]);
+        write_merged_version(
+            &tx,
+            id,
+            state.version + 1,
+            linker,
+            &VersionMeta { at: &at, author, reason: &split_off, merged_into: None },
+        )?;
+        tx.commit().ctx("committing a split")?;
+        Ok(new_id)
     }
 
     fn document_by_sha256(&self, sha256: &str) -> Result<Option<DocumentRecord>> {
@@ -216,16 +441,19 @@ impl Store for SqliteStore {
     fn incidents(&self, filter: &IncidentFilter) -> Result<Vec<IncidentSummary>> {
         // A bound that is NULL does not filter. An incident's date range is
         // [event_date, event_date_end]; it matches when that range overlaps [from, to]. An
-        // unresolved date (NULL) never satisfies a bound.
-        let sql = "SELECT v.incident_id, v.version, v.record, \
-                   (SELECT count(*) FROM incident_sources AS s WHERE s.incident_id = v.incident_id) \
-                   FROM current_incident_versions AS v \
-                   WHERE (?1 IS NULL OR coalesce(v.event_date_end, v.event_date) >= ?1) \
-                   AND (?2 IS NULL OR v.event_date <= ?2) \
-                   AND (?3 IS NULL OR v.country = ?3) \
-                   AND (?4 IS NULL OR v.admin1_folded = ?4) \
-                   AND (?5 IS NULL OR v.event_type = ?5) \
-                   ORDER BY v.event_date IS NULL, v.event_date, v.incident_id \
+        // unresolved date (NULL) never satisfies a bound. Merged incidents are not listed.
+        let sql = "SELECT x.incident_id, x.version, v.record, \
+                   (SELECT count(*) FROM incident_sources AS s \
+                    WHERE s.incident_id = x.incident_id AND s.active = 1) \
+                   FROM incident_index AS x \
+                   JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version \
+                   WHERE x.merged_into IS NULL \
+                   AND (?1 IS NULL OR coalesce(x.event_date_end, x.event_date) >= ?1) \
+                   AND (?2 IS NULL OR x.event_date <= ?2) \
+                   AND (?3 IS NULL OR x.country = ?3) \
+                   AND (?4 IS NULL OR x.admin1_folded = ?4) \
+                   AND (?5 IS NULL OR x.event_type = ?5) \
+                   ORDER BY x.event_date IS NULL, x.event_date, x.incident_id \
                    LIMIT ?6 OFFSET ?7";
         let limit = filter.limit.map_or(-1, i64::from);
         let rows: Vec<(i64, i64, String, i64)> = self
@@ -262,21 +490,24 @@ impl Store for SqliteStore {
     }
 
     fn incident(&self, id: IncidentId) -> Result<Option<IncidentDetail>> {
-        let current: Option<(i64, String, String)> = self
+        let current: Option<(i64, i64, String, Option<i64>, String)> = self
             .conn
             .prepare_cached(
-                "SELECT v.version, v.record, i.created_at \
-                 FROM current_incident_versions AS v JOIN incidents AS i ON i.id = v.incident_id \
-                 WHERE v.incident_id = ?1",
+                "SELECT v.id, v.version, v.record, v.merged_into, i.created_at \
+                 FROM incident_versions AS v JOIN incidents AS i ON i.id = v.incident_id \
+                 WHERE v.incident_id = ?1 ORDER BY v.version DESC LIMIT 1",
             )
-            .and_then(|mut s| s.query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional())
+            .and_then(|mut s| {
+                s.query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).optional()
+            })
             .ctx("reading an incident")?;
-        let Some((version, record, created_at)) = current else {
+        let Some((version_id, version, record, merged_into, created_at)) = current else {
             return Ok(None);
         };
         let version = to_version(id, version)?;
         let incident = parse_record(id, version, &record)?;
         let created_at = parse_timestamp("incident creation time", &created_at)?;
+        let status = merged_into.map_or(IncidentStatus::Active, |n| IncidentStatus::MergedInto(IncidentId(n)));
 
         let versions: Vec<(i64, String, String, String)> = self
             .conn
@@ -303,17 +534,19 @@ impl Store for SqliteStore {
             .prepare_cached(concat!(
                 "SELECT ",
                 document_columns!(),
-                ", s.role, s.link_score, s.link_reason, s.created_at \
+                ", s.role, s.link_score, s.link_reason, s.created_at, s.active, s.unlinked_at \
                  FROM incident_sources AS s \
                  JOIN documents AS d ON d.id = s.document_id \
                  JOIN originals AS o ON o.sha256 = d.sha256 \
-                 WHERE s.incident_id = ?1 ORDER BY s.created_at, s.document_id"
+                 WHERE s.incident_id = ?1 ORDER BY s.id"
             ))
             .and_then(|mut s| s.query_map([id.0], RawSource::read)?.collect())
             .ctx("reading an incident's sources")?;
         let sources = sources.into_iter().map(RawSource::into_source).collect::<Result<Vec<_>>>()?;
+        let observations = load_observations(&self.conn, id)?.into_iter().map(|o| o.observation).collect();
+        let spans = version_spans(&self.conn, version_id)?;
 
-        Ok(Some(IncidentDetail { id, version, incident, created_at, versions, sources }))
+        Ok(Some(IncidentDetail { id, version, incident, status, created_at, versions, sources, observations, spans }))
     }
 
     fn incident_version(&self, id: IncidentId, version: u32) -> Result<Option<Incident>> {
@@ -328,7 +561,7 @@ impl Store for SqliteStore {
     fn all_incidents(&self) -> Result<Vec<IncidentDetail>> {
         let ids: Vec<i64> = self
             .conn
-            .prepare_cached("SELECT id FROM incidents ORDER BY id")
+            .prepare_cached("SELECT incident_id FROM incident_index WHERE merged_into IS NULL ORDER BY incident_id")
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
             .ctx("listing incidents")?;
         let mut all = Vec::with_capacity(ids.len());
@@ -343,31 +576,22 @@ impl Store for SqliteStore {
 
     fn revise_incident(&mut self, id: IncidentId, incident: &Incident, author: &str, reason: &str) -> Result<u32> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a revision")?;
-        let latest: Option<i64> = tx
-            .query_row("SELECT max(version) FROM incident_versions WHERE incident_id = ?1", [id.0], |r| r.get(0))
-            .ctx("reading an incident's versions")?;
-        let Some(latest) = latest else {
-            return Err(StoreError::UnknownIncident { id });
-        };
-        // The record's spans point into the document it was extracted from.
-        let origin: Option<(i64, String, String)> = tx
-            .query_row(
-                "SELECT d.id, d.name, d.text FROM incident_sources AS s \
-                 JOIN documents AS d ON d.id = s.document_id \
-                 WHERE s.incident_id = ?1 \
-                 ORDER BY s.role = 'origin' DESC, s.created_at, s.document_id LIMIT 1",
-                [id.0],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .ctx("reading an incident's origin document")?;
-        let Some((document_id, name, text)) = origin else {
-            return Err(StoreError::corrupt(format!("incident {id}"), "", "it has no source document"));
-        };
-        check_spans(incident, &text, &name, &id.to_string())?;
-        let version = latest + 1;
+        let state = active_incident(&tx, id)?;
+        // Spans kept from an observation point into its document; any other span into the
+        // document the incident was first extracted from (the first observation).
+        let observations = load_observations(&tx, id)?;
+        let docs: Vec<SpanDocument<'_>> = observations.iter().map(|o| o.span_document()).collect();
+        let owners = attribute_spans(incident, &docs, &id.to_string())?;
+        let version = state.version + 1;
         let at = timestamp(Utc::now());
-        insert_version(&tx, id.0, version, incident, &VersionMeta { at: &at, author, reason }, document_id)?;
+        insert_version(
+            &tx,
+            id.0,
+            version,
+            incident,
+            &VersionMeta { at: &at, author, reason, merged_into: None },
+            &owners,
+        )?;
         tx.commit().ctx("committing a revision")?;
         to_version(id, version)
     }
@@ -380,9 +604,141 @@ impl Store for SqliteStore {
         Ok(StoreStats {
             documents: count("SELECT count(*) FROM documents")?,
             incidents: count("SELECT count(*) FROM incidents")?,
+            merged_incidents: count("SELECT count(*) FROM incident_index WHERE merged_into IS NOT NULL")?,
             incident_versions: count("SELECT count(*) FROM incident_versions")?,
         })
     }
+}
+
+/// A document checked and prepared for storage.
+struct PreparedDocument {
+    /// Lower-case SHA-256.
+    sha256: String,
+    size: i64,
+    metadata_source: String,
+    /// The ingest time as stored.
+    at: String,
+    /// The reason of version 1 of its incidents.
+    reason: String,
+}
+
+impl PreparedDocument {
+    fn new(doc: &NewDocument) -> Result<PreparedDocument> {
+        let sha256 = normalise_sha256(&doc.sha256)?;
+        let actual = sha256_hex(&doc.bytes);
+        if actual != sha256 {
+            return Err(StoreError::Sha256Mismatch { name: doc.name.clone(), given: doc.sha256.clone(), actual });
+        }
+        Ok(PreparedDocument {
+            sha256,
+            size: to_i64("original size", doc.bytes.len())?,
+            metadata_source: serde_json::to_string(&doc.metadata_source)
+                .map_err(|source| StoreError::Encode { what: "metadata source", source })?,
+            at: timestamp(doc.ingested_at),
+            reason: format!("extracted from {}", doc.name),
+        })
+    }
+}
+
+/// The id of the document with this (lower-case) SHA-256, if stored.
+fn known_document(conn: &Connection, sha256: &str) -> Result<Option<i64>> {
+    conn.prepare_cached("SELECT id FROM documents WHERE sha256 = ?1")
+        .and_then(|mut s| s.query_row([sha256], |r| r.get(0)).optional())
+        .ctx("looking the document up")
+}
+
+/// Stores the original and the document; returns the document's id.
+fn insert_document(conn: &Connection, doc: &NewDocument, prepared: &PreparedDocument) -> Result<i64> {
+    // An original without a document cannot exist (both are written here, together), but
+    // `OR IGNORE` keeps the content-addressed table idempotent regardless.
+    conn.execute(
+        "INSERT OR IGNORE INTO originals (sha256, size, bytes) VALUES (?1, ?2, ?3)",
+        params![prepared.sha256, prepared.size, doc.bytes],
+    )
+    .ctx("storing the original")?;
+    let m = &doc.metadata;
+    conn.execute(
+        "INSERT INTO documents (sha256, name, kind, title, publisher, url, published, \
+         language, text, metadata_source, ingested_at, simhash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            prepared.sha256,
+            doc.name,
+            doc.kind,
+            m.title,
+            m.publisher,
+            m.url,
+            m.published.map(date_text),
+            m.language.map(|l| l.as_str()),
+            doc.text,
+            prepared.metadata_source,
+            prepared.at,
+            doc.simhash.map(simhash_to_sql),
+        ],
+    )
+    .ctx("storing the document")?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Creates an incident (without versions yet); returns its id.
+fn create_incident(conn: &Connection, at: &str) -> Result<i64> {
+    conn.prepare_cached("INSERT INTO incidents (created_at) VALUES (?1)")
+        .and_then(|mut s| s.execute([at]))
+        .ctx("storing an incident")?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The state of an incident that must exist and not be merged into another.
+fn active_incident(conn: &Connection, id: IncidentId) -> Result<IncidentState> {
+    match incident_state(conn, id)? {
+        None => Err(StoreError::UnknownIncident { id }),
+        Some(IncidentState { merged_into: Some(into), .. }) => Err(StoreError::IncidentMerged { id, into }),
+        Some(state) => Ok(state),
+    }
+}
+
+/// True when the document is an active source of the incident.
+fn has_active_source(conn: &Connection, incident_id: i64, document_id: i64) -> Result<bool> {
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM incident_sources \
+         WHERE incident_id = ?1 AND document_id = ?2 AND active = 1)",
+    )
+    .and_then(|mut s| s.query_row(params![incident_id, document_id], |r| r.get(0)))
+    .ctx("reading an incident's sources")
+}
+
+/// One stored version's record.
+fn read_version(conn: &Connection, id: IncidentId, version: i64) -> Result<Incident> {
+    let record: String = conn
+        .prepare_cached("SELECT record FROM incident_versions WHERE incident_id = ?1 AND version = ?2")
+        .and_then(|mut s| s.query_row(params![id.0, version], |r| r.get(0)))
+        .ctx("reading an incident version")?;
+    parse_record(id, to_version(id, version)?, &record)
+}
+
+/// The evidence and claim spans of one stored version, with their documents.
+fn version_spans(conn: &Connection, version_id: i64) -> Result<Vec<SourcedSpan>> {
+    let rows: Vec<(String, i64, i64, i64)> = conn
+        .prepare_cached(
+            "SELECT field, span_start, span_end, document_id FROM ( \
+             SELECT 0 AS kind, id AS ord, field, span_start, span_end, document_id FROM evidence \
+             WHERE incident_version_id = ?1 \
+             UNION ALL \
+             SELECT 1, position, 'claims[' || position || ']', span_start, span_end, document_id FROM claims \
+             WHERE incident_version_id = ?1) ORDER BY kind, ord",
+        )
+        .and_then(|mut s| s.query_map([version_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect())
+        .ctx("reading an incident's evidence")?;
+    rows.into_iter()
+        .map(|(field, start, end, document_id)| {
+            let offset = |n: i64| usize::try_from(n).map_err(|e| StoreError::corrupt("span offset", &n.to_string(), e));
+            Ok(SourcedSpan {
+                field,
+                span: Span::new(offset(start)?, offset(end)?),
+                document_id: DocumentId(document_id),
+            })
+        })
+        .collect()
 }
 
 /// The columns of a [`DocumentRecord`], from `documents AS d JOIN originals AS o`, in the order
@@ -390,13 +746,13 @@ impl Store for SqliteStore {
 macro_rules! document_columns {
     () => {
         "d.id, d.sha256, d.name, d.kind, o.size, d.title, d.publisher, d.url, d.published, \
-         d.language, d.text, d.metadata_source, d.ingested_at"
+         d.language, d.text, d.metadata_source, d.ingested_at, d.simhash"
     };
 }
 use document_columns;
 
 /// The number of columns [`document_columns!`] selects.
-const DOCUMENT_COLUMN_COUNT: usize = 13;
+const DOCUMENT_COLUMN_COUNT: usize = 14;
 
 /// A document row as SQLite returns it, before its values are checked.
 struct RawDocument {
@@ -413,6 +769,7 @@ struct RawDocument {
     text: String,
     metadata_source: String,
     ingested_at: String,
+    simhash: Option<i64>,
 }
 
 impl RawDocument {
@@ -431,17 +788,12 @@ impl RawDocument {
             text: r.get(10)?,
             metadata_source: r.get(11)?,
             ingested_at: r.get(12)?,
+            simhash: r.get(13)?,
         })
     }
 
     fn into_record(self) -> Result<DocumentRecord> {
-        let published = self.published.as_deref().map(|p| parse_date("publication date", p)).transpose()?;
-        let language = match self.language.as_deref() {
-            None => None,
-            Some(l) => Some(
-                Language::parse(l).ok_or_else(|| StoreError::corrupt("document language", l, "expected en or es"))?,
-            ),
-        };
+        let metadata = parse_metadata(self.title, self.publisher, self.url, self.published, self.language)?;
         let metadata_source = serde_json::from_str(&self.metadata_source)
             .map_err(|e| StoreError::corrupt("document metadata source", &self.metadata_source, e))?;
         Ok(DocumentRecord {
@@ -451,10 +803,11 @@ impl RawDocument {
             kind: self.kind,
             size: u64::try_from(self.size)
                 .map_err(|e| StoreError::corrupt("original size", &self.size.to_string(), e))?,
-            metadata: Metadata { title: self.title, publisher: self.publisher, url: self.url, published, language },
+            metadata,
             metadata_source,
             text: self.text,
             ingested_at: parse_timestamp("ingest time", &self.ingested_at)?,
+            simhash: self.simhash.map(simhash_from_sql),
         })
     }
 }
@@ -466,6 +819,8 @@ struct RawSource {
     link_score: Option<f64>,
     link_reason: Option<String>,
     linked_at: String,
+    active: bool,
+    unlinked_at: Option<String>,
 }
 
 impl RawSource {
@@ -477,6 +832,8 @@ impl RawSource {
             link_score: r.get(n + 1)?,
             link_reason: r.get(n + 2)?,
             linked_at: r.get(n + 3)?,
+            active: r.get(n + 4)?,
+            unlinked_at: r.get(n + 5)?,
         })
     }
 
@@ -492,26 +849,29 @@ impl RawSource {
             link_score: self.link_score,
             link_reason: self.link_reason,
             linked_at: parse_timestamp("link time", &self.linked_at)?,
+            active: self.active,
+            unlinked_at: self.unlinked_at.as_deref().map(|t| parse_timestamp("unlink time", t)).transpose()?,
         })
     }
 }
 
-/// Who made a version, when and why.
+/// Who made a version, when and why; and whether it closes the incident, merged into another.
 struct VersionMeta<'a> {
     at: &'a str,
     author: &'a str,
     reason: &'a str,
+    merged_into: Option<i64>,
 }
 
 /// Writes one version of an incident, its copies of filter fields, its evidence and its claims.
-/// `document_id` is the document its spans point into.
+/// `owners` names the document each span points into.
 fn insert_version(
     conn: &Connection,
     incident_id: i64,
     version: i64,
     incident: &Incident,
     meta: &VersionMeta<'_>,
-    document_id: i64,
+    owners: &SpanOwners,
 ) -> Result<()> {
     let record = serde_json::to_string(incident).map_err(|source| StoreError::Encode { what: "incident", source })?;
     let mut categories: Vec<&str> = incident.perpetrators.iter().map(|p| p.category.as_str()).collect();
@@ -530,9 +890,9 @@ fn insert_version(
         "INSERT INTO incident_versions (incident_id, version, record, created_at, author, reason, \
          event_date, event_date_end, date_precision, event_type, sub_event_type, country, admin1, \
          admin1_folded, admin2, location_name, latitude, longitude, fatalities, \
-         perpetrator_categories, harms) \
+         perpetrator_categories, harms, merged_into) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20, ?21)",
+         ?19, ?20, ?21, ?22)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -557,6 +917,7 @@ fn insert_version(
             incident.fatalities,
             categories,
             harms,
+            meta.merged_into,
         ])
     })
     .ctx("storing an incident version")?;
@@ -568,11 +929,10 @@ fn insert_version(
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )
         .ctx("storing evidence")?;
-    for (field, spans) in &incident.evidence {
-        for span in spans {
-            let (start, end) = (to_i64("span start", span.start())?, to_i64("span end", span.end())?);
-            evidence.execute(params![version_id, document_id, field, start, end]).ctx("storing evidence")?;
-        }
+    let spans = incident.evidence.iter().flat_map(|(field, spans)| spans.iter().map(move |s| (field, s)));
+    for ((field, span), document_id) in spans.zip(&owners.evidence) {
+        let (start, end) = (to_i64("span start", span.start())?, to_i64("span end", span.end())?);
+        evidence.execute(params![version_id, document_id, field, start, end]).ctx("storing evidence")?;
     }
 
     let mut claims = conn
@@ -582,7 +942,7 @@ fn insert_version(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )
         .ctx("storing claims")?;
-    for (position, claim) in incident.claims.iter().enumerate() {
+    for ((position, claim), document_id) in incident.claims.iter().enumerate().zip(&owners.claims) {
         claims
             .execute(params![
                 version_id,
@@ -620,8 +980,8 @@ fn check_spans(incident: &Incident, text: &str, document: &str, which: &str) -> 
     Ok(())
 }
 
-/// Creates the schema or brings it up to date, in one transaction.
-fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+/// Creates the schema or brings it up to schema version `target`, in one transaction.
+fn migrate(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
     let migration_error =
         |version: i64| move |source| StoreError::Migration { path: path.to_path_buf(), version, source };
     let latest = latest_version();
@@ -636,20 +996,20 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     if current > latest {
         return Err(StoreError::SchemaTooNew { path: path.to_path_buf(), found: current, known: latest });
     }
-    if current == latest {
+    if current >= target {
         return Ok(());
     }
     let applied_at = timestamp(Utc::now());
     for (version, sql) in (1..).zip(MIGRATIONS.iter()) {
-        if version <= current {
+        if version <= current || version > target {
             continue;
         }
         tx.execute_batch(sql).map_err(migration_error(version))?;
         tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)", params![version, applied_at])
             .map_err(migration_error(version))?;
     }
-    tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(migration_error(latest))?;
-    tx.commit().map_err(migration_error(latest))
+    tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(migration_error(target))?;
+    tx.commit().map_err(migration_error(target))
 }
 
 /// Refuses a file that is not SQLite, or that is another program's SQLite database. An empty
@@ -708,6 +1068,34 @@ fn normalise_country(country: &str) -> String {
 /// `YYYY-MM-DD`, which sorts as text.
 fn date_text(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
+}
+
+/// A document's metadata from its columns.
+fn parse_metadata(
+    title: Option<String>,
+    publisher: Option<String>,
+    url: Option<String>,
+    published: Option<String>,
+    language: Option<String>,
+) -> Result<Metadata> {
+    let published = published.as_deref().map(|p| parse_date("publication date", p)).transpose()?;
+    let language = match language.as_deref() {
+        None => None,
+        Some(l) => {
+            Some(Language::parse(l).ok_or_else(|| StoreError::corrupt("document language", l, "expected en or es"))?)
+        }
+    };
+    Ok(Metadata { title, publisher, url, published, language })
+}
+
+/// A SimHash is stored as the SQLite `INTEGER` (signed) with the same 64 bits.
+fn simhash_to_sql(simhash: u64) -> i64 {
+    i64::from_ne_bytes(simhash.to_ne_bytes())
+}
+
+/// The inverse of [`simhash_to_sql`].
+fn simhash_from_sql(stored: i64) -> u64 {
+    u64::from_ne_bytes(stored.to_ne_bytes())
 }
 
 fn parse_date(what: &'static str, text: &str) -> Result<NaiveDate> {

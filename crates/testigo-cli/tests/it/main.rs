@@ -3,4 +3,5 @@
 //! examples.
 
 mod cli;
+mod linking;
 mod seed;

@@ -14,7 +14,7 @@ fn ingesting_a_new_document_stores_it_and_its_incidents() {
     second.fatalities = Some(2);
 
     let outcome = store.ingest(&d, &[saltillo(), second.clone()]).unwrap();
-    let IngestOutcome::New { document_id, incident_ids } = outcome else {
+    let IngestOutcome::New { document_id, incident_ids, .. } = outcome else {
         panic!("expected a new document, got {outcome:?}");
     };
     assert_eq!(incident_ids.len(), 2);

@@ -6,6 +6,7 @@
 
 mod incidents;
 mod ingest;
+mod link;
 mod migrations;
 
 use std::collections::BTreeMap;
@@ -58,6 +59,7 @@ pub fn doc(name: &str, text: &str) -> NewDocument {
         },
         metadata_source: serde_json::json!({"title": "sidecar", "published": "header"}),
         ingested_at: at(1),
+        simhash: None,
     }
 }
 
@@ -113,6 +115,7 @@ pub fn saltillo() -> Incident {
             fact: Some("victim_armed".to_string()),
             value: Some("yes".to_string()),
             span: find("The Coahuila Prosecutor's Office said the man fired first"),
+            source: None,
         }],
         contested: vec!["victim_armed".to_string()],
         date_text: None,
@@ -162,6 +165,7 @@ pub fn row_counts(path: &Path) -> Vec<(String, i64)> {
         "incident_sources",
         "evidence",
         "claims",
+        "observations",
         "schema_migrations",
     ]
     .iter()

@@ -2,6 +2,9 @@ use testigo_store::{IncidentFilter, SqliteStore, Store, StoreError};
 
 use crate::{doc, saltillo, stats, SALTILLO};
 
+/// The schema version this testigo creates: 1, then 2 for linking (issue 4).
+const LATEST_SCHEMA: i64 = 2;
+
 fn applied(path: &std::path::Path) -> Vec<(i64, String)> {
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut stmt = conn.prepare("SELECT version, applied_at FROM schema_migrations ORDER BY version").unwrap();
@@ -14,17 +17,16 @@ fn a_new_file_gets_the_schema_and_reopening_does_not_reapply_it() {
     let path = dir.path().join("testigo.db");
     {
         let mut store = SqliteStore::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 1);
+        assert_eq!(store.schema_version().unwrap(), LATEST_SCHEMA);
         assert_eq!(store.path(), path);
         store.ingest(&doc("s.txt", SALTILLO), &[saltillo()]).unwrap();
     }
     let first = applied(&path);
-    assert_eq!(first.len(), 1);
-    assert_eq!(first[0].0, 1);
+    assert_eq!(first.iter().map(|a| a.0).collect::<Vec<_>>(), (1..=LATEST_SCHEMA).collect::<Vec<_>>());
 
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(applied(&path), first, "the migration was applied again");
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), LATEST_SCHEMA);
     let s = stats(&store);
     assert_eq!((s.documents, s.incidents), (1, 1));
     assert_eq!(store.incidents(&IncidentFilter::default()).unwrap()[0].incident, saltillo());
@@ -46,7 +48,7 @@ fn the_file_is_in_wal_mode_with_testigos_application_id() {
 fn an_existing_empty_file_becomes_a_database() {
     let file = tempfile::NamedTempFile::new().unwrap();
     let store = SqliteStore::open(file.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 1);
+    assert_eq!(store.schema_version().unwrap(), LATEST_SCHEMA);
 }
 
 #[test]
@@ -59,7 +61,7 @@ fn a_database_from_a_newer_testigo_is_refused() {
     drop(conn);
 
     let err = SqliteStore::open(&path).unwrap_err();
-    assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: 1, .. }), "{err:?}");
+    assert!(matches!(err, StoreError::SchemaTooNew { found: 99, known: LATEST_SCHEMA, .. }), "{err:?}");
     let message = err.to_string();
     assert!(message.contains("schema version 99") && message.contains("upgrade testigo"), "{message}");
 }

@@ -1,0 +1,72 @@
+//! The parts of the `testigo` command that tests and the binary share: turning one report
+//! file into a document ready to store, with its extracted incidents.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::Utc;
+use testigo_core::{Incident, Metadata};
+use testigo_extract::{ExtractInput, Extractor};
+use testigo_store::NewDocument;
+
+/// Largest file ingested, in bytes. Reports are text; anything bigger is almost surely not one.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A report read, captured and analysed, ready for the store.
+pub struct Prepared {
+    /// The document, with its original bytes, text, metadata and fingerprint.
+    pub doc: NewDocument,
+    /// The incidents extracted from it.
+    pub incidents: Vec<Incident>,
+    /// Capture warnings worth showing the user.
+    pub warnings: Vec<String>,
+}
+
+/// Reads `path` (and its `NAME.meta.json` sidecar if present), captures it and extracts its
+/// incidents. Metadata priority: `overrides` (command-line flags) > sidecar > the document's
+/// own meta tags or header lines.
+///
+/// # Errors
+/// The file cannot be read, is larger than [`MAX_FILE_BYTES`], is not usable text, or its
+/// sidecar is malformed; each message says which and why.
+pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow::Result<Prepared> {
+    let size = std::fs::metadata(path).context("cannot read the file")?.len();
+    if size > MAX_FILE_BYTES {
+        anyhow::bail!("the file is {} MB, more than the {} MB limit for one report; split it or check that it is a report", size / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024));
+    }
+    let bytes = std::fs::read(path).context("cannot read the file")?;
+    let name = path.display().to_string();
+    let captured = testigo_capture::capture(&name, &bytes)?;
+    let sidecar_path = PathBuf::from(testigo_capture::sidecar_name(&name));
+    let (sidecar, sidecar_found) = match std::fs::read(&sidecar_path) {
+        Ok(b) => (testigo_capture::parse_sidecar(&b).with_context(|| format!("sidecar {}", sidecar_path.display()))?, true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => (Metadata::default(), false),
+        Err(e) => return Err(e).with_context(|| format!("cannot read sidecar {}", sidecar_path.display())),
+    };
+    let metadata = overrides.clone().or(sidecar.clone()).or(captured.metadata.clone());
+    let language = metadata.language.unwrap_or_else(|| testigo_extract::detect_language(&captured.text));
+    let metadata = Metadata { language: Some(language), ..metadata };
+    let x = ex.extract(ExtractInput { text: &captured.text, published: metadata.published, language: Some(language) });
+    let source = serde_json::json!({
+        "flags": serde_json::to_value(overrides).unwrap_or_default(),
+        "sidecar": if sidecar_found { serde_json::to_value(&sidecar).unwrap_or_default() } else { serde_json::Value::Null },
+        "document": serde_json::to_value(&captured.metadata).unwrap_or_default(),
+    });
+    let simhash = Some(testigo_link::simhash(&captured.text));
+    Ok(Prepared {
+        doc: NewDocument {
+            sha256: captured.sha256,
+            bytes,
+            name,
+            kind: captured.kind.as_str().to_string(),
+            text: captured.text,
+            metadata,
+            metadata_source: source,
+            ingested_at: Utc::now(),
+            simhash,
+        },
+        incidents: x.incidents,
+        warnings: captured.warnings,
+    })
+}
