@@ -99,7 +99,11 @@ pub fn detail(out: &mut dyn Write, d: &IncidentDetail) -> io::Result<()> {
             }
         }
     }
-    let text = d.sources.first().map(|s| s.document.text.as_str()).unwrap_or("");
+    // Each span is quoted from the document it points into.
+    let text_of = |id: testigo_store::DocumentId| d.sources.iter().find(|s| s.document.id == id).map(|s| s.document.text.as_str()).unwrap_or("");
+    let text_by_sha = |sha: Option<&str>| {
+        sha.and_then(|h| d.sources.iter().find(|s| s.document.sha256 == h)).or(d.sources.first()).map(|s| s.document.text.as_str()).unwrap_or("")
+    };
     if !i.claims.is_empty() {
         writeln!(out, "\nClaims:")?;
         for c in &i.claims {
@@ -107,14 +111,13 @@ pub fn detail(out: &mut dyn Write, d: &IncidentDetail) -> io::Result<()> {
                 (Some(f), Some(v)) => format!(" [{f} = {v}]"),
                 _ => String::new(),
             };
-            writeln!(out, "  - {} ({}){}: \"{}\"", c.attributed_to, c.stance, fact, cut(&quote(text, c.span), 220))?;
+            let from = c.source.as_deref().map(|h| format!(" (source {})", &h[..h.len().min(12)])).unwrap_or_default();
+            writeln!(out, "  - {} ({}){}{}: \"{}\"", c.attributed_to, c.stance, fact, from, cut(&quote(text_by_sha(c.source.as_deref()), c.span), 220))?;
         }
     }
     writeln!(out, "\nEvidence:")?;
-    for (field, spans) in &i.evidence {
-        for s in spans {
-            writeln!(out, "  {:<22} [{}..{}) \"{}\"", field, s.start(), s.end(), cut(&quote(text, *s), 120))?;
-        }
+    for sp in d.spans.iter().filter(|s| !s.field.starts_with("claims")) {
+        writeln!(out, "  {:<22} [{}..{}) in #{} \"{}\"", sp.field, sp.span.start(), sp.span.end(), sp.document_id.0, cut(&quote(text_of(sp.document_id), sp.span), 120))?;
     }
     if d.versions.len() > 1 {
         writeln!(out, "\nHistory:")?;
