@@ -346,11 +346,25 @@ pub fn facts(accounts: &[Account<'_>]) -> Facts {
     out
 }
 
-/// Fact keys whose values disagree across sources.
+/// Fact keys whose values disagree across sources. A single-valued fact (a toll, whether the
+/// victim was armed) is disputed when two values differ. The victims' nationalities are a set
+/// (several victims may differ): they are disputed when two speakers (or two sources) give
+/// different sets.
 pub fn contested(facts: &Facts) -> Vec<String> {
     facts
         .iter()
-        .filter(|(_, vals)| vals.iter().map(|v| v.value.as_str()).collect::<BTreeSet<_>>().len() > 1)
+        .filter(|(k, vals)| {
+            if k.as_str() == "victims.nationalities" {
+                let mut sets: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
+                for v in vals.iter() {
+                    sets.entry((v.sha256.as_str(), v.attributed_to.as_str())).or_default().insert(v.value.as_str());
+                }
+                let distinct: BTreeSet<&BTreeSet<&str>> = sets.values().collect();
+                distinct.len() > 1
+            } else {
+                vals.iter().map(|v| v.value.as_str()).collect::<BTreeSet<_>>().len() > 1
+            }
+        })
         .map(|(k, _)| k.clone())
         .collect()
 }

@@ -8,13 +8,17 @@
 pub(crate) const APPLICATION_ID: i32 = 0x5453_5447;
 
 /// The migrations, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this binary creates and understands.
 pub(crate) fn latest_version() -> i64 {
     // There are a handful of migrations, so the length always fits.
     i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
 }
+
+/// The SQL function, registered on the connection before migrating, that computes a document's
+/// `source_key` from its columns (see [`crate::source_key`]); used by [`V3`] to backfill it.
+pub(crate) const SOURCE_KEY_FUNCTION: &str = "testigo_source_key";
 
 /// The bookkeeping table that records which migrations have been applied. Created before any
 /// migration runs.
@@ -330,4 +334,57 @@ CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence
 BEGIN SELECT RAISE(ABORT, 'evidence is immutable: add a version instead'); END;
 CREATE TRIGGER claims_no_delete BEFORE DELETE ON claims
 BEGIN SELECT RAISE(ABORT, 'claims are immutable: add a version instead'); END;
+";
+
+/// Version 3: one original, several sources (issue 5). A wire story reprinted verbatim by
+/// another outlet is the same bytes under another publisher: a second source of its incidents.
+///
+/// - `documents.sha256` is no longer unique: several documents may share one original, which
+///   stays stored once in `originals`.
+/// - `documents.source_key` identifies a document: the SHA-256 of its bytes together with its
+///   publisher, URL, title and publication date (see `source_key` in the crate root); ingesting
+///   the same bytes with the same metadata again is still a no-op. Existing rows are backfilled
+///   by the `testigo_source_key` function the store registers before migrating.
+///
+/// The table is rebuilt as migration 2 rebuilt `incident_sources` (new table, copy, drop,
+/// rename), keeping every id so that `incident_sources`, `observations`, `evidence` and
+/// `claims` still point at the same documents; `sqlite_sequence` keeps its high-water mark, so
+/// that ids are never reused. The store runs migrations with foreign-key enforcement off (the
+/// drop would otherwise refuse to orphan the child rows for a moment) and checks every foreign
+/// key with `PRAGMA foreign_key_check` before committing.
+const V3: &str = "
+CREATE TABLE documents_v3 (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    sha256          TEXT NOT NULL REFERENCES originals (sha256),
+    source_key      TEXT NOT NULL UNIQUE CHECK (length(source_key) = 64),
+    name            TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    title           TEXT,
+    publisher       TEXT,
+    url             TEXT,
+    published       TEXT,
+    language        TEXT CHECK (language IN ('en', 'es')),
+    text            TEXT NOT NULL,
+    metadata_source TEXT NOT NULL,
+    ingested_at     TEXT NOT NULL,
+    simhash         INTEGER
+);
+INSERT INTO documents_v3 (id, sha256, source_key, name, kind, title, publisher, url, published, language,
+    text, metadata_source, ingested_at, simhash)
+SELECT id, sha256, testigo_source_key(sha256, publisher, url, title, published), name, kind, title, publisher,
+    url, published, language, text, metadata_source, ingested_at, simhash
+FROM documents ORDER BY id;
+
+-- Keep the AUTOINCREMENT high-water mark of `documents` (ALTER TABLE RENAME carries the row).
+UPDATE sqlite_sequence
+SET seq = max(seq, coalesce((SELECT s.seq FROM sqlite_sequence AS s WHERE s.name = 'documents'), 0))
+WHERE name = 'documents_v3';
+INSERT INTO sqlite_sequence (name, seq)
+SELECT 'documents_v3', s.seq FROM sqlite_sequence AS s
+WHERE s.name = 'documents' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence AS t WHERE t.name = 'documents_v3');
+
+DROP TABLE documents;
+ALTER TABLE documents_v3 RENAME TO documents;
+-- The documents of one original, oldest first.
+CREATE INDEX documents_sha256 ON documents (sha256, id);
 ";

@@ -121,3 +121,29 @@ fn issue_4_the_real_binary_links_and_exports_facts() {
     assert!(show.stdout.contains("why linked: "), "{}", show.stdout);
     assert!(show.stdout.contains("[CONTESTED]"), "{}", show.stdout);
 }
+
+#[test]
+fn issue_4_bundled_examples_link_three_reports_and_keep_the_look_alike_apart() {
+    let db = Db::new();
+    let dir = crate::cli::examples();
+    let out = run(&db, &["ingest", dir.to_str().expect("path")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let j = run(&db, &["export", "--format", "jsonl"]);
+    let rows: Vec<serde_json::Value> = j.stdout.lines().map(|l| serde_json::from_str(l).expect("jsonl")).collect();
+    let at = |name: &str| rows.iter().filter(|r| r["location"]["name"] == name).collect::<Vec<_>>();
+    let tapachula = at("Tapachula");
+    assert_eq!(tapachula.len(), 1, "the three Tapachula reports are one incident");
+    let t = tapachula[0];
+    let files: Vec<&str> = t["sources"].as_array().expect("sources").iter().filter_map(|s| s["file"].as_str()).collect();
+    for f in ["03-tapachula", "11-tapachula", "12-tapachula"] {
+        assert!(files.iter().any(|x| x.contains(f)), "{f} among {files:?}");
+    }
+    assert_eq!(t["independent_sources"], 3);
+    let contested: Vec<&str> = t["contested"].as_array().expect("contested").iter().filter_map(|v| v.as_str()).collect();
+    assert!(contested.contains(&"victim_armed") && contested.contains(&"victims.nationalities"), "{contested:?}");
+    // The same night, the same force, another state: a separate incident.
+    let villahermosa = at("Villahermosa");
+    assert_eq!(villahermosa.len(), 1);
+    assert_eq!(villahermosa[0]["sources"].as_array().map(Vec::len), Some(1));
+    assert_ne!(villahermosa[0]["id"], t["id"]);
+}
