@@ -87,6 +87,23 @@ pub fn detect_language(text: &str) -> Language {
     }
 }
 
+/// [`detect_language`] over an already tokenised text (its first 200 words).
+fn detect_language_doc(doc: &Doc<'_>) -> Language {
+    let (mut en, mut es) = (0, 0);
+    for i in 0..doc.tokens.len().min(200) {
+        match doc.f(i) {
+            "the" | "and" | "of" | "was" | "were" | "said" | "in" | "to" | "with" | "that" | "is" | "by" | "on" | "at" => en += 1,
+            "el" | "los" | "las" | "del" | "que" | "y" | "por" | "una" | "con" | "fue" | "segun" | "para" | "se" | "en" | "la" | "de" => es += 1,
+            _ => {}
+        }
+    }
+    if es > en {
+        Language::Es
+    } else {
+        Language::En
+    }
+}
+
 /// Everything found in one sentence.
 #[derive(Default)]
 struct SentenceFacts {
@@ -128,8 +145,8 @@ impl<'g> Extractor<'g> {
 
     /// Extracts the incidents of one text. Never fails; see the crate docs for the rules.
     pub fn extract(&self, input: ExtractInput<'_>) -> Extraction {
-        let language = input.language.unwrap_or_else(|| detect_language(input.text));
         let doc = Doc::new(input.text);
+        let language = input.language.unwrap_or_else(|| detect_language_doc(&doc));
         let cues = self.cues(&doc);
         // Only sentences that carry a cue, and their neighbours, can hold an incident's place,
         // or its context: the gazetteer is not walked over the rest.

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::IncidentId;
+use crate::{DocumentId, IncidentId};
 
 /// Everything that can go wrong in the store.
 ///
@@ -163,7 +163,39 @@ pub enum StoreError {
         sha256: String,
     },
 
-    /// [`crate::Store::split_source`] would leave the incident without any source.
+    /// [`crate::Store::split_source`] was given the SHA-256 of several active sources of the
+    /// incident (the same bytes under different metadata, such as a wire story and its
+    /// reprints), so it cannot tell which one to split off.
+    #[error(
+        "incident {id} has {count} sources with the SHA-256 {sha256} (documents {list}): the same \
+         report from different publishers; name the one to split off by its document id",
+        count = documents.len(),
+        list = join_ids(documents)
+    )]
+    AmbiguousSource {
+        /// The incident.
+        id: IncidentId,
+        /// The SHA-256 given (lower case).
+        sha256: String,
+        /// The active sources of the incident with these bytes, by id.
+        documents: Vec<DocumentId>,
+    },
+
+    /// [`crate::Store::split_document`] named a document that is not an active source of the
+    /// incident (or no stored document at all).
+    #[error(
+        "document {document} is not a source of incident {id}; show the incident to see the ids \
+         of its sources"
+    )]
+    DocumentNotASource {
+        /// The incident.
+        id: IncidentId,
+        /// The document given.
+        document: DocumentId,
+    },
+
+    /// [`crate::Store::split_source`] or [`crate::Store::split_document`] would leave the
+    /// incident without any source.
     #[error(
         "the document {sha256} is the only source of incident {id}, so it cannot be split off; \
          revise the incident instead"
@@ -238,6 +270,11 @@ impl StoreError {
         }
         StoreError::Corrupt { what: what.into(), value: value[..end].to_string(), reason: reason.to_string() }
     }
+}
+
+/// `1, 2, 3`: document ids for a message.
+fn join_ids(ids: &[DocumentId]) -> String {
+    ids.iter().map(DocumentId::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// Attaches the operation to SQLite errors.

@@ -23,9 +23,19 @@
 //! originals and incident versions, evidence and claims, and that allow observations and
 //! incident–source links only to be deactivated.
 //!
-//! **Invariant:** ingesting the same bytes twice is a no-op ([`IngestOutcome::AlreadyKnown`]),
+//! **Invariant:** ingesting the same document twice is a no-op ([`IngestOutcome::AlreadyKnown`]),
 //! and an ingest is one transaction: either the original, its document, its incidents, their
 //! evidence and claims are all stored, or none is.
+//!
+//! # Documents and originals
+//!
+//! A **document** (a source) is identified by its [`source_key`]: the SHA-256 of its bytes
+//! *and* the metadata it was given (publisher, URL, title, publication date). The same bytes
+//! with the same metadata are the same document; the same bytes under another publisher (a
+//! wire story reprinted verbatim by a newspaper) are another document, with its own id,
+//! metadata and ingest time, and another source of the incidents it reports, though not an
+//! independent one. Both share one **original**: the bytes are stored once, under their
+//! SHA-256. [`Store::documents_by_sha256`] lists every document of one original.
 //!
 //! **Boundary:** this is the only crate that knows SQL. The schema is created and upgraded by an
 //! ordered list of migrations recorded in a `schema_migrations` table; a database whose schema is
@@ -50,7 +60,8 @@
 //! (windows, scores, merging values) is pure code outside the store; the store only finds
 //! candidates, keeps observations and records every decision with its score and reason.
 //!
-//! Analysts correct links with [`Store::merge_incidents`] and [`Store::split_source`]. Neither
+//! Analysts correct links with [`Store::merge_incidents`] and [`Store::split_source`] (or
+//! [`Store::split_document`], when several sources share the same bytes). Neither
 //! deletes anything: an observation or a link that no longer holds is marked inactive and a new
 //! one is written; a merged incident is kept, with its history, as
 //! [`IncidentStatus::MergedInto`] and leaves listings and candidate searches.
@@ -116,18 +127,47 @@ pub const LINK_AUTHOR: &str = "testigo link";
 /// The `link_reason` of the origin source of an incident created by [`Store::ingest_linked`].
 pub const FIRST_REPORT: &str = "first report";
 
+/// The key that identifies a document: 64 lower-case hex digits, the SHA-256 of
+/// `sha256 \0 publisher \0 url \0 title \0 published`, where `sha256` is the original's digest
+/// in lower case, `published` is `YYYY-MM-DD`, and an absent field is the empty string.
+///
+/// Two documents with the same key are the same document ([`Store::ingest`] stores it once);
+/// the same bytes with other metadata make another document. The language is not part of the
+/// key (it is derived from the text), nor is the file name. The fields are taken as given,
+/// without normalisation; an absent field and an empty one give the same key.
+///
+/// ```
+/// use testigo_core::Metadata;
+/// let sha = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+/// let wire = Metadata { publisher: Some("wire".to_string()), ..Metadata::default() };
+/// let reprint = Metadata { publisher: Some("newspaper".to_string()), ..Metadata::default() };
+/// assert_ne!(testigo_store::source_key(sha, &wire), testigo_store::source_key(sha, &reprint));
+/// assert_eq!(testigo_store::source_key(sha, &wire), testigo_store::source_key(&sha.to_uppercase(), &wire));
+/// ```
+pub fn source_key(sha256: &str, metadata: &Metadata) -> String {
+    let published = metadata.published.map(|d| d.format("%Y-%m-%d").to_string());
+    sqlite::source_key_of(
+        &sha256.to_ascii_lowercase(),
+        metadata.publisher.as_deref(),
+        metadata.url.as_deref(),
+        metadata.title.as_deref(),
+        published.as_deref(),
+    )
+}
+
 /// The operations testigo needs from a store, independent of the database behind it.
 ///
 /// Every method that writes does so in one transaction: it either fully happens or not at all.
 pub trait Store {
-    /// Stores a document and the incidents extracted from it, unless its bytes are already
-    /// stored.
+    /// Stores a document and the incidents extracted from it, unless it is already stored.
     ///
-    /// If a document with `doc.sha256` exists, nothing is written and
-    /// [`IngestOutcome::AlreadyKnown`] names it. Otherwise the original bytes, the document and
-    /// each incident (as a new incident at version 1, authored by [`EXTRACTION_AUTHOR`] and linked
-    /// to the document as its [`SourceRole::Origin`]) are stored with their evidence and claims,
-    /// and [`IngestOutcome::New`] lists the new ids in the order of `incidents`.
+    /// If a document with the same [`source_key`] (the same bytes and the same metadata)
+    /// exists, nothing is written and [`IngestOutcome::AlreadyKnown`] names it. Otherwise the
+    /// original bytes (unless another document stored them already: an original is stored
+    /// once, however many documents share it), the document and each incident (as a new
+    /// incident at version 1, authored by [`EXTRACTION_AUTHOR`] and linked to the document as
+    /// its [`SourceRole::Origin`]) are stored with their evidence and claims, and
+    /// [`IngestOutcome::New`] lists the new ids in the order of `incidents`.
     ///
     /// # Errors
     ///
@@ -140,8 +180,9 @@ pub trait Store {
     /// Stores a document and attaches each incident extracted from it to the stored incident it
     /// reports, or stores it as a new incident; all in one transaction.
     ///
-    /// If a document with `doc.sha256` exists, nothing is written and
-    /// [`IngestOutcome::AlreadyKnown`] names it. Otherwise the document is stored and each
+    /// If a document with the same [`source_key`] exists, nothing is written and
+    /// [`IngestOutcome::AlreadyKnown`] names it. Otherwise the document is stored (a new
+    /// document even when another one has the same bytes, as with [`Store::ingest`]) and each
     /// incident of `incidents`, in order:
     ///
     /// 1. is looked up: [`Linker::window`] says where to search, and every active incident in
@@ -159,6 +200,9 @@ pub trait Store {
     ///    origin source's `link_reason` is [`FIRST_REPORT`].
     ///
     /// Scores that are not finite never attach; others are clamped to `[0, 1]` when stored.
+    /// A document with the same bytes as a stored one but other metadata (a reprint) is linked
+    /// like any other: its incidents are scored against the stored ones, and usually attach to
+    /// the incidents its twin reports, as another source of each.
     /// The `links` of [`IngestOutcome::New`] tell, per extracted incident, what happened and why.
     ///
     /// Spans of a merged record are checked against the document they point into: a span equal
@@ -212,6 +256,8 @@ pub trait Store {
 
     /// Splits the document with this SHA-256 off incident `id`, because an analyst found that
     /// it reports another incident, and returns the id of the new incident it now reports.
+    /// When several active sources of `id` have these bytes (a story and its reprints), it does
+    /// not guess: name the document with [`Store::split_document`].
     ///
     /// The document's active observations of `id` move to a new incident (version 1 is
     /// [`Linker::merge`] of them; the document is its [`SourceRole::Origin`] source), the
@@ -223,7 +269,8 @@ pub trait Store {
     /// [`StoreError::UnknownIncident`] when there is no incident `id`,
     /// [`StoreError::IncidentMerged`] when it was merged into another,
     /// [`StoreError::InvalidSha256`] when `document_sha256` is not 64 hex digits,
-    /// [`StoreError::NotASource`] when that document is not an active source of `id`,
+    /// [`StoreError::NotASource`] when no document with these bytes is an active source of `id`,
+    /// [`StoreError::AmbiguousSource`] when several are,
     /// [`StoreError::OnlySource`] when it is its only one,
     /// [`StoreError::SpanOutsideText`] as for [`Store::ingest_linked`], and database errors.
     fn split_source(
@@ -235,12 +282,42 @@ pub trait Store {
         reason: &str,
     ) -> Result<IncidentId>;
 
-    /// The document whose original has this SHA-256 (hex, either case), if stored.
+    /// Splits the document `document` off incident `id`, as [`Store::split_source`] does, and
+    /// returns the id of the new incident it now reports. Other documents with the same bytes
+    /// stay sources of `id`.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownIncident`] when there is no incident `id`,
+    /// [`StoreError::IncidentMerged`] when it was merged into another,
+    /// [`StoreError::DocumentNotASource`] when `document` is not an active source of `id` (or
+    /// no stored document at all),
+    /// [`StoreError::OnlySource`] when it is its only one,
+    /// [`StoreError::SpanOutsideText`] as for [`Store::ingest_linked`], and database errors.
+    fn split_document(
+        &mut self,
+        id: IncidentId,
+        document: DocumentId,
+        linker: &dyn Linker,
+        author: &str,
+        reason: &str,
+    ) -> Result<IncidentId>;
+
+    /// The first document stored with this original (SHA-256 in hex, either case), if any.
+    /// Several documents may share one original; [`Store::documents_by_sha256`] lists them all.
     ///
     /// # Errors
     ///
     /// [`StoreError::InvalidSha256`] when `sha256` is not 64 hex digits, and database errors.
     fn document_by_sha256(&self, sha256: &str) -> Result<Option<DocumentRecord>>;
+
+    /// Every document whose original has this SHA-256 (hex, either case), in the order they
+    /// were stored (by id); empty when none is.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::InvalidSha256`] when `sha256` is not 64 hex digits, and database errors.
+    fn documents_by_sha256(&self, sha256: &str) -> Result<Vec<DocumentRecord>>;
 
     /// The document with this id, if stored.
     ///
@@ -313,7 +390,7 @@ pub trait Store {
     fn stats(&self) -> Result<StoreStats>;
 }
 
-/// The id of a stored document (one per distinct original).
+/// The id of a stored document (one per distinct [`source_key`]: bytes and metadata).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DocumentId(pub i64);
 
@@ -372,7 +449,8 @@ pub enum IngestOutcome {
         /// What happened to each extracted incident, in the order they were passed.
         links: Vec<LinkOutcome>,
     },
-    /// A document with the same SHA-256 was already stored; nothing was written.
+    /// A document with the same [`source_key`] (same bytes, same metadata) was already stored;
+    /// nothing was written.
     AlreadyKnown {
         /// The document stored earlier.
         document_id: DocumentId,
@@ -384,8 +462,10 @@ pub enum IngestOutcome {
 pub struct DocumentRecord {
     /// Its id.
     pub id: DocumentId,
-    /// SHA-256 of the original, 64 lower-case hex digits.
+    /// SHA-256 of the original, 64 lower-case hex digits; other documents may share it.
     pub sha256: String,
+    /// What identifies the document: its [`source_key`], 64 lower-case hex digits.
+    pub source_key: String,
     /// The file name or path as given at ingest.
     pub name: String,
     /// The kind of file, as capture named it.
@@ -463,7 +543,8 @@ pub struct CandidateWindow {
 }
 
 /// Decides links and merges; implemented outside the store (pure code), called by
-/// [`Store::ingest_linked`], [`Store::merge_incidents`] and [`Store::split_source`].
+/// [`Store::ingest_linked`], [`Store::merge_incidents`], [`Store::split_source`] and
+/// [`Store::split_document`].
 pub trait Linker {
     /// The window to search for candidates of `new`; `None` = never link (e.g. no date and no
     /// place).
@@ -620,8 +701,10 @@ pub struct IncidentSource {
 /// Counts of what is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoreStats {
-    /// Documents (equal to the number of distinct originals).
+    /// Documents (sources): one per distinct original and metadata.
     pub documents: u64,
+    /// Distinct originals (byte contents); at most `documents`.
+    pub originals: u64,
     /// Incidents, counting those merged into another.
     pub incidents: u64,
     /// Incidents merged into another (kept, but no longer listed).

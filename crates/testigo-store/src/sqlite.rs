@@ -7,6 +7,7 @@ use std::time::Duration;
 mod link;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Row, TransactionBehavior};
 use sha2::{Digest, Sha256};
 use testigo_core::{Incident, Language, Metadata, Span};
@@ -16,7 +17,7 @@ use self::link::{
     load_observations, move_observation, next_version, write_merged_version, IncidentState, SpanDocument, SpanOwners,
 };
 use crate::error::SqlContext;
-use crate::migrations::{latest_version, APPLICATION_ID, MIGRATIONS, SCHEMA_MIGRATIONS};
+use crate::migrations::{latest_version, APPLICATION_ID, MIGRATIONS, SCHEMA_MIGRATIONS, SOURCE_KEY_FUNCTION};
 use crate::{
     fold, CandidateWindow, DocumentId, DocumentRecord, IncidentDetail, IncidentFilter, IncidentId, IncidentSource,
     IncidentStatus, IncidentSummary, IncidentVersionInfo, IngestOutcome, LinkOutcome, Linker, NewDocument, Observation,
@@ -122,12 +123,16 @@ impl SqliteStore {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|source| opening_error(&path, source))?;
         // Check that the file is ours before changing anything in it (WAL mode is persistent).
         check_is_testigo(&conn, &path)?;
-        conn.pragma_update(None, "foreign_keys", true).map_err(|source| opening_error(&path, source))?;
         // `journal_mode` answers with the mode in force: `memory` for an in-memory database.
         let _mode: String = conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
             .map_err(|source| opening_error(&path, source))?;
+        // Migrations run without foreign-key enforcement, as SQLite prescribes for rebuilding a
+        // table that others reference (migration 3 rebuilds `documents`); `migrate` checks
+        // every foreign key before committing. It cannot be switched inside a transaction.
+        conn.pragma_update(None, "foreign_keys", false).map_err(|source| opening_error(&path, source))?;
         migrate(&mut conn, &path, target)?;
+        conn.pragma_update(None, "foreign_keys", true).map_err(|source| opening_error(&path, source))?;
         Ok(SqliteStore { conn, path })
     }
 }
@@ -138,7 +143,7 @@ impl Store for SqliteStore {
         // IMMEDIATE takes the write lock now, so that two processes ingesting the same file
         // cannot both find it missing.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an ingest")?;
-        if let Some(id) = known_document(&tx, &prepared.sha256)? {
+        if let Some(id) = known_document(&tx, &prepared.source_key)? {
             // Dropping the transaction rolls it back; it wrote nothing.
             return Ok(IngestOutcome::AlreadyKnown { document_id: DocumentId(id) });
         }
@@ -182,7 +187,7 @@ impl Store for SqliteStore {
     ) -> Result<IngestOutcome> {
         let prepared = PreparedDocument::new(doc)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an ingest")?;
-        if let Some(id) = known_document(&tx, &prepared.sha256)? {
+        if let Some(id) = known_document(&tx, &prepared.source_key)? {
             return Ok(IngestOutcome::AlreadyKnown { document_id: DocumentId(id) });
         }
         for (i, incident) in incidents.iter().enumerate() {
@@ -356,49 +361,37 @@ impl Store for SqliteStore {
         let sha256 = normalise_sha256(document_sha256)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a split")?;
         let state = active_incident(&tx, id)?;
-        let not_a_source = || StoreError::NotASource { id, sha256: sha256.clone() };
-        let document_id = known_document(&tx, &sha256)?.ok_or_else(not_a_source)?;
-        if !has_active_source(&tx, id.0, document_id)? {
-            return Err(not_a_source());
-        }
-        let (moving, remaining): (Vec<_>, Vec<_>) =
-            load_observations(&tx, id)?.into_iter().partition(|o| o.observation.document_id.0 == document_id);
-        if remaining.is_empty() {
-            return Err(StoreError::OnlySource { id, sha256 });
-        }
-        if moving.is_empty() {
-            return Err(StoreError::corrupt(
-                format!("incident {id}"),
-                &sha256,
-                "the document is an active source without an active observation",
-            ));
-        }
-        let at = timestamp(Utc::now());
+        let document_id = match active_sources_with_sha256(&tx, id.0, &sha256)?.as_slice() {
+            [] => return Err(StoreError::NotASource { id, sha256 }),
+            [one] => *one,
+            several => {
+                let documents = several.iter().copied().map(DocumentId).collect();
+                return Err(StoreError::AmbiguousSource { id, sha256, documents });
+            }
+        };
+        let new_id = split_off(&tx, id, state, document_id, &sha256, linker, author, reason)?;
+        tx.commit().ctx("committing a split")?;
+        Ok(new_id)
+    }
 
-        let new_id = IncidentId(create_incident(&tx, &at)?);
-        for observation in &moving {
-            move_observation(&tx, observation.row_id, new_id, &at)?;
+    fn split_document(
+        &mut self,
+        id: IncidentId,
+        document: DocumentId,
+        linker: &dyn Linker,
+        author: &str,
+        reason: &str,
+    ) -> Result<IncidentId> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a split")?;
+        let state = active_incident(&tx, id)?;
+        if !has_active_source(&tx, id.0, document.0)? {
+            return Err(StoreError::DocumentNotASource { id, document });
         }
-        deactivate_source(&tx, id.0, document_id, &at)?;
-        let link_reason = format!("split from incident {id} by {author}: {reason}");
-        insert_source(&tx, new_id.0, document_id, SourceRole::Origin, None, &link_reason, &at)?;
-        let split_from = format!("split from incident {id}: {reason}");
-        write_merged_version(
-            &tx,
-            new_id,
-            1,
-            linker,
-            &VersionMeta { at: &at, author, reason: &split_from, merged_into: None },
-        )?;
-
-        let split_off = format!("split off source {} into incident {new_id}: {reason}", &sha256[..12]);
-        write_merged_version(
-            &tx,
-            id,
-            state.version + 1,
-            linker,
-            &VersionMeta { at: &at, author, reason: &split_off, merged_into: None },
-        )?;
+        let sha256: String = tx
+            .prepare_cached("SELECT sha256 FROM documents WHERE id = ?1")
+            .and_then(|mut s| s.query_row([document.0], |r| r.get(0)))
+            .ctx("reading a document")?;
+        let new_id = split_off(&tx, id, state, document.0, &sha256, linker, author, reason)?;
         tx.commit().ctx("committing a split")?;
         Ok(new_id)
     }
@@ -410,11 +403,27 @@ impl Store for SqliteStore {
             .prepare_cached(concat!(
                 "SELECT ",
                 document_columns!(),
-                " FROM documents AS d JOIN originals AS o ON o.sha256 = d.sha256 WHERE d.sha256 = ?1"
+                " FROM documents AS d JOIN originals AS o ON o.sha256 = d.sha256 WHERE d.sha256 = ?1 \
+                 ORDER BY d.id LIMIT 1"
             ))
             .and_then(|mut s| s.query_row([&sha256], RawDocument::read).optional())
             .ctx("reading a document")?;
         raw.map(RawDocument::into_record).transpose()
+    }
+
+    fn documents_by_sha256(&self, sha256: &str) -> Result<Vec<DocumentRecord>> {
+        let sha256 = normalise_sha256(sha256)?;
+        let raws: Vec<RawDocument> = self
+            .conn
+            .prepare_cached(concat!(
+                "SELECT ",
+                document_columns!(),
+                " FROM documents AS d JOIN originals AS o ON o.sha256 = d.sha256 WHERE d.sha256 = ?1 \
+                 ORDER BY d.id"
+            ))
+            .and_then(|mut s| s.query_map([&sha256], RawDocument::read)?.collect())
+            .ctx("reading documents")?;
+        raws.into_iter().map(RawDocument::into_record).collect()
     }
 
     fn document(&self, id: DocumentId) -> Result<Option<DocumentRecord>> {
@@ -603,6 +612,7 @@ impl Store for SqliteStore {
         };
         Ok(StoreStats {
             documents: count("SELECT count(*) FROM documents")?,
+            originals: count("SELECT count(*) FROM originals")?,
             incidents: count("SELECT count(*) FROM incidents")?,
             merged_incidents: count("SELECT count(*) FROM incident_index WHERE merged_into IS NOT NULL")?,
             incident_versions: count("SELECT count(*) FROM incident_versions")?,
@@ -614,6 +624,8 @@ impl Store for SqliteStore {
 struct PreparedDocument {
     /// Lower-case SHA-256.
     sha256: String,
+    /// What identifies the document: [`crate::source_key`].
+    source_key: String,
     size: i64,
     metadata_source: String,
     /// The ingest time as stored.
@@ -630,6 +642,7 @@ impl PreparedDocument {
             return Err(StoreError::Sha256Mismatch { name: doc.name.clone(), given: doc.sha256.clone(), actual });
         }
         Ok(PreparedDocument {
+            source_key: crate::source_key(&sha256, &doc.metadata),
             sha256,
             size: to_i64("original size", doc.bytes.len())?,
             metadata_source: serde_json::to_string(&doc.metadata_source)
@@ -640,17 +653,121 @@ impl PreparedDocument {
     }
 }
 
-/// The id of the document with this (lower-case) SHA-256, if stored.
-fn known_document(conn: &Connection, sha256: &str) -> Result<Option<i64>> {
-    conn.prepare_cached("SELECT id FROM documents WHERE sha256 = ?1")
-        .and_then(|mut s| s.query_row([sha256], |r| r.get(0)).optional())
+/// The id of the document with this [`crate::source_key`], if stored.
+fn known_document(conn: &Connection, source_key: &str) -> Result<Option<i64>> {
+    conn.prepare_cached("SELECT id FROM documents WHERE source_key = ?1")
+        .and_then(|mut s| s.query_row([source_key], |r| r.get(0)).optional())
         .ctx("looking the document up")
+}
+
+/// [`crate::source_key`] from a document's columns: `sha256` lower-case, `published` as
+/// `YYYY-MM-DD`. The same function backfills the key in migration 3.
+pub(crate) fn source_key_of(
+    sha256: &str,
+    publisher: Option<&str>,
+    url: Option<&str>,
+    title: Option<&str>,
+    published: Option<&str>,
+) -> String {
+    let mut key = String::with_capacity(128);
+    key.push_str(sha256);
+    for field in [publisher, url, title, published] {
+        key.push('\0');
+        key.push_str(field.unwrap_or(""));
+    }
+    sha256_hex(key.as_bytes())
+}
+
+/// Registers [`source_key_of`] as the SQL function that migration 3 backfills keys with.
+fn register_source_key_function(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        SOURCE_KEY_FUNCTION,
+        5,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let sha256: String = ctx.get(0)?;
+            let [publisher, url, title, published] = [1, 2, 3, 4].map(|i| ctx.get::<Option<String>>(i));
+            Ok(source_key_of(
+                &sha256.to_ascii_lowercase(),
+                publisher?.as_deref(),
+                url?.as_deref(),
+                title?.as_deref(),
+                published?.as_deref(),
+            ))
+        },
+    )
+}
+
+/// The active sources of an incident whose original has this (lower-case) SHA-256, by id.
+fn active_sources_with_sha256(conn: &Connection, incident_id: i64, sha256: &str) -> Result<Vec<i64>> {
+    conn.prepare_cached(
+        "SELECT s.document_id FROM incident_sources AS s JOIN documents AS d ON d.id = s.document_id \
+         WHERE s.incident_id = ?1 AND s.active = 1 AND d.sha256 = ?2 ORDER BY s.document_id",
+    )
+    .and_then(|mut s| s.query_map(params![incident_id, sha256], |r| r.get(0))?.collect())
+    .ctx("reading an incident's sources")
+}
+
+/// Moves the document's observations of incident `id` (an active source, not its only one) to
+/// a new incident, ends its link to `id` and writes the new versions of both; returns the new
+/// incident's id. `sha256` is the document's, for messages.
+#[allow(clippy::too_many_arguments)]
+fn split_off(
+    tx: &Connection,
+    id: IncidentId,
+    state: IncidentState,
+    document_id: i64,
+    sha256: &str,
+    linker: &dyn Linker,
+    author: &str,
+    reason: &str,
+) -> Result<IncidentId> {
+    let (moving, remaining): (Vec<_>, Vec<_>) =
+        load_observations(tx, id)?.into_iter().partition(|o| o.observation.document_id.0 == document_id);
+    if remaining.is_empty() {
+        return Err(StoreError::OnlySource { id, sha256: sha256.to_string() });
+    }
+    if moving.is_empty() {
+        return Err(StoreError::corrupt(
+            format!("incident {id}"),
+            sha256,
+            "the document is an active source without an active observation",
+        ));
+    }
+    let at = timestamp(Utc::now());
+
+    let new_id = IncidentId(create_incident(tx, &at)?);
+    for observation in &moving {
+        move_observation(tx, observation.row_id, new_id, &at)?;
+    }
+    deactivate_source(tx, id.0, document_id, &at)?;
+    let link_reason = format!("split from incident {id} by {author}: {reason}");
+    insert_source(tx, new_id.0, document_id, SourceRole::Origin, None, &link_reason, &at)?;
+    let split_from = format!("split from incident {id}: {reason}");
+    write_merged_version(
+        tx,
+        new_id,
+        1,
+        linker,
+        &VersionMeta { at: &at, author, reason: &split_from, merged_into: None },
+    )?;
+
+    let split_off =
+        format!("split off source {} (document {document_id}) into incident {new_id}: {reason}", &sha256[..12]);
+    write_merged_version(
+        tx,
+        id,
+        state.version + 1,
+        linker,
+        &VersionMeta { at: &at, author, reason: &split_off, merged_into: None },
+    )?;
+    Ok(new_id)
 }
 
 /// Stores the original and the document; returns the document's id.
 fn insert_document(conn: &Connection, doc: &NewDocument, prepared: &PreparedDocument) -> Result<i64> {
-    // An original without a document cannot exist (both are written here, together), but
-    // `OR IGNORE` keeps the content-addressed table idempotent regardless.
+    // The original is content-addressed and stored once: another document with the same bytes
+    // (the same story under another publisher) may have stored it already.
     conn.execute(
         "INSERT OR IGNORE INTO originals (sha256, size, bytes) VALUES (?1, ?2, ?3)",
         params![prepared.sha256, prepared.size, doc.bytes],
@@ -658,11 +775,12 @@ fn insert_document(conn: &Connection, doc: &NewDocument, prepared: &PreparedDocu
     .ctx("storing the original")?;
     let m = &doc.metadata;
     conn.execute(
-        "INSERT INTO documents (sha256, name, kind, title, publisher, url, published, \
+        "INSERT INTO documents (sha256, source_key, name, kind, title, publisher, url, published, \
          language, text, metadata_source, ingested_at, simhash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             prepared.sha256,
+            prepared.source_key,
             doc.name,
             doc.kind,
             m.title,
@@ -746,13 +864,13 @@ fn version_spans(conn: &Connection, version_id: i64) -> Result<Vec<SourcedSpan>>
 macro_rules! document_columns {
     () => {
         "d.id, d.sha256, d.name, d.kind, o.size, d.title, d.publisher, d.url, d.published, \
-         d.language, d.text, d.metadata_source, d.ingested_at, d.simhash"
+         d.language, d.text, d.metadata_source, d.ingested_at, d.simhash, d.source_key"
     };
 }
 use document_columns;
 
 /// The number of columns [`document_columns!`] selects.
-const DOCUMENT_COLUMN_COUNT: usize = 14;
+const DOCUMENT_COLUMN_COUNT: usize = 15;
 
 /// A document row as SQLite returns it, before its values are checked.
 struct RawDocument {
@@ -770,6 +888,7 @@ struct RawDocument {
     metadata_source: String,
     ingested_at: String,
     simhash: Option<i64>,
+    source_key: String,
 }
 
 impl RawDocument {
@@ -789,6 +908,7 @@ impl RawDocument {
             metadata_source: r.get(11)?,
             ingested_at: r.get(12)?,
             simhash: r.get(13)?,
+            source_key: r.get(14)?,
         })
     }
 
@@ -799,6 +919,7 @@ impl RawDocument {
         Ok(DocumentRecord {
             id: DocumentId(self.id),
             sha256: self.sha256,
+            source_key: self.source_key,
             name: self.name,
             kind: self.kind,
             size: u64::try_from(self.size)
@@ -985,6 +1106,7 @@ fn migrate(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
     let migration_error =
         |version: i64| move |source| StoreError::Migration { path: path.to_path_buf(), version, source };
     let latest = latest_version();
+    register_source_key_function(conn).ctx("registering the source key function")?;
     // IMMEDIATE: two processes opening a new file at once must not both create the schema.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a schema upgrade")?;
     // Checked again under the lock, in case another program wrote the file meanwhile.
@@ -1007,6 +1129,20 @@ fn migrate(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
         tx.execute_batch(sql).map_err(migration_error(version))?;
         tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)", params![version, applied_at])
             .map_err(migration_error(version))?;
+    }
+    // Foreign keys were not enforced while migrating: check them all now.
+    let violations: Vec<(String, Option<i64>, String)> = tx
+        .prepare("PRAGMA foreign_key_check")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+        .map_err(migration_error(target))?;
+    if let Some((table, rowid, parent)) = violations.first() {
+        let message = format!(
+            "{} foreign key violation(s), the first in {table} row {} (references {parent})",
+            violations.len(),
+            rowid.map_or_else(|| "?".to_string(), |r| r.to_string()),
+        );
+        let code = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY);
+        return Err(migration_error(target)(rusqlite::Error::SqliteFailure(code, Some(message))));
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(migration_error(target))?;
     tx.commit().map_err(migration_error(target))
@@ -1123,4 +1259,41 @@ fn to_version(id: IncidentId, version: i64) -> Result<u32> {
 
 fn to_i64(what: &'static str, n: usize) -> Result<i64> {
     i64::try_from(n).map_err(|_| StoreError::OutOfRange { what, value: n.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn foreign_keys_are_enforced_once_opened() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("fk.db");
+        // A new file, then the same file reopened (no migration to run).
+        for store in [SqliteStore::open_in_memory(), SqliteStore::open(&path), SqliteStore::open(&path)] {
+            let store = store.expect("store");
+            let on: bool = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).expect("pragma");
+            assert!(on, "{}", store.path().display());
+        }
+    }
+
+    #[test]
+    fn the_source_key_function_agrees_with_source_key() {
+        let conn = Connection::open_in_memory().expect("memory database");
+        register_source_key_function(&conn).expect("function");
+        let sha = "2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824";
+        let metadata = Metadata {
+            title: Some("t".to_string()),
+            publisher: Some("p".to_string()),
+            url: None,
+            published: NaiveDate::from_ymd_opt(2019, 8, 1),
+            language: None,
+        };
+        let sql: String = conn
+            .query_row("SELECT testigo_source_key(?1, 'p', NULL, 't', '2019-08-01')", [sha], |r| r.get(0))
+            .expect("key");
+        assert_eq!(sql, crate::source_key(sha, &metadata));
+        // The documented definition.
+        assert_eq!(sql, sha256_hex(format!("{}\0p\0\0t\02019-08-01", sha.to_ascii_lowercase()).as_bytes()));
+    }
 }

@@ -251,7 +251,7 @@ impl SpanOwners {
 /// boundaries of that document's text.
 ///
 /// A span equal to one of an observation's (for evidence, under the same field; for a claim,
-/// same span and text, or the document the claim's `source` names) points into that
+/// same span and text, or a document with the SHA-256 the claim's `source` names) points into that
 /// observation's document, the first in `docs` order. Any other span points into the first
 /// document of `docs` (the incident's first report); `which` names the incident in errors.
 pub(super) fn attribute_spans(record: &Incident, docs: &[SpanDocument<'_>], which: &str) -> Result<SpanOwners> {
@@ -266,15 +266,17 @@ pub(super) fn attribute_spans(record: &Incident, docs: &[SpanDocument<'_>], whic
         }
     }
     for (i, claim) in record.claims.iter().enumerate() {
+        let observed_here = |d: &&SpanDocument<'_>| {
+            claim.span.slice(d.text).is_some()
+                && d.observed.is_some_and(|o| o.claims.iter().any(|c| c.span == claim.span && c.text == claim.text))
+        };
+        // Several documents may share the SHA-256 a claim names (a story and its reprints):
+        // the one that observed the claim first, else the first whose text the span fits.
         let named = claim.source.as_deref().and_then(|sha256| {
-            docs.iter().find(|d| d.sha256.eq_ignore_ascii_case(sha256) && claim.span.slice(d.text).is_some())
+            let same_bytes = || docs.iter().filter(move |d| d.sha256.eq_ignore_ascii_case(sha256));
+            same_bytes().find(observed_here).or_else(|| same_bytes().find(|d| claim.span.slice(d.text).is_some()))
         });
-        let kept = named.or_else(|| {
-            docs.iter().find(|d| {
-                claim.span.slice(d.text).is_some()
-                    && d.observed.is_some_and(|o| o.claims.iter().any(|c| c.span == claim.span && c.text == claim.text))
-            })
-        });
+        let kept = named.or_else(|| docs.iter().find(observed_here));
         owners.claims.push(owner(kept, docs.first(), &format!("claims[{i}]"), claim.span, which)?);
     }
     Ok(owners)

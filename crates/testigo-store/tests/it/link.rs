@@ -15,7 +15,7 @@ use testigo_store::{
 use crate::{at, date, doc, memory, placed, row_counts, saltillo, sha256_hex, stats, SALTILLO};
 
 /// A second report of the Saltillo shooting, from the shelter, with another toll.
-const SHELTER: &str = "Casa del Migrante de Saltillo denounced on Friday that two Central American \
+pub const SHELTER: &str = "Casa del Migrante de Saltillo denounced on Friday that two Central American \
 men were shot dead by state police on July 31 in Saltillo. According to the shelter's director, \
 neither of them was armed.";
 
@@ -31,7 +31,7 @@ fn find(text: &str, needle: &str) -> Span {
 
 /// The Saltillo shooting as the shelter reports it: two dead, a claim of its own, every span
 /// pointing into [`SHELTER`].
-fn shelter() -> Incident {
+pub fn shelter() -> Incident {
     let mut incident = saltillo();
     incident.fatalities = Some(2);
     incident.evidence.clear();
@@ -71,7 +71,7 @@ fn doc_with_simhash(name: &str, text: &str, simhash: u64) -> NewDocument {
 /// The fake linker of the tests: the same incident when the day and the place name agree.
 /// Its merge takes the first observation's record, the highest toll (with that observation's
 /// evidence for it) and every observation's claims.
-struct SameDayAndPlace;
+pub struct SameDayAndPlace;
 
 impl Linker for SameDayAndPlace {
     fn window(&self, new: &Incident) -> Option<CandidateWindow> {
@@ -116,7 +116,7 @@ impl Linker for SameDayAndPlace {
     }
 }
 
-fn ingest(store: &mut SqliteStore, d: &NewDocument, incidents: &[Incident]) -> (DocumentId, Vec<LinkOutcome>) {
+pub fn ingest(store: &mut SqliteStore, d: &NewDocument, incidents: &[Incident]) -> (DocumentId, Vec<LinkOutcome>) {
     match store.ingest_linked(d, incidents, &SameDayAndPlace).unwrap() {
         IngestOutcome::New { document_id, incident_ids, links } => {
             assert_eq!(incident_ids, links.iter().map(|l| l.incident_id).collect::<Vec<_>>());
@@ -126,7 +126,7 @@ fn ingest(store: &mut SqliteStore, d: &NewDocument, incidents: &[Incident]) -> (
     }
 }
 
-fn count(path: &Path, sql: &str) -> i64 {
+pub fn count(path: &Path, sql: &str) -> i64 {
     rusqlite::Connection::open(path).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
@@ -495,7 +495,7 @@ fn a_version_1_database_is_upgraded_with_one_observation_per_incident() {
     let (incident_id, document_id) = version_1_database(&path);
 
     let mut store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), crate::migrations::LATEST_SCHEMA);
     let id = IncidentId(incident_id);
     let observations = store.observations(id).unwrap();
     assert_eq!(observations.len(), 1);
@@ -525,7 +525,7 @@ fn a_version_1_database_is_upgraded_with_one_observation_per_incident() {
     drop(store);
     let store = SqliteStore::open(&path).unwrap();
     assert_eq!(store.observations(id).unwrap().len(), 2);
-    assert_eq!(count(&path, "SELECT count(*) FROM schema_migrations"), 2);
+    assert_eq!(count(&path, "SELECT count(*) FROM schema_migrations"), crate::migrations::LATEST_SCHEMA);
 }
 
 /// A linker that records which stored incidents (by place name) it was asked to score, in

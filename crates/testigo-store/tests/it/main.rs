@@ -8,6 +8,7 @@ mod incidents;
 mod ingest;
 mod link;
 mod migrations;
+mod sources;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -2,8 +2,9 @@ use testigo_store::{IncidentFilter, SqliteStore, Store, StoreError};
 
 use crate::{doc, saltillo, stats, SALTILLO};
 
-/// The schema version this testigo creates: 1, then 2 for linking (issue 4).
-const LATEST_SCHEMA: i64 = 2;
+/// The schema version this testigo creates: 1, then 2 for linking (issue 4), then 3 for several
+/// documents of one original (issue 5).
+pub const LATEST_SCHEMA: i64 = 3;
 
 fn applied(path: &std::path::Path) -> Vec<(i64, String)> {
     let conn = rusqlite::Connection::open(path).unwrap();
