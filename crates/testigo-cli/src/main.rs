@@ -225,7 +225,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut store = open_store(&cli.db)?;
             let detail = store.incident(testigo_store::IncidentId(id))?.with_context(|| format!("no incident with id {id}"))?;
             let wanted = source.to_ascii_lowercase();
-            let matches: Vec<&str> = detail.sources.iter().map(|s| s.document.sha256.as_str()).filter(|s| wanted.len() >= 8 && s.starts_with(&wanted)).collect();
+            let mut matches: Vec<&str> = detail.sources.iter().filter(|s| s.active).map(|s| s.document.sha256.as_str()).filter(|s| wanted.len() >= 8 && s.starts_with(&wanted)).collect();
+            matches.dedup();
             let sha = match matches.as_slice() {
                 [one] => one.to_string(),
                 [] => anyhow::bail!("incident {id} has no source whose SHA-256 starts with {source}; see `testigo show {id}`"),

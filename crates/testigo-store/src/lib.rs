@@ -524,8 +524,9 @@ pub struct Observation {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CandidateWindow {
     /// First day, inclusive: incidents whose `[event_date, event_date_end]` overlaps
-    /// `[from, to]` match. When `from` or `to` is given, incidents with an unresolved date never
-    /// match; when both are `None`, any date matches, unresolved included.
+    /// `[from, to]` match. When `from` or `to` is given together with a `bbox`, incidents with
+    /// an unresolved date inside the box are candidates too (up to 16 of them, after the dated
+    /// ones); when both are `None`, any date matches, unresolved included.
     pub from: Option<NaiveDate>,
     /// Last day, inclusive.
     pub to: Option<NaiveDate>,

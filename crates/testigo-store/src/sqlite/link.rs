@@ -431,10 +431,40 @@ pub(super) fn candidates(
     exclude_document: Option<i64>,
 ) -> Result<Vec<(IncidentId, i64)>> {
     let (sql, values) = candidate_query(window, exclude_document);
-    conn.prepare_cached(sql)
+    let mut found: Vec<(IncidentId, i64)> = conn
+        .prepare_cached(sql)
         .and_then(|mut s| s.query_map(params_from_iter(values), |r| Ok((IncidentId(r.get(0)?), r.get(1)?)))?.collect())
-        .ctx("searching for candidate incidents")
+        .ctx("searching for candidate incidents")?;
+    // An incident stored without a date (a report that gave none) is still the same incident
+    // as a dated report of the same place: look for undated ones in the box too.
+    if window.from.is_some() || window.to.is_some() {
+        if let Some((min_lat, min_lon, max_lat, max_lon)) = window.bbox {
+            let country = window.country.as_deref().map(normalise_country).map_or(Value::Null, Value::Text);
+            let exclude = exclude_document.map_or(Value::Null, Value::Integer);
+            let values = vec![Value::Real(min_lat), Value::Real(min_lon), Value::Real(max_lat), Value::Real(max_lon), country, exclude, Value::Integer(16)];
+            let undated: Vec<(IncidentId, i64)> = conn
+                .prepare_cached(UNDATED_PLACED_CANDIDATES)
+                .and_then(|mut s| s.query_map(params_from_iter(values), |r| Ok((IncidentId(r.get(0)?), r.get(1)?)))?.collect())
+                .ctx("searching for undated candidate incidents")?;
+            for u in undated {
+                if !found.iter().any(|f| f.0 == u.0) {
+                    found.push(u);
+                }
+            }
+        }
+    }
+    Ok(found)
 }
+
+/// Undated incidents in a bounding box (the complement of a dated window's search).
+const UNDATED_PLACED_CANDIDATES: &str = "\
+SELECT x.incident_id, x.version FROM incident_index AS x INDEXED BY incident_index_place \
+WHERE x.merged_into IS NULL AND x.event_date IS NULL \
+AND x.latitude BETWEEN ?1 AND ?3 AND x.longitude BETWEEN ?2 AND ?4 \
+AND (?5 IS NULL OR x.country = ?5) \
+AND (?6 IS NULL OR NOT EXISTS (SELECT 1 FROM observations AS o \
+     WHERE o.incident_id = x.incident_id AND o.document_id = ?6 AND o.active = 1)) \
+ORDER BY x.incident_id LIMIT ?7";
 
 /// `EXPLAIN QUERY PLAN` of the candidate search of `window`: the `detail` of each step.
 pub(super) fn candidate_query_plan(conn: &Connection, window: &CandidateWindow) -> Result<Vec<String>> {

@@ -595,15 +595,16 @@ fn the_candidate_search_finds_overlapping_ranges_in_the_window() {
     };
     // Nearest to the middle of the window (2 August, 00:00) first, by the middle of their
     // range, then by id: the two days (1.5 days away), July, 2019, 2015–2019.
-    assert_eq!(search(&mut store, window.clone()), ["day", "day after", "month", "year", "five years"]);
+    // Undated incidents in the box follow the dated ones.
+    assert_eq!(search(&mut store, window.clone()), ["day", "day after", "month", "year", "five years", "undated"]);
     let limited = search(&mut store, CandidateWindow { limit: 2, ..window.clone() });
-    assert_eq!(limited, ["day", "day after"]);
+    assert_eq!(limited, ["day", "day after", "undated"]);
     // Without the box, the far-away incident (and the new reports stored meanwhile) match too.
     let unboxed = search(&mut store, CandidateWindow { bbox: None, ..window.clone() });
     assert!(unboxed.contains(&"far away".to_string()) && !unboxed.contains(&"guatemala".to_string()));
     // An open-ended window.
     let since = search(&mut store, CandidateWindow { from: Some(date("2019-08-02")), to: None, ..window.clone() });
-    assert_eq!(since, ["day after", "after", "year", "five years"]);
+    assert_eq!(since, ["day after", "after", "year", "five years", "undated"]);
     // Without dates: every date, unresolved included, by id.
     let undated = search(&mut store, CandidateWindow { from: None, to: None, ..window.clone() });
     assert!(undated.contains(&"undated".to_string()) && undated.contains(&"before".to_string()), "{undated:?}");
