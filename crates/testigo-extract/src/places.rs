@@ -41,13 +41,6 @@ fn stop_set() -> &'static std::collections::HashSet<&'static str, std::hash::Bui
     SET.get_or_init(|| STOP.iter().copied().collect())
 }
 
-/// Is the word at `k` the start of an admin1 or country name ("Ciudad de México" is matched
-/// whole; "Valle de Bravo" is not a division)?
-fn next_is_division_after(doc: &Doc<'_>, g: &Gazetteer, words: &[&str], t0: usize, k: usize) -> bool {
-    let k = if doc.f(k) == "la" { k + 1 } else { k };
-    k >= t0 && k - t0 < words.len() && g.longest_match(&words[k - t0..], 6).is_some_and(|n| g.candidates(n.postings).take(256).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)))
-}
-
 /// What role the preposition before a mention gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -114,6 +107,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     let mut places = Vec::new();
     let mut demonyms = Vec::new();
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
+    let no_name: std::cell::RefCell<std::collections::HashSet<&str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = Default::default();
     for (si, s) in doc.sentences.iter().enumerate() {
         if !mask.get(si).copied().unwrap_or(true) {
             continue;
@@ -137,7 +131,16 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             if let Some(v) = memo.borrow()[k - s.t0] {
                 return v;
             }
+            // Most capitalised words that start no name repeat (people, organisations): remember
+            // the misses for the whole document.
+            if no_name.borrow().contains(words[k - s.t0]) {
+                memo.borrow_mut()[k - s.t0] = Some(None);
+                return None;
+            }
             let v = g.longest_match(&words[k - s.t0..], 6);
+            if v.is_none() {
+                no_name.borrow_mut().insert(words[k - s.t0]);
+            }
             memo.borrow_mut()[k - s.t0] = Some(v);
             v
         };
@@ -182,7 +185,10 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 && matches!(doc.f(t1), "de" | "del")
                 && doc.gap_before(t1) == " "
                 && (doc.tokens[t1 + 1].upper || (doc.f(t1 + 1) == "la" && doc.tokens.get(t1 + 2).is_some_and(|t| t.upper)))
-                && !next_is_division_after(doc, g, &words, s.t0, t1 + 1);
+                && !{
+                    let k = if doc.f(t1 + 1) == "la" { t1 + 2 } else { t1 + 1 };
+                    lm(k).is_some_and(|n| g.candidates(n.postings).take(256).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)))
+                };
             let part_of_name = acronym || neighbourhood || longer_spanish || {
                 let before = !prev_is_place && i > s.t0 && doc.tokens[i - 1].upper && doc.gap_before(i) == " " && !matches!(doc.f(i - 1), "in" | "en" | "near" | "from" | "de" | "the" | "el" | "la" | "at" | "to" | "a" | "on" | "por" | "desde" | "hacia" | "cerca" | "outside" | "between" | "entre" | "y" | "and");
                 let after = !next_is_division && t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && !matches!(doc.f(t1), "state" | "province" | "department" | "city" | "county" | "oblast" | "region" | "municipality" | "district" | "governorate");
@@ -253,12 +259,13 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
     for round in 0..2 {
         let mut tot_a1: HashMap<u32, f32> = HashMap::default();
         let mut tot_cc: HashMap<[u8; 2], f32> = HashMap::default();
-        let mut own: Vec<(HashMap<u32, f32>, HashMap<[u8; 2], f32>)> = Vec::with_capacity(n);
+        // A mention's own contributions: a handful of entries, searched linearly.
+        let mut own: Vec<(Vec<(u32, f32)>, Vec<([u8; 2], f32)>)> = Vec::with_capacity(n);
         for m in places.iter() {
             let readings: Vec<u32> = if round == 0 { m.candidates.clone() } else { m.chosen.into_iter().collect() };
             let w = if round == 0 { 1.0 / readings.len().max(1) as f32 } else { 1.0 };
-            let mut oa: HashMap<u32, f32> = HashMap::default();
-            let mut oc: HashMap<[u8; 2], f32> = HashMap::default();
+            let mut oa: Vec<(u32, f32)> = Vec::new();
+            let mut oc: Vec<([u8; 2], f32)> = Vec::new();
             for r in readings {
                 let Some(e) = g.lookup_index(r) else { continue };
                 let cc = cc_key(e.cc());
@@ -271,11 +278,15 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                     _ => (e.admin1().map(|a| a.index()), w * 0.5, w * 0.5),
                 };
                 if let Some(a1) = a1 {
-                    let x = oa.entry(a1).or_insert(0.0);
-                    *x = x.max(wa);
+                    match oa.iter_mut().find(|x| x.0 == a1) {
+                        Some(x) => x.1 = x.1.max(wa),
+                        None => oa.push((a1, wa)),
+                    }
                 }
-                let x = oc.entry(cc).or_insert(0.0);
-                *x = x.max(wc);
+                match oc.iter_mut().find(|x| x.0 == cc) {
+                    Some(x) => x.1 = x.1.max(wc),
+                    None => oc.push((cc, wc)),
+                }
             }
             for (k, v) in &oa {
                 *tot_a1.entry(*k).or_insert(0.0) += v;
@@ -295,6 +306,11 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
             for &c in &m.candidates {
                 let Some(e) = g.lookup_index(c) else { continue };
                 let pop = e.population() as f32;
+                let cc = cc_key(e.cc());
+                let own_a1 = |a1: u32| own[mi].0.iter().find(|x| x.0 == a1).map_or(0.0, |x| x.1);
+                let own_cc = own[mi].1.iter().find(|x| x.0 == cc).map_or(0.0, |x| x.1);
+                let a1s = e.admin1().map(|a| a.index()).map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own_a1(a1));
+                let ccs = tot_cc.get(&cc).copied().unwrap_or(0.0) - own_cc;
                 let mut score = match e.kind() {
                     // A country outranks a division of the same name ("Mexico" the country,
                     // not the State of Mexico) unless the text says "state of".
@@ -303,20 +319,13 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                     _ => (pop + 1.0).log10(),
                 };
                 if e.kind() != Kind::Admin1 {
-                    if let Some(a1) = e.admin1().map(|a| a.index()) {
-                        let support = tot_a1.get(&a1).copied().unwrap_or(0.0) - own[mi].0.get(&a1).copied().unwrap_or(0.0);
-                        score += 5.0 * support.clamp(0.0, 1.5);
-                    }
+                    score += 5.0 * a1s.clamp(0.0, 1.5);
                 }
-                {
-                    let cc = cc_key(e.cc());
-                    let support = tot_cc.get(&cc).copied().unwrap_or(0.0) - own[mi].1.get(&cc).copied().unwrap_or(0.0);
-                    score += 3.0 * support.clamp(0.0, 1.5);
-                }
+                score += 3.0 * ccs.clamp(0.0, 1.5);
                 if m.city_cue && e.kind() == Kind::Place {
                     score += 3.0;
                 }
-                if m.cc_hint.is_some_and(|h| h == cc_key(e.cc())) {
+                if m.cc_hint == Some(cc) {
                     score += 8.0;
                 }
                 if m.state_cue && e.kind() == Kind::Admin1 {
@@ -331,9 +340,6 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                 let ok = match e.kind() {
                     Kind::Country | Kind::Admin1 => true,
                     _ => {
-                        let a1s = e.admin1().map(|a| a.index()).map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own[mi].0.get(&a1).copied().unwrap_or(0.0));
-                        let cc = cc_key(e.cc());
-                        let ccs = tot_cc.get(&cc).copied().unwrap_or(0.0) - own[mi].1.get(&cc).copied().unwrap_or(0.0);
                         pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && (pop >= 5_000.0 || (m.t1 - m.t0 > 1 && pop >= 1_000.0))) || m.cc_hint == Some(cc) || m.city_cue && pop >= 1_000.0
                     }
                 };

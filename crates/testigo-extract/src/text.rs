@@ -68,9 +68,14 @@ impl<'t> Doc<'t> {
         let mut newline_run = 0u32;
         let mut pending_break = false; // a sentence-final mark was seen; break at the next token
         while i < text.len() {
-            let c = match text[i..].chars().next() {
-                Some(c) => c,
-                None => break,
+            // ASCII needs no decoding.
+            let c = if bytes[i] < 128 {
+                bytes[i] as char
+            } else {
+                match text[i..].chars().next() {
+                    Some(c) => c,
+                    None => break,
+                }
             };
             let clen = c.len_utf8();
             if fold::is_word_char(c) {
