@@ -147,3 +147,29 @@ fn issue_4_bundled_examples_link_three_reports_and_keep_the_look_alike_apart() {
     assert_eq!(villahermosa[0]["sources"].as_array().map(Vec::len), Some(1));
     assert_ne!(villahermosa[0]["id"], t["id"]);
 }
+
+#[test]
+fn issue_4_an_analyst_splits_a_source_out_and_merges_it_back() {
+    let db = Db::new();
+    let d = shared().join("data");
+    let seed = d.join("seed/000_e9d4e46e13aa15ff.txt");
+    let shelter = d.join("linking/saltillo-shelter-es.txt");
+    assert_eq!(run(&db, &["ingest", seed.to_str().expect("p"), shelter.to_str().expect("p")]).code, 0);
+    let list: serde_json::Value = serde_json::from_str(&run(&db, &["incidents", "--json"]).stdout).expect("json");
+    let salt = list["items"].as_array().expect("items").iter().find(|i| i["location"]["name"] == "Saltillo").expect("Saltillo");
+    assert_eq!(salt["source_count"], 2);
+    let id = salt["id"].as_i64().expect("id").to_string();
+    let sha = testigo_capture::sha256_hex(&std::fs::read(&shelter).expect("read"));
+    let split = run(&db, &["split", &id, "--source", &sha[..12], "--reason", "different victim"]);
+    assert_eq!(split.code, 0, "{}", split.stderr);
+    let new_id: String = split.stdout.split_whitespace().last().expect("new id").to_string();
+    let after: serde_json::Value = serde_json::from_str(&run(&db, &["incidents", "--json"]).stdout).expect("json");
+    assert_eq!(after["total"], 3, "the split source is an incident of its own");
+    let merged = run(&db, &["merge", &id, &new_id, "--reason", "same shooting after all"]);
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    let back: serde_json::Value = serde_json::from_str(&run(&db, &["incidents", "--json"]).stdout).expect("json");
+    assert_eq!(back["total"], 2);
+    let show = run(&db, &["show", &id]);
+    assert!(show.stdout.contains("History:"), "{}", show.stdout);
+    assert!(show.stdout.contains("same shooting after all"), "{}", show.stdout);
+}
