@@ -96,6 +96,30 @@ fn day_of(w: &str) -> Option<u32> {
     (1..=31).contains(&v).then_some(v)
 }
 
+/// A year at token `j` ("2019", "de 2019", "del 2019"): the year and the token after it.
+fn year_at(doc: &Doc<'_>, j: usize, t1: usize) -> (Option<i32>, usize) {
+    if j < t1 {
+        if let Some(y) = year_of(doc.f(j)) {
+            return (Some(y), j + 1);
+        }
+        if matches!(doc.f(j), "de" | "del") && j + 1 < t1 {
+            if let Some(y) = year_of(doc.f(j + 1)) {
+                return (Some(y), j + 2);
+            }
+        }
+    }
+    (None, j)
+}
+
+/// The day `d` of month `m`: in `year` if given, else the latest not after `published`.
+fn day_in(year: Option<i32>, m: u32, d: u32, published: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (year, published) {
+        (Some(y), _) => NaiveDate::from_ymd_opt(y, m, d),
+        (None, Some(p)) => infer_year(m, d, p),
+        (None, None) => None,
+    }
+}
+
 fn last_day(y: i32, m: u32) -> u32 {
     let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt()).map_or(28, |d| d.day())
@@ -234,24 +258,8 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             let _ = has_de;
             if mi < t1 {
                 if let Some(m) = month(doc.f(mi), up(mi), lang) {
-                    let mut j = mi + 1;
-                    let mut year = None;
-                    if j < t1 && matches!(doc.f(j), "de" | "del") && j + 1 < t1 {
-                        if let Some(y) = year_of(doc.f(j + 1)) {
-                            year = Some(y);
-                            j += 2;
-                        }
-                    } else if j < t1 {
-                        if let Some(y) = year_of(doc.f(j)) {
-                            year = Some(y);
-                            j += 1;
-                        }
-                    }
-                    let dt = match (year, published) {
-                        (Some(y), _) => NaiveDate::from_ymd_opt(y, m, d),
-                        (None, Some(p)) => infer_year(m, d, p),
-                        (None, None) => None,
-                    };
+                    let (year, j) = year_at(doc, mi + 1, t1);
+                    let dt = day_in(year, m, d, published);
                     out.push(mention(i, j, dt, None, DatePrecision::Day, year.is_none()));
                     i = j;
                     continue;
@@ -268,19 +276,7 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             let mid_hyphen = w.starts_with("mid-");
             if k < t1 {
                 if let Some(m) = month(doc.f(k), up(k), lang) {
-                    let mut j = k + 1;
-                    let mut year = None;
-                    if j + 1 < t1 && matches!(doc.f(j), "de" | "del") {
-                        if let Some(y) = year_of(doc.f(j + 1)) {
-                            year = Some(y);
-                            j += 2;
-                        }
-                    } else if j < t1 {
-                        if let Some(y) = year_of(doc.f(j)) {
-                            year = Some(y);
-                            j += 1;
-                        }
-                    }
+                    let (year, j) = year_at(doc, k + 1, t1);
                     let y = year.or_else(|| published.map(|p| infer_month_year(m, p)));
                     let (s, e) = match y {
                         Some(y) => {
@@ -314,24 +310,8 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
         // MONTH DAY[, YEAR] | MONTH [de] YEAR | MONTH alone (after in/en/since/during).
         if let Some(m) = month(w, up(i), lang) {
             if let Some(d) = day_of(w1) {
-                let mut j = i + 2;
-                let mut year = None;
-                if j < t1 {
-                    if let Some(y) = year_of(doc.f(j)) {
-                        year = Some(y);
-                        j += 1;
-                    } else if matches!(doc.f(j), "de" | "del") && j + 1 < t1 {
-                        if let Some(y) = year_of(doc.f(j + 1)) {
-                            year = Some(y);
-                            j += 2;
-                        }
-                    }
-                }
-                let dt = match (year, published) {
-                    (Some(y), _) => NaiveDate::from_ymd_opt(y, m, d),
-                    (None, Some(p)) => infer_year(m, d, p),
-                    (None, None) => None,
-                };
+                let (year, j) = year_at(doc, i + 2, t1);
+                let dt = day_in(year, m, d, published);
                 out.push(mention(i, j, dt, None, DatePrecision::Day, year.is_none()));
                 i = j;
                 continue;

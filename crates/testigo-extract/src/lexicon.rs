@@ -299,44 +299,34 @@ impl Lexicon {
     /// longest first within each cue. `word(i)` gives folded token `i`.
     pub fn matches_at<'a>(&self, word: impl Fn(usize) -> &'a str, i: usize, end: usize, out: &mut Vec<CueMatch>) {
         let w = word(i);
-        let try_ids = |ids: &Vec<u32>, out: &mut Vec<CueMatch>| {
-            for &id in ids {
-                let p = &self.phrases[id as usize];
-                if i + p.words.len() > end {
-                    continue;
+        // Does phrase `id` match from token `i`? Its first word was checked by the caller.
+        let push_if_match = |id: u32, out: &mut Vec<CueMatch>| {
+            let p = &self.phrases[id as usize];
+            if i + p.words.len() > end {
+                return;
+            }
+            let rest = p.words.iter().enumerate().skip(1).all(|(k, (pw, pre))| {
+                let tw = word(i + k);
+                if *pre {
+                    tw.starts_with(pw.as_str())
+                } else {
+                    tw == pw
                 }
-                let ok = p.words.iter().enumerate().skip(1).all(|(k, (pw, pre))| {
-                    let tw = word(i + k);
-                    if *pre {
-                        tw.starts_with(pw.as_str())
-                    } else {
-                        tw == pw
-                    }
-                });
-                if ok {
-                    out.push(CueMatch { t0: i, t1: i + p.words.len(), cue: p.cue });
-                }
+            });
+            if rest {
+                out.push(CueMatch { t0: i, t1: i + p.words.len(), cue: p.cue });
             }
         };
         if let Some(ids) = self.exact.get(w) {
-            try_ids(ids, out);
+            for &id in ids {
+                push_if_match(id, out);
+            }
         }
         let Some(h) = head3(w) else { return };
         if let Some(ids) = self.prefix_by_head.get(&h) {
             for &id in ids {
-                let p = &self.phrases[id as usize];
-                if w.starts_with(p.words[0].0.as_str()) && i + p.words.len() <= end {
-                    let ok = p.words.iter().enumerate().skip(1).all(|(k, (pw, pre))| {
-                        let tw = word(i + k);
-                        if *pre {
-                            tw.starts_with(pw.as_str())
-                        } else {
-                            tw == pw
-                        }
-                    });
-                    if ok {
-                        out.push(CueMatch { t0: i, t1: i + p.words.len(), cue: p.cue });
-                    }
+                if w.starts_with(self.phrases[id as usize].words[0].0.as_str()) {
+                    push_if_match(id, out);
                 }
             }
         }
