@@ -108,6 +108,11 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     let mut demonyms = Vec::new();
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
     let no_name: std::cell::RefCell<std::collections::HashSet<&str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = Default::default();
+    // Folded words of the whole document and the longest gazetteer match at each token,
+    // computed at most once (the neighbour checks below ask for the same walks).
+    let all_words: Vec<&str> = (0..doc.tokens.len()).map(|k| doc.f(k)).collect();
+    let memo: std::cell::RefCell<Vec<Option<Option<testigo_gazetteer::TokenMatch>>>> = std::cell::RefCell::new(vec![None; doc.tokens.len()]);
+    let mut key = String::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         if !mask.get(si).copied().unwrap_or(true) {
             continue;
@@ -120,28 +125,25 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             }
         }
         let mut i = s.t0;
-        let words: Vec<&str> = (s.t0..s.t1).map(|k| doc.f(k)).collect();
-        // Longest gazetteer match at each token, computed once (the neighbour checks below
-        // ask for the same walks).
-        let memo: std::cell::RefCell<Vec<Option<Option<testigo_gazetteer::TokenMatch>>>> = std::cell::RefCell::new(vec![None; s.t1 - s.t0]);
+        let words: &[&str] = &all_words[s.t0..s.t1];
         let lm = |k: usize| -> Option<testigo_gazetteer::TokenMatch> {
             if k < s.t0 || k >= s.t1 {
                 return None;
             }
-            if let Some(v) = memo.borrow()[k - s.t0] {
+            if let Some(v) = memo.borrow()[k] {
                 return v;
             }
             // Most capitalised words that start no name repeat (people, organisations): remember
             // the misses for the whole document.
-            if no_name.borrow().contains(words[k - s.t0]) {
-                memo.borrow_mut()[k - s.t0] = Some(None);
+            if no_name.borrow().contains(all_words[k]) {
+                memo.borrow_mut()[k] = Some(None);
                 return None;
             }
-            let v = g.longest_match(&words[k - s.t0..], 6);
+            let v = g.longest_match(&all_words[k..s.t1], 6);
             if v.is_none() {
-                no_name.borrow_mut().insert(words[k - s.t0]);
+                no_name.borrow_mut().insert(all_words[k]);
             }
-            memo.borrow_mut()[k - s.t0] = Some(v);
+            memo.borrow_mut()[k] = Some(v);
             v
         };
         while i < s.t1 {
@@ -160,7 +162,13 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             let t1 = i + m.tokens;
             // Postings are most populous first; the long tail of a common name cannot win.
             let cands: Vec<Entry<'_>> = g.candidates(m.postings).take(40).collect();
-            let key: String = words[i - s.t0..t1 - s.t0].join(" ");
+            key.clear();
+            for (n, w) in words[i - s.t0..t1 - s.t0].iter().enumerate() {
+                if n > 0 {
+                    key.push(' ');
+                }
+                key.push_str(w);
+            }
             let demonym = cands.iter().find(|e| e.kind() == Kind::Demonym);
             let upper = doc.tokens[i].upper || all_upper;
             // A place name is a proper noun: every content word capitalised ("San Pedro Sula",

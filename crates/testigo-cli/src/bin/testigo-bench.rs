@@ -60,7 +60,12 @@ fn main() {
     let mut rounds = 0usize;
     let mut incidents = 0usize;
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(3) || rounds < 3 {
+    // TESTIGO_BENCH_ROUNDS=N runs exactly N rounds (for instruction counts under `perf stat`).
+    let fixed: Option<usize> = std::env::var("TESTIGO_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok());
+    while match fixed {
+        Some(n) => rounds < n,
+        None => start.elapsed() < Duration::from_secs(3) || rounds < 3,
+    } {
         for t in &texts {
             incidents += ex.extract(ExtractInput { text: t, published: None, language: None }).incidents.len();
         }
