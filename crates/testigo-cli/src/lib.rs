@@ -38,7 +38,11 @@ pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow:
     let bytes = std::fs::read(path).context("cannot read the file")?;
     let name = path.display().to_string();
     let captured = testigo_capture::capture(&name, &bytes)?;
-    let sidecar_path = PathBuf::from(testigo_capture::sidecar_name(&name));
+    // The sidecar is `report.txt.meta.json`, or `report.meta.json` (the name without its
+    // extension), whichever exists.
+    let full = PathBuf::from(testigo_capture::sidecar_name(&name));
+    let stem = path.with_extension("meta.json");
+    let sidecar_path = if !full.exists() && stem.exists() && stem != path { stem } else { full };
     let (sidecar, sidecar_found) = match std::fs::read(&sidecar_path) {
         Ok(b) => (testigo_capture::parse_sidecar(&b).with_context(|| format!("sidecar {}", sidecar_path.display()))?, true),
         Err(e) if e.kind() == io::ErrorKind::NotFound => (Metadata::default(), false),
@@ -47,6 +51,13 @@ pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow:
     let metadata = overrides.clone().or(sidecar.clone()).or(captured.metadata.clone());
     let language = metadata.language.unwrap_or_else(|| testigo_extract::detect_language(&captured.text));
     let metadata = Metadata { language: Some(language), ..metadata };
+    let mut warnings = captured.warnings.clone();
+    if metadata.published.is_none() {
+        warnings.push(format!(
+            "no publication date: relative dates (\"yesterday\", \"el martes\") stay unresolved and the report links to stored incidents less readily; give --published YYYY-MM-DD or a sidecar {} with \"published\"",
+            sidecar_path.display()
+        ));
+    }
     let x = ex.extract(ExtractInput { text: &captured.text, published: metadata.published, language: Some(language) });
     let source = serde_json::json!({
         "flags": serde_json::to_value(overrides).unwrap_or_default(),
@@ -67,6 +78,6 @@ pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow:
             simhash,
         },
         incidents: x.incidents,
-        warnings: captured.warnings,
+        warnings,
     })
 }

@@ -232,9 +232,15 @@ impl<'g> Extractor<'g> {
             };
             match c.cue {
                 Cue::Harm(h) => {
-                    if window(&|p| matches!(p, Cue::Neg), 4) {
+                    // "No one else was hurt" says nothing about the count of those who were.
+                    let others = (c.t0.saturating_sub(4).max(t0)..c.t0).any(|k| matches!(doc.f(k), "else" | "mas" | "demas" | "other" | "others" | "further"));
+                    if window(&|p| matches!(p, Cue::Neg), 4) && others {
+                        // Neither a harm nor a zero.
+                    } else if window(&|p| matches!(p, Cue::Neg), 4) {
                         f.none.push((h, c.t0, c.t1));
-                    } else if cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 3 && !clause_break(doc, p.t1, c.t0)).any(|p| matches!(p.cue, Cue::Hyp) && !(doc.f(p.t0) == "may" && doc.tokens[p.t0].upper)) {
+                    } else if cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 3 && !clause_break(doc, p.t1, c.t0)).any(|p| matches!(p.cue, Cue::Hyp) && !(doc.f(p.t0) == "may" && doc.tokens[p.t0].upper))
+                        || in_hypothetical_list(doc, &cues, ci)
+                    {
                         // Hypothetical or planned: not an act.
                     } else {
                         f.harms.push((h, c.t0, c.t1));
@@ -337,8 +343,10 @@ impl<'g> Extractor<'g> {
                     Some(g) if anaphoric && !(g.loc.is_some() && loc.is_some_and(|l| g.loc.is_some_and(|gl| self.places_differ(&places[gl], &places[l])))) => false,
                     Some(_) if ordinal && loc.is_none() && date.is_none() => true,
                     Some(g) => {
+                        // A country alone (where victims come from, where families live)
+                        // does not open a new incident unless the text says it is another.
                         let loc_differs = match (g.loc, loc) {
-                            (Some(a), Some(b)) => self.places_differ(&places[a], &places[b]),
+                            (Some(a), Some(b)) => self.places_differ(&places[a], &places[b]) && (self.rank_place(&places[b]) < 2 || f.another),
                             _ => false,
                         };
                         let date_differs = match (g.date, date) {
@@ -386,7 +394,15 @@ impl<'g> Extractor<'g> {
                     if g.loc.is_none() || finer || (died_after_detention && loc.is_some()) {
                         g.loc = loc.or(g.loc);
                     }
-                    if g.date.is_none() {
+                    // "in mid-August … on Sunday 18 August": a day inside the range refines it.
+                    let refines = match (g.date, date) {
+                        (Some((gs, gd)), Some(d)) => {
+                            let (a, b) = (&facts[gs].dates[gd], &facts[si].dates[d]);
+                            a.precision != DatePrecision::Day && b.precision == DatePrecision::Day && matches!((a.start, a.end, b.start), (Some(x), Some(y), Some(z)) if x <= z && z <= y)
+                        }
+                        _ => false,
+                    };
+                    if g.date.is_none() || refines {
                         g.date = date.map(|d| (si, d));
                     }
                 }
@@ -776,6 +792,25 @@ impl<'g> Extractor<'g> {
                         }
                     }
                 }
+            }
+        }
+        // "Un guatemalteco de 41 años … murió": one victim named in the incident, one death.
+        if harms.contains(&Harm::Killing) && !counts.contains_key("fatalities") && !zero.contains_key("fatalities") {
+            let mut singular: Option<Span> = None;
+            let mut plural = false;
+            for &si in event_sentences {
+                for c in &facts[si].cues {
+                    match c.cue {
+                        Cue::Victim(fl) if fl & 1 != 0 => plural = true,
+                        Cue::Victim(_) | Cue::Demonym(_) if c.t0 > doc.sentences[si].t0 && matches!(doc.f(c.t0 - 1), "a" | "an" | "un" | "una") => {
+                            singular.get_or_insert(span(c.t0 - 1, c.t1));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            if let (Some(sp), false) = (singular, plural) {
+                counts.insert("fatalities", (1, sp));
             }
         }
         for key in ["injured", "missing", "detained", "displaced"] {
@@ -1168,6 +1203,26 @@ fn count_key(h: Harm) -> Option<&'static str> {
     })
 }
 
+/// "could face attacks, extortion and kidnapping": a harm in a list whose head is
+/// hypothetical. Walks back over the list (harm cues, commas, "and"/"or"/"y"/"o") and checks
+/// the three words before it.
+fn in_hypothetical_list(doc: &Doc<'_>, cues: &[CueMatch], ci: usize) -> bool {
+    let mut k = ci;
+    let mut start = cues[ci].t0;
+    while k > 0 {
+        let p = cues[k - 1];
+        let between: Vec<&str> = (p.t1..start).map(|x| doc.f(x)).collect();
+        let list_gap = between.iter().all(|w| matches!(*w, "and" | "or" | "y" | "o" | "e" | "u" | "even" | "incluso")) && between.len() <= 1;
+        if matches!(p.cue, Cue::Harm(_) | Cue::Weak(_) | Cue::AttackAct) && list_gap && !doc.gap_before(start).contains(['.', ';']) {
+            start = p.t0;
+            k -= 1;
+        } else {
+            break;
+        }
+    }
+    start != cues[ci].t0 && cues[..k].iter().rev().take_while(|p| start.saturating_sub(p.t1) <= 3).any(|p| matches!(p.cue, Cue::Hyp))
+}
+
 /// True when a comma, semicolon, "but" or a quote separates two token positions.
 fn clause_break(doc: &Doc<'_>, from: usize, to: usize) -> bool {
     (from.max(1)..=to).any(|k| {
@@ -1207,7 +1262,8 @@ fn dates_differ(a: &DateMention, b: &DateMention) -> bool {
 fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t0: usize, t1: usize) -> bool {
     let c = cues[ci];
     // "according to police", "según la policía".
-    if cues[..ci].iter().rev().take(2).any(|p| matches!(p.cue, Cue::According) && c.t0.saturating_sub(p.t1) <= 2) {
+    // "según la Policía", "de acuerdo con el informe de la Policía Nacional".
+    if cues[..ci].iter().rev().take(3).any(|p| matches!(p.cue, Cue::According) && c.t0.saturating_sub(p.t1) <= 5) {
         return false;
     }
     // "police said", "la policía informó": a source.
@@ -1216,7 +1272,7 @@ fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t0: usize, t1: us
         return false;
     }
     // "police found the body", "la policía localizó": bystanders, not agents.
-    if next.first().is_some_and(|w| matches!(*w, "found" | "discovered" | "located" | "responded" | "arrived" | "rescued" | "hallaron" | "encontraron" | "localizaron" | "rescataron" | "acudieron" | "llegaron" | "investigate" | "investigan" | "investiga")) {
+    if next.first().is_some_and(|w| matches!(*w, "found" | "discovered" | "located" | "responded" | "arrived" | "rescued" | "freed" | "released" | "hallaron" | "encontraron" | "localizaron" | "rescataron" | "liberaron" | "lograron" | "auxiliaron" | "atendieron" | "acudieron" | "llegaron" | "investigate" | "investigan" | "investiga" | "informo" | "informaron" | "reporto" | "reportaron")) {
         return false;
     }
     // "three police officers were killed": the named group is the victim.
@@ -1394,7 +1450,8 @@ fn ages_in(doc: &Doc<'_>, t0: usize, t1: usize) -> Vec<(usize, u32)> {
         let Ok(v) = w.parse::<u32>() else { continue };
         let n1 = doc.f(k + 1);
         let n2 = doc.f(k + 2);
-        let age = (n1 == "year-old" || n1 == "years-old" || (matches!(n1, "years" | "year") && n2 == "old") || n1 == "anos" && k > t0 && matches!(doc.f(k - 1), "de" | "tenia" | "tiene"))
+        let bound = k >= t0 + 2 && matches!(doc.f(k - 2), "menores" | "mayores" | "under" | "over" | "than") || (k > t0 && matches!(doc.f(k - 1), "under" | "over"));
+        let age = !bound && (n1 == "year-old" || n1 == "years-old" || (matches!(n1, "years" | "year") && n2 == "old") || n1 == "anos" && k > t0 && matches!(doc.f(k - 1), "de" | "tenia" | "tiene"))
             || (k > t0 + 1 && doc.tokens[k - 1].upper && doc.gap_before(k) == ", " && doc.gap_before(k + 1).starts_with(',') && v < 100 && v > 0);
         if age && k + 1 <= t1 {
             out.push((k, v));

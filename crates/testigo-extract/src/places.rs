@@ -29,7 +29,8 @@ const STOP_INITIAL: &[&str] = &[
     "para", "con", "with", "from", "this", "that", "these", "those", "he", "she", "it", "we", "they", "i", "but", "or", "if",
     "as", "so", "no", "not", "one", "two", "many", "most", "more", "after", "before", "during", "when", "while", "where",
     "who", "which", "his", "her", "their", "its", "our", "my", "your", "around", "about", "since", "until", "una", "un",
-    "dos", "tres", "alberto", "maria", "jose", "juan", "luis", "carlos", "miguel", "manuel", "pedro", "jesus", "andres",
+    "dos", "tres", "uno", "otro", "otra", "otros", "otras", "ambos", "ambas", "varios", "varias", "cada", "todos", "todas",
+    "ella", "ellos", "ellas", "este", "esta", "estos", "estas", "ese", "esa", "aquel", "tras", "luego", "despues", "alberto", "maria", "jose", "juan", "luis", "carlos", "miguel", "manuel", "pedro", "jesus", "andres",
     "san", "santa", "agua", "arena", "asuncion", "concepcion", "dolores", "mercedes", "soledad", "trinidad", "rosario",
     "pilar", "carmen", "guadalupe", "hidalgo", "morelos", "juarez", "allende", "zaragoza", "obregon", "madero", "carranza",
     "salvador", "north", "south", "norte", "sur", "also", "however", "meanwhile", "later", "then", "there", "here", "local",
@@ -209,6 +210,9 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 let p3 = prev(3);
                 let role = if matches!(p1, "near" | "outside" | "around") || matches!((p2, p1), ("cerca", "de") | ("afueras", "de") | ("close", "to") | ("outskirts", "of") | ("inmediaciones", "de") | ("cercanias", "de") | ("proximidades", "de")) {
                     Role::Near
+                } else if matches!(p1, "de" | "del") && matches!(p2, "personas" | "migrantes" | "familias" | "hombres" | "mujeres" | "ninos" | "ninas" | "menores" | "jovenes" | "ciudadanos" | "ciudadanas" | "nacionales" | "originarios" | "originarias" | "solicitantes" | "connacionales" | "victimas" | "grupo") {
+                    // "personas de Colombia", "migrantes de Honduras": where they come from.
+                    Role::From
                 } else if matches!(p1, "from" | "desde") || matches!((p2, p1), ("originario", "de") | ("originaria", "de") | ("originarios", "de") | ("oriundo", "de") | ("oriunda", "de") | ("oriundos", "de") | ("procedente", "de") | ("procedentes", "de") | ("proveniente", "de") | ("provenientes", "de") | ("native", "of") | ("natives", "of") | ("nationals", "of") | ("citizens", "of") | ("nacionalidad", "de")) || matches!((p3, p2, p1), ("deported", "back", "to") | ("returned", "home", "to")) || matches!((p2, p1), ("deported", "to") | ("deportados", "a") | ("deportado", "a") | ("returned", "to") | ("repatriated", "to") | ("repatriados", "a") | ("fled", "from") | ("huyeron", "de") | ("escaping", "from")) || p1 == "fled" || p1 == "leaving" {
                     Role::From
                 } else if (matches!(p1, "to" | "a") || matches!((p2, p1), ("rumbo", "a") | ("camino", "a"))) && (i.saturating_sub(6).max(s.t0)..i).any(|k| matches!(doc.f(k), "road" | "highway" | "route" | "carretera" | "camino" | "autopista" | "tramo" | "libramiento")) {

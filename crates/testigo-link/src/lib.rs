@@ -32,7 +32,7 @@ use testigo_core::{ActorCategory, DatePrecision, Harm, Incident, Metadata, Stanc
 use testigo_gazetteer::{distance_km, fold};
 
 /// Minimum [`score`] to attach a report to an existing incident.
-pub const THRESHOLD: f64 = 0.45;
+pub const THRESHOLD: f64 = 0.4;
 
 /// Two texts whose SimHash fingerprints differ in at most this many bits are copies.
 pub const NEAR_DUPLICATE_BITS: u32 = 3;
@@ -149,9 +149,11 @@ pub fn score(new: &Incident, existing: &Incident) -> (f64, String) {
                 0.85
             }
         }
+        // An unknown date neither confirms nor rules out; it weighs less than a match, so
+        // that place alone never links (place 1.0 × 0.5 × kind needs agreement to pass).
         _ => {
             why.push("a date unknown".to_string());
-            0.7
+            0.5
         }
     };
     // Places.
@@ -301,6 +303,19 @@ pub fn independent_sources(accounts: &[Account<'_>]) -> usize {
     independence_groups(accounts).iter().collect::<BTreeSet<_>>().len()
 }
 
+/// The stance of a publisher, from its name: shelters and NGOs, official bodies, or the press.
+fn publisher_stance(name: &str) -> &'static str {
+    let k = fold::key(name);
+    let has = |ws: &[&str]| ws.iter().any(|w| k.split(' ').any(|t| t == *w));
+    if has(&["shelter", "albergue", "casa", "refugio", "ngo", "ong", "red", "network", "colectivo", "comision", "commission", "fundacion", "foundation", "human", "derechos", "iglesia", "church", "diocesis"]) {
+        Stance::Ngo.as_str()
+    } else if has(&["ministry", "ministerio", "secretaria", "fiscalia", "prosecutor", "government", "gobierno", "cancilleria", "policia", "police", "inm", "sedena", "embassy", "embajada", "consulado"]) {
+        Stance::Official.as_str()
+    } else {
+        Stance::Journalist.as_str()
+    }
+}
+
 fn publisher(a: &Account<'_>) -> String {
     a.metadata.publisher.clone().or_else(|| a.metadata.title.clone()).unwrap_or_else(|| a.sha256.chars().take(12).collect())
 }
@@ -329,10 +344,11 @@ pub fn facts(accounts: &[Account<'_>]) -> Facts {
         }
         // The source's own values, attributed to its publisher.
         let who = publisher(a);
+        let stance = publisher_stance(&who);
         let mut own = |key: &str, value: Option<String>| {
             if let Some(v) = value {
                 if !claimed.contains(&(key.to_string(), v.clone())) {
-                    push(key, v, who.clone(), Stance::Journalist.as_str(), String::new());
+                    push(key, v, who.clone(), stance, String::new());
                 }
             }
         };
