@@ -115,10 +115,22 @@ impl FilterArgs {
             })?),
             None => None,
         };
+        // "Mexico", "México" or "MX": names are turned into ISO 3166-1 codes.
+        let country = match self.country.as_deref() {
+            Some(c) if c.trim().len() != 2 => Some(
+                Gazetteer::embedded()
+                    .lookup(c)
+                    .iter()
+                    .find(|e| e.kind() == testigo_gazetteer::Kind::Country)
+                    .map(|e| e.cc().to_string())
+                    .with_context(|| format!("unknown country {c:?}; give an ISO 3166-1 code such as MX, GT, HN, US"))?,
+            ),
+            other => other.map(str::to_string),
+        };
         Ok(IncidentFilter {
             from: self.from,
             to: self.to,
-            country: self.country.clone(),
+            country,
             admin1: self.admin1.clone(),
             event_type,
             ..IncidentFilter::default()
@@ -160,6 +172,15 @@ fn open_store(path: &std::path::Path) -> anyhow::Result<SqliteStore> {
     SqliteStore::open(path).with_context(|| format!("cannot open the database {}", path.display()))
 }
 
+/// Opens an existing database for reading commands: a mistyped `--db` must not create an
+/// empty database that silently lists nothing.
+fn open_existing(path: &std::path::Path) -> anyhow::Result<SqliteStore> {
+    if !path.exists() {
+        anyhow::bail!("there is no database at {}; ingest reports first (`testigo ingest PATH`) or give the right --db / TESTIGO_DB", path.display());
+    }
+    open_store(path)
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Ingest(args) => {
@@ -168,7 +189,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Extract { files } => extract(&files),
         Command::Incidents(args) => {
-            let store = open_store(&cli.db)?;
+            let store = open_existing(&cli.db)?;
             let mut filter = args.filter.to_filter()?;
             filter.limit = args.limit;
             let list = store.incidents(&filter)?;
@@ -198,7 +219,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(if list.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Show { id, json } => {
-            let store = open_store(&cli.db)?;
+            let store = open_existing(&cli.db)?;
             let Some(detail) = store.incident(testigo_store::IncidentId(id))? else {
                 eprintln!("error: no incident with id {id} in {}; list them with `testigo incidents`", cli.db.display());
                 return Ok(ExitCode::from(1));
@@ -237,7 +258,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export(args) => {
-            let store = open_store(&cli.db)?;
+            let store = open_existing(&cli.db)?;
             export::run(&store, &args)
         }
     }
@@ -298,6 +319,7 @@ fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let ex = Extractor::new(Gazetteer::embedded());
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
+    let mut failed = 0usize;
     let mut handle = |reader: &mut dyn BufRead, name: &str| -> anyhow::Result<()> {
         let mut buf = Vec::new();
         let mut n = 0usize;
@@ -311,6 +333,7 @@ fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
             let line = match std::str::from_utf8(&buf) {
                 Ok(l) => l.trim_end_matches(['\n', '\r']),
                 Err(e) => {
+                    failed += 1;
                     let v = serde_json::json!({"id": null, "error": format!("{name}: line {n}: invalid UTF-8 at byte {}", e.valid_up_to())});
                     serde_json::to_writer(&mut out, &v)?;
                     out.write_all(b"\n")?;
@@ -321,6 +344,9 @@ fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
                 continue;
             }
             let v = extract_line(&ex, line);
+            if v.get("error").is_some() {
+                failed += 1;
+            }
             serde_json::to_writer(&mut out, &v)?;
             out.write_all(b"\n")?;
         }
@@ -339,5 +365,6 @@ fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     let _ = io::stdin().read(&mut []);
-    Ok(ExitCode::SUCCESS)
+    // Every line was answered; the status says whether some could not be read.
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -78,7 +78,7 @@ fn issue_2_extract_gives_the_same_incidents_and_leaves_weekdays_unresolved_witho
     let no_date = serde_json::json!({"id": "seed-undated", "text": text}).to_string();
     let db = Db::new();
     let out = run(&db, &["extract"]).with_stdin(&format!("{line}\n{no_date}\nnot json\n"));
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.code, 1, "every line answered, one could not be read: {}", out.stderr);
     let lines: Vec<Value> = out.stdout.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
     assert_eq!(lines.len(), 3, "one output line per input line");
     assert_eq!(lines[0]["id"], "seed");
