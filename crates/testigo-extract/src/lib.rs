@@ -1271,6 +1271,17 @@ fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t0: usize, t1: us
     if cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Say) && n.t0 <= c.t1 + 2) {
         return false;
     }
+    // Forces that rescued or freed the victims ("en un operativo con la Guardia Estatal, fueron
+    // rescatados…") are not the perpetrators, unless an act of theirs follows them.
+    if matches!(c.cue, Cue::Perp(cat) if cat.is_state())
+        && (t0..t1).any(|k| {
+            let w = doc.f(k);
+            w.starts_with("rescat") || w.starts_with("liberad") || matches!(w, "rescued" | "freed" | "rescue" | "liberaron" | "rescate")
+        })
+        && !cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Harm(_) | Cue::AttackAct) && n.t0 <= c.t1 + 2)
+    {
+        return false;
+    }
     // "police found the body", "la policía localizó": bystanders, not agents.
     if next.first().is_some_and(|w| matches!(*w, "found" | "discovered" | "located" | "responded" | "arrived" | "rescued" | "freed" | "released" | "hallaron" | "encontraron" | "localizaron" | "rescataron" | "liberaron" | "lograron" | "auxiliaron" | "atendieron" | "acudieron" | "llegaron" | "investigate" | "investigan" | "investiga" | "informo" | "informaron" | "reporto" | "reportaron")) {
         return false;
@@ -1418,7 +1429,7 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
             // "a Central American migrant", "un joven hondureño": adjectives between.
             if near {
                 let mut k = c.t0;
-                while k > t0 && c.t0 - k < 3 && doc.f(k - 1).chars().all(char::is_alphabetic) && !matches!(doc.f(k - 1), "a" | "an" | "un" | "una" | "the" | "el" | "la" | "his" | "her" | "su") {
+                while k > t0 && c.t0 - k < 4 && doc.f(k - 1).chars().all(|ch| ch.is_alphanumeric() || ch == '-') && !matches!(doc.f(k - 1), "a" | "an" | "un" | "una" | "the" | "el" | "la" | "his" | "her" | "su") {
                     k -= 1;
                 }
                 if k > t0 && k < c.t0 && matches!(doc.f(k - 1), "a" | "an" | "un" | "una") {
