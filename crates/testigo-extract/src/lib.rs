@@ -354,7 +354,7 @@ impl<'g> Extractor<'g> {
                             _ => false,
                         };
                         let far = last_event_par.is_some_and(|p| par > p + 3);
-                        loc_differs || date_differs || (f.another && (loc.is_some() || date.is_some()) && g.loc.is_some()) || (far && (loc.is_some() || date.is_some()))
+                        loc_differs || date_differs || (far && (loc.is_some() || date.is_some()))
                             || (g.lead_in && false)
                     }
                 };
@@ -383,6 +383,13 @@ impl<'g> Extractor<'g> {
                         lead_in: ordinal && loc.is_none() && date.is_none(),
                     });
                 } else if let Some(g) = groups.last_mut() {
+                    // The sentences of this paragraph before the act tell its circumstances
+                    // ("On Sunday 18 August, two officers stopped four migrants…").
+                    let mut k = si;
+                    while k > 0 && doc.sentences[k - 1].paragraph == par && !g.sentences.contains(&(k - 1)) && g.sentences.first().is_some_and(|&f0| f0 < k - 1) {
+                        k -= 1;
+                        g.sentences.push(k);
+                    }
                     g.sentences.push(si);
                     g.event_sentences.push(si);
                     // A finer place replaces a coarser one it lies in ("northern Mexico", then
@@ -796,21 +803,25 @@ impl<'g> Extractor<'g> {
         }
         // "Un guatemalteco de 41 años … murió": one victim named in the incident, one death.
         if harms.contains(&Harm::Killing) && !counts.contains_key("fatalities") && !zero.contains_key("fatalities") {
-            let mut singular: Option<Span> = None;
-            let mut plural = false;
-            for &si in event_sentences {
-                for c in &facts[si].cues {
+            // In the sentence that tells the death, the people named before the act: one
+            // singular ("Un hombre hondureño … fue asesinado") and no plural.
+            'sentences: for &si in event_sentences {
+                let f = &facts[si];
+                let Some(kill) = f.harms.iter().find(|h| h.0 == Harm::Killing).map(|h| h.1) else { continue };
+                let mut singular: Option<Span> = None;
+                for c in f.cues.iter().filter(|c| c.t1 <= kill) {
                     match c.cue {
-                        Cue::Victim(fl) if fl & 1 != 0 => plural = true,
+                        Cue::Victim(fl) if fl & 1 != 0 => continue 'sentences,
                         Cue::Victim(_) | Cue::Demonym(_) if c.t0 > doc.sentences[si].t0 && matches!(doc.f(c.t0 - 1), "a" | "an" | "un" | "una") => {
                             singular.get_or_insert(span(c.t0 - 1, c.t1));
                         }
                         _ => {}
                     }
                 }
-            }
-            if let (Some(sp), false) = (singular, plural) {
-                counts.insert("fatalities", (1, sp));
+                if let Some(sp) = singular {
+                    counts.insert("fatalities", (1, sp));
+                    break;
+                }
             }
         }
         for key in ["injured", "missing", "detained", "displaced"] {
@@ -901,7 +912,9 @@ impl<'g> Extractor<'g> {
         }
         // Event type.
         let has = |h: Harm| harms.contains(&h);
-        let violent = has(Harm::Killing) || has(Harm::Shooting) || has(Harm::Injury) || has(Harm::Torture) || has(Harm::SexualViolence) || has(Harm::Abduction) || has(Harm::Robbery) || has(Harm::Extortion) || flags.5;
+        // A death in transit or in custody with no violence reported is not an attack.
+        let natural_death = has(Harm::DeathInTransit) || has(Harm::DeathInCustody);
+        let violent = (has(Harm::Killing) && !natural_death) || has(Harm::Shooting) || has(Harm::Injury) || has(Harm::Torture) || has(Harm::SexualViolence) || has(Harm::Abduction) || has(Harm::Robbery) || has(Harm::Extortion) || flags.5;
         let state_perp = perpetrators.iter().any(|p| p.category.is_state());
         let sub = if flags.3 {
             let words: String = trigger_words.join(" ");
@@ -998,8 +1011,20 @@ impl<'g> Extractor<'g> {
             })
         });
         // Date: the incident's own date, else the first event-date in its sentences.
+        // Else the most precise date among its sentences ("On Sunday 18 August" beats "in
+        // mid-August"), the first of equals.
         let date = date.or_else(|| {
-            sentences.iter().find_map(|&si| best_date(&facts[si]).map(|d| (si, d)))
+            let rank = |p: DatePrecision| match p {
+                DatePrecision::Day => 0,
+                DatePrecision::Range => 1,
+                DatePrecision::Month => 2,
+                DatePrecision::Year => 3,
+                DatePrecision::Unresolved => 4,
+            };
+            sentences
+                .iter()
+                .filter_map(|&si| best_date(&facts[si]).map(|d| (si, d)))
+                .min_by_key(|&(si, d)| (rank(facts[si].dates[d].precision), si))
         });
         let (event_date, event_date_end, date_precision, date_text) = match date {
             Some((si, di)) => {

@@ -166,3 +166,42 @@ fn spanish_example_yields_its_incident() {
     assert!(i["victims"]["nationalities"].as_array().expect("nationalities").iter().any(|c| c == "HN"), "{}", i["victims"]);
     assert!(i["perpetrators"].as_array().expect("perps").iter().any(|p| p["category"] == "Unidentified armed group"), "{}", i["perpetrators"]);
 }
+
+/// The bundled examples against their reviewed expectations (`examples/expected.jsonl`):
+/// golden test of extraction on full reports, through the same path as `testigo ingest`.
+#[test]
+fn examples_match_their_reviewed_expectations() {
+    let ex = testigo_extract::Extractor::new(testigo_gazetteer::Gazetteer::embedded());
+    let body = std::fs::read_to_string(examples().join("../expected.jsonl")).expect("expected.jsonl");
+    let mut misses = Vec::new();
+    for line in body.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let want: Value = serde_json::from_str(line).expect("JSON line");
+        let file = want["file"].as_str().expect("file");
+        let p = testigo_cli::prepare(&ex, &examples().join(file), &testigo_core::Metadata::default()).expect("prepare");
+        let got: Vec<Value> = p.incidents.iter().map(|i| serde_json::to_value(i).expect("json")).collect();
+        let exp = want["incidents"].as_array().expect("incidents");
+        if got.len() != exp.len() {
+            misses.push(format!("{file}: {} incidents, expected {}", got.len(), exp.len()));
+            continue;
+        }
+        for (g, e) in got.iter().zip(exp) {
+            let loc = &g["location"];
+            let actual = serde_json::json!({
+                "event_date": g["event_date"], "event_type": g["event_type"], "sub_event_type": g["sub_event_type"],
+                "place": loc["name"], "admin1": loc["admin1"], "country": loc["country"],
+                "fatalities": g["fatalities"], "injured": g["injured"],
+            });
+            for (k, v) in e.as_object().expect("object") {
+                if k == "fixme" {
+                    continue;
+                }
+                // FIXME: where testigo is still wrong, assert today's value (see "fixme").
+                let want_now = e.get("fixme").and_then(|f| f.get(k)).unwrap_or(v);
+                if actual[k] != *want_now {
+                    misses.push(format!("{file}: {k} = {}, expected {want_now}", actual[k]));
+                }
+            }
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}
