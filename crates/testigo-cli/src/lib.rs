@@ -11,7 +11,7 @@ use testigo_extract::{ExtractInput, Extractor};
 use testigo_store::NewDocument;
 
 /// Largest file ingested, in bytes. Reports are text; anything bigger is almost surely not one.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A report read, captured and analysed, ready for the store.
 pub struct Prepared {

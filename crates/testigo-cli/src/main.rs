@@ -264,6 +264,42 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Longest input line `testigo extract` analyses (32 MiB); longer lines get an error line.
+const MAX_LINE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Reads one line (through `\n`) into `buf`, keeping at most `limit` bytes: returns the bytes
+/// read in all and whether the line was longer than `limit` (then `buf` holds its start only).
+fn read_line_bounded(reader: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usize) -> io::Result<(usize, bool)> {
+    let mut total = 0usize;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((total, total > limit));
+        }
+        let (take, done) = match memchr_newline(chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if buf.len() < limit + 1 {
+            let room = (limit + 1 - buf.len()).min(take);
+            buf.extend_from_slice(&chunk[..room]);
+        }
+        reader.consume(take);
+        total += take;
+        if done {
+            return Ok((total, total > limit + 1));
+        }
+    }
+}
+
+fn memchr_newline(s: &[u8]) -> Option<usize> {
+    s.iter().position(|&b| b == b'\n')
+}
+
 /// One input line of `testigo extract`.
 #[derive(serde::Deserialize)]
 struct ExtractLine {
@@ -325,11 +361,19 @@ fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
         let mut n = 0usize;
         loop {
             buf.clear();
-            let read = reader.read_until(b'\n', &mut buf).with_context(|| format!("cannot read {name}"))?;
+            let (read, truncated) = read_line_bounded(reader, &mut buf, MAX_LINE_BYTES).with_context(|| format!("cannot read {name}"))?;
             if read == 0 {
                 break;
             }
             n += 1;
+            if truncated {
+                // The rest of the line was skipped, not held in memory.
+                failed += 1;
+                let v = serde_json::json!({"id": null, "error": format!("{name}: line {n} is {} MB, more than the {} MB limit for one document; split it", read / (1024 * 1024), MAX_LINE_BYTES / (1024 * 1024))});
+                serde_json::to_writer(&mut out, &v)?;
+                out.write_all(b"\n")?;
+                continue;
+            }
             let line = match std::str::from_utf8(&buf) {
                 Ok(l) => l.trim_end_matches(['\n', '\r']),
                 Err(e) => {

@@ -39,6 +39,9 @@ use crate::lexicon::{Cue, CueMatch, Lexicon};
 use crate::places::{PlaceMention, Role};
 use crate::text::Doc;
 
+/// Most incidents one document yields (the first ones, in text order).
+pub const MAX_INCIDENTS: usize = 500;
+
 /// What to extract from.
 #[derive(Debug, Clone, Copy)]
 pub struct ExtractInput<'a> {
@@ -386,7 +389,8 @@ impl<'g> Extractor<'g> {
                     // The sentences of this paragraph before the act tell its circumstances
                     // ("On Sunday 18 August, two officers stopped four migrants…").
                     let mut k = si;
-                    while k > 0 && doc.sentences[k - 1].paragraph == par && !g.sentences.contains(&(k - 1)) && g.sentences.first().is_some_and(|&f0| f0 < k - 1) {
+                    let last_before = g.sentences.iter().copied().max();
+                    while k > 0 && doc.sentences[k - 1].paragraph == par && last_before.is_some_and(|last| last < k - 1) {
                         k -= 1;
                         g.sentences.push(k);
                     }
@@ -458,10 +462,12 @@ impl<'g> Extractor<'g> {
                 None => merged.push(p),
             }
         }
-        // 2. Build incidents.
+        // 2. Build incidents: at most MAX_INCIDENTS per document (a report tells a few; a text
+        // with thousands is a compilation, and its first ones are kept).
         let mut speakers: Vec<(String, Stance)> = Vec::new();
         merged
             .into_iter()
+            .take(MAX_INCIDENTS)
             .filter_map(|g| {
                 let mut sentences = g.sentences;
                 sentences.sort_unstable();
@@ -558,12 +564,22 @@ impl<'g> Extractor<'g> {
     ) -> Option<Incident> {
         let mut evidence: BTreeMap<String, Vec<Span>> = BTreeMap::new();
         let span = |a: usize, b: usize| Span::new(doc.tokens[a].start, doc.tokens[b - 1].end);
+        // At most this many spans back one field: enough to read why, bounded on huge texts.
+        const MAX_SPANS: usize = 24;
         let mut ev = |k: &str, s: Span| {
             let v = evidence.entry(k.to_string()).or_default();
-            if !v.contains(&s) {
+            if v.len() < MAX_SPANS && !v.contains(&s) {
                 v.push(s);
             }
         };
+        // Membership of sentences in this incident, in constant time.
+        let n_sent = doc.sentences.len();
+        let mut in_events = vec![false; n_sent];
+        for &si in event_sentences {
+            in_events[si] = true;
+        }
+        // Does any sentence of the incident describe a clash or the victim firing first?
+        let clash_told = sentences.iter().any(|&o| facts[o].cues.iter().any(|x| matches!(x.cue, Cue::Clash | Cue::VictimFired)));
         // Harms.
         let mut harms: Vec<Harm> = Vec::new();
         let mut flags = (false, false, false, false, false, false); // protest, riot, clash, explosion, custody, attack
@@ -627,7 +643,7 @@ impl<'g> Extractor<'g> {
         for &si in sentences {
             let f = &facts[si];
             let s = doc.sentences[si];
-            let is_event = event_sentences.contains(&si);
+            let is_event = in_events[si];
             for &(h, a, b) in &f.none {
                 if let Some(k) = count_key(h) {
                     zero.entry(k).or_insert(span(a, b));
@@ -721,7 +737,7 @@ impl<'g> Extractor<'g> {
                         nationalities.push(cc.clone());
                     }
                     ev("victims.nationalities", span(*t, t + 1));
-                    if f.says {
+                    if f.says && claims.len() < 200 {
                         if let Some(c) = claim_of(si, f, speakers) {
                             let mut c = c;
                             c.fact = Some("victims.nationalities".into());
@@ -736,8 +752,8 @@ impl<'g> Extractor<'g> {
                     }
                 }
             }
-            // Claims.
-            if f.says {
+            // Claims (a bounded number: the first ones, in text order).
+            if f.says && claims.len() < 200 {
                 if let Some(mut c) = claim_of(si, f, speakers) {
                     let armed = f.cues.iter().any(|c| matches!(c.cue, Cue::Weapon | Cue::VictimFired));
                     if armed {
@@ -755,7 +771,7 @@ impl<'g> Extractor<'g> {
                     } else if f.cues.iter().any(|x| matches!(x.cue, Cue::Clash)) && c.stance == Stance::Official {
                         c.fact = Some("victim_armed".into());
                         c.value = Some("yes".into());
-                    } else if c.stance != Stance::Official && is_event && f.harms.iter().any(|h| matches!(h.0, Harm::Killing | Harm::Shooting)) && facts.iter().enumerate().any(|(o, of)| sentences.contains(&o) && of.cues.iter().any(|x| matches!(x.cue, Cue::Clash | Cue::VictimFired))) {
+                    } else if c.stance != Stance::Official && is_event && f.harms.iter().any(|h| matches!(h.0, Harm::Killing | Harm::Shooting)) && clash_told {
                         c.fact = Some("victim_armed".into());
                         c.value = Some("no".into());
                     }
@@ -779,6 +795,8 @@ impl<'g> Extractor<'g> {
                 }
             }
         }
+        // A bounded list of claims (the first ones, in text order) on huge texts.
+        claims.truncate(200);
         // Genders: of the people killed when the text says who was killed, else of all victims.
         let killed_genders = gender_notes.iter().any(|g| g.0);
         let mut genders: Vec<String> = Vec::new();
@@ -890,7 +908,7 @@ impl<'g> Extractor<'g> {
         let mut perpetrators: Vec<Perpetrator> = Vec::new();
         for &si in sentences {
             let f = &facts[si];
-            if !(event_sentences.contains(&si) || f.related) {
+            if !(in_events[si] || f.related) {
                 continue;
             }
             for &(cat, a, b, alleged) in &f.perps {
