@@ -228,6 +228,11 @@ impl<'g> Extractor<'g> {
         let cues = std::mem::take(&mut f.cues);
         let has = |pred: &dyn Fn(&Cue) -> bool| cues.iter().any(|c| pred(&c.cue));
         let alleged_sentence = has(&|c| matches!(c, Cue::Alleged));
+        // Does the sentence tell a rescue? (Computed once: sentences can be very long.)
+        let rescue = (t0..t1).any(|k| {
+            let w = doc.f(k);
+            w.starts_with("rescat") || w.starts_with("liberad") || matches!(w, "rescued" | "freed" | "rescue" | "liberaron" | "rescate")
+        });
         for (ci, c) in cues.iter().enumerate() {
             // Negation and modality look back a few tokens within the clause.
             let window = |pred: &dyn Fn(&Cue) -> bool, n: usize| {
@@ -294,7 +299,7 @@ impl<'g> Extractor<'g> {
                 Cue::Another => f.another = true,
                 Cue::Say | Cue::According => f.says = true,
                 Cue::Perp(cat) => {
-                    if is_perpetrator(doc, &cues, ci, t0, t1) {
+                    if is_perpetrator(doc, &cues, ci, t1, rescue) {
                         f.perps.push((cat, c.t0, c.t1, alleged_sentence));
                     }
                 }
@@ -1302,7 +1307,7 @@ fn dates_differ(a: &DateMention, b: &DateMention) -> bool {
 
 /// Is the perpetrator cue at `ci` the agent of the sentence's act (not a source, a victim or
 /// a mere bystander)?
-fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t0: usize, t1: usize) -> bool {
+fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t1: usize, rescue: bool) -> bool {
     let c = cues[ci];
     // "according to police", "según la policía".
     // "según la Policía", "de acuerdo con el informe de la Policía Nacional".
@@ -1317,10 +1322,7 @@ fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t0: usize, t1: us
     // Forces that rescued or freed the victims ("en un operativo con la Guardia Estatal, fueron
     // rescatados…") are not the perpetrators, unless an act of theirs follows them.
     if matches!(c.cue, Cue::Perp(cat) if cat.is_state())
-        && (t0..t1).any(|k| {
-            let w = doc.f(k);
-            w.starts_with("rescat") || w.starts_with("liberad") || matches!(w, "rescued" | "freed" | "rescue" | "liberaron" | "rescate")
-        })
+        && rescue
         && !cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Harm(_) | Cue::AttackAct) && n.t0 <= c.t1 + 2)
     {
         return false;
@@ -1338,7 +1340,6 @@ fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t0: usize, t1: us
     if cues[..ci].iter().rev().take(1).any(|p| matches!(p.cue, Cue::Harm(_)) && c.t0 <= p.t1 + 2 && !matches!(doc.f(c.t0.saturating_sub(1)), "by" | "por")) {
         return false;
     }
-    let _ = t0;
     true
 }
 

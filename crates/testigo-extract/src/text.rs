@@ -46,6 +46,9 @@ pub struct Doc<'t> {
     pub sentences: Vec<Sentence>,
 }
 
+/// Longest sentence, in tokens; longer runs are cut (no real sentence is this long).
+pub const MAX_SENTENCE_TOKENS: usize = 250;
+
 /// Words after which a period does not end a sentence (folded, without the period).
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "st", "gen", "gov", "sen", "rep", "lic", "ing", "no", "num", "col",
@@ -112,7 +115,10 @@ impl<'t> Doc<'t> {
                     }
                 }
                 let upper = c.is_uppercase();
-                if pending_break && (upper || c.is_numeric() || newline_run >= 1) {
+                // A "sentence" longer than MAX_SENTENCE_TOKENS (a text without punctuation, a
+                // table, junk) is cut, so that the work per sentence stays bounded.
+                let too_long = tokens.len() - sent_t0 >= MAX_SENTENCE_TOKENS;
+                if (pending_break && (upper || c.is_numeric() || newline_run >= 1)) || too_long {
                     // Close the previous sentence before this token.
                     if tokens.len() > sent_t0 {
                         sentences.push(Sentence {
