@@ -187,6 +187,18 @@ pub fn run(store: &dyn Store, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         }
     }
     match &args.out {
+        // A device, pipe or link is written through, never replaced; a read-only file is
+        // refused.
+        Some(path) if std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file()) => {
+            let f = std::fs::OpenOptions::new().write(true).open(path).with_context(|| format!("cannot write {}", path.display()))?;
+            let mut w = BufWriter::new(f);
+            write(&mut w, args.format, &items)?;
+            w.flush().with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("exported {} incident(s) to {}", items.len(), path.display());
+        }
+        Some(path) if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) => {
+            anyhow::bail!("{} is read-only; choose another --out file or change its permissions", path.display());
+        }
         Some(path) => {
             // Write to a temporary file beside the target, then rename: a failed export never
             // leaves a half-written file under the requested name.

@@ -42,12 +42,18 @@ pub struct IngestArgs {
     json: bool,
 }
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+/// Collects report files under `path`. A bad entry inside a folder (unreadable, a dangling
+/// link) is reported in `errors` and the walk goes on; symbolic links to folders are not
+/// followed (no loops).
+fn collect(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, String)>) -> io::Result<()> {
     let meta = std::fs::metadata(path)?;
     if meta.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
         entries.sort();
         for e in entries {
+            if std::fs::symlink_metadata(&e).is_ok_and(|m| m.file_type().is_symlink()) && e.is_dir() {
+                continue;
+            }
             let name = e.file_name().and_then(|n| n.to_str()).unwrap_or("");
             // In folders, only report files: text, Markdown, HTML (or no extension). Data files
             // such as JSON or CSV beside them are not reports.
@@ -56,7 +62,9 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
             if name.starts_with('.') || testigo_capture::is_sidecar(name) || !report {
                 continue;
             }
-            collect(&e, out)?;
+            if let Err(err) = collect(&e, out, errors) {
+                errors.push((e, format!("cannot read: {err}")));
+            }
         }
     } else {
         out.push(path.to_path_buf());
@@ -96,10 +104,14 @@ struct FileResult {
 pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let mut files = Vec::new();
     let mut results: Vec<FileResult> = Vec::new();
+    let mut walk_errors: Vec<(PathBuf, String)> = Vec::new();
     for p in &args.paths {
-        if let Err(e) = collect(p, &mut files) {
-            results.push(FileResult { path: p.display().to_string(), status: "error", sha256: None, document_id: None, incident_ids: vec![], links: vec![], error: Some(format!("cannot read: {e}")), warnings: vec![] });
+        if let Err(e) = collect(p, &mut files, &mut walk_errors) {
+            walk_errors.push((p.clone(), format!("cannot read: {e}")));
         }
+    }
+    for (p, e) in walk_errors {
+        results.push(FileResult { path: crate::show::clean(&p.display().to_string()), status: "error", sha256: None, document_id: None, incident_ids: vec![], links: vec![], error: Some(e), warnings: vec![] });
     }
     let overrides = Metadata {
         title: args.title.clone(),
@@ -130,7 +142,7 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode>
                 let msg = format!("{e:#}");
                 bar.suspend(|| {
                     if !args.json {
-                        eprintln!("error: {}: {msg}", f.display());
+                        eprintln!("error: {}: {msg}", crate::show::clean(&f.display().to_string()));
                     }
                 });
                 results.push(FileResult { path: f.display().to_string(), status: "error", sha256: None, document_id: None, incident_ids: vec![], links: vec![], error: Some(msg), warnings: vec![] });
@@ -163,11 +175,11 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode>
         writeln!(out)?;
     } else {
         for r in results.iter().filter(|r| r.status == "error" && r.document_id.is_none() && !files.iter().any(|f| f.display().to_string() == r.path)) {
-            eprintln!("error: {}: {}", r.path, r.error.as_deref().unwrap_or(""));
+            eprintln!("error: {}: {}", crate::show::clean(&r.path), r.error.as_deref().unwrap_or(""));
         }
         for r in &results {
             for w in &r.warnings {
-                eprintln!("warning: {}: {w}", r.path);
+                eprintln!("warning: {}: {w}", crate::show::clean(&r.path));
             }
         }
         let linked: usize = results.iter().map(|r| r.links.iter().filter(|l| l.linked).count()).sum();

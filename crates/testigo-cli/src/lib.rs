@@ -31,11 +31,21 @@ pub struct Prepared {
 /// The file cannot be read, is larger than [`MAX_FILE_BYTES`], is not usable text, or its
 /// sidecar is malformed; each message says which and why.
 pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow::Result<Prepared> {
-    let size = std::fs::metadata(path).context("cannot read the file")?.len();
+    let meta = std::fs::metadata(path).context("cannot read the file")?;
+    if !meta.is_file() {
+        // Devices, FIFOs and sockets never end or block: only regular files are reports.
+        anyhow::bail!("not a regular file (a device, pipe or socket); give report files or folders");
+    }
+    let size = meta.len();
     if size > MAX_FILE_BYTES {
         anyhow::bail!("the file is {} MB, more than the {} MB limit for one report; split it or check that it is a report", size / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024));
     }
-    let bytes = std::fs::read(path).context("cannot read the file")?;
+    // Read at most the limit even if the file grows or lies about its size (/proc files).
+    let mut bytes = Vec::with_capacity(size as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(path).context("cannot read the file")?, MAX_FILE_BYTES + 1), &mut bytes).context("cannot read the file")?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        anyhow::bail!("the file is larger than the {} MB limit for one report; split it or check that it is a report", MAX_FILE_BYTES / (1024 * 1024));
+    }
     let name = path.display().to_string();
     let captured = testigo_capture::capture(&name, &bytes)?;
     // The sidecar is `report.txt.meta.json`, or `report.meta.json` (the name without its

@@ -356,6 +356,7 @@ fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut failed = 0usize;
+    let mut missing = 0usize;
     let mut handle = |reader: &mut dyn BufRead, name: &str| -> anyhow::Result<()> {
         let mut buf = Vec::new();
         let mut n = 0usize;
@@ -384,7 +385,12 @@ fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
                     continue;
                 }
             };
+            // One output line per input line, blank ones included.
+            let line = if n == 1 { line.trim_start_matches('\u{FEFF}') } else { line };
             if line.trim().is_empty() {
+                failed += 1;
+                serde_json::to_writer(&mut out, &serde_json::json!({"id": null, "error": format!("{name}: line {n} is empty")}))?;
+                out.write_all(b"\n")?;
                 continue;
             }
             let v = extract_line(&ex, line);
@@ -402,13 +408,21 @@ fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
         handle(&mut lock, "standard input")?;
     } else {
         for f in files {
-            let file = std::fs::File::open(f).with_context(|| format!("cannot open {}", f.display()))?;
-            let mut r = io::BufReader::new(file);
-            handle(&mut r, &f.display().to_string())?;
+            // A missing file is reported and the others are still read.
+            match std::fs::File::open(f) {
+                Ok(file) => {
+                    let mut r = io::BufReader::new(file);
+                    handle(&mut r, &f.display().to_string())?;
+                }
+                Err(e) => {
+                    eprintln!("error: {}: cannot open: {e}", show::clean(&f.display().to_string()));
+                    missing += 1;
+                }
+            }
         }
     }
     out.flush()?;
     let _ = io::stdin().read(&mut []);
     // Every line was answered; the status says whether some could not be read.
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 || missing > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

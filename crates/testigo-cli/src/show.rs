@@ -5,7 +5,15 @@ use std::io::{self, Write};
 use testigo_core::Incident;
 use testigo_store::IncidentDetail;
 
+/// Text from reports, safe for a terminal: control characters (escape sequences, bells,
+/// newlines in names) become U+FFFD.
+pub fn clean(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect()
+}
+
 fn cut(s: &str, n: usize) -> String {
+    let s = clean(s);
+    let s = s.as_str();
     if s.chars().count() <= n {
         s.to_string()
     } else {
@@ -28,7 +36,7 @@ pub fn table(out: &mut dyn Write, rows: &[(i64, &Incident)]) -> io::Result<()> {
 }
 
 fn quote(text: &str, s: testigo_core::Span) -> String {
-    s.slice(text).map(|q| q.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default()
+    s.slice(text).map(|q| clean(&q.split_whitespace().collect::<Vec<_>>().join(" "))).unwrap_or_default()
 }
 
 /// Prints one incident with its sources, claims and evidence quoted from the origin text.
@@ -89,9 +97,9 @@ pub fn detail(out: &mut dyn Write, d: &IncidentDetail) -> io::Result<()> {
     writeln!(out, "\nSources ({active}, {} independent):", testigo_link::independent_sources(&accounts).max(usize::from(active > 0)))?;
     for s in d.sources.iter().filter(|s| s.active) {
         let m = &s.document.metadata;
-        writeln!(out, "  [{}] {}", s.document.id.0, m.title.as_deref().unwrap_or(&s.document.name))?;
-        writeln!(out, "      publisher {}; published {}; url {}", m.publisher.as_deref().unwrap_or("-"), m.published.map(|p| p.to_string()).unwrap_or_else(|| "-".into()), m.url.as_deref().unwrap_or("-"))?;
-        writeln!(out, "      sha256 {}; file {}", s.document.sha256, s.document.name)?;
+        writeln!(out, "  [{}] {}", s.document.id.0, clean(m.title.as_deref().unwrap_or(&s.document.name)))?;
+        writeln!(out, "      publisher {}; published {}; url {}", clean(m.publisher.as_deref().unwrap_or("-")), m.published.map(|p| p.to_string()).unwrap_or_else(|| "-".into()), clean(m.url.as_deref().unwrap_or("-")))?;
+        writeln!(out, "      sha256 {}; file {}", s.document.sha256, clean(&s.document.name))?;
         if let Some(r) = &s.link_reason {
             match s.link_score {
                 Some(sc) => writeln!(out, "      why linked: {r} (score {sc:.2})")?,

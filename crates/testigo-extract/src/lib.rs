@@ -322,6 +322,8 @@ impl<'g> Extractor<'g> {
             loc: Option<usize>,
             date: Option<(usize, usize)>,
             lead_in: bool,
+            /// Some act sentence tells a detention.
+            detention: bool,
         }
         let mut groups: Vec<Group> = Vec::new();
         let mut last_event_par: Option<u32> = None;
@@ -340,8 +342,7 @@ impl<'g> Extractor<'g> {
                 // trasladado a Lordsburg, donde falleció": a death told right after a detention,
                 // with no new victim named, is the same person's fate.
                 let died_after_detention = groups.last().is_some_and(|g| {
-                    g.event_sentences.iter().any(|&e| facts[e].harms.iter().any(|h| h.0 == Harm::Detention))
-                        && doc.sentences[*g.event_sentences.last().unwrap_or(&0)].paragraph == par
+                    g.detention && doc.sentences[*g.event_sentences.last().unwrap_or(&0)].paragraph == par
                 }) && !f.harms.is_empty()
                     && f.harms.iter().all(|h| matches!(h.0, Harm::Killing | Harm::DeathInCustody))
                     && !f.cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)));
@@ -363,7 +364,7 @@ impl<'g> Extractor<'g> {
                         };
                         let far = last_event_par.is_some_and(|p| par > p + 3);
                         loc_differs || date_differs || (far && (loc.is_some() || date.is_some()))
-                            || (g.lead_in && false)
+
                     }
                 };
                 if start_new {
@@ -389,6 +390,7 @@ impl<'g> Extractor<'g> {
                         loc,
                         date: date.map(|d| (si, d)),
                         lead_in: ordinal && loc.is_none() && date.is_none(),
+                        detention: f.harms.iter().any(|h| h.0 == Harm::Detention),
                     });
                 } else if let Some(g) = groups.last_mut() {
                     // The sentences of this paragraph before the act tell its circumstances
@@ -401,6 +403,7 @@ impl<'g> Extractor<'g> {
                     }
                     g.sentences.push(si);
                     g.event_sentences.push(si);
+                    g.detention |= f.harms.iter().any(|h| h.0 == Harm::Detention);
                     // A finer place replaces a coarser one it lies in ("northern Mexico", then
                     // "the city of Saltillo"); a death after detention is placed where it happened.
                     let finer = match (g.loc, loc) {
@@ -715,7 +718,10 @@ impl<'g> Extractor<'g> {
             // "Both men who died were from Ecuador", "migrantes originarios de Honduras": a
             // country of origin of people the sentence speaks of is their nationality.
             let has_people = f.cues.iter().any(|c| matches!(c.cue, Cue::Victim(_) | Cue::Anaphor));
-            let mut nat_mentions: Vec<(usize, String, bool)> = demonyms.iter().filter(|(t, _)| *t >= s.t0 && *t < s.t1).map(|(t, cc)| (*t, cc.clone(), false)).collect();
+            // Demonyms are sorted by token: binary search the sentence's slice.
+            let lo = demonyms.partition_point(|(t, _)| *t < s.t0);
+            let hi = demonyms.partition_point(|(t, _)| *t < s.t1);
+            let mut nat_mentions: Vec<(usize, String, bool)> = demonyms[lo..hi.max(lo)].iter().map(|(t, cc)| (*t, cc.clone(), false)).collect();
             for &pi in &f.places {
                 let p = &places[pi];
                 if p.role == Role::From && has_people {
@@ -1189,7 +1195,10 @@ impl<'g> Extractor<'g> {
             Some(st) => {
                 for w in &words {
                     if !speakers.iter().any(|(x, _)| x == w) {
-                        speakers.push((w.clone(), st));
+                        // A bounded memory of speakers (the first ones named).
+                        if speakers.len() < 256 {
+                            speakers.push((w.clone(), st));
+                        }
                     }
                 }
             }
