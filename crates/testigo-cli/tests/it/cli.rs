@@ -205,3 +205,47 @@ fn examples_match_their_reviewed_expectations() {
     }
     assert!(misses.is_empty(), "{}", misses.join("\n"));
 }
+
+#[test]
+fn pipes_and_devices_are_refused_and_the_rest_of_the_folder_is_read() {
+    let dir = tempfile::tempdir().expect("dir");
+    let fifo = dir.path().join("a-pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().map(|s| s.success()).unwrap_or(false);
+    std::fs::copy(seed_path(), dir.path().join("z-seed.txt")).expect("copy");
+    let db = Db::new();
+    let out = run(&db, &["ingest", dir.path().to_str().expect("p"), "/dev/zero"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.lines().any(|l| l.contains("/dev/zero") && l.contains("not a regular file")), "{}", out.stderr);
+    if made {
+        assert!(out.stderr.lines().any(|l| l.contains("a-pipe.txt") && l.contains("not a regular file")), "{}", out.stderr);
+    }
+    assert!(out.stdout.contains("new: 1"), "the report after the pipe is stored: {}", out.stdout);
+}
+
+#[test]
+fn extract_answers_every_line_blank_ones_included() {
+    let db = Db::new();
+    let input = "\u{FEFF}{\"id\":\"a\",\"text\":\"Gunmen killed two men in Celaya, Guanajuato.\"}\n\n   \n{\"id\":\"b\",\"text\":\"nothing here\"}\n";
+    let out = run(&db, &["extract"]).with_stdin(input);
+    let lines: Vec<Value> = out.stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(lines.len(), 4, "{}", out.stdout);
+    assert_eq!(lines[0]["id"], "a", "a byte-order mark does not spoil the first line");
+    assert!(lines[1]["error"].is_string() && lines[2]["error"].is_string());
+    assert_eq!(lines[3]["id"], "b");
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn export_never_replaces_a_read_only_file() {
+    let db = Db::new();
+    assert_eq!(run(&db, &["ingest", seed_path().to_str().expect("p")]).code, 0);
+    let target = db.path.with_file_name("kept.csv");
+    std::fs::write(&target, "keep me").expect("w");
+    let mut perms = std::fs::metadata(&target).expect("meta").permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&target, perms).expect("chmod");
+    let out = run(&db, &["export", "--format", "acled-csv", "--out", target.to_str().expect("p")]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("read-only"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&target).expect("r"), "keep me");
+}
