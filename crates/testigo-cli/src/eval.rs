@@ -249,6 +249,9 @@ fn score_expect(g: &Gazetteer, id: &str, lang: &str, text: &str, exp: &Value, in
             "not_place" => add(k, !inc.is_some_and(|i| place_matches(g, v.as_str().unwrap_or(""), i)), v, json!(loc.and_then(|l| l.name.clone())), "location"),
             "not_admin1" => add(k, !names_match(g, v.as_str().unwrap_or(""), loc.and_then(|l| l.admin1.as_deref())), v, json!(loc.and_then(|l| l.admin1.clone())), "location"),
             "not_country" => add(k, loc.and_then(|l| l.country.as_deref()) != v.as_str(), v, json!(loc.and_then(|l| l.country.clone())), "location"),
+            "fatalities" | "injured" | "missing" | "displaced" if v.as_u64().is_none() => {
+                eprintln!("warning: case {id}: expect.{k} = {v} is not a count; not scored");
+            }
             "fatalities" | "injured" | "missing" | "displaced" => {
                 let got = inc.and_then(|i| match k.as_str() {
                     "fatalities" => i.fatalities,
@@ -282,7 +285,7 @@ fn score_expect(g: &Gazetteer, id: &str, lang: &str, text: &str, exp: &Value, in
                 add(k, got.as_deref() == v.as_str(), v, json!(got), "event_type");
             }
             "incident_count" => add(k, v.as_u64() == Some(all.len() as u64), v, json!(all.len()), "event_type"),
-            _ => {}
+            _ => eprintln!("warning: case {id}: unknown expect key {k:?}; not scored"),
         }
     }
 }
