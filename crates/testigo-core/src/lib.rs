@@ -94,6 +94,17 @@ impl DatePrecision {
             DatePrecision::Unresolved => None,
         }
     }
+    /// How fine the precision is: 0 for a day, then range, month, year, 4 for unresolved
+    /// (lower is finer).
+    pub fn rank(&self) -> u8 {
+        match self {
+            DatePrecision::Day => 0,
+            DatePrecision::Range => 1,
+            DatePrecision::Month => 2,
+            DatePrecision::Year => 3,
+            DatePrecision::Unresolved => 4,
+        }
+    }
     /// The lower-case string used in JSON (`day`, `range`, ...).
     pub fn as_str(&self) -> &'static str {
         match self {

@@ -1039,21 +1039,13 @@ impl<'g> Extractor<'g> {
                 },
             })
         });
-        // Date: the incident's own date, else the first event-date in its sentences.
-        // Else the most precise date among its sentences ("On Sunday 18 August" beats "in
+        // Date: the incident's own date, else the most precise date among its sentences ("On Sunday 18 August" beats "in
         // mid-August"), the first of equals.
         let date = date.or_else(|| {
-            let rank = |p: DatePrecision| match p {
-                DatePrecision::Day => 0,
-                DatePrecision::Range => 1,
-                DatePrecision::Month => 2,
-                DatePrecision::Year => 3,
-                DatePrecision::Unresolved => 4,
-            };
             sentences
                 .iter()
                 .filter_map(|&si| best_date(&facts[si]).map(|d| (si, d)))
-                .min_by_key(|&(si, d)| (rank(facts[si].dates[d].precision), si))
+                .min_by_key(|&(si, d)| (facts[si].dates[d].precision.rank(), si))
         });
         let (event_date, event_date_end, date_precision, date_text) = match date {
             Some((si, di)) => {

@@ -423,14 +423,7 @@ pub fn merge(accounts: &[Account<'_>]) -> Option<Incident> {
                 m.location = Some(l.clone());
             }
         }
-        let rank = |p: DatePrecision| match p {
-            DatePrecision::Day => 0,
-            DatePrecision::Range => 1,
-            DatePrecision::Month => 2,
-            DatePrecision::Year => 3,
-            DatePrecision::Unresolved => 4,
-        };
-        if i.event_date.is_some() && rank(i.date_precision) < rank(m.date_precision) {
+        if i.event_date.is_some() && i.date_precision.rank() < m.date_precision.rank() {
             m.event_date = i.event_date;
             m.event_date_end = i.event_date_end;
             m.date_precision = i.date_precision;
