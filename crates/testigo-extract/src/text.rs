@@ -71,6 +71,11 @@ impl<'t> Doc<'t> {
         let mut newline_run = 0u32;
         let mut pending_break = false; // a sentence-final mark was seen; break at the next token
         while i < text.len() {
+            // Plain spaces change nothing: skip them at once.
+            if bytes[i] == b' ' {
+                i += 1;
+                continue;
+            }
             // ASCII needs no decoding.
             let c = if bytes[i] < 128 {
                 bytes[i] as char
