@@ -64,6 +64,10 @@ fn finish(text: String, warnings: Vec<String>) -> Result<Decoded, CaptureError> 
 /// Decodes UTF-16 text that starts with a byte order mark; `None` when there is no UTF-16 BOM.
 fn decode_utf16(bytes: &[u8]) -> Result<Option<String>, CaptureError> {
     let little_endian = match bytes {
+        // A UTF-32 byte order mark starts like UTF-16's: refuse it rather than decode NULs.
+        [0xFF, 0xFE, 0x00, 0x00, ..] | [0x00, 0x00, 0xFE, 0xFF, ..] => {
+            return Err(CaptureError::Binary { format: Some("UTF-32 text (re-save it as UTF-8)") });
+        }
         [0xFF, 0xFE, ..] => true,
         [0xFE, 0xFF, ..] => false,
         _ => return Ok(None),
@@ -236,5 +240,20 @@ mod tests {
         assert!(!looks_binary(b"line one\r\n\tline two\x0c"));
         assert!(looks_binary(b"ab\x01\x02\x03\x04cd"));
         assert!(looks_binary(b"text\0more"));
+    }
+}
+
+#[cfg(test)]
+mod utf32_tests {
+    use super::*;
+
+    #[test]
+    fn utf32_is_refused_not_decoded_as_utf16() {
+        let mut bytes = vec![0xFF, 0xFE, 0x00, 0x00];
+        for c in "Hola".chars() {
+            bytes.extend_from_slice(&(c as u32).to_le_bytes());
+        }
+        let err = decode_utf16(&bytes).err().expect("refused");
+        assert!(err.to_string().contains("UTF-32"), "{err}");
     }
 }

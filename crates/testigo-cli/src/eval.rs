@@ -81,6 +81,8 @@ const TARGETS: &[(&str, f64)] = &[
 struct Score {
     right: BTreeMap<String, (u32, u32)>,
     misses: Vec<Value>,
+    /// Input rows or lines that could not be read (the run then exits 1).
+    skipped: usize,
 }
 
 impl Score {
@@ -157,7 +159,7 @@ fn inter_class(inter: &str) -> &'static str {
 
 fn acled(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -> anyhow::Result<()> {
     let mut r = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let headers = r.headers()?.clone();
+    let headers = r.headers().with_context(|| format!("{}: not a CSV file with ACLED's header", path.display()))?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let need = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "inter1", "country", "admin1", "location", "latitude", "longitude", "notes", "fatalities"];
     for n in need {
@@ -169,6 +171,7 @@ fn acled(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -
             Ok(r) => r,
             Err(e) => {
                 eprintln!("warning: {}: row {}: {e}; skipped", path.display(), line + 2);
+                score.skipped += 1;
                 continue;
             }
         };
@@ -300,6 +303,7 @@ fn cases(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -
             Ok(v) => v,
             Err(e) => {
                 eprintln!("warning: {}: line {}: {e}; skipped", path.display(), n + 1);
+                score.skipped += 1;
                 continue;
             }
         };
@@ -372,5 +376,5 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if score.skipped > 0 || score.right.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
