@@ -183,10 +183,25 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode>
             }
         }
         let linked: usize = results.iter().map(|r| r.links.iter().filter(|l| l.linked).count()).sum();
-        writeln!(out, "files read: {}   new: {new}   already known: {known}   incidents found: {} ({} linked to stored incidents)   errors: {errors}", results.len(), new_incidents.len(), linked)?;
+        writeln!(out, "files read: {}   new: {new}   already known: {known}   incidents reported: {} ({} of them linked to incidents already stored)   errors: {errors}", results.len(), new_incidents.len(), linked)?;
         if !new_incidents.is_empty() {
             writeln!(out)?;
-            let rows: Vec<(i64, &Incident)> = new_incidents.iter().map(|(id, i)| (*id, i)).collect();
+            // Each incident once, as stored now (a linked report shows the merged record).
+            let mut ids: Vec<i64> = new_incidents.iter().map(|(id, _)| *id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let mut stored: Vec<(i64, Incident)> = Vec::with_capacity(ids.len());
+            for id in ids {
+                match store.incident(testigo_store::IncidentId(id))? {
+                    Some(d) => stored.push((id, d.incident)),
+                    None => {
+                        if let Some((_, i)) = new_incidents.iter().find(|(x, _)| *x == id) {
+                            stored.push((id, i.clone()));
+                        }
+                    }
+                }
+            }
+            let rows: Vec<(i64, &Incident)> = stored.iter().map(|(id, i)| (*id, i)).collect();
             show::table(&mut out, &rows)?;
         }
     }

@@ -68,7 +68,7 @@ fn issue_2_ingest_stores_and_prints_the_two_seed_incidents() {
     let db2 = Db::new();
     let text = run(&db2, &["ingest", seed_path().to_str().expect("path")]);
     assert!(text.stdout.contains("Saltillo, Coahuila, MX"), "{}", text.stdout);
-    assert!(text.stdout.contains("incidents found: 2"), "{}", text.stdout);
+    assert!(text.stdout.contains("incidents reported: 2"), "{}", text.stdout);
 }
 
 #[test]
