@@ -72,6 +72,22 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, Strin
     Ok(())
 }
 
+/// A failure of the database (not of the report being ingested).
+#[derive(Debug)]
+struct StoreFailure(testigo_store::StoreError);
+
+impl std::fmt::Display for StoreFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl std::error::Error for StoreFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
 /// What happened to one extracted incident.
 #[derive(serde::Serialize)]
 struct LinkResult {
@@ -137,6 +153,12 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode>
             Ok((res, incs)) => {
                 new_incidents.extend(incs);
                 results.push(res);
+            }
+            // The database itself failed (read-only, full disk, locked): no later file can
+            // be stored either, so stop with one error instead of one per file.
+            Err(e) if e.downcast_ref::<StoreFailure>().is_some() => {
+                bar.finish_and_clear();
+                return Err(e).context("the database refused the write; nothing more was ingested (what was stored before stays)");
             }
             Err(e) => {
                 let msg = format!("{e:#}");
@@ -214,7 +236,15 @@ fn ingest_file(store: &mut dyn Store, ex: &Extractor<'_>, path: &Path, overrides
     let name = doc.name.clone();
     let captured_sha = doc.sha256.clone();
     let x = testigo_extract::Extraction { language: doc.metadata.language.unwrap_or(testigo_core::Language::En), incidents };
-    let outcome = store.ingest_linked(&doc, &x.incidents, &testigo_link::StoreLinker)?;
+    let outcome = store.ingest_linked(&doc, &x.incidents, &testigo_link::StoreLinker).map_err(|e| {
+        // Errors of the database itself stop the run; errors about this document do not.
+        use testigo_store::StoreError as E;
+        if matches!(e, E::Sqlite { .. } | E::Busy { .. } | E::Open { .. } | E::Corrupt { .. } | E::Migration { .. }) {
+            anyhow::Error::new(StoreFailure(e))
+        } else {
+            anyhow::Error::new(e)
+        }
+    })?;
     Ok(match outcome {
         IngestOutcome::New { document_id, incident_ids, links } => {
             let incs: Vec<(i64, Incident)> = incident_ids.iter().map(|i| i.0).zip(x.incidents).collect();
