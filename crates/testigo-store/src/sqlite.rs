@@ -143,15 +143,11 @@ impl Store for SqliteStore {
         // IMMEDIATE takes the write lock now, so that two processes ingesting the same file
         // cannot both find it missing.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an ingest")?;
-        if let Some(id) = known_document(&tx, &prepared.source_key)? {
+        let document_id = match store_new_document(&tx, doc, &prepared, incidents)? {
+            Ok(id) => id,
             // Dropping the transaction rolls it back; it wrote nothing.
-            return Ok(IngestOutcome::AlreadyKnown { document_id: DocumentId(id) });
-        }
-        // Checked after the lookup, so that ingesting known bytes stays a no-op whatever is passed.
-        for (i, incident) in incidents.iter().enumerate() {
-            check_spans(incident, &doc.text, &doc.name, &format!("#{i}"))?;
-        }
-        let document_id = insert_document(&tx, doc, &prepared)?;
+            Err(known) => return Ok(IngestOutcome::AlreadyKnown { document_id: known }),
+        };
         let at = &prepared.at;
         let mut incident_ids = Vec::with_capacity(incidents.len());
         let mut links = Vec::with_capacity(incidents.len());
@@ -187,13 +183,10 @@ impl Store for SqliteStore {
     ) -> Result<IngestOutcome> {
         let prepared = PreparedDocument::new(doc)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an ingest")?;
-        if let Some(id) = known_document(&tx, &prepared.source_key)? {
-            return Ok(IngestOutcome::AlreadyKnown { document_id: DocumentId(id) });
-        }
-        for (i, incident) in incidents.iter().enumerate() {
-            check_spans(incident, &doc.text, &doc.name, &format!("#{i}"))?;
-        }
-        let document_id = insert_document(&tx, doc, &prepared)?;
+        let document_id = match store_new_document(&tx, doc, &prepared, incidents)? {
+            Ok(id) => id,
+            Err(known) => return Ok(IngestOutcome::AlreadyKnown { document_id: known }),
+        };
         let at = &prepared.at;
         let short_sha = &prepared.sha256[..12];
         let threshold = linker.threshold();
@@ -654,6 +647,25 @@ impl PreparedDocument {
 }
 
 /// The id of the document with this [`crate::source_key`], if stored.
+/// The first steps of both ingests, inside their transaction: `Err(id)` when the document (same
+/// bytes, same metadata) is already stored; otherwise the incidents' spans are checked against
+/// the text (after the lookup, so that known bytes stay a no-op whatever is passed) and the
+/// document is inserted: `Ok(new id)`.
+fn store_new_document(
+    conn: &Connection,
+    doc: &NewDocument,
+    prepared: &PreparedDocument,
+    incidents: &[Incident],
+) -> Result<std::result::Result<i64, DocumentId>> {
+    if let Some(id) = known_document(conn, &prepared.source_key)? {
+        return Ok(Err(DocumentId(id)));
+    }
+    for (i, incident) in incidents.iter().enumerate() {
+        check_spans(incident, &doc.text, &doc.name, &format!("#{i}"))?;
+    }
+    Ok(Ok(insert_document(conn, doc, prepared)?))
+}
+
 fn known_document(conn: &Connection, source_key: &str) -> Result<Option<i64>> {
     conn.prepare_cached("SELECT id FROM documents WHERE source_key = ?1")
         .and_then(|mut s| s.query_row([source_key], |r| r.get(0)).optional())
