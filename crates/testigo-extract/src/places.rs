@@ -11,11 +11,11 @@ use crate::text::Doc;
 const STOP: &[&str] = &[
     "police", "policia", "army", "state", "estado", "city", "ciudad", "mexican", "casa", "border", "frontera", "national",
     "nacional", "guard", "guardia", "general", "president", "presidente", "governor", "gobernador", "republic", "republica",
-    "center", "centro", "colonia", "barrio", "el pais", "pais", "trump", "marcos", "christmas", "navidad", "semana", "week",
+    "center", "centro", "colonia", "barrio", "christmas", "navidad", "semana", "week",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lunes", "martes", "miercoles", "jueves",
     "viernes", "sabado", "domingo", "may", "june", "march", "mayo", "hospital", "church", "iglesia", "school", "escuela",
     "ministry", "department", "office", "oficina", "secretary", "secretaria", "ice", "inm", "dhs", "prosecutor", "fiscalia",
-    "commission", "comision", "vanguardia", "reuters", "milenio", "excelsior", "proceso", "jornada", "la jornada", "universal",
+    "commission", "comision", "reuters", "milenio", "excelsior", "proceso", "jornada", "la jornada", "universal",
     "el universal", "post", "times", "news", "tribune", "herald", "globe", "democrats", "republicans", "beast", "the beast",
     "wall", "street", "wall street", "camp", "camps", "media", "mission", "mision", "union", "reforma", "progreso",
     "libertad", "esperanza", "justicia", "independencia", "paz", "bay", "lake", "river", "rio", "mount", "cerro",
