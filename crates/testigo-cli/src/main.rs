@@ -227,7 +227,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let out = io::stdout();
             let mut out = BufWriter::new(out.lock());
             if json {
-                serde_json::to_writer_pretty(&mut out, &export::incident_json(&detail))?;
+                serde_json::to_writer_pretty(&mut out, &testigo_ingest::export::incident_json(&detail))?;
                 writeln!(out)?;
             } else {
                 show::detail(&mut out, &detail)?;
