@@ -1,19 +1,22 @@
 //! The SQLite schema, as an ordered list of migrations.
 //!
 //! **Invariant:** a migration, once released, is never edited: a schema change is a new entry at
-//! the end of [`MIGRATIONS`]. Migration `i` (from 0) brings the schema to version `i + 1`.
+//! the end of [`MIGRATIONS`], with a version number above every other. Numbers may have gaps
+//! while branches are developed side by side (version 4 is the audit log of another branch; 5
+//! is the web application's): a database gets every migration it has not applied yet, in
+//! order of number, so a database created before a lower number arrived gets it later. Such
+//! migrations must not depend on each other.
 
 /// `PRAGMA application_id` of a testigo database ("TSTG" in ASCII), so that another program's
 /// SQLite file is recognised as not ours.
 pub(crate) const APPLICATION_ID: i32 = 0x5453_5447;
 
-/// The migrations, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+/// The migrations with their version numbers, in increasing order.
+pub(crate) const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (5, V5)];
 
-/// The schema version this binary creates and understands.
+/// The schema version this binary creates and understands: the highest migration number.
 pub(crate) fn latest_version() -> i64 {
-    // There are a handful of migrations, so the length always fits.
-    i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX)
+    MIGRATIONS.iter().map(|(v, _)| *v).max().unwrap_or(0)
 }
 
 /// The SQL function, registered on the connection before migrating, that computes a document's
@@ -387,4 +390,75 @@ DROP TABLE documents;
 ALTER TABLE documents_v3 RENAME TO documents;
 -- The documents of one original, oldest first.
 CREATE INDEX documents_sha256 ON documents (sha256, id);
+";
+
+/// Version 5: the monitors' web application. Accounts (users with a role and an argon2id
+/// password hash, browser sessions, API tokens; tokens are stored only as SHA-256 digests),
+/// the verification status of incidents and analysts' field overrides (both append-only: the
+/// current value is the latest row), and a full-text index of documents' text.
+///
+/// An override is re-applied on top of every version rebuilt from observations (a new linked
+/// source, a merge, a split), so that an analyst's correction is not lost by relinking.
+const V5: &str = "
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    name          TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'viewer')),
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+    token_sha256 TEXT PRIMARY KEY NOT NULL,
+    user_id      INTEGER NOT NULL REFERENCES users (id),
+    csrf         TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+    token_sha256 TEXT PRIMARY KEY NOT NULL,
+    user_id      INTEGER NOT NULL REFERENCES users (id),
+    created_at   TEXT NOT NULL
+);
+
+CREATE TABLE verification (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER NOT NULL REFERENCES incidents (id),
+    status      TEXT NOT NULL
+        CHECK (status IN ('unverified', 'corroborated', 'verified', 'disputed', 'retracted')),
+    author      TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX verification_incident ON verification (incident_id, id);
+
+CREATE TABLE analyst_overrides (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER NOT NULL REFERENCES incidents (id),
+    field       TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX analyst_overrides_incident ON analyst_overrides (incident_id, field, id);
+
+CREATE TRIGGER verification_no_update BEFORE UPDATE ON verification
+BEGIN SELECT RAISE(ABORT, 'verification changes are append-only'); END;
+CREATE TRIGGER verification_no_delete BEFORE DELETE ON verification
+BEGIN SELECT RAISE(ABORT, 'verification changes are append-only'); END;
+CREATE TRIGGER analyst_overrides_no_update BEFORE UPDATE ON analyst_overrides
+BEGIN SELECT RAISE(ABORT, 'analyst overrides are append-only'); END;
+CREATE TRIGGER analyst_overrides_no_delete BEFORE DELETE ON analyst_overrides
+BEGIN SELECT RAISE(ABORT, 'analyst overrides are append-only'); END;
+
+-- Case- and accent-insensitive full-text index of every document's text, kept by a trigger.
+CREATE VIRTUAL TABLE documents_fts USING fts5 (
+    text, content = 'documents', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO documents_fts (rowid, text) SELECT id, text FROM documents;
+CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents
+BEGIN INSERT INTO documents_fts (rowid, text) VALUES (NEW.id, NEW.text); END;
 ";

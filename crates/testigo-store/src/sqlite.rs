@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod link;
+mod monitor;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::functions::FunctionFlags;
@@ -1124,18 +1125,21 @@ fn migrate(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
     // Checked again under the lock, in case another program wrote the file meanwhile.
     check_is_testigo(&tx, path)?;
     tx.execute_batch(SCHEMA_MIGRATIONS).map_err(migration_error(0))?;
-    let current: i64 = tx
-        .query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |r| r.get(0))
+    let applied: Vec<i64> = tx
+        .prepare("SELECT version FROM schema_migrations ORDER BY version")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .ctx("reading the schema version")?;
+    let current = applied.last().copied().unwrap_or(0);
     if current > latest {
         return Err(StoreError::SchemaTooNew { path: path.to_path_buf(), found: current, known: latest });
     }
-    if current >= target {
+    let missing = |version: i64| version <= target && applied.binary_search(&version).is_err();
+    if !MIGRATIONS.iter().any(|(v, _)| missing(*v)) {
         return Ok(());
     }
     let applied_at = timestamp(Utc::now());
-    for (version, sql) in (1..).zip(MIGRATIONS.iter()) {
-        if version <= current || version > target {
+    for &(version, sql) in MIGRATIONS {
+        if !missing(version) {
             continue;
         }
         tx.execute_batch(sql).map_err(migration_error(version))?;

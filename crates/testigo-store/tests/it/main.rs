@@ -8,6 +8,7 @@ mod incidents;
 mod ingest;
 mod link;
 mod migrations;
+mod monitor;
 mod sources;
 
 use std::collections::BTreeMap;

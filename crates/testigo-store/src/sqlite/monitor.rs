@@ -1,0 +1,418 @@
+//! The SQL of [`crate::monitor`]: accounts, verification, overrides, search and history.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde_json::Value;
+
+use super::link::{attribute_spans, load_observations, SpanDocument};
+use super::{
+    active_incident, date_text, insert_version, normalise_country, parse_record, parse_timestamp, timestamp,
+    to_version, SqliteStore, VersionMeta,
+};
+use crate::error::SqlContext;
+use crate::monitor::{
+    apply_overrides, search_terms, FieldOverride, HistoryEntry, IncidentPage, IncidentQuery, ListedIncident, Role,
+    SessionRecord, Sort, User, UserCredentials, Verification, VerificationChange,
+};
+use crate::{fold, IncidentId, IncidentSummary, Result, StoreError};
+
+/// The WHERE clause shared by the count and the page of [`SqliteStore::search_incidents`];
+/// parameters `?1` to `?10`. A NULL parameter does not filter.
+const SEARCH_WHERE: &str = "x.merged_into IS NULL \
+     AND (?1 IS NULL OR coalesce(x.event_date_end, x.event_date) >= ?1) \
+     AND (?2 IS NULL OR x.event_date <= ?2) \
+     AND (?3 IS NULL OR x.country = ?3) \
+     AND (?4 IS NULL OR x.admin1_folded = ?4) \
+     AND (?5 IS NULL OR x.event_type = ?5) \
+     AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(v.harms) WHERE value = ?6)) \
+     AND (?7 IS NULL OR EXISTS (SELECT 1 FROM json_each(v.perpetrator_categories) WHERE value = ?7)) \
+     AND (?8 IS NULL OR coalesce((SELECT w.status FROM verification AS w WHERE w.incident_id = x.incident_id \
+          ORDER BY w.id DESC LIMIT 1), 'unverified') = ?8) \
+     AND (?9 IS NULL OR (json_array_length(v.record, '$.contested') > 0) = ?9) \
+     AND (?10 IS NULL OR x.incident_id IN (SELECT s.incident_id FROM incident_sources AS s \
+          WHERE s.active = 1 AND s.document_id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?10)))";
+
+impl SqliteStore {
+    /// Creates a user with a role and a password hash (a PHC string made by the caller).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UserExists`] when the name is taken, and database errors.
+    pub fn add_user(&mut self, name: &str, role: Role, password_hash: &str) -> Result<User> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting to add a user")?;
+        let exists: bool = tx
+            .query_row("SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)", [name], |r| r.get(0))
+            .ctx("reading users")?;
+        if exists {
+            return Err(StoreError::UserExists { name: name.to_string() });
+        }
+        tx.execute(
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![name, role.as_str(), password_hash, timestamp(Utc::now())],
+        )
+        .ctx("adding a user")?;
+        let id = tx.last_insert_rowid();
+        tx.commit().ctx("committing a new user")?;
+        Ok(User { id, name: name.to_string(), role })
+    }
+
+    /// The user named `name` with their password hash, if there is one.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn user_credentials(&self, name: &str) -> Result<Option<UserCredentials>> {
+        self.conn
+            .prepare_cached("SELECT id, name, role, password_hash FROM users WHERE name = ?1")
+            .and_then(|mut s| {
+                s.query_row([name], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+                })
+                .optional()
+            })
+            .ctx("reading a user")?
+            .map(|(id, name, role, password_hash)| {
+                Ok(UserCredentials { user: User { id, name, role: parse_role(&role)? }, password_hash })
+            })
+            .transpose()
+    }
+
+    /// Every user, by name.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn users(&self) -> Result<Vec<User>> {
+        let rows: Vec<(i64, String, String)> = self
+            .conn
+            .prepare_cached("SELECT id, name, role FROM users ORDER BY name")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+            .ctx("listing users")?;
+        rows.into_iter().map(|(id, name, role)| Ok(User { id, name, role: parse_role(&role)? })).collect()
+    }
+
+    /// Stores a browser session: the SHA-256 of its token (the token itself is only in the
+    /// cookie), its user, its CSRF token and when it expires. Expired sessions are removed.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn create_session(&mut self, token_sha256: &str, user_id: i64, csrf: &str, expires_at: DateTime<Utc>) -> Result<()> {
+        let now = Utc::now();
+        self.conn
+            .execute("DELETE FROM sessions WHERE expires_at < ?1", [timestamp(now)])
+            .ctx("removing expired sessions")?;
+        self.conn
+            .execute(
+                "INSERT INTO sessions (token_sha256, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![token_sha256, user_id, csrf, timestamp(now), timestamp(expires_at)],
+            )
+            .ctx("storing a session")?;
+        Ok(())
+    }
+
+    /// The session whose token has this SHA-256, unless it expired before `now`.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn session(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>> {
+        let row: Option<(i64, String, String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT u.id, u.name, u.role, s.csrf, s.expires_at FROM sessions AS s \
+                 JOIN users AS u ON u.id = s.user_id WHERE s.token_sha256 = ?1 AND s.expires_at >= ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![token_sha256, timestamp(now)], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .optional()
+            })
+            .ctx("reading a session")?;
+        row.map(|(id, name, role, csrf, expires)| {
+            Ok(SessionRecord {
+                user: User { id, name, role: parse_role(&role)? },
+                csrf,
+                expires_at: parse_timestamp("session expiry", &expires)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Ends the session whose token has this SHA-256 (logging out); nothing when there is none.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn end_session(&mut self, token_sha256: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM sessions WHERE token_sha256 = ?1", [token_sha256]).ctx("ending a session")?;
+        Ok(())
+    }
+
+    /// Stores an API token (its SHA-256) for the user named `user_name`, who it acts as.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownUser`] when there is no such user, and database errors.
+    pub fn create_api_token(&mut self, token_sha256: &str, user_name: &str) -> Result<User> {
+        let user = self
+            .user_credentials(user_name)?
+            .ok_or_else(|| StoreError::UnknownUser { name: user_name.to_string() })?
+            .user;
+        self.conn
+            .execute(
+                "INSERT INTO api_tokens (token_sha256, user_id, created_at) VALUES (?1, ?2, ?3)",
+                params![token_sha256, user.id, timestamp(Utc::now())],
+            )
+            .ctx("storing an API token")?;
+        Ok(user)
+    }
+
+    /// The user an API token (given by its SHA-256) acts as, if the token is known.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn api_token_user(&self, token_sha256: &str) -> Result<Option<User>> {
+        let row: Option<(i64, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT u.id, u.name, u.role FROM api_tokens AS t JOIN users AS u ON u.id = t.user_id \
+                 WHERE t.token_sha256 = ?1",
+            )
+            .and_then(|mut s| s.query_row([token_sha256], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional())
+            .ctx("reading an API token")?;
+        row.map(|(id, name, role)| Ok(User { id, name, role: parse_role(&role)? })).transpose()
+    }
+
+    /// Sets the verification status of an active incident, recording who and why.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownIncident`], [`StoreError::IncidentMerged`], and database errors.
+    pub fn set_verification(&mut self, id: IncidentId, status: Verification, author: &str, reason: &str) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a status change")?;
+        active_incident(&tx, id)?;
+        tx.execute(
+            "INSERT INTO verification (incident_id, status, author, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id.0, status.as_str(), author, reason, timestamp(Utc::now())],
+        )
+        .ctx("storing a verification status")?;
+        tx.commit().ctx("committing a verification status")
+    }
+
+    /// Every verification change of an incident, oldest first; the last is its status (none:
+    /// [`Verification::Unverified`]).
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn verification_history(&self, id: IncidentId) -> Result<Vec<VerificationChange>> {
+        let rows: Vec<(String, String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT status, author, reason, created_at FROM verification WHERE incident_id = ?1 ORDER BY id",
+            )
+            .and_then(|mut s| s.query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect())
+            .ctx("reading verification changes")?;
+        rows.into_iter()
+            .map(|(status, author, reason, at)| {
+                Ok(VerificationChange {
+                    status: Verification::parse(&status)
+                        .ok_or_else(|| StoreError::corrupt("verification status", &status, "unknown status"))?,
+                    author,
+                    reason,
+                    at: parse_timestamp("verification time", &at)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Sets fields of an active incident to an analyst's values (see
+    /// [`crate::monitor::parse_field_value`]) and returns the new version number. The values
+    /// are kept as overrides and re-applied on top of every later version rebuilt from the
+    /// incident's observations (a new source, a merge, a split).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownIncident`], [`StoreError::IncidentMerged`],
+    /// [`StoreError::InvalidOverride`] when a field is not editable or a value does not fit,
+    /// and database errors.
+    pub fn set_fields(&mut self, id: IncidentId, values: &[(String, Value)], author: &str, reason: &str) -> Result<u32> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an edit")?;
+        let state = active_incident(&tx, id)?;
+        let current = super::read_version(&tx, id, state.version)?;
+        let record = apply_overrides(&current, values)?;
+        let at = timestamp(Utc::now());
+        for (field, value) in values {
+            tx.execute(
+                "INSERT INTO analyst_overrides (incident_id, field, value, author, reason, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id.0, field, value.to_string(), author, reason, at],
+            )
+            .ctx("storing an analyst's value")?;
+        }
+        let observations = load_observations(&tx, id)?;
+        let docs: Vec<SpanDocument<'_>> = observations.iter().map(|o| o.span_document()).collect();
+        let owners = attribute_spans(&record, &docs, &id.to_string())?;
+        let version = state.version + 1;
+        insert_version(&tx, id.0, version, &record, &VersionMeta { at: &at, author, reason, merged_into: None }, &owners)?;
+        tx.commit().ctx("committing an edit")?;
+        to_version(id, version)
+    }
+
+    /// Every analyst override of an incident, oldest first (a later one for the same field
+    /// replaces an earlier one).
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn overrides(&self, id: IncidentId) -> Result<Vec<FieldOverride>> {
+        let rows: Vec<(String, String, String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT field, value, author, reason, created_at FROM analyst_overrides WHERE incident_id = ?1 ORDER BY id",
+            )
+            .and_then(|mut s| {
+                s.query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect()
+            })
+            .ctx("reading analysts' values")?;
+        rows.into_iter()
+            .map(|(field, value, author, reason, at)| {
+                Ok(FieldOverride {
+                    value: serde_json::from_str(&value)
+                        .map_err(|e| StoreError::corrupt("analyst override", &value, e))?,
+                    field,
+                    author,
+                    reason,
+                    at: parse_timestamp("override time", &at)?,
+                })
+            })
+            .collect()
+    }
+
+    /// One page of the active incidents that match `query`, with the number of all that match.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn search_incidents(&self, query: &IncidentQuery) -> Result<IncidentPage> {
+        let order = match query.sort {
+            Sort::DateDesc => "x.event_date IS NULL, x.event_date DESC, x.incident_id DESC",
+            Sort::DateAsc => "x.event_date IS NULL, x.event_date, x.incident_id",
+            Sort::FatalitiesDesc => "coalesce(v.fatalities, -1) DESC, x.event_date DESC, x.incident_id DESC",
+            Sort::Recent => "x.incident_id DESC",
+        };
+        let from = "FROM incident_index AS x \
+                    JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version";
+        let terms = query.text.as_deref().and_then(search_terms);
+        let bind = params![
+            query.from.map(date_text),
+            query.to.map(date_text),
+            query.country.as_deref().map(normalise_country),
+            query.admin1.as_deref().map(fold),
+            query.event_type.map(|t| t.as_str()),
+            query.harm.as_deref(),
+            query.perpetrator.as_deref(),
+            query.verification.map(|v| v.as_str()),
+            query.contested,
+            terms,
+        ];
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) {from} WHERE {SEARCH_WHERE}"))
+            .and_then(|mut s| s.query_row(bind, |r| r.get(0)))
+            .ctx("counting incidents")?;
+        let sql = format!(
+            "SELECT x.incident_id, x.version, v.record, \
+             (SELECT count(*) FROM incident_sources AS s WHERE s.incident_id = x.incident_id AND s.active = 1), \
+             coalesce((SELECT w.status FROM verification AS w WHERE w.incident_id = x.incident_id \
+                       ORDER BY w.id DESC LIMIT 1), 'unverified') \
+             {from} WHERE {SEARCH_WHERE} ORDER BY {order} LIMIT ?11 OFFSET ?12"
+        );
+        let limit = query.limit.map_or(-1, i64::from);
+        let offset = i64::from(query.offset);
+        let rows: Vec<(i64, i64, String, i64, String)> = self
+            .conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                let mut all: Vec<&dyn rusqlite::ToSql> = bind.to_vec();
+                all.push(&limit);
+                all.push(&offset);
+                s.query_map(all.as_slice(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect()
+            })
+            .ctx("searching incidents")?;
+        let items = rows
+            .into_iter()
+            .map(|(id, version, record, sources, status)| {
+                let id = IncidentId(id);
+                let version = to_version(id, version)?;
+                Ok(ListedIncident {
+                    summary: IncidentSummary {
+                        id,
+                        version,
+                        incident: parse_record(id, version, &record)?,
+                        sources: usize::try_from(sources).unwrap_or(usize::MAX),
+                    },
+                    verification: Verification::parse(&status).unwrap_or_default(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(IncidentPage { total: u64::try_from(total).unwrap_or(0), items })
+    }
+
+    /// Who changed what and why, newest first: incident versions not made by extraction,
+    /// verification changes, and analysts' values.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn history(&self, limit: u32, offset: u32) -> Result<Vec<HistoryEntry>> {
+        let rows: Vec<(String, String, String, i64, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT at, actor, action, incident_id, reason FROM ( \
+                   SELECT created_at AS at, author AS actor, 'version ' || version AS action, incident_id, reason, \
+                          id AS k, 0 AS kind FROM incident_versions WHERE version > 1 \
+                   UNION ALL SELECT created_at, author, 'verification: ' || status, incident_id, reason, id, 1 \
+                          FROM verification \
+                   UNION ALL SELECT created_at, author, 'set ' || field || ' = ' || value, incident_id, reason, id, 2 \
+                          FROM analyst_overrides) \
+                 ORDER BY at DESC, kind, k DESC LIMIT ?1 OFFSET ?2",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![limit, offset], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+                    .collect()
+            })
+            .ctx("reading the change history")?;
+        rows.into_iter()
+            .map(|(at, actor, action, incident_id, reason)| {
+                Ok(HistoryEntry { at: parse_timestamp("change time", &at)?, actor, action, incident_id, reason })
+            })
+            .collect()
+    }
+}
+
+/// The current analyst values of an incident (the latest per field), in the order they were
+/// set, to re-apply on a version rebuilt from observations.
+pub(super) fn current_overrides(conn: &Connection, id: IncidentId) -> Result<Vec<(String, Value)>> {
+    let rows: Vec<(String, String)> = conn
+        .prepare_cached(
+            "SELECT o.field, o.value FROM analyst_overrides AS o WHERE o.incident_id = ?1 \
+             AND o.id = (SELECT max(p.id) FROM analyst_overrides AS p WHERE p.incident_id = o.incident_id AND p.field = o.field) \
+             ORDER BY o.id",
+        )
+        .and_then(|mut s| s.query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .ctx("reading analysts' values")?;
+    rows.into_iter()
+        .map(|(field, value)| {
+            let value = serde_json::from_str(&value).map_err(|e| StoreError::corrupt("analyst override", &value, e))?;
+            Ok((field, value))
+        })
+        .collect()
+}
+
+fn parse_role(role: &str) -> Result<Role> {
+    Role::parse(role).ok_or_else(|| StoreError::corrupt("user role", role, "unknown role"))
+}

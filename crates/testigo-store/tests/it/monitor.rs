@@ -1,0 +1,123 @@
+//! The web application's records: accounts, verification, analysts' values (which must survive
+//! relinking), search and history.
+
+use chrono::{Duration, Utc};
+use serde_json::json;
+use testigo_core::SubEventType;
+use testigo_store::monitor::{IncidentQuery, Role, Sort, Verification};
+use testigo_store::{IncidentId, Store, StoreError};
+
+use crate::link::{ingest, shelter, SHELTER};
+use crate::{doc, memory, placed, saltillo, SALTILLO};
+
+#[test]
+fn users_sessions_and_tokens() {
+    let mut store = memory();
+    let ana = store.add_user("ana", Role::Analyst, "$argon2id$hash").unwrap();
+    assert!(matches!(store.add_user("ana", Role::Viewer, "x"), Err(StoreError::UserExists { .. })));
+    let creds = store.user_credentials("ana").unwrap().unwrap();
+    assert_eq!((creds.user.clone(), creds.password_hash.as_str()), (ana.clone(), "$argon2id$hash"));
+    assert_eq!(store.user_credentials("nobody").unwrap(), None);
+
+    let now = Utc::now();
+    store.create_session("s1", ana.id, "csrf1", now + Duration::hours(1)).unwrap();
+    let session = store.session("s1", now).unwrap().unwrap();
+    assert_eq!((session.user, session.csrf.as_str()), (ana.clone(), "csrf1"));
+    assert_eq!(store.session("s1", now + Duration::hours(2)).unwrap(), None, "an expired session is refused");
+    store.end_session("s1").unwrap();
+    assert_eq!(store.session("s1", now).unwrap(), None);
+
+    assert_eq!(store.create_api_token("t1", "ana").unwrap(), ana);
+    assert_eq!(store.api_token_user("t1").unwrap(), Some(ana));
+    assert_eq!(store.api_token_user("t2").unwrap(), None);
+    assert!(matches!(store.create_api_token("t3", "bob"), Err(StoreError::UnknownUser { .. })));
+}
+
+#[test]
+fn verification_status_is_a_history() {
+    let mut store = memory();
+    let (_, links) = ingest(&mut store, &doc("s.txt", SALTILLO), &[saltillo()]);
+    let id = links[0].incident_id;
+    assert!(store.verification_history(id).unwrap().is_empty());
+    store.set_verification(id, Verification::Corroborated, "ana", "two sources").unwrap();
+    store.set_verification(id, Verification::Disputed, "ana", "state denies").unwrap();
+    let h = store.verification_history(id).unwrap();
+    assert_eq!(h.iter().map(|c| c.status).collect::<Vec<_>>(), [Verification::Corroborated, Verification::Disputed]);
+    assert!(matches!(
+        store.set_verification(IncidentId(99), Verification::Verified, "ana", "x"),
+        Err(StoreError::UnknownIncident { .. })
+    ));
+    let q = IncidentQuery { verification: Some(Verification::Disputed), ..IncidentQuery::default() };
+    assert_eq!(store.search_incidents(&q).unwrap().total, 1);
+    let q = IncidentQuery { verification: Some(Verification::Unverified), ..IncidentQuery::default() };
+    assert_eq!(store.search_incidents(&q).unwrap().total, 0);
+}
+
+#[test]
+fn issue_5_an_analysts_value_survives_a_new_linked_source() {
+    let mut store = memory();
+    let (_, links) = ingest(&mut store, &doc("s.txt", SALTILLO), &[saltillo()]);
+    let id = links[0].incident_id;
+    let values = [("fatalities".to_string(), json!(3)), ("location.admin1".to_string(), json!("Coahuila de Zaragoza"))];
+    let version = store.set_fields(id, &values, "ana", "the shelter's count, confirmed by phone").unwrap();
+    assert_eq!(version, 2);
+    let detail = store.incident(id).unwrap().unwrap();
+    assert_eq!(detail.incident.fatalities, Some(3));
+    assert_eq!(detail.versions[1].author, "ana");
+    assert!(!detail.incident.evidence.contains_key("fatalities"), "the old evidence no longer backs the value");
+
+    // A second report is linked: the version is rebuilt from the observations (the fake
+    // linker takes the highest toll, 2), and the analyst's values are applied on top.
+    ingest(&mut store, &doc("shelter.txt", SHELTER), &[shelter()]);
+    let detail = store.incident(id).unwrap().unwrap();
+    assert_eq!(detail.version, 3);
+    assert_eq!(detail.sources.len(), 2);
+    assert_eq!(detail.incident.fatalities, Some(3));
+    assert_eq!(detail.incident.location.unwrap().admin1.as_deref(), Some("Coahuila de Zaragoza"));
+    let overrides = store.overrides(id).unwrap();
+    assert_eq!(overrides.len(), 2);
+    assert_eq!(overrides[0].reason, "the shelter's count, confirmed by phone");
+
+    // A later value for the same field wins; a bad one is refused and writes nothing.
+    store.set_fields(id, &[("fatalities".to_string(), json!(4))], "ana", "recount").unwrap();
+    assert_eq!(store.incident(id).unwrap().unwrap().incident.fatalities, Some(4));
+    assert!(matches!(
+        store.set_fields(id, &[("claims".to_string(), json!([]))], "ana", "x"),
+        Err(StoreError::InvalidOverride { .. })
+    ));
+    assert_eq!(store.incident(id).unwrap().unwrap().version, 4);
+    let history = store.history(10, 0).unwrap();
+    assert!(history.iter().any(|h| h.action == "set fatalities = 4" && h.actor == "ana"), "{history:?}");
+}
+
+#[test]
+fn search_finds_word_forms_accent_insensitively_with_filters_and_counts() {
+    let mut store = memory();
+    let text = "SALTILLO — Dos migrantes fueron asesinados a disparos por policías estatales en Saltillo.";
+    let incident = placed(Some("2019-07-31"), None, "MX", "Coahuila", SubEventType::Attack);
+    let (_, links) = ingest(&mut store, &doc("es.txt", text), &[incident]);
+    let saltillo_id = links[0].incident_id;
+    let other = placed(Some("2019-05-01"), None, "MX", "Chiapas", SubEventType::Attack);
+    let (_, links) = ingest(&mut store, &doc("en.txt", "In Tapachula, a migrant was beaten by guards."), &[other]);
+    let tapachula_id = links[0].incident_id;
+
+    let search = |q: IncidentQuery| {
+        let page = store.search_incidents(&q).unwrap();
+        (page.total, page.items.iter().map(|i| i.summary.id).collect::<Vec<_>>())
+    };
+    let text = |t: &str| IncidentQuery { text: Some(t.to_string()), ..IncidentQuery::default() };
+    assert_eq!(search(text("asesinato")), (1, vec![saltillo_id]));
+    assert_eq!(search(text("DISPARÓ")), (1, vec![saltillo_id]));
+    assert_eq!(search(text("policias saltillo")), (1, vec![saltillo_id]));
+    assert_eq!(search(text("beating")), (1, vec![tapachula_id]));
+    assert_eq!(search(text("nothing-like-this")), (0, vec![]));
+    assert_eq!(search(text("\" OR *")), (0, vec![]), "query syntax is not interpreted");
+    assert_eq!(search(IncidentQuery::default()), (2, vec![saltillo_id, tapachula_id]));
+    assert_eq!(search(IncidentQuery { sort: Sort::DateAsc, ..IncidentQuery::default() }).1, vec![tapachula_id, saltillo_id]);
+    assert_eq!(search(IncidentQuery { admin1: Some("chiapas".into()), ..IncidentQuery::default() }).1, vec![tapachula_id]);
+    assert_eq!(search(IncidentQuery { limit: Some(1), offset: 1, ..IncidentQuery::default() }), (2, vec![tapachula_id]));
+    assert_eq!(search(IncidentQuery { contested: Some(true), ..IncidentQuery::default() }).0, 2);
+    assert_eq!(search(IncidentQuery { contested: Some(false), ..IncidentQuery::default() }).0, 0);
+    assert_eq!(search(IncidentQuery { perpetrator: Some(testigo_core::ActorCategory::Police.as_str().into()), ..IncidentQuery::default() }).0, 2);
+    assert_eq!(search(IncidentQuery { harm: Some("killing".into()), ..IncidentQuery::default() }).0, 2);
+}
