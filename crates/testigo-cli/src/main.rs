@@ -8,6 +8,7 @@ mod eval;
 mod export;
 mod ingest;
 mod show;
+mod web;
 
 use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::path::PathBuf;
@@ -69,6 +70,14 @@ enum Command {
         #[arg(long, env = "USER", default_value = "analyst")]
         author: String,
     },
+    /// Serve the web application (log in with an account made by `testigo user add`).
+    Serve(web::ServeArgs),
+    /// Manage web accounts.
+    #[command(subcommand)]
+    User(web::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(web::TokenCommand),
     /// Split one source out of an incident into a new incident (an analyst undoes a link).
     Split {
         /// The incident.
@@ -261,6 +270,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open_existing(&cli.db)?;
             export::run(&store, &args)
         }
+        Command::Serve(args) => web::serve(&cli.db, &args),
+        Command::User(command) => web::user(&cli.db, &command),
+        Command::Token(command) => web::token(&cli.db, &command),
     }
 }
 

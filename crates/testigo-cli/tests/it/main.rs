@@ -5,3 +5,4 @@
 mod cli;
 mod linking;
 mod seed;
+mod web;

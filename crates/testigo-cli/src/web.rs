@@ -1,0 +1,113 @@
+//! `testigo serve`, `testigo user add` and `testigo token create`: the web application and its
+//! accounts.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+
+use testigo_store::monitor::Role;
+
+/// Arguments of `testigo serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Mark cookies Secure: set this when browsers reach the server through HTTPS (a reverse
+    /// proxy terminating TLS).
+    #[arg(long)]
+    secure_cookies: bool,
+}
+
+/// `testigo user …`.
+#[derive(clap::Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is asked for (not echoed), or read from the first line
+    /// of standard input with --password-stdin.
+    Add {
+        /// Login name.
+        name: String,
+        /// admin (manages users, reads the audit log), analyst (edits) or viewer (reads).
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// `testigo token …`.
+#[derive(clap::Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token acting as a user (with their role), printed once on stdout.
+    Create {
+        /// The user.
+        #[arg(long)]
+        user: String,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("unknown role {s:?}; use admin, analyst or viewer"))
+}
+
+/// Runs the server until it is stopped.
+pub fn serve(db: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let config = testigo_web::Config { db: db.to_path_buf(), secure_cookies: args.secure_cookies, connections: 4 };
+    testigo_web::serve_blocking(config, args.addr)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `testigo user add`.
+pub fn user(db: &Path, command: &UserCommand) -> anyhow::Result<ExitCode> {
+    let UserCommand::Add { name, role, password_stdin } = command;
+    let password = if *password_stdin {
+        let mut line = String::new();
+        io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\n', '\r']).to_string()
+    } else {
+        prompt_password()?
+    };
+    let mut store = testigo_store::SqliteStore::open(db)?;
+    let user = testigo_web::add_user(&mut store, name, *role, &password)?;
+    eprintln!("created user {} with role {}", user.name, user.role);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `testigo token create`.
+pub fn token(db: &Path, command: &TokenCommand) -> anyhow::Result<ExitCode> {
+    let TokenCommand::Create { user } = command;
+    if !db.exists() {
+        anyhow::bail!("there is no database at {}; give the right --db / TESTIGO_DB", db.display());
+    }
+    let mut store = testigo_store::SqliteStore::open(db)?;
+    let token = testigo_web::create_token(&mut store, user)?;
+    println!("{token}");
+    eprintln!("this token is shown once: keep it; send it as `Authorization: Bearer TOKEN`");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Asks for a password twice on the terminal without echoing it.
+fn prompt_password() -> anyhow::Result<String> {
+    if !io::stdin().is_terminal() {
+        anyhow::bail!("standard input is not a terminal; give the password on standard input with --password-stdin");
+    }
+    let read = |label: &str| -> anyhow::Result<String> {
+        eprint!("{label}: ");
+        io::stderr().flush()?;
+        // `stty` switches echo off for the terminal on standard input (and back on after).
+        let _ = std::process::Command::new("stty").arg("-echo").stdin(std::process::Stdio::inherit()).status();
+        let mut line = String::new();
+        let result = io::stdin().lock().read_line(&mut line);
+        let _ = std::process::Command::new("stty").arg("echo").stdin(std::process::Stdio::inherit()).status();
+        eprintln!();
+        result?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    };
+    let first = read("Password")?;
+    if read("Again")? != first {
+        anyhow::bail!("the two passwords differ");
+    }
+    Ok(first)
+}
