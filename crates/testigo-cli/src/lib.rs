@@ -31,6 +31,19 @@ pub struct Prepared {
 /// The file cannot be read, is larger than [`MAX_FILE_BYTES`], is not usable text, or its
 /// sidecar is malformed; each message says which and why.
 pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow::Result<Prepared> {
+    prepare_as(ex, path, overrides, &actor())
+}
+
+/// The user name recorded as the actor of what the command line does: `$USER`, or `cli`.
+pub fn actor() -> String {
+    std::env::var("USER").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "cli".to_string())
+}
+
+/// [`prepare`], recording `actor` as who ingests the document.
+///
+/// # Errors
+/// Those of [`prepare`].
+pub fn prepare_as(ex: &Extractor<'_>, path: &Path, overrides: &Metadata, actor: &str) -> anyhow::Result<Prepared> {
     let meta = std::fs::metadata(path).context("cannot read the file")?;
     if !meta.is_file() {
         // Devices, FIFOs and sockets never end or block: only regular files are reports.
@@ -85,6 +98,7 @@ pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow:
             metadata,
             metadata_source: source,
             ingested_at: Utc::now(),
+            actor: actor.to_string(),
             simhash,
         },
         incidents: x.incidents,

@@ -241,6 +241,20 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// `verify` found stored data that differs from what was recorded when it was written:
+    /// the database was edited outside testigo.
+    #[error(
+        "{what} was altered after it was recorded: {reason}; the database was edited outside \
+         testigo: keep this copy as evidence of the tampering and restore the last backup that \
+         verifies"
+    )]
+    Tampered {
+        /// Which record (`original 3f2a…`, `audit entry 12`, `incident 4 version 2`, ...).
+        what: String,
+        /// What differs.
+        reason: String,
+    },
+
     /// Any other database failure.
     #[error("database error while {operation}: {source}")]
     Sqlite {

@@ -8,7 +8,11 @@
 pub(crate) const APPLICATION_ID: i32 = 0x5453_5447;
 
 /// The migrations, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+
+/// The schema version whose migration is followed by writing the audit entries of what was
+/// stored before it (see `audit::backfill`).
+pub(crate) const AUDIT_LOG_VERSION: i64 = 4;
 
 /// The schema version this binary creates and understands.
 pub(crate) fn latest_version() -> i64 {
@@ -387,4 +391,31 @@ DROP TABLE documents;
 ALTER TABLE documents_v3 RENAME TO documents;
 -- The documents of one original, oldest first.
 CREATE INDEX documents_sha256 ON documents (sha256, id);
+";
+
+/// Version 4: the audit log (issue 6), an append-only hash chain of every change.
+///
+/// `seq` numbers the entries from 1 without gaps; `hash` is the SHA-256 of the canonical
+/// encoding of the entry's other fields (see `audit_hash` in the crate root) and `prev_hash`
+/// the `hash` of the entry before (64 zeros for the first). `subject_sha256` is the SHA-256 of
+/// what the entry describes: an original's bytes for an `ingest`, the JSON record of the new
+/// incident version for a version-writing action. The store then writes one entry for every
+/// document and incident version already stored (in Rust, after this SQL).
+const V4: &str = "
+CREATE TABLE audit_log (
+    seq            INTEGER PRIMARY KEY CHECK (seq >= 1),
+    at             TEXT NOT NULL,
+    actor          TEXT NOT NULL,
+    action         TEXT NOT NULL,
+    target         TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    subject_sha256 TEXT NOT NULL CHECK (length(subject_sha256) = 64),
+    prev_hash      TEXT NOT NULL CHECK (length(prev_hash) = 64),
+    hash           TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+);
+CREATE INDEX audit_log_target ON audit_log (target, seq);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 ";

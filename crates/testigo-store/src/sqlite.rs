@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod audit;
 mod link;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -17,9 +18,9 @@ use self::link::{
     load_observations, move_observation, next_version, write_merged_version, IncidentState, SpanDocument, SpanOwners,
 };
 use crate::error::SqlContext;
-use crate::migrations::{latest_version, APPLICATION_ID, MIGRATIONS, SCHEMA_MIGRATIONS, SOURCE_KEY_FUNCTION};
+use crate::migrations::{latest_version, APPLICATION_ID, AUDIT_LOG_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS, SOURCE_KEY_FUNCTION};
 use crate::{
-    fold, CandidateWindow, DocumentId, DocumentRecord, IncidentDetail, IncidentFilter, IncidentId, IncidentSource,
+    fold, AuditEntry, AuditFilter, VerifyReport, CandidateWindow, DocumentId, DocumentRecord, IncidentDetail, IncidentFilter, IncidentId, IncidentSource,
     IncidentStatus, IncidentSummary, IncidentVersionInfo, IngestOutcome, LinkOutcome, Linker, NewDocument, Observation,
     Result, SourceRole, SourcedSpan, Store, StoreError, StoreStats, EXTRACTION_AUTHOR, FIRST_REPORT, LINK_AUTHOR,
 };
@@ -159,7 +160,7 @@ impl Store for SqliteStore {
                 incident_id,
                 1,
                 incident,
-                &VersionMeta { at, author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
+                &VersionMeta { at, actor: &doc.actor, action: "extract", author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
                 &SpanOwners::all(incident, document_id),
             )?;
             insert_source(&tx, incident_id, document_id, SourceRole::Origin, None, ORIGIN_LINK_REASON, at)?;
@@ -224,7 +225,7 @@ impl Store for SqliteStore {
                         id,
                         version,
                         linker,
-                        &VersionMeta { at, author: LINK_AUTHOR, reason: &reason, merged_into: None },
+                        &VersionMeta { at, actor: &doc.actor, action: "link", author: LINK_AUTHOR, reason: &reason, merged_into: None },
                     )?;
                     incident_ids.push(id);
                     links.push(LinkOutcome { incident_id: id, linked: true, score: Some(score), reason: explanation });
@@ -253,7 +254,7 @@ impl Store for SqliteStore {
                         incident_id,
                         1,
                         &record,
-                        &VersionMeta { at, author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
+                        &VersionMeta { at, actor: &doc.actor, action: "extract", author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
                         &owners,
                     )?;
                     insert_source(&tx, incident_id, document_id, SourceRole::Origin, None, FIRST_REPORT, at)?;
@@ -312,7 +313,7 @@ impl Store for SqliteStore {
             from.0,
             from_state.version + 1,
             &from_record,
-            &VersionMeta { at: &at, author, reason: &closing, merged_into: Some(into.0) },
+            &VersionMeta { at: &at, actor: author, action: "merge", author, reason: &closing, merged_into: Some(into.0) },
             &owners,
         )?;
 
@@ -337,7 +338,7 @@ impl Store for SqliteStore {
             into,
             version,
             linker,
-            &VersionMeta { at: &at, author, reason: &merged, merged_into: None },
+            &VersionMeta { at: &at, actor: author, action: "merge", author, reason: &merged, merged_into: None },
         )?;
         tx.commit().ctx("committing a merge")?;
         to_version(into, version)
@@ -591,7 +592,7 @@ impl Store for SqliteStore {
             id.0,
             version,
             incident,
-            &VersionMeta { at: &at, author, reason, merged_into: None },
+            &VersionMeta { at: &at, actor: author, action: "revise", author, reason, merged_into: None },
             &owners,
         )?;
         tx.commit().ctx("committing a revision")?;
@@ -610,6 +611,37 @@ impl Store for SqliteStore {
             merged_incidents: count("SELECT count(*) FROM incident_index WHERE merged_into IS NOT NULL")?,
             incident_versions: count("SELECT count(*) FROM incident_versions")?,
         })
+    }
+
+    fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        audit::list(&self.conn, filter)
+    }
+
+    fn append_audit(
+        &mut self,
+        actor: &str,
+        action: &str,
+        target: &str,
+        reason: &str,
+        subject_sha256: &str,
+    ) -> Result<AuditEntry> {
+        let subject = normalise_sha256(subject_sha256)?;
+        let at = timestamp(Utc::now());
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an audit entry")?;
+        let seq = audit::append(
+            &tx,
+            &audit::NewEntry { at: &at, actor, action, target, reason, subject_sha256: &subject },
+        )?;
+        let entry = tx
+            .prepare_cached(&format!("SELECT {} FROM audit_log WHERE seq = ?1", audit::COLUMNS))
+            .and_then(|mut s| s.query_row([seq], audit::RawEntry::read))
+            .ctx("reading the audit log")?;
+        tx.commit().ctx("committing an audit entry")?;
+        entry.into_entry()
+    }
+
+    fn verify(&self) -> Result<VerifyReport> {
+        audit::verify(&self.conn)
     }
 }
 
@@ -761,7 +793,7 @@ fn split_off(
         new_id,
         1,
         linker,
-        &VersionMeta { at: &at, author, reason: &split_from, merged_into: None },
+        &VersionMeta { at: &at, actor: author, action: "split", author, reason: &split_from, merged_into: None },
     )?;
 
     let split_off =
@@ -771,7 +803,7 @@ fn split_off(
         id,
         state.version + 1,
         linker,
-        &VersionMeta { at: &at, author, reason: &split_off, merged_into: None },
+        &VersionMeta { at: &at, actor: author, action: "split", author, reason: &split_off, merged_into: None },
     )?;
     Ok(new_id)
 }
@@ -807,7 +839,19 @@ fn insert_document(conn: &Connection, doc: &NewDocument, prepared: &PreparedDocu
         ],
     )
     .ctx("storing the document")?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    audit::append(
+        conn,
+        &audit::NewEntry {
+            at: &prepared.at,
+            actor: &doc.actor,
+            action: "ingest",
+            target: &format!("document:{id}"),
+            reason: &prepared.reason,
+            subject_sha256: &prepared.sha256,
+        },
+    )?;
+    Ok(id)
 }
 
 /// Creates an incident (without versions yet); returns its id.
@@ -991,6 +1035,11 @@ impl RawSource {
 /// Who made a version, when and why; and whether it closes the incident, merged into another.
 struct VersionMeta<'a> {
     at: &'a str,
+    /// Who asked for it (the audit entry's actor); `author` is who made the record (the
+    /// extractor or linker for versions computed on ingest).
+    actor: &'a str,
+    /// The audit entry's action: `extract`, `link`, `merge`, `split` or `revise`.
+    action: &'a str,
     author: &'a str,
     reason: &'a str,
     merged_into: Option<i64>,
@@ -1055,6 +1104,17 @@ fn insert_version(
     })
     .ctx("storing an incident version")?;
     let version_id = conn.last_insert_rowid();
+    audit::append(
+        conn,
+        &audit::NewEntry {
+            at: meta.at,
+            actor: meta.actor,
+            action: meta.action,
+            target: &format!("incident:{incident_id}"),
+            reason: meta.reason,
+            subject_sha256: &audit::subject_of_record(&record),
+        },
+    )?;
 
     let mut evidence = conn
         .prepare_cached(
@@ -1139,6 +1199,9 @@ fn migrate(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
             continue;
         }
         tx.execute_batch(sql).map_err(migration_error(version))?;
+        if version == AUDIT_LOG_VERSION {
+            audit::backfill(&tx)?;
+        }
         tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)", params![version, applied_at])
             .map_err(migration_error(version))?;
     }
@@ -1198,7 +1261,7 @@ fn normalise_sha256(sha256: &str) -> Result<String> {
 }
 
 /// SHA-256 of `bytes` as lower-case hex.
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
     for byte in digest {
@@ -1255,7 +1318,7 @@ fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Nanos, true)
 }
 
-fn parse_timestamp(what: &'static str, text: &str) -> Result<DateTime<Utc>> {
+pub(crate) fn parse_timestamp(what: &'static str, text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| StoreError::corrupt(what, text, e))
 }
 

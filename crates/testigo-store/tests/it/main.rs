@@ -4,6 +4,7 @@
 // Tests may unwrap: a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod audit;
 mod incidents;
 mod ingest;
 mod link;
@@ -60,6 +61,7 @@ pub fn doc(name: &str, text: &str) -> NewDocument {
         },
         metadata_source: serde_json::json!({"title": "sidecar", "published": "header"}),
         ingested_at: at(1),
+        actor: "tester".to_string(),
         simhash: None,
     }
 }
