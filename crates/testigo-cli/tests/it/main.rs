@@ -3,5 +3,6 @@
 //! examples.
 
 mod cli;
+mod integrity;
 mod linking;
 mod seed;
