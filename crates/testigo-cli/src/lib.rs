@@ -99,6 +99,7 @@ pub fn prepare_as(ex: &Extractor<'_>, path: &Path, overrides: &Metadata, actor: 
             metadata_source: source,
             ingested_at: Utc::now(),
             actor: actor.to_string(),
+            sensitive: false,
             simhash,
         },
         incidents: x.incidents,

@@ -89,6 +89,7 @@
 //!     metadata_source: serde_json::json!({}),
 //!     ingested_at: chrono::Utc::now(),
 //!     actor: "ana".to_string(),
+//!     sensitive: false,
 //!     simhash: None,
 //! };
 //! let first = store.ingest(&doc, &[])?;
@@ -102,6 +103,7 @@
 
 #![deny(missing_docs)]
 
+mod crypto;
 mod error;
 mod fold;
 mod migrations;
@@ -112,9 +114,10 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use testigo_core::{EventType, Incident, Metadata, Span};
 
+pub use crate::crypto::StoreKey;
 pub use crate::error::StoreError;
 pub use crate::fold::fold;
-pub use crate::sqlite::SqliteStore;
+pub use crate::sqlite::{Rotation, SqliteStore};
 
 /// `Result` with [`StoreError`] as the default error.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -583,6 +586,11 @@ pub struct NewDocument {
     pub ingested_at: DateTime<Utc>,
     /// Who ingested it (a user name), recorded in the audit log.
     pub actor: String,
+    /// True for a document that is itself personal data (a testimony, an intake form): its
+    /// original bytes, name, title, URL, text and metadata provenance are stored encrypted, and
+    /// its name is left out of version reasons and audit entries. Storing one needs a key
+    /// ([`StoreError::KeyRequired`] otherwise). A published article is not sensitive.
+    pub sensitive: bool,
     /// The document's near-duplicate fingerprint (a 64-bit SimHash of its text, as the linker
     /// computes it), if known; reprints of one report have fingerprints a few bits apart.
     pub simhash: Option<u64>,

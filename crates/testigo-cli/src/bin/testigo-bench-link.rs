@@ -65,6 +65,7 @@ fn document(n: u64) -> NewDocument {
         metadata_source: serde_json::Value::Null,
         ingested_at: Utc::now(),
         actor: "testigo-bench-link".to_string(),
+        sensitive: false,
         simhash: Some(n),
     }
 }

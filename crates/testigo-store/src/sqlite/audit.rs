@@ -293,7 +293,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
     let mut incident_versions = 0u64;
     {
         let mut stmt = conn
-            .prepare("SELECT incident_id, version, record FROM incident_versions ORDER BY id")
+            .prepare("SELECT incident_id, version, testigo_open(record) FROM incident_versions ORDER BY id")
             .ctx("reading incident versions")?;
         let mut rows = stmt.query([]).ctx("reading incident versions")?;
         while let Some(row) = rows.next().ctx("reading incident versions")? {
@@ -318,7 +318,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
 
 /// Re-hashes every original, one at a time; returns how many.
 fn verify_originals(conn: &Connection) -> Result<u64> {
-    let mut stmt = conn.prepare("SELECT sha256, size, bytes FROM originals ORDER BY sha256").ctx("reading originals")?;
+    let mut stmt = conn.prepare("SELECT sha256, size, iif(sealed, testigo_open_blob(bytes), bytes) FROM originals ORDER BY sha256").ctx("reading originals")?;
     let mut rows = stmt.query([]).ctx("reading originals")?;
     let mut count = 0u64;
     while let Some(row) = rows.next().ctx("reading originals")? {

@@ -9,7 +9,7 @@ use crate::link::SameDayAndPlace;
 use crate::{doc, saltillo, SALTILLO};
 
 /// Runs SQL on the file as an attacker would: with the write-once triggers dropped.
-fn tamper(path: &Path, sql: &str) {
+pub fn tamper(path: &Path, sql: &str) {
     let conn = rusqlite::Connection::open(path).unwrap();
     let triggers: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
@@ -196,7 +196,8 @@ fn a_schema_3_database_gets_an_entry_for_everything_already_stored() {
     {
         let conn = rusqlite::Connection::open(&old).unwrap();
         conn.execute_batch(
-            "DROP TABLE audit_log; DELETE FROM schema_migrations WHERE version >= 4;",
+            "DROP TABLE audit_log; DROP TABLE keyring; ALTER TABLE originals DROP COLUMN sealed; \
+             ALTER TABLE documents DROP COLUMN sealed; DELETE FROM schema_migrations WHERE version >= 4;",
         )
         .unwrap();
     }

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod audit;
+mod encryption;
 mod incidents;
 mod ingest;
 mod link;
@@ -62,6 +63,7 @@ pub fn doc(name: &str, text: &str) -> NewDocument {
         metadata_source: serde_json::json!({"title": "sidecar", "published": "header"}),
         ingested_at: at(1),
         actor: "tester".to_string(),
+        sensitive: false,
         simhash: None,
     }
 }
