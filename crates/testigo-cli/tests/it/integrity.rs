@@ -163,3 +163,77 @@ fn issue_6_a_sensitive_testimony_leaves_no_name_in_any_file_and_needs_its_key() 
     let log = run(&db, &["show", "1"]);
     assert_eq!(log.code, 0, "{}", log.stderr);
 }
+
+#[test]
+fn issue_6_an_evidence_package_checks_with_sha256sum_alone() {
+    let db = Db::new();
+    assert_eq!(run(&db, &["ingest", seed_path().to_str().expect("p")]).code, 0);
+    let zip_path = db.dir().join("incident-1.zip");
+    let out = run(&db, &["package", "1", "--out", zip_path.to_str().expect("p")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Never overwritten.
+    let again = run(&db, &["package", "1", "--out", zip_path.to_str().expect("p")]);
+    assert_eq!(again.code, 2, "{}", again.stdout);
+
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip_path).expect("zip")).expect("archive");
+    let mut files = std::collections::BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).expect("entry");
+        let name = f.name().expect("name").to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes).expect("read");
+        files.insert(name, bytes);
+    }
+    let sha = sha256_of(&seed_path());
+    let original = files.get(&format!("sources/{sha}.txt")).expect("the original is in the package");
+    assert_eq!(original, &std::fs::read(seed_path()).expect("seed"), "byte for byte");
+    for name in ["incident.json", "sources.json", "audit.json", "README.txt", "SHA256SUMS"] {
+        assert!(files.contains_key(name), "{name} missing: {:?}", files.keys());
+    }
+    // SHA256SUMS lists every other file with its digest, in `sha256sum` format.
+    let sums = String::from_utf8(files["SHA256SUMS"].clone()).expect("utf8");
+    assert_eq!(sums.lines().count(), files.len() - 1);
+    for line in sums.lines() {
+        let (digest, name) = line.split_once("  ").expect("two spaces");
+        use sha2::Digest;
+        let actual: String = sha2::Sha256::digest(&files[name]).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(digest, actual, "{name}");
+    }
+    // With the real tool, when it is there (Debian's coreutils).
+    if std::process::Command::new("sha256sum").arg("--version").output().is_ok() {
+        let unpacked = db.dir().join("unpacked");
+        for (name, bytes) in &files {
+            let p = unpacked.join(name);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, bytes).expect("write");
+        }
+        let check = std::process::Command::new("sha256sum").arg("-c").arg("SHA256SUMS").current_dir(&unpacked).output().expect("sha256sum");
+        assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    }
+    let sources: serde_json::Value = serde_json::from_slice(&files["sources.json"]).expect("json");
+    assert!(sources[0]["ingested_at"].is_string(), "{sources}");
+    let audit: serde_json::Value = serde_json::from_slice(&files["audit.json"]).expect("json");
+    let actions: Vec<&str> = audit["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["ingest", "extract"], "{audit}");
+    let incident: serde_json::Value = serde_json::from_slice(&files["incident.json"]).expect("json");
+    assert_eq!(incident["id"], 1);
+    assert_eq!(incident["versions"][0]["author"], "testigo extract");
+}
+
+#[test]
+fn issue_6_backup_makes_a_copy_that_verifies_and_never_overwrites() {
+    let db = Db::new();
+    assert_eq!(run(&db, &["ingest", seed_path().to_str().expect("p")]).code, 0);
+    let copy = db.dir().join("copy.db");
+    let out = run(&db, &["backup", copy.to_str().expect("p")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("verified"), "{}", out.stdout);
+    let again = run(&db, &["backup", copy.to_str().expect("p")]);
+    assert_eq!(again.code, 2);
+    // The copy is a database of its own (moved elsewhere, as a backup would be).
+    let copy_db = Db::new();
+    std::fs::copy(&copy, &copy_db.path).expect("copy");
+    let listed = run(&copy_db, &["incidents", "--json"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&listed.stdout).expect("json")["total"], 2);
+}
