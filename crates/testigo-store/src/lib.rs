@@ -107,6 +107,7 @@ mod crypto;
 mod error;
 mod fold;
 mod migrations;
+mod redact;
 mod sqlite;
 
 use std::fmt;
@@ -117,6 +118,7 @@ use testigo_core::{EventType, Incident, Metadata, Span};
 pub use crate::crypto::StoreKey;
 pub use crate::error::StoreError;
 pub use crate::fold::fold;
+pub use crate::redact::redact_detail;
 pub use crate::sqlite::{Rotation, SqliteStore};
 
 /// `Result` with [`StoreError`] as the default error.
@@ -642,6 +644,9 @@ pub struct DocumentRecord {
     pub ingested_at: DateTime<Utc>,
     /// Its near-duplicate fingerprint, if one was given at ingest.
     pub simhash: Option<u64>,
+    /// True when it was ingested as sensitive ([`NewDocument::sensitive`]): it is stored
+    /// encrypted, and nothing of it (name, title, URL, text) may appear in anything public.
+    pub sensitive: bool,
 }
 
 /// What happened to one extracted incident in [`Store::ingest_linked`].

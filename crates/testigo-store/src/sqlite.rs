@@ -1069,13 +1069,14 @@ macro_rules! document_columns {
         "d.id, d.sha256, iif(d.sealed, testigo_open(d.name), d.name), d.kind, o.size, \
          iif(d.sealed, testigo_open(d.title), d.title), d.publisher, iif(d.sealed, testigo_open(d.url), d.url), \
          d.published, d.language, iif(d.sealed, testigo_open(d.text), d.text), \
-         iif(d.sealed, testigo_open(d.metadata_source), d.metadata_source), d.ingested_at, d.simhash, d.source_key"
+         iif(d.sealed, testigo_open(d.metadata_source), d.metadata_source), d.ingested_at, d.simhash, d.source_key, \
+         d.sealed"
     };
 }
 use document_columns;
 
 /// The number of columns [`document_columns!`] selects.
-const DOCUMENT_COLUMN_COUNT: usize = 15;
+const DOCUMENT_COLUMN_COUNT: usize = 16;
 
 /// A document row as SQLite returns it, before its values are checked.
 struct RawDocument {
@@ -1094,6 +1095,7 @@ struct RawDocument {
     ingested_at: String,
     simhash: Option<i64>,
     source_key: String,
+    sealed: bool,
 }
 
 impl RawDocument {
@@ -1114,6 +1116,7 @@ impl RawDocument {
             ingested_at: r.get(12)?,
             simhash: r.get(13)?,
             source_key: r.get(14)?,
+            sealed: r.get(15)?,
         })
     }
 
@@ -1134,6 +1137,7 @@ impl RawDocument {
             text: self.text,
             ingested_at: parse_timestamp("ingest time", &self.ingested_at)?,
             simhash: self.simhash.map(simhash_from_sql),
+            sensitive: self.sealed,
         })
     }
 }

@@ -237,3 +237,51 @@ fn issue_6_backup_makes_a_copy_that_verifies_and_never_overwrites() {
     assert_eq!(listed.code, 0, "{}", listed.stderr);
     assert_eq!(serde_json::from_str::<serde_json::Value>(&listed.stdout).expect("json")["total"], 2);
 }
+
+/// A published news article that names a minor victim, his mother and a witness.
+const ARTICLE: &str = "Golpean policías a migrante hondureño en Saltillo\n\n\
+SALTILLO, Coahuila, 12 de marzo de 2024.— Agentes de la Policía Municipal golpearon y detuvieron a Kevin Adonay \
+Maldonado, un migrante hondureño de 15 años, en Saltillo, Coahuila, el 10 de marzo de 2024. \
+\"Lo patearon en el suelo\", dijo su madre, Rosa Elvira Maldonado. Según el testigo Julio César Pineda, los \
+policías le quitaron 200 dólares en la calle Abasolo.\n";
+
+#[test]
+fn issue_6_public_exports_carry_no_personal_data_in_any_format() {
+    let db = Db::new();
+    assert_eq!(run(&db, &["key", "init"]).code, 0);
+    let inbox = tempfile::tempdir().expect("dir");
+    let testimony = inbox.path().join("testimonio-rosa.txt");
+    std::fs::write(&testimony, TESTIMONY).expect("write");
+    let article = inbox.path().join("nota.txt");
+    std::fs::write(&article, ARTICLE).expect("write");
+    let out = run(&db, &["ingest", "--sensitive", "--published", "2024-03-12", testimony.to_str().expect("p")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = run(&db, &["ingest", "--published", "2024-03-12", "--publisher", "Vanguardia", article.to_str().expect("p")]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    // The non-public export does carry the article's names: the test data is what it claims.
+    let full = run(&db, &["export", "--format", "jsonl"]);
+    assert!(full.stdout.contains("Pineda"), "{}", full.stdout);
+
+    let outdir = tempfile::tempdir().expect("dir");
+    for format in ["acled-csv", "geojson", "jsonl"] {
+        let file = outdir.path().join(format!("public.{format}"));
+        let out = run(&db, &["export", "--public", "--format", format, "--out", file.to_str().expect("p")]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        assert!(out.stderr.contains("redacted") && out.stderr.contains("withheld"), "{format}: {}", out.stderr);
+        let text = std::fs::read_to_string(&file).expect("read");
+        assert!(text.contains("Saltillo"), "{format}: the public export keeps places: {text}");
+        let stdout = run(&db, &["export", "--public", "--format", format]).stdout;
+        assert!(stdout.contains("Saltillo"), "{format}");
+        for secret in SECRETS.iter().chain(&["nota.txt", "hijo", "Lo patearon", "15 años", "Agentes de la Policía"]) {
+            assert!(!text.contains(secret), "{format}: {secret:?} in the public export: {text}");
+            assert!(!stdout.contains(secret), "{format}: {secret:?} in the public export on stdout");
+        }
+    }
+    let jsonl = std::fs::read_to_string(outdir.path().join("public.jsonl")).expect("read");
+    let first: serde_json::Value = serde_json::from_str(jsonl.lines().next().expect("line")).expect("json");
+    assert!(first["redacted"].as_array().is_some_and(|r| !r.is_empty()), "{first}");
+    assert!(!first["victims"]["ages"].as_array().expect("ages").iter().any(|a| a.as_u64() == Some(15)), "{first}");
+    assert_eq!(first["victims"]["minors"], true, "{first}");
+    assert_no_secret_in(outdir.path());
+}
