@@ -5,8 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use testigo_core::redact::{Redaction, RedactionCounts};
 use testigo_ingest::export::{write, Format};
-use testigo_store::Store;
+use testigo_store::{redact_detail, Store};
 
 use crate::FilterArgs;
 
@@ -19,6 +20,13 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Remove personal data: speakers' names become roles, quotes are withheld, perpetrators
+    /// named in the text's words become their category, minors' exact ages become "minor",
+    /// places finer than a town become the municipality, local file names are dropped and
+    /// sensitive documents are withheld (see `testigo_core::redact`). What was redacted is
+    /// listed per incident (`redacted` in JSON) and summed up on standard error.
+    #[arg(long)]
+    public: bool,
     #[command(flatten)]
     filter: FilterArgs,
 }
@@ -37,13 +45,28 @@ pub fn run(store: &dyn Store, args: &ExportArgs) -> anyhow::Result<ExitCode> {
             items.push(d);
         }
     }
+    let redactions: Option<Vec<Vec<Redaction>>> = args.public.then(|| {
+        let (public, lists): (Vec<_>, Vec<_>) = items.iter().map(redact_detail).unzip();
+        items = public;
+        lists
+    });
+    if let Some(lists) = &redactions {
+        let mut counts = RedactionCounts::default();
+        let mut withheld = 0;
+        for list in lists {
+            counts.add(list.iter().filter(|r| !r.field.starts_with("sources")).cloned().collect::<Vec<_>>().as_slice());
+            withheld += list.iter().filter(|r| r.field.starts_with("sources")).count();
+        }
+        eprintln!("public export: redacted {counts}, {withheld} sensitive source(s) withheld; local file names and source texts left out");
+    }
+    let redactions = redactions.as_deref();
     match &args.out {
         // A device, pipe or link is written through, never replaced; a read-only file is
         // refused.
         Some(path) if std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file()) => {
             let f = std::fs::OpenOptions::new().write(true).open(path).with_context(|| format!("cannot write {}", path.display()))?;
             let mut w = BufWriter::new(f);
-            write(&mut w, args.format, &items)?;
+            write(&mut w, args.format, &items, redactions)?;
             w.flush().with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("exported {} incident(s) to {}", items.len(), path.display());
         }
@@ -57,7 +80,7 @@ pub fn run(store: &dyn Store, args: &ExportArgs) -> anyhow::Result<ExitCode> {
             {
                 let f = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
                 let mut w = BufWriter::new(f);
-                write(&mut w, args.format, &items)?;
+                write(&mut w, args.format, &items, redactions)?;
                 w.flush()?;
             }
             std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
@@ -66,7 +89,7 @@ pub fn run(store: &dyn Store, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         None => {
             let stdout = io::stdout();
             let mut w = BufWriter::new(stdout.lock());
-            write(&mut w, args.format, &items)?;
+            write(&mut w, args.format, &items, redactions)?;
             w.flush()?;
         }
     }

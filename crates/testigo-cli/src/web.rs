@@ -53,14 +53,19 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 /// Runs the server until it is stopped.
-pub fn serve(db: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    let config = testigo_web::Config { db: db.to_path_buf(), secure_cookies: args.secure_cookies, connections: 4 };
+pub fn serve(db: &Path, key_file: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let config = testigo_web::Config {
+        db: db.to_path_buf(),
+        key_file: Some(key_file.to_path_buf()),
+        secure_cookies: args.secure_cookies,
+        connections: 4,
+    };
     testigo_web::serve_blocking(config, args.addr)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `testigo user add`.
-pub fn user(db: &Path, command: &UserCommand) -> anyhow::Result<ExitCode> {
+pub fn user(store: &mut testigo_store::SqliteStore, command: &UserCommand) -> anyhow::Result<()> {
     let UserCommand::Add { name, role, password_stdin } = command;
     let password = if *password_stdin {
         let mut line = String::new();
@@ -69,23 +74,18 @@ pub fn user(db: &Path, command: &UserCommand) -> anyhow::Result<ExitCode> {
     } else {
         prompt_password()?
     };
-    let mut store = testigo_store::SqliteStore::open(db)?;
-    let user = testigo_web::add_user(&mut store, name, *role, &password)?;
+    let user = testigo_web::add_user(store, name, *role, &password, &testigo_ingest::actor())?;
     eprintln!("created user {} with role {}", user.name, user.role);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Runs `testigo token create`.
-pub fn token(db: &Path, command: &TokenCommand) -> anyhow::Result<ExitCode> {
+pub fn token(store: &mut testigo_store::SqliteStore, command: &TokenCommand) -> anyhow::Result<()> {
     let TokenCommand::Create { user } = command;
-    if !db.exists() {
-        anyhow::bail!("there is no database at {}; give the right --db / TESTIGO_DB", db.display());
-    }
-    let mut store = testigo_store::SqliteStore::open(db)?;
-    let token = testigo_web::create_token(&mut store, user)?;
+    let token = testigo_web::create_token(store, user, &testigo_ingest::actor())?;
     println!("{token}");
     eprintln!("this token is shown once: keep it; send it as `Authorization: Bearer TOKEN`");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Asks for a password twice on the terminal without echoing it.

@@ -7,6 +7,7 @@
 use std::io::Write;
 
 use serde_json::{json, Value};
+use testigo_core::redact::Redaction;
 use testigo_store::IncidentDetail;
 
 /// Export formats.
@@ -102,6 +103,32 @@ pub fn incident_json(d: &IncidentDetail) -> Value {
     v
 }
 
+/// [`incident_json`] of a redacted incident: sources without file names, fact values with
+/// their speaker's role and without quotes, and the list of what was redacted.
+pub fn public_json(d: &IncidentDetail, redactions: &[Redaction]) -> Value {
+    let mut v = incident_json(d);
+    if let Some(sources) = v.get_mut("sources").and_then(Value::as_array_mut) {
+        for s in sources.iter_mut().filter_map(Value::as_object_mut) {
+            s.remove("file");
+        }
+    }
+    if let Some(facts) = v.get_mut("facts").and_then(Value::as_object_mut) {
+        for values in facts.values_mut().filter_map(Value::as_array_mut) {
+            for fact in values.iter_mut().filter_map(Value::as_object_mut) {
+                let stance = fact.get("stance").and_then(Value::as_str).unwrap_or("").to_string();
+                let role = testigo_core::Stance::parse(&stance).map_or("source", testigo_core::redact::role);
+                fact.insert("attributed_to".into(), role.into());
+                fact.insert("evidence".into(), testigo_core::redact::WITHHELD.into());
+            }
+        }
+    }
+    if let Some(o) = v.as_object_mut() {
+        let list: Vec<Value> = redactions.iter().map(|r| json!({"field": r.field, "what": r.what})).collect();
+        o.insert("redacted".into(), list.into());
+    }
+    v
+}
+
 fn notes(d: &IncidentDetail) -> String {
     // ACLED notes summarise the event; we quote the sentence that reported it.
     let text = d.sources.first().map(|s| s.document.text.as_str()).unwrap_or("");
@@ -111,7 +138,15 @@ fn notes(d: &IncidentDetail) -> String {
         .and_then(|v| v.first())
         .and_then(|s| s.slice(text))
         .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
+        .unwrap_or_else(|| summary(&d.incident))
+}
+
+/// A one-line summary from categories only, for a public export's notes (no quoted text).
+fn summary(i: &testigo_core::Incident) -> String {
+    let harms: Vec<&str> = i.harms.iter().map(|h| h.as_str()).collect();
+    let by: Vec<&str> = i.perpetrators.iter().map(|p| p.category.as_str()).collect();
+    let place = i.location.as_ref().and_then(|l| l.name.clone()).unwrap_or_default();
+    format!("{} by {} in {place}", if harms.is_empty() { "incident".to_string() } else { harms.join(", ") }, if by.is_empty() { "unknown perpetrators".to_string() } else { by.join(", ") })
 }
 
 fn acled_row(d: &IncidentDetail) -> Vec<String> {
@@ -154,8 +189,12 @@ fn acled_row(d: &IncidentDetail) -> Vec<String> {
     ]
 }
 
-/// Writes `items` in `format`.
-pub fn write(out: &mut dyn Write, format: Format, items: &[IncidentDetail]) -> anyhow::Result<()> {
+/// Writes `items` in `format`; with `redactions` (one list per item) as a public export.
+pub fn write(out: &mut dyn Write, format: Format, items: &[IncidentDetail], redactions: Option<&[Vec<Redaction>]>) -> anyhow::Result<()> {
+    let json_of = |i: usize, d: &IncidentDetail| match redactions {
+        Some(r) => public_json(d, r.get(i).map_or(&[][..], Vec::as_slice)),
+        None => incident_json(d),
+    };
     match format {
         Format::AcledCsv => {
             let mut w = csv::Writer::from_writer(out);
@@ -168,14 +207,15 @@ pub fn write(out: &mut dyn Write, format: Format, items: &[IncidentDetail]) -> a
         Format::Geojson => {
             let features: Vec<Value> = items
                 .iter()
-                .map(|d| {
+                .enumerate()
+                .map(|(i, d)| {
                     let geometry = d
                         .incident
                         .location
                         .as_ref()
                         .and_then(|l| Some(json!({"type": "Point", "coordinates": [l.longitude?, l.latitude?]})))
                         .unwrap_or(Value::Null);
-                    let mut props = incident_json(d);
+                    let mut props = json_of(i, d);
                     if let Some(o) = props.as_object_mut() {
                         o.remove("evidence");
                     }
@@ -186,8 +226,8 @@ pub fn write(out: &mut dyn Write, format: Format, items: &[IncidentDetail]) -> a
             writeln!(out)?;
         }
         Format::Jsonl => {
-            for d in items {
-                serde_json::to_writer(&mut *out, &incident_json(d))?;
+            for (i, d) in items.iter().enumerate() {
+                serde_json::to_writer(&mut *out, &json_of(i, d))?;
                 writeln!(out)?;
             }
         }

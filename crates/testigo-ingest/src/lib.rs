@@ -34,6 +34,19 @@ pub struct Prepared {
 /// The file cannot be read, is larger than [`MAX_FILE_BYTES`], is not usable text, or its
 /// sidecar is malformed; each message says which and why.
 pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow::Result<Prepared> {
+    prepare_as(ex, path, overrides, &actor())
+}
+
+/// The user name recorded as the actor of what the command line does: `$USER`, or `cli`.
+pub fn actor() -> String {
+    std::env::var("USER").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "cli".to_string())
+}
+
+/// [`prepare`], recording `actor` as who ingests the document.
+///
+/// # Errors
+/// Those of [`prepare`].
+pub fn prepare_as(ex: &Extractor<'_>, path: &Path, overrides: &Metadata, actor: &str) -> anyhow::Result<Prepared> {
     let meta = std::fs::metadata(path).context("cannot read the file")?;
     if !meta.is_file() {
         // Devices, FIFOs and sockets never end or block: only regular files are reports.
@@ -61,11 +74,12 @@ pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow:
         Err(e) => return Err(e).with_context(|| format!("cannot read sidecar {}", sidecar_path.display())),
     };
     let sidecar_name = sidecar_path.display().to_string();
-    prepare_bytes(ex, &name, bytes, sidecar.as_deref().map(|b| (sidecar_name.as_str(), b)), overrides)
+    prepare_bytes(ex, &name, bytes, sidecar.as_deref().map(|b| (sidecar_name.as_str(), b)), overrides, actor)
 }
 
-/// Captures `bytes` (a report named `name`) and extracts its incidents, as [`prepare`] does for
-/// a file; `sidecar` is the name and bytes of its `NAME.meta.json`, if there is one.
+/// Captures `bytes` (a report named `name`) and extracts its incidents, as [`prepare_as`] does
+/// for a file; `sidecar` is the name and bytes of its `NAME.meta.json`, if there is one, and
+/// `actor` who ingests it.
 ///
 /// # Errors
 /// The bytes are larger than [`MAX_FILE_BYTES`], are not usable text, or the sidecar is
@@ -76,6 +90,7 @@ pub fn prepare_bytes(
     bytes: Vec<u8>,
     sidecar: Option<(&str, &[u8])>,
     overrides: &Metadata,
+    actor: &str,
 ) -> anyhow::Result<Prepared> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         anyhow::bail!("the file is larger than the {} MB limit for one report; split it or check that it is a report", MAX_FILE_BYTES / (1024 * 1024));
@@ -113,6 +128,8 @@ pub fn prepare_bytes(
             metadata,
             metadata_source: source,
             ingested_at: Utc::now(),
+            actor: actor.to_string(),
+            sensitive: false,
             simhash,
         },
         incidents: x.incidents,

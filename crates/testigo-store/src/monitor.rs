@@ -362,22 +362,6 @@ pub struct IncidentPage {
     pub items: Vec<ListedIncident>,
 }
 
-/// One entry of the change history shown to admins: a new incident version, a verification
-/// change or an override, newest first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HistoryEntry {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// Who.
-    pub actor: String,
-    /// What: `version N`, `verification: STATUS`, `set FIELD`.
-    pub action: String,
-    /// The incident.
-    pub incident_id: i64,
-    /// Why.
-    pub reason: String,
-}
-
 /// The full-text index query for words typed by a user, or `None` when there is no word: each
 /// word is folded, cut to its stem (a few Spanish and English suffixes) and matched as a
 /// prefix, and all words must occur.

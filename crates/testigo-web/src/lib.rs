@@ -73,6 +73,8 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 pub struct Config {
     /// The database file.
     pub db: PathBuf,
+    /// The encryption key file (issue 6), if the database has or should get a key.
+    pub key_file: Option<PathBuf>,
     /// Mark cookies `Secure` (set when the server is reached through TLS, e.g. behind a
     /// reverse proxy).
     pub secure_cookies: bool,
@@ -103,7 +105,11 @@ impl AppState {
         let n = config.connections.clamp(1, 16);
         let mut stores = Vec::with_capacity(n);
         for _ in 0..n {
-            stores.push(Mutex::new(SqliteStore::open(&config.db)?));
+            let store = match &config.key_file {
+                Some(key) => SqliteStore::open_with_key_file(&config.db, key)?,
+                None => SqliteStore::open(&config.db)?,
+            };
+            stores.push(Mutex::new(store));
         }
         Ok(Arc::new(AppState {
             stores,
@@ -415,29 +421,29 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
-/// Creates a user (for `testigo user add`).
+/// Creates a user (for `testigo user add`); `actor` is who does it, for the audit log.
 ///
 /// # Errors
 ///
 /// When the name or password is unacceptable, the name is taken, or the database fails.
-pub fn add_user(store: &mut SqliteStore, name: &str, role: Role, password: &str) -> anyhow::Result<User> {
+pub fn add_user(store: &mut SqliteStore, name: &str, role: Role, password: &str, actor: &str) -> anyhow::Result<User> {
     if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
         anyhow::bail!("a user name is 1 to 64 letters, digits, '.', '_', '-' or '@'");
     }
     if password.chars().count() < auth::MIN_PASSWORD_CHARS {
         anyhow::bail!("the password must have at least {} characters", auth::MIN_PASSWORD_CHARS);
     }
-    Ok(store.add_user(name, role, &auth::hash_password(password)?)?)
+    Ok(store.add_user(name, role, &auth::hash_password(password)?, actor)?)
 }
 
 /// Creates an API token for the user named `name` and returns it; only its digest is stored,
-/// so it can be shown only once (for `testigo token create`).
+/// so it can be shown only once (for `testigo token create`); `actor` is who does it.
 ///
 /// # Errors
 ///
 /// When there is no such user or the database fails.
-pub fn create_token(store: &mut SqliteStore, name: &str) -> anyhow::Result<String> {
+pub fn create_token(store: &mut SqliteStore, name: &str, actor: &str) -> anyhow::Result<String> {
     let token = auth::new_token()?;
-    store.create_api_token(&auth::token_digest(&token), name)?;
+    store.create_api_token(&auth::token_digest(&token), name, actor)?;
     Ok(token)
 }

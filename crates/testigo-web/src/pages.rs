@@ -362,7 +362,7 @@ pub(crate) async fn export_response(state: &Shared, q: &HashMap<String, String>)
                 }
             }
             let mut out = Vec::new();
-            testigo_ingest::export::write(&mut out, format, &details).map_err(|e| WebError::Internal(e.to_string()))?;
+            testigo_ingest::export::write(&mut out, format, &details, None).map_err(|e| WebError::Internal(e.to_string()))?;
             Ok(out)
         })
         .await?;
@@ -838,10 +838,8 @@ fn sanitize_name(name: &str) -> String {
 
 /// Ingests uploaded files as `testigo ingest` does: sidecars (`NAME.meta.json`) go with their
 /// report; every other file is a report.
-///
-/// The uploader is not recorded by the store yet: ingest takes an actor once the audit log of
-/// issue 6 is merged.
-fn ingest_files(state: &Shared, files: Vec<(String, Vec<u8>)>, _author: &str) -> Result<Vec<FileResult>, WebError> {
+/// The uploader is the actor of the audit log's entries.
+fn ingest_files(state: &Shared, files: Vec<(String, Vec<u8>)>, author: &str) -> Result<Vec<FileResult>, WebError> {
     let (sidecars, reports): (Vec<_>, Vec<_>) = files.into_iter().partition(|(n, _)| is_sidecar(n));
     let extractor = Extractor::new(Gazetteer::embedded());
     let mut results = Vec::with_capacity(reports.len());
@@ -855,6 +853,7 @@ fn ingest_files(state: &Shared, files: Vec<(String, Vec<u8>)>, _author: &str) ->
             bytes,
             sidecar.map(|(n, b)| (n.as_str(), b.as_slice())),
             &testigo_core::Metadata::default(),
+            author,
         );
         let prepared = match prepared {
             Ok(p) => p,
@@ -912,28 +911,49 @@ pub(crate) async fn audit(
     uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Markup, WebError> {
-    let page: u32 = q.get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1 && *p < 100_000).unwrap_or(1);
-    let entries = state.db(move |store| Ok(store.history(100, (page - 1) * 100)?)).await?;
+    const PER_PAGE: usize = 100;
+    let page: usize = q.get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1 && *p < 100_000).unwrap_or(1);
+    let target = q.get("target").map(|t| t.trim().to_string()).filter(|t| !t.is_empty() && t.len() < 64);
+    let filter = testigo_store::AuditFilter { target: target.clone(), limit: PER_PAGE, offset: (page - 1) * PER_PAGE };
+    let entries = state.db(move |store| Ok(store.audit_log(&filter)?)).await?;
     let ctx = ctx(&state, lang, Some(&session), &uri);
+    let link = |p: usize| match &target {
+        Some(t) => format!("/audit?target={}&page={p}", crate::percent_encode(t)),
+        None => format!("/audit?page={p}"),
+    };
     let body = html! {
         h1 { (ctx.t("audit-title")) }
+        p.hint { (ctx.t("audit-hint")) }
+        form.filters method="get" action="/audit" {
+            label { (ctx.t("audit-target")) input type="text" name="target" value=(target.clone().unwrap_or_default()) placeholder="incident:1"; }
+            button type="submit" { (ctx.t("search")) }
+        }
         table.audit #audit {
-            thead { tr { th { (ctx.t("when")) } th { (ctx.t("who")) } th { (ctx.t("what")) } th { (ctx.t("incident")) } th { (ctx.t("why")) } } }
+            thead { tr {
+                th { "#" } th { (ctx.t("when")) } th { (ctx.t("who")) } th { (ctx.t("what")) } th { (ctx.t("audit-target")) }
+                th { (ctx.t("why")) } th { (ctx.t("audit-hash")) }
+            } }
             tbody {
                 @for e in &entries {
                     tr {
+                        td { (e.seq) }
                         td { (e.at.format("%Y-%m-%d %H:%M:%S UTC")) }
                         td { (e.actor) }
                         td { (e.action) }
-                        td { a href={ "/incidents/" (e.incident_id) } { "#" (e.incident_id) } }
+                        td {
+                            @if let Some(n) = e.target.strip_prefix("incident:").filter(|n| n.bytes().all(|b| b.is_ascii_digit())) {
+                                a href={ "/incidents/" (n) } { (e.target) }
+                            } @else { (e.target) }
+                        }
                         td { (e.reason) }
+                        td { code.sha title=(e.hash) { (e.hash.chars().take(12).collect::<String>()) } }
                     }
                 }
             }
         }
         nav.pages {
-            @if page > 1 { a rel="prev" href={ "/audit?page=" (page - 1) } { "← " (ctx.t("previous")) } }
-            @if entries.len() == 100 { a rel="next" href={ "/audit?page=" (page + 1) } { (ctx.t("next")) " →" } }
+            @if page > 1 { a rel="prev" href=(link(page - 1)) { "← " (ctx.t("previous")) } }
+            @if entries.len() == PER_PAGE { a rel="next" href=(link(page + 1)) { (ctx.t("next")) " →" } }
         }
     };
     Ok(layout(&ctx, &ctx.t("audit-title"), body))

@@ -64,6 +64,8 @@ fn document(n: u64) -> NewDocument {
         metadata: Metadata::default(),
         metadata_source: serde_json::Value::Null,
         ingested_at: Utc::now(),
+        actor: "testigo-bench-link".to_string(),
+        sensitive: false,
         simhash: Some(n),
     }
 }

@@ -3,6 +3,7 @@
 //! examples.
 
 mod cli;
+mod integrity;
 mod linking;
 mod seed;
 mod web;

@@ -4,14 +4,15 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::Value;
 
+use super::audit::{self, NewEntry};
 use super::link::{attribute_spans, load_observations, SpanDocument};
 use super::{
-    active_incident, date_text, insert_version, normalise_country, parse_record, parse_timestamp, timestamp,
-    to_version, SqliteStore, VersionMeta,
+    active_incident, date_text, insert_version, normalise_country, parse_record, parse_timestamp, sha256_hex,
+    timestamp, to_version, SqliteStore, VersionMeta,
 };
 use crate::error::SqlContext;
 use crate::monitor::{
-    apply_overrides, search_terms, FieldOverride, HistoryEntry, IncidentPage, IncidentQuery, ListedIncident, Role,
+    apply_overrides, search_terms, FieldOverride, IncidentPage, IncidentQuery, ListedIncident, Role,
     SessionRecord, Sort, User, UserCredentials, Verification, VerificationChange,
 };
 use crate::{fold, IncidentId, IncidentSummary, Result, StoreError};
@@ -28,17 +29,18 @@ const SEARCH_WHERE: &str = "x.merged_into IS NULL \
      AND (?7 IS NULL OR EXISTS (SELECT 1 FROM json_each(v.perpetrator_categories) WHERE value = ?7)) \
      AND (?8 IS NULL OR coalesce((SELECT w.status FROM verification AS w WHERE w.incident_id = x.incident_id \
           ORDER BY w.id DESC LIMIT 1), 'unverified') = ?8) \
-     AND (?9 IS NULL OR (json_array_length(v.record, '$.contested') > 0) = ?9) \
+     AND (?9 IS NULL OR (json_array_length(testigo_open(v.record), '$.contested') > 0) = ?9) \
      AND (?10 IS NULL OR x.incident_id IN (SELECT s.incident_id FROM incident_sources AS s \
           WHERE s.active = 1 AND s.document_id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?10)))";
 
 impl SqliteStore {
-    /// Creates a user with a role and a password hash (a PHC string made by the caller).
+    /// Creates a user with a role and a password hash (made by the caller), and records who
+    /// (`actor`) did in the audit log.
     ///
     /// # Errors
     ///
     /// [`StoreError::UserExists`] when the name is taken, and database errors.
-    pub fn add_user(&mut self, name: &str, role: Role, password_hash: &str) -> Result<User> {
+    pub fn add_user(&mut self, name: &str, role: Role, password_hash: &str, actor: &str) -> Result<User> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting to add a user")?;
         let exists: bool = tx
             .query_row("SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)", [name], |r| r.get(0))
@@ -52,6 +54,13 @@ impl SqliteStore {
         )
         .ctx("adding a user")?;
         let id = tx.last_insert_rowid();
+        let at = timestamp(Utc::now());
+        let target = format!("user:{id}");
+        let reason = format!("user {name} added with role {}", role.as_str());
+        audit::append(
+            &tx,
+            &NewEntry { at: &at, actor, action: "user_add", target: &target, reason: &reason, subject_sha256: &sha256_hex(reason.as_bytes()) },
+        )?;
         tx.commit().ctx("committing a new user")?;
         Ok(User { id, name: name.to_string(), role })
     }
@@ -150,22 +159,28 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Stores an API token (its SHA-256) for the user named `user_name`, who it acts as.
+    /// Stores an API token (its SHA-256) for the user named `user_name`, who it acts as, and
+    /// records who (`actor`) made it in the audit log (with the token's digest as subject).
     ///
     /// # Errors
     ///
     /// [`StoreError::UnknownUser`] when there is no such user, and database errors.
-    pub fn create_api_token(&mut self, token_sha256: &str, user_name: &str) -> Result<User> {
+    pub fn create_api_token(&mut self, token_sha256: &str, user_name: &str, actor: &str) -> Result<User> {
         let user = self
             .user_credentials(user_name)?
             .ok_or_else(|| StoreError::UnknownUser { name: user_name.to_string() })?
             .user;
-        self.conn
-            .execute(
-                "INSERT INTO api_tokens (token_sha256, user_id, created_at) VALUES (?1, ?2, ?3)",
-                params![token_sha256, user.id, timestamp(Utc::now())],
-            )
-            .ctx("storing an API token")?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a token")?;
+        let at = timestamp(Utc::now());
+        tx.execute(
+            "INSERT INTO api_tokens (token_sha256, user_id, created_at) VALUES (?1, ?2, ?3)",
+            params![token_sha256, user.id, at],
+        )
+        .ctx("storing an API token")?;
+        let target = format!("user:{}", user.id);
+        let reason = format!("API token created for {}", user.name);
+        audit::append(&tx, &NewEntry { at: &at, actor, action: "token_create", target: &target, reason: &reason, subject_sha256: token_sha256 })?;
+        tx.commit().ctx("committing a token")?;
         Ok(user)
     }
 
@@ -194,11 +209,16 @@ impl SqliteStore {
     pub fn set_verification(&mut self, id: IncidentId, status: Verification, author: &str, reason: &str) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a status change")?;
         active_incident(&tx, id)?;
+        let at = timestamp(Utc::now());
         tx.execute(
             "INSERT INTO verification (incident_id, status, author, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id.0, status.as_str(), author, reason, timestamp(Utc::now())],
+            params![id.0, status.as_str(), author, reason, at],
         )
         .ctx("storing a verification status")?;
+        let target = format!("incident:{id}");
+        let what = format!("{target} {}", status.as_str());
+        let reason = format!("{}: {reason}", status.as_str());
+        audit::append(&tx, &NewEntry { at: &at, actor: author, action: "verify", target: &target, reason: &reason, subject_sha256: &sha256_hex(what.as_bytes()) })?;
         tx.commit().ctx("committing a verification status")
     }
 
@@ -245,19 +265,23 @@ impl SqliteStore {
         let current = super::read_version(&tx, id, state.version)?;
         let record = apply_overrides(&current, values)?;
         let at = timestamp(Utc::now());
+        // The values may be personal data (a place, nationalities): sealed like the records.
         for (field, value) in values {
             tx.execute(
                 "INSERT INTO analyst_overrides (incident_id, field, value, author, reason, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                 VALUES (?1, ?2, testigo_seal(?3), ?4, ?5, ?6)",
                 params![id.0, field, value.to_string(), author, reason, at],
             )
             .ctx("storing an analyst's value")?;
         }
+        let fields: Vec<&str> = values.iter().map(|(f, _)| f.as_str()).collect();
+        let reason = format!("set {}: {reason}", fields.join(", "));
         let observations = load_observations(&tx, id)?;
         let docs: Vec<SpanDocument<'_>> = observations.iter().map(|o| o.span_document()).collect();
         let owners = attribute_spans(&record, &docs, &id.to_string())?;
         let version = state.version + 1;
-        insert_version(&tx, id.0, version, &record, &VersionMeta { at: &at, author, reason, merged_into: None }, &owners)?;
+        let meta = VersionMeta { at: &at, actor: author, action: "revise", author, reason: &reason, merged_into: None };
+        insert_version(&tx, id.0, version, &record, &meta, &owners)?;
         tx.commit().ctx("committing an edit")?;
         to_version(id, version)
     }
@@ -272,7 +296,8 @@ impl SqliteStore {
         let rows: Vec<(String, String, String, String, String)> = self
             .conn
             .prepare_cached(
-                "SELECT field, value, author, reason, created_at FROM analyst_overrides WHERE incident_id = ?1 ORDER BY id",
+                "SELECT field, testigo_open(value), author, reason, created_at FROM analyst_overrides \
+                 WHERE incident_id = ?1 ORDER BY id",
             )
             .and_then(|mut s| {
                 s.query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect()
@@ -325,7 +350,7 @@ impl SqliteStore {
             .and_then(|mut s| s.query_row(bind, |r| r.get(0)))
             .ctx("counting incidents")?;
         let sql = format!(
-            "SELECT x.incident_id, x.version, v.record, \
+            "SELECT x.incident_id, x.version, testigo_open(v.record), \
              (SELECT count(*) FROM incident_sources AS s WHERE s.incident_id = x.incident_id AND s.active = 1), \
              coalesce((SELECT w.status FROM verification AS w WHERE w.incident_id = x.incident_id \
                        ORDER BY w.id DESC LIMIT 1), 'unverified') \
@@ -361,37 +386,6 @@ impl SqliteStore {
             .collect::<Result<Vec<_>>>()?;
         Ok(IncidentPage { total: u64::try_from(total).unwrap_or(0), items })
     }
-
-    /// Who changed what and why, newest first: incident versions not made by extraction,
-    /// verification changes, and analysts' values.
-    ///
-    /// # Errors
-    ///
-    /// Database errors.
-    pub fn history(&self, limit: u32, offset: u32) -> Result<Vec<HistoryEntry>> {
-        let rows: Vec<(String, String, String, i64, String)> = self
-            .conn
-            .prepare_cached(
-                "SELECT at, actor, action, incident_id, reason FROM ( \
-                   SELECT created_at AS at, author AS actor, 'version ' || version AS action, incident_id, reason, \
-                          id AS k, 0 AS kind FROM incident_versions WHERE version > 1 \
-                   UNION ALL SELECT created_at, author, 'verification: ' || status, incident_id, reason, id, 1 \
-                          FROM verification \
-                   UNION ALL SELECT created_at, author, 'set ' || field || ' = ' || value, incident_id, reason, id, 2 \
-                          FROM analyst_overrides) \
-                 ORDER BY at DESC, kind, k DESC LIMIT ?1 OFFSET ?2",
-            )
-            .and_then(|mut s| {
-                s.query_map(params![limit, offset], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-                    .collect()
-            })
-            .ctx("reading the change history")?;
-        rows.into_iter()
-            .map(|(at, actor, action, incident_id, reason)| {
-                Ok(HistoryEntry { at: parse_timestamp("change time", &at)?, actor, action, incident_id, reason })
-            })
-            .collect()
-    }
 }
 
 /// The current analyst values of an incident (the latest per field), in the order they were
@@ -399,7 +393,7 @@ impl SqliteStore {
 pub(super) fn current_overrides(conn: &Connection, id: IncidentId) -> Result<Vec<(String, Value)>> {
     let rows: Vec<(String, String)> = conn
         .prepare_cached(
-            "SELECT o.field, o.value FROM analyst_overrides AS o WHERE o.incident_id = ?1 \
+            "SELECT o.field, testigo_open(o.value) FROM analyst_overrides AS o WHERE o.incident_id = ?1 \
              AND o.id = (SELECT max(p.id) FROM analyst_overrides AS p WHERE p.incident_id = o.incident_id AND p.field = o.field) \
              ORDER BY o.id",
         )

@@ -4,6 +4,8 @@
 // Tests may unwrap: a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod audit;
+mod encryption;
 mod incidents;
 mod ingest;
 mod link;
@@ -61,6 +63,8 @@ pub fn doc(name: &str, text: &str) -> NewDocument {
         },
         metadata_source: serde_json::json!({"title": "sidecar", "published": "header"}),
         ingested_at: at(1),
+        actor: "tester".to_string(),
+        sensitive: false,
         simhash: None,
     }
 }

@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use serde_json::json;
 use testigo_core::SubEventType;
 use testigo_store::monitor::{IncidentQuery, Role, Sort, Verification};
-use testigo_store::{IncidentId, Store, StoreError};
+use testigo_store::{AuditFilter, IncidentId, Store, StoreError};
 
 use crate::link::{ingest, shelter, SHELTER};
 use crate::{doc, memory, placed, saltillo, SALTILLO};
@@ -13,8 +13,8 @@ use crate::{doc, memory, placed, saltillo, SALTILLO};
 #[test]
 fn users_sessions_and_tokens() {
     let mut store = memory();
-    let ana = store.add_user("ana", Role::Analyst, "$argon2id$hash").unwrap();
-    assert!(matches!(store.add_user("ana", Role::Viewer, "x"), Err(StoreError::UserExists { .. })));
+    let ana = store.add_user("ana", Role::Analyst, "$argon2id$hash", "root").unwrap();
+    assert!(matches!(store.add_user("ana", Role::Viewer, "x", "root"), Err(StoreError::UserExists { .. })));
     let creds = store.user_credentials("ana").unwrap().unwrap();
     assert_eq!((creds.user.clone(), creds.password_hash.as_str()), (ana.clone(), "$argon2id$hash"));
     assert_eq!(store.user_credentials("nobody").unwrap(), None);
@@ -27,10 +27,13 @@ fn users_sessions_and_tokens() {
     store.end_session("s1").unwrap();
     assert_eq!(store.session("s1", now).unwrap(), None);
 
-    assert_eq!(store.create_api_token("t1", "ana").unwrap(), ana);
-    assert_eq!(store.api_token_user("t1").unwrap(), Some(ana));
+    assert_eq!(store.create_api_token(&"1".repeat(64), "ana", "root").unwrap(), ana);
+    assert_eq!(store.api_token_user(&"1".repeat(64)).unwrap(), Some(ana.clone()));
     assert_eq!(store.api_token_user("t2").unwrap(), None);
-    assert!(matches!(store.create_api_token("t3", "bob"), Err(StoreError::UnknownUser { .. })));
+    assert!(matches!(store.create_api_token(&"3".repeat(64), "bob", "root"), Err(StoreError::UnknownUser { .. })));
+    let log = store.audit_log(&AuditFilter { target: Some(format!("user:{}", ana.id)), limit: 0, offset: 0 }).unwrap();
+    let actions: Vec<_> = log.iter().map(|e| (e.actor.as_str(), e.action.as_str())).collect();
+    assert_eq!(actions, [("root", "token_create"), ("root", "user_add")]);
 }
 
 #[test]
@@ -41,6 +44,8 @@ fn verification_status_is_a_history() {
     assert!(store.verification_history(id).unwrap().is_empty());
     store.set_verification(id, Verification::Corroborated, "ana", "two sources").unwrap();
     store.set_verification(id, Verification::Disputed, "ana", "state denies").unwrap();
+    let log = store.audit_log(&AuditFilter { target: Some(format!("incident:{id}")), limit: 1, offset: 0 }).unwrap();
+    assert_eq!((log[0].action.as_str(), log[0].reason.as_str()), ("verify", "disputed: state denies"));
     let h = store.verification_history(id).unwrap();
     assert_eq!(h.iter().map(|c| c.status).collect::<Vec<_>>(), [Verification::Corroborated, Verification::Disputed]);
     assert!(matches!(
@@ -86,8 +91,12 @@ fn issue_5_an_analysts_value_survives_a_new_linked_source() {
         Err(StoreError::InvalidOverride { .. })
     ));
     assert_eq!(store.incident(id).unwrap().unwrap().version, 4);
-    let history = store.history(10, 0).unwrap();
-    assert!(history.iter().any(|h| h.action == "set fatalities = 4" && h.actor == "ana"), "{history:?}");
+    // Every change is in the audit log with who and why.
+    let log = store.audit_log(&AuditFilter { target: Some(format!("incident:{id}")), limit: 0, offset: 0 }).unwrap();
+    assert_eq!(log[0].action, "revise");
+    assert_eq!((log[0].actor.as_str(), log[0].reason.as_str()), ("ana", "set fatalities: recount"));
+    assert!(log.iter().any(|e| e.action == "link"), "{log:?}");
+    store.verify().unwrap();
 }
 
 #[test]

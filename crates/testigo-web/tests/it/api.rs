@@ -10,7 +10,7 @@ use crate::TestApp;
 
 fn token(t: &TestApp, user: &str) -> String {
     let mut store = testigo_store::SqliteStore::open(&t.db()).unwrap();
-    testigo_web::create_token(&mut store, user).unwrap()
+    testigo_web::create_token(&mut store, user, "test").unwrap()
 }
 
 /// Sends an API request, checks it and its answer against the OpenAPI document, and returns

@@ -53,7 +53,7 @@ impl TestApp {
         {
             let mut store = SqliteStore::open(&db).unwrap();
             for (name, role) in [("admin", Role::Admin), ("ana", Role::Analyst), ("vic", Role::Viewer)] {
-                testigo_web::add_user(&mut store, name, role, PASSWORD).unwrap();
+                testigo_web::add_user(&mut store, name, role, PASSWORD, "test").unwrap();
             }
             if with_reports {
                 let ex = testigo_extract::Extractor::new(testigo_gazetteer::Gazetteer::embedded());
@@ -63,7 +63,7 @@ impl TestApp {
                 }
             }
         }
-        let config = testigo_web::Config { db, secure_cookies: false, connections: 2 };
+        let config = testigo_web::Config { db, key_file: None, secure_cookies: false, connections: 2 };
         let app = testigo_web::app(testigo_web::AppState::open(config).unwrap());
         TestApp { app, dir }
     }
