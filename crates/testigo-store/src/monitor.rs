@@ -174,7 +174,6 @@ fn evidence_key(field: &str) -> &str {
     match field {
         "event_date" | "event_date_end" => "event_date",
         "sub_event_type" => "event_type",
-        "victims.nationalities" => "nationality",
         "victims.count" => "victims",
         f if f.starts_with("location.") => "location",
         f => f,

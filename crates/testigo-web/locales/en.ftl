@@ -137,6 +137,6 @@ harm-disappearance = disappearance
 harm-threat = threat
 harm-displacement = displacement
 harm-property_destruction = property destruction
-audit-hint = Every change to the record, chained by hashes: `testigo verify` checks that none was rewritten.
+audit-hint = Every change to the record, chained by hashes: "testigo verify" checks that none was rewritten.
 audit-target = Record
 audit-hash = Hash

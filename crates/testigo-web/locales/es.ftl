@@ -137,6 +137,6 @@ harm-disappearance = desaparición
 harm-threat = amenaza
 harm-displacement = desplazamiento
 harm-property_destruction = destrucción de bienes
-audit-hint = Cada cambio del registro, encadenado por hashes: `testigo verify` comprueba que ninguno se reescribió.
+audit-hint = Cada cambio del registro, encadenado por hashes: "testigo verify" comprueba que ninguno se reescribió.
 audit-target = Registro
 audit-hash = Hash

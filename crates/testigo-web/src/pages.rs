@@ -457,7 +457,7 @@ fn incident_page(ctx: &Ctx<'_>, data: &IncidentPageData) -> Markup {
             .join(" · "),
             "victims",
         ),
-        (ctx.t("field-nationality"), i.victims.nationalities.join(", "), "nationality"),
+        (ctx.t("field-nationality"), i.victims.nationalities.join(", "), "victims.nationalities"),
         (ctx.t("field-fatalities"), opt_n(i.fatalities), "fatalities"),
         (ctx.t("field-injured"), opt_n(i.injured), "injured"),
         (ctx.t("field-missing"), opt_n(i.missing), "missing"),
@@ -490,7 +490,7 @@ fn incident_page(ctx: &Ctx<'_>, data: &IncidentPageData) -> Markup {
                         th { (label) }
                         td {
                             (evidence_value(ctx, if value.is_empty() { "—" } else { value }, &spans_of(&d.spans, key)))
-                            @if overridden.iter().any(|f| f.starts_with(*key) || (*key == "nationality" && *f == "victims.nationalities") || (*key == "event_type" && *f == "sub_event_type")) {
+                            @if overridden.iter().any(|f| f.starts_with(*key) || (*key == "event_type" && *f == "sub_event_type")) {
                                 " " span.analyst { (ctx.t("set-by-analyst")) }
                             }
                         }
@@ -503,13 +503,18 @@ fn incident_page(ctx: &Ctx<'_>, data: &IncidentPageData) -> Markup {
                 h2 { (ctx.t("contested-facts")) }
                 @for fact in &i.contested {
                     h3 { (fact_label(ctx, fact)) }
+                    @let values = facts.get(fact).map(Vec::as_slice).unwrap_or(&[]);
                     div.side-by-side {
-                        @for v in facts.get(fact).map(Vec::as_slice).unwrap_or(&[]) {
-                            div.account {
-                                p.value { (v.value) }
-                                p.who { (v.attributed_to) " (" (v.stance) ")" }
-                                p.source { (source_label(&v.sha256)) }
-                                @if !v.evidence.is_empty() { blockquote { (v.evidence) } }
+                        @for value in distinct_values(values) {
+                            div.value-group {
+                                p.value { (value) }
+                                @for v in values.iter().filter(|v| v.value == value) {
+                                    div.account {
+                                        p.who { (v.attributed_to) " (" (v.stance) ")" }
+                                        p.source { (source_label(&v.sha256)) }
+                                        @if !v.evidence.is_empty() { blockquote { (v.evidence) } }
+                                    }
+                                }
                             }
                         }
                     }
@@ -573,6 +578,17 @@ fn incident_page(ctx: &Ctx<'_>, data: &IncidentPageData) -> Markup {
         }
     }
     .pipe(|body| layout(ctx, &ctx.messages.get_args(lang, "incident-title", &[("id", d.id.0.into())]), body))
+}
+
+/// The distinct values of a fact, in the order first given.
+fn distinct_values(values: &[testigo_link::FactValue]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        if !out.contains(&v.value) {
+            out.push(v.value.clone());
+        }
+    }
+    out
 }
 
 /// The name of a disputable fact in the user's language (the key itself if it has none).
