@@ -361,6 +361,53 @@ pub struct IncidentPage {
     pub items: Vec<ListedIncident>,
 }
 
+/// One incident on the map: where, what and when, without its record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapPoint {
+    /// The incident.
+    pub id: i64,
+    /// Latitude in degrees.
+    pub latitude: f64,
+    /// Longitude in degrees.
+    pub longitude: f64,
+    /// ACLED event type.
+    pub event_type: String,
+    /// ACLED sub-event type.
+    pub sub_event_type: String,
+    /// First day, `YYYY-MM-DD`, if resolved.
+    pub event_date: Option<String>,
+    /// The place's name, if any.
+    pub place: Option<String>,
+    /// First-level division, if any.
+    pub admin1: Option<String>,
+    /// Fatalities, if known.
+    pub fatalities: Option<u32>,
+}
+
+/// Counts of incidents and fatalities grouped three ways, for the statistics page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IncidentStats {
+    /// Per month (`YYYY-MM`, by first day), oldest first; incidents with an unresolved date are
+    /// not counted here.
+    pub by_month: Vec<StatRow>,
+    /// Per perpetrator category, most incidents first (an incident with two categories counts
+    /// in both).
+    pub by_perpetrator: Vec<StatRow>,
+    /// Per first-level division (`Admin1, CC`), most incidents first, at most 50.
+    pub by_admin1: Vec<StatRow>,
+}
+
+/// One group of [`IncidentStats`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatRow {
+    /// The group: a month, a category, a division.
+    pub key: String,
+    /// Incidents.
+    pub incidents: u64,
+    /// Their fatalities (unknown counts as 0).
+    pub fatalities: u64,
+}
+
 /// The full-text index query for words typed by a user, or `None` when there is no word: each
 /// word is folded, cut to its stem (a few Spanish and English suffixes) and matched as a
 /// prefix, and all words must occur.

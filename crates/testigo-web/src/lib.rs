@@ -25,6 +25,7 @@ pub mod auth;
 pub mod i18n;
 mod pages;
 mod render;
+mod views;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -160,6 +161,11 @@ pub fn app(state: Shared) -> Router {
         .route("/incidents/{id}/split", post(pages::split))
         .route("/originals/{sha256}", get(pages::original))
         .route("/audit", get(pages::audit))
+        .route("/map", get(views::map_page))
+        .route("/map/points", get(views::map_points))
+        .route("/stats", get(views::stats_page))
+        .route("/stats.csv", get(views::stats_csv))
+        .route("/static/vendor/{file}", get(pages::vendor_file))
         .merge(upload)
         .nest("/api/v1", api::router())
         .fallback(|| async { WebError::NotFound })

@@ -49,11 +49,33 @@ fn safe_next(next: Option<&str>) -> String {
 
 const APP_CSS: &str = include_str!("../assets/app.css");
 const APP_JS: &str = include_str!("../assets/app.js");
+const MAP_JS: &str = include_str!("../assets/map.js");
+
+/// The front-end libraries and map outlines of `assets/vendor/` (fetched by
+/// `scripts/fetch_web_assets.sh`), compiled in: name, media type, bytes.
+const VENDOR: &[(&str, &str, &[u8])] = &[
+    ("leaflet.js", "text/javascript; charset=utf-8", include_bytes!("../assets/vendor/leaflet.js")),
+    ("leaflet.css", "text/css; charset=utf-8", include_bytes!("../assets/vendor/leaflet.css")),
+    ("leaflet.markercluster.js", "text/javascript; charset=utf-8", include_bytes!("../assets/vendor/leaflet.markercluster.js")),
+    ("MarkerCluster.css", "text/css; charset=utf-8", include_bytes!("../assets/vendor/MarkerCluster.css")),
+    ("MarkerCluster.Default.css", "text/css; charset=utf-8", include_bytes!("../assets/vendor/MarkerCluster.Default.css")),
+    ("topojson-client.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/vendor/topojson-client.min.js")),
+    ("countries-50m.json", "application/json", include_bytes!("../assets/vendor/countries-50m.json")),
+    ("us-states-10m.json", "application/json", include_bytes!("../assets/vendor/us-states-10m.json")),
+];
+
+pub(crate) async fn vendor_file(Path(file): Path<String>) -> Response {
+    match VENDOR.iter().find(|(name, _, _)| *name == file) {
+        Some((_, kind, body)) => ([(header::CONTENT_TYPE, *kind), (header::CACHE_CONTROL, "max-age=86400")], *body).into_response(),
+        None => WebError::NotFound.into_response(),
+    }
+}
 
 pub(crate) async fn static_file(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
         "app.css" => (APP_CSS, "text/css; charset=utf-8"),
         "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "map.js" => (MAP_JS, "text/javascript; charset=utf-8"),
         _ => return WebError::NotFound.into_response(),
     };
     ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "max-age=3600")], body).into_response()
@@ -219,7 +241,7 @@ pub(crate) fn parse_query(q: &HashMap<String, String>) -> Result<IncidentQuery, 
 }
 
 /// The query string of the filters in `q` (without the page), for links that keep them.
-fn filter_query(q: &HashMap<String, String>) -> String {
+pub(crate) fn filter_query(q: &HashMap<String, String>) -> String {
     let mut keys: Vec<&String> = q.keys().filter(|k| k.as_str() != "page" && k.as_str() != "format").collect();
     keys.sort();
     keys.iter()
@@ -245,30 +267,9 @@ pub(crate) async fn incidents(
     let filters = filter_query(&q);
     let pages = result.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
     let link = |p: u64| if filters.is_empty() { format!("/incidents?page={p}") } else { format!("/incidents?{filters}&page={p}") };
-    let value = |k: &str| q.get(k).cloned().unwrap_or_default();
-    let selected = |k: &str, v: &str| q.get(k).is_some_and(|x| x == v);
     let body = html! {
         h1 { (ctx.t("incidents-title")) }
-        form.filters method="get" action="/incidents" {
-            label.wide { (ctx.t("filter-text")) input #q type="search" name="q" value=(value("q")) placeholder=(ctx.t("filter-text-hint")); }
-            label { (ctx.t("filter-from")) input type="date" name="from" value=(value("from")); }
-            label { (ctx.t("filter-to")) input type="date" name="to" value=(value("to")); }
-            label { (ctx.t("filter-country")) input type="text" name="country" size="3" maxlength="2" value=(value("country")); }
-            label { (ctx.t("filter-admin1")) input type="text" name="admin1" value=(value("admin1")); }
-            (select_filter(&ctx, "filter-event-type", "event_type", &q, EventType::ALL.iter().map(|t| (t.as_str(), t.as_str().to_string()))))
-            (select_filter(&ctx, "filter-harm", "harm", &q, Harm::ALL.iter().map(|h| (h.as_str(), ctx.t(&format!("harm-{}", h.as_str()))))))
-            (select_filter(&ctx, "filter-perpetrator", "perpetrator", &q, ActorCategory::ALL.iter().map(|c| (c.as_str(), c.as_str().to_string()))))
-            (select_filter(&ctx, "filter-verification", "verification", &q,
-                Verification::ALL.iter().map(|v| (v.as_str(), ctx.t(&format!("status-{}", v.as_str()))))))
-            (select_filter(&ctx, "filter-contested", "contested", &q, [("yes", ctx.t("yes")), ("no", ctx.t("no"))].into_iter()))
-            label { (ctx.t("sort"))
-                select name="sort" {
-                    @for s in Sort::ALL { option value=(s.as_str()) selected[selected("sort", s.as_str())] { (ctx.t(&format!("sort-{}", s.as_str()))) } }
-                }
-            }
-            button #search type="submit" { (ctx.t("search")) }
-            a.reset href="/incidents" { (ctx.t("reset")) }
-        }
+        (filter_form(&ctx, &q, "/incidents", true))
         p.count #count { (ctx.messages.get_args(lang, "incidents-count", &[("count", result.total.into()), ("shown", i18n::number(lang, result.total).into())])) }
         p.downloads {
             (ctx.t("download")) ": "
@@ -306,6 +307,37 @@ pub(crate) async fn incidents(
         }
     };
     Ok(layout(&ctx, &ctx.t("incidents-title"), body))
+}
+
+/// The filter form of the list, the map and the statistics (`action` is the page; the list
+/// also has a sort order).
+pub(crate) fn filter_form(ctx: &Ctx<'_>, q: &HashMap<String, String>, action: &str, with_sort: bool) -> Markup {
+    let value = |k: &str| q.get(k).cloned().unwrap_or_default();
+    let selected = |k: &str, v: &str| q.get(k).is_some_and(|x| x == v);
+    html! {
+        form.filters method="get" action=(action) {
+            label.wide { (ctx.t("filter-text")) input #q type="search" name="q" value=(value("q")) placeholder=(ctx.t("filter-text-hint")); }
+            label { (ctx.t("filter-from")) input type="date" name="from" value=(value("from")); }
+            label { (ctx.t("filter-to")) input type="date" name="to" value=(value("to")); }
+            label { (ctx.t("filter-country")) input type="text" name="country" size="3" maxlength="2" value=(value("country")); }
+            label { (ctx.t("filter-admin1")) input type="text" name="admin1" value=(value("admin1")); }
+            (select_filter(ctx, "filter-event-type", "event_type", q, EventType::ALL.iter().map(|t| (t.as_str(), t.as_str().to_string()))))
+            (select_filter(ctx, "filter-harm", "harm", q, Harm::ALL.iter().map(|h| (h.as_str(), ctx.t(&format!("harm-{}", h.as_str()))))))
+            (select_filter(ctx, "filter-perpetrator", "perpetrator", q, ActorCategory::ALL.iter().map(|c| (c.as_str(), c.as_str().to_string()))))
+            (select_filter(ctx, "filter-verification", "verification", q,
+                Verification::ALL.iter().map(|v| (v.as_str(), ctx.t(&format!("status-{}", v.as_str()))))))
+            (select_filter(ctx, "filter-contested", "contested", q, [("yes", ctx.t("yes")), ("no", ctx.t("no"))].into_iter()))
+            @if with_sort {
+                label { (ctx.t("sort"))
+                    select name="sort" {
+                        @for s in Sort::ALL { option value=(s.as_str()) selected[selected("sort", s.as_str())] { (ctx.t(&format!("sort-{}", s.as_str()))) } }
+                    }
+                }
+            }
+            button #search type="submit" { (ctx.t("search")) }
+            a.reset href=(action) { (ctx.t("reset")) }
+        }
+    }
 }
 
 /// A filter's drop-down list: "any", then `options` (value, label), with the value of `q`

@@ -58,6 +58,8 @@ pub(crate) fn layout(ctx: &Ctx<'_>, title: &str, body: Markup) -> Markup {
                     @if ctx.session.is_some() {
                         nav {
                             a href="/incidents" { (ctx.t("nav-incidents")) }
+                            a href="/map" { (ctx.t("nav-map")) }
+                            a href="/stats" { (ctx.t("nav-stats")) }
                             @if ctx.can(Role::Analyst) { a href="/upload" { (ctx.t("nav-upload")) } }
                             @if ctx.can(Role::Admin) { a href="/audit" { (ctx.t("nav-audit")) } }
                         }

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::error::SqlContext;
 use crate::monitor::{
-    apply_overrides, search_terms, FieldOverride, IncidentPage, IncidentQuery, ListedIncident, Role,
+    apply_overrides, search_terms, FieldOverride, IncidentPage, IncidentStats, MapPoint, StatRow, IncidentQuery, ListedIncident, Role,
     SessionRecord, Sort, User, UserCredentials, Verification, VerificationChange,
 };
 use crate::{fold, IncidentId, IncidentSummary, Result, StoreError};
@@ -317,37 +317,103 @@ impl SqliteStore {
             .collect()
     }
 
+    /// Up to `limit` incidents that match `query` and have coordinates, for the map (ordered as
+    /// `query.sort` says).
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn map_points(&self, query: &IncidentQuery, limit: u32) -> Result<Vec<MapPoint>> {
+        let terms = query.text.as_deref().and_then(search_terms);
+        let sql = format!(
+            "SELECT x.incident_id, x.latitude, x.longitude, x.event_type, v.sub_event_type, x.event_date, \
+             v.location_name, v.admin1, v.fatalities \
+             FROM incident_index AS x \
+             JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version \
+             WHERE {SEARCH_WHERE} AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL \
+             ORDER BY {} LIMIT ?11",
+            order_by(query.sort)
+        );
+        let p = filter_params(query, &terms);
+        let limit = i64::from(limit);
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                let mut all: Vec<&dyn rusqlite::ToSql> = p.iter().map(|b| b.as_ref()).collect();
+                all.push(&limit);
+                s.query_map(all.as_slice(), |r| {
+                    Ok(MapPoint {
+                        id: r.get(0)?,
+                        latitude: r.get(1)?,
+                        longitude: r.get(2)?,
+                        event_type: r.get(3)?,
+                        sub_event_type: r.get(4)?,
+                        event_date: r.get(5)?,
+                        place: r.get(6)?,
+                        admin1: r.get(7)?,
+                        fatalities: r.get(8)?,
+                    })
+                })?
+                .collect()
+            })
+            .ctx("reading incidents for the map")
+    }
+
+    /// Incidents and fatalities per month, per perpetrator category and per first-level
+    /// division, of the incidents that match `query` (its sort and page are ignored).
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn incident_stats(&self, query: &IncidentQuery) -> Result<IncidentStats> {
+        let terms = query.text.as_deref().and_then(search_terms);
+        let p = filter_params(query, &terms);
+        let from = "FROM incident_index AS x \
+                    JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version";
+        let group = |select: &str, join: &str, tail: &str| -> Result<Vec<StatRow>> {
+            let sql = format!("SELECT {select}, count(*), sum(coalesce(v.fatalities, 0)) {from}{join} WHERE {SEARCH_WHERE} {tail}");
+            self.conn
+                .prepare_cached(&sql)
+                .and_then(|mut s| {
+                    let all: Vec<&dyn rusqlite::ToSql> = p.iter().map(|b| b.as_ref()).collect();
+                    s.query_map(all.as_slice(), |r| {
+                        Ok(StatRow {
+                            key: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                            incidents: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                            fatalities: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                        })
+                    })?
+                    .collect()
+                })
+                .ctx("counting incidents")
+        };
+        Ok(IncidentStats {
+            by_month: group("substr(x.event_date, 1, 7) AS k", "", "AND x.event_date IS NOT NULL GROUP BY k ORDER BY k")?,
+            by_perpetrator: group("j.value AS k", ", json_each(v.perpetrator_categories) AS j", "GROUP BY k ORDER BY 2 DESC, k")?,
+            by_admin1: group(
+                "coalesce(v.admin1, '?') || coalesce(', ' || x.country, '') AS k",
+                "",
+                "AND v.admin1 IS NOT NULL GROUP BY k ORDER BY 2 DESC, k LIMIT 50",
+            )?,
+        })
+    }
+
     /// One page of the active incidents that match `query`, with the number of all that match.
     ///
     /// # Errors
     ///
     /// Database errors.
     pub fn search_incidents(&self, query: &IncidentQuery) -> Result<IncidentPage> {
-        let order = match query.sort {
-            Sort::DateDesc => "x.event_date IS NULL, x.event_date DESC, x.incident_id DESC",
-            Sort::DateAsc => "x.event_date IS NULL, x.event_date, x.incident_id",
-            Sort::FatalitiesDesc => "coalesce(v.fatalities, -1) DESC, x.event_date DESC, x.incident_id DESC",
-            Sort::Recent => "x.incident_id DESC",
-        };
+        let order = order_by(query.sort);
         let from = "FROM incident_index AS x \
                     JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version";
         let terms = query.text.as_deref().and_then(search_terms);
-        let bind = params![
-            query.from.map(date_text),
-            query.to.map(date_text),
-            query.country.as_deref().map(normalise_country),
-            query.admin1.as_deref().map(fold),
-            query.event_type.map(|t| t.as_str()),
-            query.harm.as_deref(),
-            query.perpetrator.as_deref(),
-            query.verification.map(|v| v.as_str()),
-            query.contested,
-            terms,
-        ];
+        let p = filter_params(query, &terms);
+        let bind: Vec<&dyn rusqlite::ToSql> = p.iter().map(|b| b.as_ref()).collect();
         let total: i64 = self
             .conn
             .prepare_cached(&format!("SELECT count(*) {from} WHERE {SEARCH_WHERE}"))
-            .and_then(|mut s| s.query_row(bind, |r| r.get(0)))
+            .and_then(|mut s| s.query_row(bind.as_slice(), |r| r.get(0)))
             .ctx("counting incidents")?;
         let sql = format!(
             "SELECT x.incident_id, x.version, testigo_open(v.record), \
@@ -362,7 +428,7 @@ impl SqliteStore {
             .conn
             .prepare_cached(&sql)
             .and_then(|mut s| {
-                let mut all: Vec<&dyn rusqlite::ToSql> = bind.to_vec();
+                let mut all: Vec<&dyn rusqlite::ToSql> = bind.clone();
                 all.push(&limit);
                 all.push(&offset);
                 s.query_map(all.as_slice(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect()
@@ -386,6 +452,33 @@ impl SqliteStore {
             .collect::<Result<Vec<_>>>()?;
         Ok(IncidentPage { total: u64::try_from(total).unwrap_or(0), items })
     }
+}
+
+/// The ORDER BY clause of a sort.
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        Sort::DateDesc => "x.event_date IS NULL, x.event_date DESC, x.incident_id DESC",
+        Sort::DateAsc => "x.event_date IS NULL, x.event_date, x.incident_id",
+        Sort::FatalitiesDesc => "coalesce(v.fatalities, -1) DESC, x.event_date DESC, x.incident_id DESC",
+        Sort::Recent => "x.incident_id DESC",
+    }
+}
+
+/// The parameters `?1` to `?10` of [`SEARCH_WHERE`] for `query`; `terms` is its full-text
+/// query.
+fn filter_params(query: &IncidentQuery, terms: &Option<String>) -> Vec<Box<dyn rusqlite::ToSql>> {
+    vec![
+        Box::new(query.from.map(date_text)),
+        Box::new(query.to.map(date_text)),
+        Box::new(query.country.as_deref().map(normalise_country)),
+        Box::new(query.admin1.as_deref().map(fold)),
+        Box::new(query.event_type.map(|t| t.as_str())),
+        Box::new(query.harm.clone()),
+        Box::new(query.perpetrator.clone()),
+        Box::new(query.verification.map(|v| v.as_str())),
+        Box::new(query.contested),
+        Box::new(terms.clone()),
+    ]
 }
 
 /// The current analyst values of an incident (the latest per field), in the order they were

@@ -130,3 +130,37 @@ fn search_finds_word_forms_accent_insensitively_with_filters_and_counts() {
     assert_eq!(search(IncidentQuery { perpetrator: Some(testigo_core::ActorCategory::Police.as_str().into()), ..IncidentQuery::default() }).0, 2);
     assert_eq!(search(IncidentQuery { harm: Some("killing".into()), ..IncidentQuery::default() }).0, 2);
 }
+
+#[test]
+fn map_points_and_statistics_follow_the_filters() {
+    let mut store = memory();
+    let mut a = placed(Some("2019-07-31"), None, "MX", "Coahuila", SubEventType::Attack);
+    a.location.as_mut().unwrap().name = Some("Saltillo".to_string());
+    a.fatalities = Some(2);
+    ingest(&mut store, &doc("a.txt", "In Saltillo, two migrants were shot dead by police."), &[a]);
+    let mut b = placed(Some("2019-08-02"), None, "MX", "Chiapas", SubEventType::Attack);
+    b.location.as_mut().unwrap().name = Some("Tapachula".to_string());
+    b.location.as_mut().unwrap().latitude = None;
+    ingest(&mut store, &doc("b.txt", "In Tapachula, a migrant was beaten by police."), &[b]);
+    let c = placed(Some("2019-05-01"), None, "MX", "Chiapas", SubEventType::Attack);
+    ingest(&mut store, &doc("c.txt", "A migrant was killed in Chiapas."), &[c]);
+
+    let all = IncidentQuery::default();
+    let points = store.map_points(&all, 100).unwrap();
+    assert_eq!(points.len(), 2, "the one without coordinates is not on the map");
+    assert_eq!(points[0].place.as_deref(), Some("Saltillo"));
+    assert_eq!(points[0].fatalities, Some(2));
+    let chiapas = IncidentQuery { admin1: Some("chiapas".into()), ..IncidentQuery::default() };
+    assert_eq!(store.map_points(&chiapas, 100).unwrap().len(), 1);
+
+    let stats = store.incident_stats(&all).unwrap();
+    let months: Vec<_> = stats.by_month.iter().map(|r| (r.key.as_str(), r.incidents)).collect();
+    assert_eq!(months, [("2019-05", 1), ("2019-07", 1), ("2019-08", 1)]);
+    assert_eq!(stats.by_month[1].fatalities, 2);
+    assert_eq!(stats.by_perpetrator[0].key, "Police");
+    assert_eq!(stats.by_perpetrator[0].incidents, 3);
+    assert_eq!(stats.by_admin1[0].key, "Chiapas, MX");
+    assert_eq!(stats.by_admin1[0].incidents, 2);
+    let text = IncidentQuery { text: Some("beaten".into()), ..IncidentQuery::default() };
+    assert_eq!(store.incident_stats(&text).unwrap().by_month.len(), 1);
+}

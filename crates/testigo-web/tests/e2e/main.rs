@@ -117,6 +117,23 @@ fn issue_5_the_monitors_workflow_in_a_real_browser() {
     b.wait_for("#fields");
     let incident_url = b.url();
 
+    // The same incident on the map: its marker's popup links to it.
+    b.go(&format!("{base}/map?q=disparos"));
+    b.wait_for("#map[data-count='1'] path.leaflet-interactive");
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    shot(&b, "03b-map");
+    b.click("#map path.leaflet-interactive");
+    b.wait_for("a.map-incident");
+    shot(&b, "03c-map-popup");
+    b.click("a.map-incident");
+    b.wait_for("#fields");
+    assert_eq!(b.url(), incident_url, "the map leads to the same incident");
+    b.go(&format!("{base}/stats"));
+    b.wait_for("svg.chart");
+    shot(&b, "03d-statistics");
+    b.go(&incident_url);
+    b.wait_for("#fields");
+
     // The contested nationality, with both sides, and evidence highlighted on click.
     let page = b.source();
     let contested = &page[page.find("id=\"contested\"").expect("contested section")..];

@@ -267,3 +267,36 @@ async fn spanish_from_accept_language_and_from_the_switch() {
     let (_, _, headers) = t.get("/lang?to=en&back=https://evil.example/", Some(&session)).await;
     assert_eq!(headers[header::LOCATION], "/incidents");
 }
+
+#[tokio::test]
+async fn map_and_statistics_follow_the_filters() {
+    let t = TestApp::new(true);
+    let (session, _) = t.login("vic").await;
+    let s = Some(session.as_str());
+    let (status, page, headers) = t.get("/map?q=disparos", s).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("data-points=\"/map/points?q=disparos\""), "{page}");
+    assert!(page.contains("<script src=\"/static/vendor/leaflet.js\">") && !page.contains("<script>"), "no inline script");
+    assert!(headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("script-src 'self'"));
+    let (status, json, _) = t.get("/map/points?q=disparos", s).await;
+    assert_eq!(status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["items"][0]["place"], "Saltillo");
+    for file in ["leaflet.js", "leaflet.markercluster.js", "countries-50m.json", "us-states-10m.json", "topojson-client.min.js"] {
+        let (status, body, _) = t.get(&format!("/static/vendor/{file}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{file}");
+        assert!(body.len() > 1000, "{file}");
+    }
+    let (status, page, _) = t.get("/stats", s).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<svg class=\"chart\"") && page.contains("2019-07") && page.contains("Police"), "{page}");
+    let (status, csv, headers) = t.get("/stats.csv?group=month&country=MX", s).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
+    assert!(csv.starts_with("month,incidents,fatalities\n\"2019-"), "{csv}");
+    let (status, _, _) = t.get("/stats.csv?group=nope", s).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = t.get("/map/points", None).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the map's data needs a login");
+}
