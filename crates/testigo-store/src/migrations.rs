@@ -520,4 +520,7 @@ CREATE VIRTUAL TABLE documents_fts USING fts5 (
 INSERT INTO documents_fts (rowid, text) SELECT id, text FROM documents;
 CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents
 BEGIN INSERT INTO documents_fts (rowid, text) VALUES (NEW.id, NEW.text); END;
+
+-- The incident list's default order (newest first) read from an index, a page at a time.
+CREATE INDEX incident_index_by_date ON incident_index (event_date, incident_id) WHERE merged_into IS NULL;
 ";

@@ -17,21 +17,86 @@ use crate::monitor::{
 };
 use crate::{fold, IncidentId, IncidentSummary, Result, StoreError};
 
-/// The WHERE clause shared by the count and the page of [`SqliteStore::search_incidents`];
-/// parameters `?1` to `?10`. A NULL parameter does not filter.
-const SEARCH_WHERE: &str = "x.merged_into IS NULL \
-     AND (?1 IS NULL OR coalesce(x.event_date_end, x.event_date) >= ?1) \
-     AND (?2 IS NULL OR x.event_date <= ?2) \
-     AND (?3 IS NULL OR x.country = ?3) \
-     AND (?4 IS NULL OR x.admin1_folded = ?4) \
-     AND (?5 IS NULL OR x.event_type = ?5) \
-     AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(v.harms) WHERE value = ?6)) \
-     AND (?7 IS NULL OR EXISTS (SELECT 1 FROM json_each(v.perpetrator_categories) WHERE value = ?7)) \
-     AND (?8 IS NULL OR coalesce((SELECT w.status FROM verification AS w WHERE w.incident_id = x.incident_id \
-          ORDER BY w.id DESC LIMIT 1), 'unverified') = ?8) \
-     AND (?9 IS NULL OR (json_array_length(testigo_open(v.record), '$.contested') > 0) = ?9) \
-     AND (?10 IS NULL OR x.incident_id IN (SELECT s.incident_id FROM incident_sources AS s \
-          WHERE s.active = 1 AND s.document_id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?10)))";
+/// The WHERE clause of the incidents matching a query, with its parameters in order (all SQL
+/// is parameterised; only conditions with a value are written, so that SQLite can use the
+/// indexes of `incident_index` and need not read `incident_versions` when no condition is on
+/// it). `needs_version` tells whether the clause refers to `v` (the current version).
+struct Filter {
+    sql: String,
+    params: Vec<Box<dyn rusqlite::ToSql>>,
+    needs_version: bool,
+}
+
+impl Filter {
+    fn of(query: &IncidentQuery) -> Filter {
+        let mut f = Filter { sql: "x.merged_into IS NULL".to_string(), params: Vec::new(), needs_version: false };
+        let and = |f: &mut Filter, cond: &str, value: Box<dyn rusqlite::ToSql>, version: bool| {
+            f.sql.push_str(" AND ");
+            f.sql.push_str(cond);
+            f.params.push(value);
+            f.needs_version |= version;
+        };
+        if let Some(d) = query.from {
+            and(&mut f, "coalesce(x.event_date_end, x.event_date) >= ?", Box::new(date_text(d)), false);
+        }
+        if let Some(d) = query.to {
+            and(&mut f, "x.event_date <= ?", Box::new(date_text(d)), false);
+        }
+        if let Some(c) = &query.country {
+            and(&mut f, "x.country = ?", Box::new(normalise_country(c)), false);
+        }
+        if let Some(a) = &query.admin1 {
+            and(&mut f, "x.admin1_folded = ?", Box::new(fold(a)), false);
+        }
+        if let Some(t) = query.event_type {
+            and(&mut f, "x.event_type = ?", Box::new(t.as_str()), false);
+        }
+        if let Some(h) = &query.harm {
+            and(&mut f, "EXISTS (SELECT 1 FROM json_each(v.harms) AS h WHERE h.value = ?)", Box::new(h.clone()), true);
+        }
+        if let Some(c) = &query.perpetrator {
+            and(&mut f, "EXISTS (SELECT 1 FROM json_each(v.perpetrator_categories) AS c WHERE c.value = ?)", Box::new(c.clone()), true);
+        }
+        if let Some(status) = query.verification {
+            and(
+                &mut f,
+                "coalesce((SELECT w.status FROM verification AS w WHERE w.incident_id = x.incident_id \
+                 ORDER BY w.id DESC LIMIT 1), 'unverified') = ?",
+                Box::new(status.as_str()),
+                false,
+            );
+        }
+        if let Some(c) = query.contested {
+            and(&mut f, "(json_array_length(testigo_open(v.record), '$.contested') > 0) = ?", Box::new(c), true);
+        }
+        if let Some(terms) = query.text.as_deref().and_then(search_terms) {
+            and(
+                &mut f,
+                "x.incident_id IN (SELECT s.incident_id FROM incident_sources AS s WHERE s.active = 1 \
+                 AND s.document_id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))",
+                Box::new(terms),
+                false,
+            );
+        }
+        f.needs_version |= query.sort == Sort::FatalitiesDesc;
+        f
+    }
+
+    /// The FROM clause: the index of current versions, joined to the versions when needed.
+    fn from(&self, always_version: bool) -> &'static str {
+        if self.needs_version || always_version {
+            "FROM incident_index AS x \
+             JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version"
+        } else {
+            "FROM incident_index AS x"
+        }
+    }
+
+    /// The parameters, then `more`.
+    fn bind<'a>(&'a self, more: &[&'a dyn rusqlite::ToSql]) -> Vec<&'a dyn rusqlite::ToSql> {
+        self.params.iter().map(|b| b.as_ref()).chain(more.iter().copied()).collect()
+    }
+}
 
 impl SqliteStore {
     /// Creates a user with a role and a password hash (made by the caller), and records who
@@ -324,24 +389,21 @@ impl SqliteStore {
     ///
     /// Database errors.
     pub fn map_points(&self, query: &IncidentQuery, limit: u32) -> Result<Vec<MapPoint>> {
-        let terms = query.text.as_deref().and_then(search_terms);
+        let f = Filter::of(query);
         let sql = format!(
             "SELECT x.incident_id, x.latitude, x.longitude, x.event_type, v.sub_event_type, x.event_date, \
-             v.location_name, v.admin1, v.fatalities \
-             FROM incident_index AS x \
-             JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version \
-             WHERE {SEARCH_WHERE} AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL \
-             ORDER BY {} LIMIT ?11",
+             v.location_name, v.admin1, v.fatalities {} \
+             WHERE {} AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL \
+             ORDER BY {} LIMIT ?",
+            f.from(true),
+            f.sql,
             order_by(query.sort)
         );
-        let p = filter_params(query, &terms);
         let limit = i64::from(limit);
         self.conn
             .prepare_cached(&sql)
             .and_then(|mut s| {
-                let mut all: Vec<&dyn rusqlite::ToSql> = p.iter().map(|b| b.as_ref()).collect();
-                all.push(&limit);
-                s.query_map(all.as_slice(), |r| {
+                s.query_map(f.bind(&[&limit]).as_slice(), |r| {
                     Ok(MapPoint {
                         id: r.get(0)?,
                         latitude: r.get(1)?,
@@ -366,17 +428,13 @@ impl SqliteStore {
     ///
     /// Database errors.
     pub fn incident_stats(&self, query: &IncidentQuery) -> Result<IncidentStats> {
-        let terms = query.text.as_deref().and_then(search_terms);
-        let p = filter_params(query, &terms);
-        let from = "FROM incident_index AS x \
-                    JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version";
+        let f = Filter::of(query);
         let group = |select: &str, join: &str, tail: &str| -> Result<Vec<StatRow>> {
-            let sql = format!("SELECT {select}, count(*), sum(coalesce(v.fatalities, 0)) {from}{join} WHERE {SEARCH_WHERE} {tail}");
+            let sql = format!("SELECT {select}, count(*), sum(coalesce(v.fatalities, 0)) {}{join} WHERE {} {tail}", f.from(true), f.sql);
             self.conn
                 .prepare_cached(&sql)
                 .and_then(|mut s| {
-                    let all: Vec<&dyn rusqlite::ToSql> = p.iter().map(|b| b.as_ref()).collect();
-                    s.query_map(all.as_slice(), |r| {
+                    s.query_map(f.bind(&[]).as_slice(), |r| {
                         Ok(StatRow {
                             key: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
                             incidents: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
@@ -404,52 +462,49 @@ impl SqliteStore {
     ///
     /// Database errors.
     pub fn search_incidents(&self, query: &IncidentQuery) -> Result<IncidentPage> {
-        let order = order_by(query.sort);
-        let from = "FROM incident_index AS x \
-                    JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version";
-        let terms = query.text.as_deref().and_then(search_terms);
-        let p = filter_params(query, &terms);
-        let bind: Vec<&dyn rusqlite::ToSql> = p.iter().map(|b| b.as_ref()).collect();
+        let f = Filter::of(query);
+        let from = f.from(false);
         let total: i64 = self
             .conn
-            .prepare_cached(&format!("SELECT count(*) {from} WHERE {SEARCH_WHERE}"))
-            .and_then(|mut s| s.query_row(bind.as_slice(), |r| r.get(0)))
+            .prepare_cached(&format!("SELECT count(*) {from} WHERE {}", f.sql))
+            .and_then(|mut s| s.query_row(f.bind(&[]).as_slice(), |r| r.get(0)))
             .ctx("counting incidents")?;
-        let sql = format!(
-            "SELECT x.incident_id, x.version, testigo_open(v.record), \
-             (SELECT count(*) FROM incident_sources AS s WHERE s.incident_id = x.incident_id AND s.active = 1), \
-             coalesce((SELECT w.status FROM verification AS w WHERE w.incident_id = x.incident_id \
-                       ORDER BY w.id DESC LIMIT 1), 'unverified') \
-             {from} WHERE {SEARCH_WHERE} ORDER BY {order} LIMIT ?11 OFFSET ?12"
-        );
         let limit = query.limit.map_or(-1, i64::from);
         let offset = i64::from(query.offset);
-        let rows: Vec<(i64, i64, String, i64, String)> = self
+        let page: Vec<(i64, i64)> = self
             .conn
-            .prepare_cached(&sql)
-            .and_then(|mut s| {
-                let mut all: Vec<&dyn rusqlite::ToSql> = bind.clone();
-                all.push(&limit);
-                all.push(&offset);
-                s.query_map(all.as_slice(), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect()
-            })
+            .prepare_cached(&format!(
+                "SELECT x.incident_id, x.version {from} WHERE {} ORDER BY {} LIMIT ? OFFSET ?",
+                f.sql,
+                order_by(query.sort)
+            ))
+            .and_then(|mut s| s.query_map(f.bind(&[&limit, &offset]).as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
             .ctx("searching incidents")?;
-        let items = rows
-            .into_iter()
-            .map(|(id, version, record, sources, status)| {
-                let id = IncidentId(id);
-                let version = to_version(id, version)?;
-                Ok(ListedIncident {
-                    summary: IncidentSummary {
-                        id,
-                        version,
-                        incident: parse_record(id, version, &record)?,
-                        sources: usize::try_from(sources).unwrap_or(usize::MAX),
-                    },
-                    verification: Verification::parse(&status).unwrap_or_default(),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let mut items = Vec::with_capacity(page.len());
+        for (id, version) in page {
+            let (record, sources, status): (String, i64, String) = self
+                .conn
+                .prepare_cached(
+                    "SELECT testigo_open(v.record), \
+                     (SELECT count(*) FROM incident_sources AS s WHERE s.incident_id = v.incident_id AND s.active = 1), \
+                     coalesce((SELECT w.status FROM verification AS w WHERE w.incident_id = v.incident_id \
+                               ORDER BY w.id DESC LIMIT 1), 'unverified') \
+                     FROM incident_versions AS v WHERE v.incident_id = ?1 AND v.version = ?2",
+                )
+                .and_then(|mut s| s.query_row(params![id, version], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
+                .ctx("reading a listed incident")?;
+            let id = IncidentId(id);
+            let version = to_version(id, version)?;
+            items.push(ListedIncident {
+                summary: IncidentSummary {
+                    id,
+                    version,
+                    incident: parse_record(id, version, &record)?,
+                    sources: usize::try_from(sources).unwrap_or(usize::MAX),
+                },
+                verification: Verification::parse(&status).unwrap_or_default(),
+            });
+        }
         Ok(IncidentPage { total: u64::try_from(total).unwrap_or(0), items })
     }
 }
@@ -457,28 +512,13 @@ impl SqliteStore {
 /// The ORDER BY clause of a sort.
 fn order_by(sort: Sort) -> &'static str {
     match sort {
-        Sort::DateDesc => "x.event_date IS NULL, x.event_date DESC, x.incident_id DESC",
+        // NULL sorts first ascending, so last here: unresolved dates come last, and the
+        // index on (event_date, incident_id) is read backwards.
+        Sort::DateDesc => "x.event_date DESC, x.incident_id DESC",
         Sort::DateAsc => "x.event_date IS NULL, x.event_date, x.incident_id",
         Sort::FatalitiesDesc => "coalesce(v.fatalities, -1) DESC, x.event_date DESC, x.incident_id DESC",
         Sort::Recent => "x.incident_id DESC",
     }
-}
-
-/// The parameters `?1` to `?10` of [`SEARCH_WHERE`] for `query`; `terms` is its full-text
-/// query.
-fn filter_params(query: &IncidentQuery, terms: &Option<String>) -> Vec<Box<dyn rusqlite::ToSql>> {
-    vec![
-        Box::new(query.from.map(date_text)),
-        Box::new(query.to.map(date_text)),
-        Box::new(query.country.as_deref().map(normalise_country)),
-        Box::new(query.admin1.as_deref().map(fold)),
-        Box::new(query.event_type.map(|t| t.as_str())),
-        Box::new(query.harm.clone()),
-        Box::new(query.perpetrator.clone()),
-        Box::new(query.verification.map(|v| v.as_str())),
-        Box::new(query.contested),
-        Box::new(terms.clone()),
-    ]
 }
 
 /// The current analyst values of an incident (the latest per field), in the order they were

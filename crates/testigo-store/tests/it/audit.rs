@@ -200,6 +200,7 @@ fn a_schema_3_database_gets_an_entry_for_everything_already_stored() {
              ALTER TABLE documents DROP COLUMN sealed; \
              DROP TRIGGER documents_fts_insert; DROP TABLE documents_fts; DROP TABLE analyst_overrides; \
              DROP TABLE verification; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; \
+             DROP INDEX incident_index_by_date; \
              DELETE FROM schema_migrations WHERE version >= 4;",
         )
         .unwrap();
