@@ -18,6 +18,10 @@ pub struct ServeArgs {
     /// proxy terminating TLS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Serve the read-only public view: no login; incidents redacted (no personal names, no
+    /// witness identities, no quotes, no source texts); no search over source texts; no API.
+    #[arg(long)]
+    public: bool,
 }
 
 /// `testigo user …`.
@@ -59,6 +63,7 @@ pub fn serve(db: &Path, key_file: &Path, args: &ServeArgs) -> anyhow::Result<Exi
         key_file: Some(key_file.to_path_buf()),
         secure_cookies: args.secure_cookies,
         connections: 4,
+        public: args.public,
     };
     testigo_web::serve_blocking(config, args.addr)?;
     Ok(ExitCode::SUCCESS)

@@ -152,3 +152,5 @@ stats-incidents = incidents
 stats-fatalities = fatalities
 stats-none = No incident matches.
 download-csv = Download as CSV
+public-note = Public view: personal data is removed or generalised; sources are counted, not shown.
+public-redacted = { $count } personal details of this record are withheld here.

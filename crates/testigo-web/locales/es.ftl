@@ -152,3 +152,5 @@ stats-incidents = incidentes
 stats-fatalities = muertes
 stats-none = Ningún incidente coincide.
 download-csv = Descargar como CSV
+public-note = Vista pública: los datos personales se suprimen o generalizan; las fuentes se cuentan, no se muestran.
+public-redacted = { $count } datos personales de este registro no se muestran aquí.

@@ -81,6 +81,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// How many database connections serve requests.
     pub connections: usize,
+    /// Serve the read-only public view instead: no login, no writes, no API, no search over
+    /// source texts; every incident redacted with `testigo_store::redact_detail`.
+    pub public: bool,
 }
 
 /// What every request handler shares.
@@ -140,8 +143,12 @@ impl AppState {
     }
 }
 
-/// Builds the application's router on opened state.
+/// Builds the application's router on opened state (the public view's when
+/// [`Config::public`] is set).
 pub fn app(state: Shared) -> Router {
+    if state.config.public {
+        return public_app(state);
+    }
     let upload = Router::new()
         .route("/upload", get(pages::upload_form).post(pages::upload))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES));
@@ -168,6 +175,28 @@ pub fn app(state: Shared) -> Router {
         .route("/static/vendor/{file}", get(pages::vendor_file))
         .merge(upload)
         .nest("/api/v1", api::router())
+        .fallback(|| async { WebError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// The read-only public view: the list (without text search), redacted incident pages, the
+/// map, the statistics and public downloads; nothing else exists.
+fn public_app(state: Shared) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/", get(|| async { Redirect::to("/incidents") }))
+        .route("/lang", get(pages::switch_language))
+        .route("/static/{file}", get(pages::static_file))
+        .route("/static/vendor/{file}", get(pages::vendor_file))
+        .route("/incidents", get(pages::incidents))
+        .route("/incidents/export", get(pages::export))
+        .route("/incidents/{id}", get(pages::public_incident))
+        .route("/map", get(views::map_page))
+        .route("/map/points", get(views::map_points))
+        .route("/stats", get(views::stats_page))
+        .route("/stats.csv", get(views::stats_csv))
         .fallback(|| async { WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(security_headers))
@@ -403,6 +432,27 @@ impl<const MIN: u8> FromRequestParts<Shared> for Auth<MIN> {
             }
             None => Err(LoginRequired { redirect: None, forbidden: true }.into_response()),
         }
+    }
+}
+
+/// A reader of the record: in the public view anyone (`None`), otherwise a logged-in user.
+pub struct Reader(pub Option<Session>);
+
+impl FromRequestParts<Shared> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
+        if state.config.public {
+            return Ok(Reader(None));
+        }
+        Viewer::from_request_parts(parts, state).await.map(|Auth(s)| Reader(Some(s)))
+    }
+}
+
+impl AppState {
+    /// True in the public view.
+    pub fn is_public(&self) -> bool {
+        self.config.public
     }
 }
 

@@ -19,7 +19,7 @@ use testigo_store::{DocumentId, IncidentDetail, IncidentId, IngestOutcome, Sourc
 use crate::i18n::{self, Lang};
 use crate::render::{csrf_field, layout, marked_text, Ctx};
 use crate::{
-    auth, check_csrf, cookie, set_cookie, Admin, Auth, Analyst, RequestLang, Session, Shared, Viewer, WebError,
+    auth, check_csrf, cookie, set_cookie, Admin, Analyst, Auth, Reader, RequestLang, Session, Shared, Viewer, WebError,
     LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS,
 };
 
@@ -33,7 +33,22 @@ const MAX_FILES: usize = 1000;
 const MAX_EXPORT: u32 = 100_000;
 
 fn ctx<'a>(state: &'a Shared, lang: Lang, session: Option<&'a Session>, uri: &Uri) -> Ctx<'a> {
-    Ctx { lang, messages: &state.messages, session, here: uri.path_and_query().map_or("/", |p| p.as_str()).to_string() }
+    Ctx {
+        lang,
+        messages: &state.messages,
+        session,
+        here: uri.path_and_query().map_or("/", |p| p.as_str()).to_string(),
+        public: state.is_public(),
+    }
+}
+
+/// The query parameters a reader may use: in the public view there is no search over source
+/// texts (a search for a name would tell whether a source mentions that person).
+pub(crate) fn readable_query(state: &Shared, mut q: HashMap<String, String>) -> HashMap<String, String> {
+    if state.is_public() {
+        q.remove("q");
+    }
+    q
 }
 
 /// A path to come back to after a login or a language switch: only a path of this site.
@@ -253,17 +268,23 @@ pub(crate) fn filter_query(q: &HashMap<String, String>) -> String {
 
 pub(crate) async fn incidents(
     State(state): State<Shared>,
-    Auth(session): Viewer,
+    Reader(session): Reader,
     RequestLang(lang): RequestLang,
     uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Markup, WebError> {
-    let ctx = ctx(&state, lang, Some(&session), &uri);
+    let q = readable_query(&state, q);
+    let ctx = ctx(&state, lang, session.as_ref(), &uri);
     let mut query = parse_query(&q).map_err(WebError::BadRequest)?;
     let page: u32 = q.get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1 && *p <= 100_000).unwrap_or(1);
     query.limit = Some(PAGE_SIZE);
     query.offset = (page - 1) * PAGE_SIZE;
-    let result = state.db(move |store| Ok(store.search_incidents(&query)?)).await?;
+    let mut result = state.db(move |store| Ok(store.search_incidents(&query)?)).await?;
+    if state.is_public() {
+        for item in &mut result.items {
+            item.summary.incident = testigo_core::redact::redact_incident(&item.summary.incident).0;
+        }
+    }
     let filters = filter_query(&q);
     let pages = result.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
     let link = |p: u64| if filters.is_empty() { format!("/incidents?page={p}") } else { format!("/incidents?{filters}&page={p}") };
@@ -316,7 +337,9 @@ pub(crate) fn filter_form(ctx: &Ctx<'_>, q: &HashMap<String, String>, action: &s
     let selected = |k: &str, v: &str| q.get(k).is_some_and(|x| x == v);
     html! {
         form.filters method="get" action=(action) {
-            label.wide { (ctx.t("filter-text")) input #q type="search" name="q" value=(value("q")) placeholder=(ctx.t("filter-text-hint")); }
+            @if !ctx.public {
+                label.wide { (ctx.t("filter-text")) input #q type="search" name="q" value=(value("q")) placeholder=(ctx.t("filter-text-hint")); }
+            }
             label { (ctx.t("filter-from")) input type="date" name="from" value=(value("from")); }
             label { (ctx.t("filter-to")) input type="date" name="to" value=(value("to")); }
             label { (ctx.t("filter-country")) input type="text" name="country" size="3" maxlength="2" value=(value("country")); }
@@ -370,9 +393,10 @@ fn date_label(lang: Lang, i: &testigo_core::Incident) -> String {
 
 pub(crate) async fn export(
     State(state): State<Shared>,
-    Auth(_session): Viewer,
+    Reader(_session): Reader,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
+    let q = readable_query(&state, q);
     export_response(&state, &q).await
 }
 
@@ -384,6 +408,7 @@ pub(crate) async fn export_response(state: &Shared, q: &HashMap<String, String>)
         .ok_or_else(|| WebError::BadRequest("format: use acled-csv, geojson or jsonl".to_string()))?;
     let mut query = parse_query(q).map_err(WebError::BadRequest)?;
     query.limit = Some(MAX_EXPORT);
+    let public = state.is_public();
     let bytes = state
         .db(move |store| {
             let page = store.search_incidents(&query)?;
@@ -394,7 +419,14 @@ pub(crate) async fn export_response(state: &Shared, q: &HashMap<String, String>)
                 }
             }
             let mut out = Vec::new();
-            testigo_ingest::export::write(&mut out, format, &details, None).map_err(|e| WebError::Internal(e.to_string()))?;
+            let failed = |e: anyhow::Error| WebError::Internal(e.to_string());
+            if public {
+                // The same public form as `testigo export --public`.
+                let (details, lists): (Vec<_>, Vec<_>) = details.iter().map(testigo_store::redact_detail).unzip();
+                testigo_ingest::export::write(&mut out, format, &details, Some(&lists)).map_err(failed)?;
+            } else {
+                testigo_ingest::export::write(&mut out, format, &details, None).map_err(failed)?;
+            }
             Ok(out)
         })
         .await?;
@@ -432,6 +464,50 @@ pub(crate) async fn incident(
         .await?;
     let ctx = ctx(&state, lang, Some(&session), &uri);
     Ok(incident_page(&ctx, &data))
+}
+
+pub(crate) async fn public_incident(
+    State(state): State<Shared>,
+    RequestLang(lang): RequestLang,
+    uri: Uri,
+    Path(id): Path<i64>,
+) -> Result<Markup, WebError> {
+    let detail = state.db(move |store| store.incident(IncidentId(id))?.ok_or(WebError::NotFound)).await?;
+    if detail.status != testigo_store::IncidentStatus::Active {
+        return Err(WebError::NotFound);
+    }
+    let (d, redactions) = testigo_store::redact_detail(&detail);
+    let ctx = ctx(&state, lang, None, &uri);
+    let i = &d.incident;
+    let opt_n = |n: Option<u32>| n.map(|n| i18n::number(lang, u64::from(n))).unwrap_or_else(|| "—".to_string());
+    let loc = i.location.as_ref();
+    let mut categories: Vec<&str> = i.perpetrators.iter().map(|p| p.category.as_str()).collect();
+    categories.dedup();
+    let rows: Vec<(String, String)> = vec![
+        (ctx.t("field-date"), date_label(lang, i)),
+        (ctx.t("field-event-type"), format!("{} — {}", i.event_type.as_str(), i.sub_event_type.as_str())),
+        (ctx.t("field-harms"), i.harms.iter().map(|h| ctx.t(&format!("harm-{}", h.as_str()))).collect::<Vec<_>>().join(", ")),
+        (ctx.t("field-admin1"), loc.and_then(|l| l.admin1.clone()).unwrap_or_default()),
+        (ctx.t("field-country"), loc.and_then(|l| l.country.clone()).unwrap_or_default()),
+        (ctx.t("field-perpetrators"), categories.join(", ")),
+        (ctx.t("field-fatalities"), opt_n(i.fatalities)),
+        (ctx.t("field-injured"), opt_n(i.injured)),
+        (ctx.t("field-missing"), opt_n(i.missing)),
+        (ctx.t("field-detained"), opt_n(i.detained)),
+        (ctx.t("sources"), d.sources.iter().filter(|s| s.active).count().to_string()),
+    ];
+    let title = ctx.messages.get_args(lang, "incident-title", &[("id", d.id.0.into())]);
+    let body = html! {
+        h1 { (title) }
+        table.fields #fields {
+            @for (label, value) in &rows { tr { th { (label) } td { (if value.is_empty() { "—" } else { value }) } } }
+            @if !i.contested.is_empty() {
+                tr { th { (ctx.t("contested-facts")) } td { (i.contested.iter().map(|f| fact_label(&ctx, f)).collect::<Vec<_>>().join(", ")) } }
+            }
+        }
+        p.hint { (ctx.messages.get_args(lang, "public-redacted", &[("count", redactions.len().into())])) }
+    };
+    Ok(layout(&ctx, &title, body))
 }
 
 /// The numbers of the spans of `field` in the current version (indexes into `detail.spans`).

@@ -14,6 +14,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) session: Option<&'a Session>,
     /// The path and query of the page, for the language switch to come back to.
     pub(crate) here: String,
+    /// The public view (no login, redacted).
+    pub(crate) public: bool,
 }
 
 impl Ctx<'_> {
@@ -55,7 +57,7 @@ pub(crate) fn layout(ctx: &Ctx<'_>, title: &str, body: Markup) -> Markup {
             body {
                 header.top {
                     a.brand href="/incidents" { "testigo" }
-                    @if ctx.session.is_some() {
+                    @if ctx.session.is_some() || ctx.public {
                         nav {
                             a href="/incidents" { (ctx.t("nav-incidents")) }
                             a href="/map" { (ctx.t("nav-map")) }
@@ -76,7 +78,10 @@ pub(crate) fn layout(ctx: &Ctx<'_>, title: &str, body: Markup) -> Markup {
                         }
                     }
                 }
-                main { (body) }
+                main {
+                    @if ctx.public { p.public-note { (ctx.t("public-note")) } }
+                    (body)
+                }
             }
         }
     }

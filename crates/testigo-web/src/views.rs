@@ -16,7 +16,7 @@ use testigo_store::monitor::{IncidentStats, StatRow};
 use crate::i18n;
 use crate::pages::{filter_form, filter_query, parse_query};
 use crate::render::{layout, Ctx};
-use crate::{Auth, RequestLang, Shared, Viewer, WebError};
+use crate::{Reader, RequestLang, Shared, WebError};
 
 /// The most incidents drawn on the map at once.
 const MAX_POINTS: u32 = 20_000;
@@ -29,13 +29,14 @@ fn event_class(t: &EventType) -> String {
 
 pub(crate) async fn map_page(
     State(state): State<Shared>,
-    Auth(session): Viewer,
+    Reader(session): Reader,
     RequestLang(lang): RequestLang,
     uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Markup, WebError> {
+    let q = crate::pages::readable_query(&state, q);
     parse_query(&q).map_err(WebError::BadRequest)?;
-    let ctx = Ctx { lang, messages: &state.messages, session: Some(&session), here: uri.to_string() };
+    let ctx = Ctx { lang, messages: &state.messages, session: session.as_ref(), here: uri.to_string(), public: state.is_public() };
     let filters = filter_query(&q);
     let body = html! {
         h1 { (ctx.t("map-title")) }
@@ -58,17 +59,26 @@ pub(crate) async fn map_page(
 
 pub(crate) async fn map_points(
     State(state): State<Shared>,
-    Auth(_session): Viewer,
+    Reader(_session): Reader,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
+    let q = crate::pages::readable_query(&state, q);
     let query = parse_query(&q).map_err(WebError::BadRequest)?;
     let points = state.db(move |store| Ok(store.map_points(&query, MAX_POINTS)?)).await?;
+    let public = state.is_public();
     let items: Vec<_> = points
         .iter()
         .map(|p| {
+            // The public view names no place finer than the state and blurs coordinates to
+            // about a kilometre.
+            let (lat, lon, place) = if public {
+                ((p.latitude * 100.0).round() / 100.0, (p.longitude * 100.0).round() / 100.0, None)
+            } else {
+                (p.latitude, p.longitude, p.place.clone())
+            };
             json!({
-                "id": p.id, "latitude": p.latitude, "longitude": p.longitude, "event_type": p.event_type,
-                "sub_event_type": p.sub_event_type, "event_date": p.event_date, "place": p.place,
+                "id": p.id, "latitude": lat, "longitude": lon, "event_type": p.event_type,
+                "sub_event_type": p.sub_event_type, "event_date": p.event_date, "place": place,
                 "admin1": p.admin1, "fatalities": p.fatalities,
             })
         })
@@ -76,20 +86,22 @@ pub(crate) async fn map_points(
     Ok(Json(json!({ "truncated": items.len() as u32 == MAX_POINTS, "items": items })).into_response())
 }
 
-async fn stats_of(state: &Shared, q: &HashMap<String, String>) -> Result<IncidentStats, WebError> {
-    let query = parse_query(q).map_err(WebError::BadRequest)?;
+async fn stats_of(state: &Shared, q: HashMap<String, String>) -> Result<IncidentStats, WebError> {
+    let q = crate::pages::readable_query(state, q);
+    let query = parse_query(&q).map_err(WebError::BadRequest)?;
     state.db(move |store| Ok(store.incident_stats(&query)?)).await
 }
 
 pub(crate) async fn stats_page(
     State(state): State<Shared>,
-    Auth(session): Viewer,
+    Reader(session): Reader,
     RequestLang(lang): RequestLang,
     uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Markup, WebError> {
-    let stats = stats_of(&state, &q).await?;
-    let ctx = Ctx { lang, messages: &state.messages, session: Some(&session), here: uri.to_string() };
+    let q = crate::pages::readable_query(&state, q);
+    let stats = stats_of(&state, q.clone()).await?;
+    let ctx = Ctx { lang, messages: &state.messages, session: session.as_ref(), here: uri.to_string(), public: state.is_public() };
     let filters = filter_query(&q);
     let section = |id: &str, title: &str, rows: &[StatRow]| {
         html! {
@@ -121,11 +133,12 @@ pub(crate) async fn stats_page(
 
 pub(crate) async fn stats_csv(
     State(state): State<Shared>,
-    Auth(_session): Viewer,
+    Reader(_session): Reader,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let stats = stats_of(&state, &q).await?;
-    let (group, rows) = match q.get("group").map(String::as_str) {
+    let group = q.get("group").cloned();
+    let stats = stats_of(&state, q).await?;
+    let (group, rows) = match group.as_deref() {
         Some("month") => ("month", &stats.by_month),
         Some("perpetrator") => ("perpetrator_category", &stats.by_perpetrator),
         Some("admin1") => ("admin1", &stats.by_admin1),

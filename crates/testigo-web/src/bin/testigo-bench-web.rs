@@ -227,7 +227,7 @@ fn main() {
     let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
     println!("store of {n} incidents with their source texts built in {:.1} s, {:.0} MB", t0.elapsed().as_secs_f64(), size as f64 / 1e6);
 
-    let config = testigo_web::Config { db: db.clone(), key_file: None, secure_cookies: false, connections: 4 };
+    let config = testigo_web::Config { db: db.clone(), key_file: None, secure_cookies: false, connections: 4, public: false };
     let state = testigo_web::AppState::open(config).unwrap_or_else(|e| fail(&e));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| fail(&e));
     let addr = listener.local_addr().unwrap_or_else(|e| fail(&e));

@@ -44,7 +44,7 @@ fn start_server(dir: &Path) -> String {
             testigo_web::add_user(&mut store, name, role, PASSWORD, "e2e").unwrap();
         }
     }
-    let config = testigo_web::Config { db, key_file: None, secure_cookies: false, connections: 2 };
+    let config = testigo_web::Config { db, key_file: None, secure_cookies: false, connections: 2, public: false };
     let state = testigo_web::AppState::open(config).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();

@@ -48,6 +48,15 @@ impl TestApp {
     /// A server on a new database with users `admin`, `ana` (analyst) and `vic` (viewer),
     /// optionally with the reports ingested.
     pub fn new(with_reports: bool) -> TestApp {
+        TestApp::with_mode(with_reports, false)
+    }
+
+    /// The same, serving the public view.
+    pub fn public() -> TestApp {
+        TestApp::with_mode(true, true)
+    }
+
+    fn with_mode(with_reports: bool, public: bool) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("testigo.db");
         {
@@ -63,7 +72,7 @@ impl TestApp {
                 }
             }
         }
-        let config = testigo_web::Config { db, key_file: None, secure_cookies: false, connections: 2 };
+        let config = testigo_web::Config { db, key_file: None, secure_cookies: false, connections: 2, public };
         let app = testigo_web::app(testigo_web::AppState::open(config).unwrap());
         TestApp { app, dir }
     }

@@ -300,3 +300,48 @@ async fn map_and_statistics_follow_the_filters() {
     let (status, _, _) = t.get("/map/points", None).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "the map's data needs a login");
 }
+
+#[tokio::test]
+async fn the_public_view_reads_without_login_and_never_shows_personal_data() {
+    // Names of people in the seed article and the linking set.
+    let names = ["Marcos", "Xicotencatl", "Xicoténcatl"];
+    let private = TestApp::new(true);
+    let (session, _) = private.login("vic").await;
+    let id = saltillo_id(&private, &session).await;
+    let (_, page, _) = private.get(&format!("/incidents/{id}"), Some(&session)).await;
+    assert!(names.iter().any(|n| page.contains(n)), "the private page quotes the sources");
+
+    let t = TestApp::public();
+    let mut seen = String::new();
+    for path in [
+        "/incidents".to_string(),
+        format!("/incidents/{id}"),
+        "/incidents/export?format=jsonl".to_string(),
+        "/incidents/export?format=acled-csv".to_string(),
+        "/incidents/export?format=geojson".to_string(),
+        "/map".to_string(),
+        "/map/points".to_string(),
+        "/stats".to_string(),
+        "/stats.csv?group=admin1".to_string(),
+    ] {
+        let (status, body, _) = t.get(&path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        seen.push_str(&body);
+    }
+    for n in names {
+        assert!(!seen.contains(n), "{n} leaked into the public view");
+    }
+    assert!(!seen.contains("id=\"q\""), "no search over source texts");
+    assert!(seen.contains("Public view"));
+    // Searching the sources is ignored, not answered: the count is the same as without it.
+    let (_, with_q, _) = t.get("/incidents?q=Marcos", None).await;
+    let (_, without, _) = t.get("/incidents", None).await;
+    let count = |p: &str| p.split("id=\"count\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert_eq!(count(&with_q), count(&without));
+    for path in ["/upload", "/login", "/audit", "/api/v1/incidents", "/originals/00"] {
+        let (status, _, _) = t.get(path, None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path} does not exist in the public view");
+    }
+    let (status, _, _) = t.post_form(&format!("/incidents/{id}/edit"), None, &[("field", "fatalities"), ("value", "1"), ("reason", "x")]).await;
+    assert_ne!(status, StatusCode::SEE_OTHER, "no writes");
+}
