@@ -171,6 +171,7 @@ impl Gazetteer {
         self.fst.len()
     }
 
+    #[inline]
     fn entry(&self, idx: u32) -> Entry<'_> {
         Entry { gaz: self, idx }
     }
@@ -185,6 +186,7 @@ impl Gazetteer {
     }
 
     /// The entity with index `idx` (see [`Entry::index`]); `None` when out of range.
+    #[inline]
     pub fn lookup_index(&self, idx: u32) -> Option<Entry<'_>> {
         ((idx as usize) < self.len()).then(|| self.entry(idx))
     }
@@ -257,6 +259,7 @@ impl Gazetteer {
     }
 }
 
+#[inline]
 fn le32(b: &[u8], at: usize) -> u32 {
     match b.get(at..at + 4) {
         Some(s) => u32::from_le_bytes([s[0], s[1], s[2], s[3]]),
@@ -264,6 +267,7 @@ fn le32(b: &[u8], at: usize) -> u32 {
     }
 }
 
+#[inline]
 fn le16(b: &[u8], at: usize) -> u16 {
     match b.get(at..at + 2) {
         Some(s) => u16::from_le_bytes([s[0], s[1]]),
@@ -272,25 +276,30 @@ fn le16(b: &[u8], at: usize) -> u16 {
 }
 
 impl<'g> Entry<'g> {
+    #[inline]
     fn rec(&self) -> &'g [u8] {
         let start = self.idx as usize * index::RECORD;
         self.gaz.entities.as_ref().get(start..start + index::RECORD).unwrap_or(&[])
     }
+    #[inline]
     fn string(&self, off: u32, len: u16) -> &'g str {
         let s = self.gaz.strings.as_ref();
         s.get(off as usize..off as usize + len as usize)
             .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or("")
     }
+    #[inline]
     fn cc_bytes(&self) -> [u8; 2] {
         let r = self.rec();
         [r.get(1).copied().unwrap_or(b'?'), r.get(2).copied().unwrap_or(b'?')]
     }
     /// Stable index of the entity inside this gazetteer (not a GeoNames id).
+    #[inline]
     pub fn index(&self) -> u32 {
         self.idx
     }
     /// Country, admin1, place or demonym.
+    #[inline]
     pub fn kind(&self) -> Kind {
         match self.rec().first() {
             Some(&index::KIND_COUNTRY) => Kind::Country,
@@ -300,6 +309,7 @@ impl<'g> Entry<'g> {
         }
     }
     /// ISO 3166-1 alpha-2 code of the country the entity belongs to (a demonym's nationality).
+    #[inline]
     pub fn cc(&self) -> &'g str {
         let r = self.rec();
         r.get(1..3).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("??")
@@ -317,6 +327,7 @@ impl<'g> Entry<'g> {
     }
     /// The admin1 entity this entity lies in (itself for an admin1); `None` for countries,
     /// demonyms and places whose division is unknown.
+    #[inline]
     pub fn admin1(&self) -> Option<Entry<'g>> {
         let i = le32(self.rec(), 4);
         (i != index::NONE && (i as usize) < self.gaz.len()).then(|| self.gaz.entry(i))
@@ -332,14 +343,17 @@ impl<'g> Entry<'g> {
         (g != 0).then_some(g)
     }
     /// Inhabitants (0 when unknown).
+    #[inline]
     pub fn population(&self) -> u32 {
         le32(self.rec(), 12)
     }
     /// WGS84 latitude in degrees.
+    #[inline]
     pub fn latitude(&self) -> f64 {
         f32::from_bits(le32(self.rec(), 16)) as f64
     }
     /// WGS84 longitude in degrees.
+    #[inline]
     pub fn longitude(&self) -> f64 {
         f32::from_bits(le32(self.rec(), 20)) as f64
     }
