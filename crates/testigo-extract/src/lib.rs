@@ -164,6 +164,7 @@ impl<'g> Extractor<'g> {
     /// Lexicon cues of every sentence: at each token the longest matches, then past them.
     fn cues(&self, doc: &Doc<'_>) -> Vec<Vec<CueMatch>> {
         let mut buf = Vec::new();
+        let ids = self.lex.word_ids((0..doc.tokens.len()).map(|k| doc.f(k)));
         doc.sentences
             .iter()
             .map(|s| {
@@ -171,14 +172,14 @@ impl<'g> Extractor<'g> {
                 let mut i = s.t0;
                 while i < s.t1 {
                     buf.clear();
-                    self.lex.matches_at(|k| doc.f(k), i, s.t1, &mut buf);
-                    if let Some(maxlen) = buf.iter().map(|m| m.t1 - m.t0).max() {
-                        for m in buf.iter().filter(|m| m.t1 - m.t0 == maxlen) {
+                    self.lex.matches_at(&ids, |k| doc.f(k), i, s.t1, &mut buf);
+                    if let Some(len) = buf.first().map(|m| m.t1 - m.t0) {
+                        for m in &buf {
                             if !cues.contains(m) {
                                 cues.push(*m);
                             }
                         }
-                        i += maxlen;
+                        i += len;
                     } else {
                         i += 1;
                     }

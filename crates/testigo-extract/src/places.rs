@@ -3,12 +3,12 @@
 
 use testigo_gazetteer::{Entry, Gazetteer, Kind};
 
-use crate::lexicon::FnvMap;
+use crate::lexicon::{FnvMap, WordSet};
 use crate::text::Doc;
 
 
 /// Words that are never place names on their own, although some place is called so.
-const STOP: &[&str] = &[
+static STOP: WordSet = WordSet::new(&[
     "police", "policia", "army", "state", "estado", "city", "ciudad", "mexican", "casa", "border", "frontera", "national",
     "nacional", "guard", "guardia", "general", "president", "presidente", "governor", "gobernador", "republic", "republica",
     "center", "centro", "colonia", "barrio", "christmas", "navidad", "semana", "week",
@@ -20,11 +20,11 @@ const STOP: &[&str] = &[
     "wall", "street", "wall street", "camp", "camps", "media", "mission", "mision", "union", "reforma", "progreso",
     "libertad", "esperanza", "justicia", "independencia", "paz", "bay", "lake", "river", "rio", "mount", "cerro",
     "valle", "valley", "beach", "playa", "gold", "golden",
-];
+]);
 
 /// Function words and first names that are capitalised only because they open a sentence:
 /// never a place there ("Para los migrantes…", "En la madrugada…", "Around 8 May…").
-const STOP_INITIAL: &[&str] = &[
+static STOP_INITIAL: WordSet = WordSet::new(&[
     "the", "a", "an", "el", "la", "los", "las", "de", "del", "y", "and", "of", "in", "en", "on", "at", "to", "for", "por",
     "para", "con", "with", "from", "this", "that", "these", "those", "he", "she", "it", "we", "they", "i", "but", "or", "if",
     "as", "so", "no", "not", "one", "two", "many", "most", "more", "after", "before", "during", "when", "while", "where",
@@ -35,12 +35,7 @@ const STOP_INITIAL: &[&str] = &[
     "pilar", "carmen", "guadalupe", "hidalgo", "morelos", "juarez", "allende", "zaragoza", "obregon", "madero", "carranza",
     "salvador", "north", "south", "norte", "sur", "also", "however", "meanwhile", "later", "then", "there", "here", "local",
     "police", "residents", "authorities", "officials", "witnesses", "families", "relatives",
-];
-
-fn stop_set() -> &'static std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>> {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| STOP.iter().copied().collect())
-}
+]);
 
 /// What role the preposition before a mention gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,7 +146,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             // Place names are proper nouns: only capitalised tokens start a gazetteer walk, and
             // not a sentence's capitalised function word ("The", "En", "According").
             if !(doc.tokens[i].upper || all_upper)
-                || (i == s.t0 && STOP_INITIAL.contains(&words[0]) && !doc.tokens.get(i + 1).is_some_and(|t| t.upper))
+                || (i == s.t0 && STOP_INITIAL.contains(words[0]) && !doc.tokens.get(i + 1).is_some_and(|t| t.upper))
             {
                 i += 1;
                 continue;
@@ -175,7 +170,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             // A place name is a proper noun: every content word capitalised ("San Pedro Sula",
             // "Ciudad de México"), or at least the first.
             let initial = i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
-            let stop = stop_set().contains(key.as_str()) || (initial && STOP_INITIAL.contains(&key.as_str()));
+            let stop = STOP.contains(key.as_str()) || (initial && STOP_INITIAL.contains(key.as_str()));
             // Postings are most populous first; beyond the first 64 readings nothing can win.
             let non_demonym: Vec<u32> = cands.iter().filter(|e| e.kind() != Kind::Demonym).map(|e| e.index()).collect();
             // Part of a longer proper name ("María Senaida Escobar", "Andrés Manuel López"):
