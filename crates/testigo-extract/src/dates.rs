@@ -184,8 +184,9 @@ static DATE_STARTS: WordSet = WordSet::new(&[
     "thirty", "veinte", "treinta",
 ]);
 
-fn may_start_date(w: &str) -> bool {
-    w.as_bytes().first().is_some_and(|b| b.is_ascii_digit()) || w.starts_with("mid-") || DATE_STARTS.contains(w)
+fn may_start_date(doc: &Doc<'_>, i: usize) -> bool {
+    let w = doc.f(i);
+    w.as_bytes().first().is_some_and(|b| b.is_ascii_digit()) || w.starts_with("mid-") || DATE_STARTS.contains_token(doc, i)
 }
 
 /// Finds the date expressions of one sentence `[t0, t1)`. `prev` is the last resolved date
@@ -196,7 +197,7 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
     let up = |k: usize| doc.tokens.get(k).is_some_and(|t| t.upper);
     while i < t1 {
         let w = doc.f(i);
-        if !may_start_date(w) {
+        if !may_start_date(doc, i) {
             i += 1;
             continue;
         }

@@ -10,6 +10,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use testigo_core::{ActorCategory, Harm, Stance};
 
+use crate::text::{word_hash, Doc};
+
 /// FNV-1a: a tiny, fast hasher for short keys (std's SipHash is needlessly slow here).
 #[derive(Default)]
 pub struct Fnv(u64);
@@ -31,22 +33,80 @@ impl Hasher for Fnv {
 /// HashMap with [`Fnv`].
 pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
+/// A hasher for keys that are already hashes ([`word_hash`]): passes a `u64` through.
+#[derive(Default)]
+pub struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Not used for `u64` keys; kept correct for any other key.
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ *b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Words keyed by their [`word_hash`]; the few words that share a hash share an entry.
+type ByHash<V> = HashMap<u64, Vec<(Box<str>, V)>, BuildHasherDefault<PassThrough>>;
+
+fn by_hash_get<'m, V>(map: &'m ByHash<V>, h: u64, w: &str) -> Option<&'m V> {
+    map.get(&h)?.iter().find(|(k, _)| &**k == w).map(|(_, v)| v)
+}
+
 /// A set of folded words given as a static list, hashed on first use: one probe per lookup
 /// (a long `matches!` over strings compares one arm after another).
 pub struct WordSet {
-    words: &'static [&'static str],
-    set: std::sync::OnceLock<std::collections::HashSet<&'static str, BuildHasherDefault<Fnv>>>,
+    source: WordSource,
+    set: std::sync::OnceLock<ByHash<()>>,
+}
+
+/// Where a [`WordSet`]'s words come from.
+enum WordSource {
+    Static(&'static [&'static str]),
+    Built(fn() -> Vec<&'static str>),
 }
 
 impl WordSet {
     /// A set of `words` (folded forms).
     pub const fn new(words: &'static [&'static str]) -> WordSet {
-        WordSet { words, set: std::sync::OnceLock::new() }
+        WordSet { source: WordSource::Static(words), set: std::sync::OnceLock::new() }
+    }
+
+    /// A set of the words `build` returns (called once, on first use).
+    pub const fn built(build: fn() -> Vec<&'static str>) -> WordSet {
+        WordSet { source: WordSource::Built(build), set: std::sync::OnceLock::new() }
     }
 
     /// True when `w` is one of the words.
     pub fn contains(&self, w: &str) -> bool {
-        self.set.get_or_init(|| self.words.iter().copied().collect()).contains(w)
+        self.contains_hashed(word_hash(w), w)
+    }
+
+    /// [`WordSet::contains`] for a word whose [`word_hash`] is known (see [`Doc::h`]).
+    pub fn contains_hashed(&self, h: u64, w: &str) -> bool {
+        let set = self.set.get_or_init(|| {
+            let mut m = ByHash::default();
+            let words = match self.source {
+                WordSource::Static(w) => w.to_vec(),
+                WordSource::Built(f) => f(),
+            };
+            for w in words {
+                m.entry(word_hash(w)).or_insert_with(Vec::new).push(((*w).into(), ()));
+            }
+            m
+        });
+        by_hash_get(set, h, w).is_some()
+    }
+
+    /// [`WordSet::contains`] for token `i` of `doc`.
+    pub fn contains_token(&self, doc: &Doc<'_>, i: usize) -> bool {
+        self.contains_hashed(doc.h(i), doc.f(i))
     }
 }
 
@@ -213,7 +273,8 @@ pub const NO_WORD: u32 = u32::MAX;
 /// first word (or, for a prefix, under its first three bytes), longest first.
 pub struct Lexicon {
     phrases: Vec<Phrase>,
-    vocab: FnvMap<String, u32>,
+    vocab: ByHash<u32>,
+    vocab_len: u32,
     /// Phrases by the id of their first word, longest phrase first.
     by_first: Vec<Vec<Candidate>>,
     /// Prefix phrases by the packed first three bytes of their first word, longest first.
@@ -300,11 +361,14 @@ impl Lexicon {
     }
 
     fn intern(&mut self, w: String) -> u32 {
-        let next = self.vocab.len() as u32;
-        let id = *self.vocab.entry(w).or_insert(next);
-        if id == next {
-            self.by_first.push(Vec::new());
+        let h = word_hash(&w);
+        if let Some(&id) = by_hash_get(&self.vocab, h, &w) {
+            return id;
         }
+        let id = self.vocab_len;
+        self.vocab_len += 1;
+        self.vocab.entry(h).or_default().push((w.into(), id));
+        self.by_first.push(Vec::new());
         id
     }
 
@@ -339,7 +403,7 @@ impl Lexicon {
 
     /// Parses a lexicon table in the format of [`LEXICON`]; unknown classes are skipped.
     pub fn from_table(table: &str) -> Lexicon {
-        let mut lex = Lexicon { phrases: Vec::new(), vocab: FnvMap::default(), by_first: Vec::new(), prefix_by_head: FnvMap::default() };
+        let mut lex = Lexicon { phrases: Vec::new(), vocab: ByHash::default(), vocab_len: 0, by_first: Vec::new(), prefix_by_head: FnvMap::default() };
         for line in table.lines() {
             let line = line.trim_end();
             if line.starts_with('#') || line.is_empty() {
@@ -356,12 +420,22 @@ impl Lexicon {
 
     /// The vocabulary id of a folded word, or [`NO_WORD`] when no phrase uses it whole.
     pub fn word_id(&self, w: &str) -> u32 {
-        self.vocab.get(w).copied().unwrap_or(NO_WORD)
+        self.word_id_hashed(word_hash(w), w)
+    }
+
+    /// [`Lexicon::word_id`] of a word whose [`word_hash`] is known.
+    pub fn word_id_hashed(&self, h: u64, w: &str) -> u32 {
+        by_hash_get(&self.vocab, h, w).copied().unwrap_or(NO_WORD)
     }
 
     /// [`Lexicon::word_id`] of every word of `words`.
     pub fn word_ids<'a>(&self, words: impl Iterator<Item = &'a str>) -> Vec<u32> {
         words.map(|w| self.word_id(w)).collect()
+    }
+
+    /// [`Lexicon::word_id`] of every token of `doc`.
+    pub fn doc_word_ids(&self, doc: &Doc<'_>) -> Vec<u32> {
+        (0..doc.tokens.len()).map(|k| self.word_id_hashed(doc.h(k), doc.f(k))).collect()
     }
 
     /// The longest cues that start at token `i` and stay inside the sentence `[.., end)`,

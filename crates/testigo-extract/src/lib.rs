@@ -107,6 +107,7 @@ fn detect_language_doc(doc: &Doc<'_>) -> Language {
     }
 }
 
+thread_local! { #[allow(missing_docs)] pub static PH: std::cell::RefCell<[u64; 5]> = const { std::cell::RefCell::new([0; 5]) }; }
 /// Everything found in one sentence.
 #[derive(Default)]
 struct SentenceFacts {
@@ -148,23 +149,33 @@ impl<'g> Extractor<'g> {
 
     /// Extracts the incidents of one text. Never fails; see the crate docs for the rules.
     pub fn extract(&self, input: ExtractInput<'_>) -> Extraction {
+        let t = std::time::Instant::now();
         let doc = Doc::new(input.text);
         let language = input.language.unwrap_or_else(|| detect_language_doc(&doc));
+        PH.with(|p| p.borrow_mut()[0] += t.elapsed().as_nanos() as u64);
+        let t = std::time::Instant::now();
         let cues = self.cues(&doc);
+        PH.with(|p| p.borrow_mut()[1] += t.elapsed().as_nanos() as u64);
+        let t = std::time::Instant::now();
         // Only sentences that carry a cue, and their neighbours, can hold an incident's place,
         // or its context: the gazetteer is not walked over the rest.
         let cued: Vec<bool> = cues.iter().map(|c| c.iter().any(|m| !matches!(m.cue, Cue::LocIn | Cue::LocNear | Cue::LocFrom | Cue::LocTo | Cue::Neg | Cue::Another))).collect();
         let mask: Vec<bool> = (0..cued.len()).map(|i| cued[i] || (i > 0 && cued[i - 1]) || cued.get(i + 1).copied().unwrap_or(false)).collect();
         let (places, demonyms) = places::find(&doc, self.gaz, &cues, &self.demonym_ccs, &mask);
+        PH.with(|p| p.borrow_mut()[2] += t.elapsed().as_nanos() as u64);
+        let t = std::time::Instant::now();
         let facts = self.analyse(&doc, language, input.published, &places, cues);
+        PH.with(|p| p.borrow_mut()[3] += t.elapsed().as_nanos() as u64);
+        let t = std::time::Instant::now();
         let incidents = self.assemble(&doc, &facts, &places, &demonyms);
+        PH.with(|p| p.borrow_mut()[4] += t.elapsed().as_nanos() as u64);
         Extraction { language, incidents }
     }
 
     /// Lexicon cues of every sentence: at each token the longest matches, then past them.
     fn cues(&self, doc: &Doc<'_>) -> Vec<Vec<CueMatch>> {
         let mut buf = Vec::new();
-        let ids = self.lex.word_ids((0..doc.tokens.len()).map(|k| doc.f(k)));
+        let ids = self.lex.doc_word_ids(doc);
         doc.sentences
             .iter()
             .map(|s| {

@@ -1,7 +1,7 @@
 //! Numbers written as digits or words, English and Spanish ("four", "veintitrés", "1,400",
 //! "una veintena", "two dozen", "at least 12").
 
-use crate::lexicon::FnvMap;
+use crate::lexicon::{FnvMap, WordSet};
 use crate::text::Doc;
 
 /// A number found at a token position.
@@ -68,7 +68,7 @@ fn digits(raw: &str) -> Option<u32> {
 /// "un"/"una"/"a" alone are *not* read as 1 here (they are articles); callers that know the
 /// article counts a person ("killed a man") handle it.
 pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
-    if i >= end {
+    if i >= end || !may_start_number(doc, i) {
         return None;
     }
     let w = doc.f(i);
@@ -114,6 +114,16 @@ pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
         return None;
     }
     number_words(doc, i, end)
+}
+
+/// Words that can open a number: number words, vague quantities and articles ("a dozen").
+static NUMBER_STARTS: WordSet = WordSet::built(|| UNITS.iter().chain(VAGUE).map(|(w, _)| *w).chain(["a", "an", "una", "un"]).collect());
+
+/// Cheap test that rejects most tokens before [`number_at`] reads them: digits, hyphenated
+/// words ("twenty-three") and [`NUMBER_STARTS`].
+fn may_start_number(doc: &Doc<'_>, i: usize) -> bool {
+    let w = doc.f(i);
+    w.as_bytes().first().is_some_and(u8::is_ascii_digit) || w.contains('-') || NUMBER_STARTS.contains_token(doc, i)
 }
 
 fn word_value(w: &str) -> Option<u32> {

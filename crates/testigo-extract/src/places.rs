@@ -104,9 +104,9 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     let mut demonyms = Vec::new();
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
     let no_name: std::cell::RefCell<std::collections::HashSet<&str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = Default::default();
-    // Folded words of the whole document and the longest gazetteer match at each token,
-    // computed at most once (the neighbour checks below ask for the same walks).
-    let all_words: Vec<&str> = (0..doc.tokens.len()).map(|k| doc.f(k)).collect();
+    // The longest gazetteer match at each token, computed at most once (the neighbour checks
+    // below ask for the same walks).
+    let mut words: Vec<&str> = Vec::new();
     let memo: std::cell::RefCell<Vec<Option<Option<testigo_gazetteer::TokenMatch>>>> = std::cell::RefCell::new(vec![None; doc.tokens.len()]);
     let mut key = String::new();
     for (si, s) in doc.sentences.iter().enumerate() {
@@ -121,7 +121,10 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             }
         }
         let mut i = s.t0;
-        let words: &[&str] = &all_words[s.t0..s.t1];
+        // Folded words of this sentence (only scanned sentences need them).
+        words.clear();
+        words.extend((s.t0..s.t1).map(|k| doc.f(k)));
+        let words: &[&str] = &words;
         let lm = |k: usize| -> Option<testigo_gazetteer::TokenMatch> {
             if k < s.t0 || k >= s.t1 {
                 return None;
@@ -131,13 +134,13 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             }
             // Most capitalised words that start no name repeat (people, organisations): remember
             // the misses for the whole document.
-            if no_name.borrow().contains(all_words[k]) {
+            if no_name.borrow().contains(words[k - s.t0]) {
                 memo.borrow_mut()[k] = Some(None);
                 return None;
             }
-            let v = g.longest_match(&all_words[k..s.t1], 6);
+            let v = g.longest_match(&words[k - s.t0..], 6);
             if v.is_none() {
-                no_name.borrow_mut().insert(all_words[k]);
+                no_name.borrow_mut().insert(words[k - s.t0]);
             }
             memo.borrow_mut()[k] = Some(v);
             v
@@ -146,7 +149,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             // Place names are proper nouns: only capitalised tokens start a gazetteer walk, and
             // not a sentence's capitalised function word ("The", "En", "According").
             if !(doc.tokens[i].upper || all_upper)
-                || (i == s.t0 && STOP_INITIAL.contains(words[0]) && !doc.tokens.get(i + 1).is_some_and(|t| t.upper))
+                || (i == s.t0 && STOP_INITIAL.contains_token(doc, i) && !doc.tokens.get(i + 1).is_some_and(|t| t.upper))
             {
                 i += 1;
                 continue;
@@ -263,6 +266,8 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
     // the readings chosen in round one. Context is summed per admin1 and per country; a
     // mention's own contribution is subtracted so that a name never supports itself.
     let n = places.len();
+    // log10(population + 1) of every candidate, computed once for both rounds.
+    let log_pop: Vec<Vec<f32>> = places.iter().map(|m| m.candidates.iter().map(|&c| g.lookup_index(c).map_or(0.0, |e| (e.population() as f32 + 1.0).log10())).collect()).collect();
     for round in 0..2 {
         let mut tot_a1: HashMap<u32, f32> = HashMap::default();
         let mut tot_cc: HashMap<[u8; 2], f32> = HashMap::default();
@@ -275,7 +280,7 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
             let mut oc: Vec<([u8; 2], f32)> = Vec::new();
             for r in readings {
                 let Some(e) = g.lookup_index(r) else { continue };
-                let cc = cc_key(e.cc());
+                let cc = e.cc_bytes();
                 let (a1, wa, wc) = match e.kind() {
                     Kind::Country => (None, 0.0, w),
                     Kind::Admin1 => (Some(r), w, w * 0.8),
@@ -310,10 +315,11 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
             let m = &places[mi];
             let has_country = m.candidates.iter().any(|&c| g.lookup_index(c).is_some_and(|e| e.kind() == Kind::Country));
             let mut best: Option<(u32, f32)> = None;
-            for &c in &m.candidates {
+            for (ci, &c) in m.candidates.iter().enumerate() {
                 let Some(e) = g.lookup_index(c) else { continue };
                 let pop = e.population() as f32;
-                let cc = cc_key(e.cc());
+                let lp = log_pop[mi][ci];
+                let cc = e.cc_bytes();
                 let own_a1 = |a1: u32| own[mi].0.iter().find(|x| x.0 == a1).map_or(0.0, |x| x.1);
                 let own_cc = own[mi].1.iter().find(|x| x.0 == cc).map_or(0.0, |x| x.1);
                 let a1s = e.admin1().map(|a| a.index()).map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own_a1(a1));
@@ -322,8 +328,8 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                     // A country outranks a division of the same name ("Mexico" the country,
                     // not the State of Mexico) unless the text says "state of".
                     Kind::Country => 8.0,
-                    Kind::Admin1 => 6.0 + (pop + 1.0).log10() * 0.2,
-                    _ => (pop + 1.0).log10(),
+                    Kind::Admin1 => 6.0 + lp * 0.2,
+                    _ => lp,
                 };
                 if e.kind() != Kind::Admin1 {
                     score += 5.0 * a1s.clamp(0.0, 1.5);
@@ -375,7 +381,7 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                 let Some(ey) = g.lookup_index(y) else { continue };
                 let fits = match (ex.kind(), ey.kind()) {
                     (Kind::Place, Kind::Admin1) => ex.admin1().map(|q| q.index()) == Some(y),
-                    (Kind::Place | Kind::Admin1, Kind::Country) => ex.cc() == ey.cc(),
+                    (Kind::Place | Kind::Admin1, Kind::Country) => ex.cc_bytes() == ey.cc_bytes(),
                     _ => false,
                 };
                 if fits {
@@ -398,7 +404,7 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
             continue;
         }
         let admin1_alt = places[mi].candidates.iter().copied().find(|&x| {
-            g.lookup_index(x).is_some_and(|a| a.kind() == Kind::Admin1 && a.cc() == e.cc())
+            g.lookup_index(x).is_some_and(|a| a.kind() == Kind::Admin1 && a.cc_bytes() == e.cc_bytes())
         });
         let place_alt = places[mi].candidates.iter().copied().find(|&x| {
             g.lookup_index(x).is_some_and(|p| p.kind() == Kind::Place && p.admin1().is_some_and(|a| Some(a.index()) == admin1_alt))

@@ -44,6 +44,22 @@ pub struct Doc<'t> {
     pub tokens: Vec<Token>,
     /// Sentences in order.
     pub sentences: Vec<Sentence>,
+    /// [`word_hash`] of each token's folded form, by token index.
+    pub hashes: Vec<u64>,
+}
+
+/// A fast hash of a folded word (multiply-rotate over 8-byte chunks, seeded with the length).
+/// Computed once per token by [`Doc::new`], so that every later table lookup of the token
+/// (lexicon vocabulary, word sets) is one probe without re-hashing its bytes.
+#[inline]
+pub fn word_hash(w: &str) -> u64 {
+    let mut h = w.len() as u64;
+    for chunk in w.as_bytes().chunks(8) {
+        let mut b = [0u8; 8];
+        b[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    h
 }
 
 /// Longest sentence, in tokens; longer runs are cut (no real sentence is this long).
@@ -63,6 +79,7 @@ impl<'t> Doc<'t> {
         let mut folded = String::with_capacity(text.len());
         let mut tokens = Vec::with_capacity(text.len() / 6);
         let mut sentences = Vec::new();
+        let mut hashes = Vec::with_capacity(text.len() / 6);
         let mut paragraph = 0u32;
         let mut sent_start_byte = 0usize;
         let mut sent_t0 = 0usize;
@@ -158,6 +175,7 @@ impl<'t> Doc<'t> {
                     }
                 }
                 let fe = folded.len() as u32;
+                hashes.push(word_hash(&folded[fs as usize..]));
                 tokens.push(Token { start, end: j, fs, fe, sentence: sentences.len() as u32, upper });
                 i = j;
                 continue;
@@ -228,7 +246,7 @@ impl<'t> Doc<'t> {
             }
             s.end = e;
         }
-        Doc { text, folded, tokens, sentences }
+        Doc { text, folded, tokens, sentences, hashes }
     }
 
     /// Folded form of token `i`.
@@ -237,6 +255,12 @@ impl<'t> Doc<'t> {
             Some(t) => &self.folded[t.fs as usize..t.fe as usize],
             None => "",
         }
+    }
+
+    /// [`word_hash`] of token `i`'s folded form (that of "" past the end).
+    #[inline]
+    pub fn h(&self, i: usize) -> u64 {
+        self.hashes.get(i).copied().unwrap_or(0)
     }
 
     /// Original form of token `i`.

@@ -288,8 +288,9 @@ impl<'g> Entry<'g> {
             .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or("")
     }
+    /// [`Entry::cc`] as two bytes, without a UTF-8 check (`*b"??"` when unknown).
     #[inline]
-    fn cc_bytes(&self) -> [u8; 2] {
+    pub fn cc_bytes(&self) -> [u8; 2] {
         let r = self.rec();
         [r.get(1).copied().unwrap_or(b'?'), r.get(2).copied().unwrap_or(b'?')]
     }
