@@ -107,7 +107,6 @@ fn detect_language_doc(doc: &Doc<'_>) -> Language {
     }
 }
 
-thread_local! { #[allow(missing_docs)] pub static PH: std::cell::RefCell<[u64; 5]> = const { std::cell::RefCell::new([0; 5]) }; }
 /// Everything found in one sentence.
 #[derive(Default)]
 struct SentenceFacts {
@@ -149,26 +148,16 @@ impl<'g> Extractor<'g> {
 
     /// Extracts the incidents of one text. Never fails; see the crate docs for the rules.
     pub fn extract(&self, input: ExtractInput<'_>) -> Extraction {
-        let t = std::time::Instant::now();
         let doc = Doc::new(input.text);
         let language = input.language.unwrap_or_else(|| detect_language_doc(&doc));
-        PH.with(|p| p.borrow_mut()[0] += t.elapsed().as_nanos() as u64);
-        let t = std::time::Instant::now();
         let cues = self.cues(&doc);
-        PH.with(|p| p.borrow_mut()[1] += t.elapsed().as_nanos() as u64);
-        let t = std::time::Instant::now();
         // Only sentences that carry a cue, and their neighbours, can hold an incident's place,
         // or its context: the gazetteer is not walked over the rest.
         let cued: Vec<bool> = cues.iter().map(|c| c.iter().any(|m| !matches!(m.cue, Cue::LocIn | Cue::LocNear | Cue::LocFrom | Cue::LocTo | Cue::Neg | Cue::Another))).collect();
         let mask: Vec<bool> = (0..cued.len()).map(|i| cued[i] || (i > 0 && cued[i - 1]) || cued.get(i + 1).copied().unwrap_or(false)).collect();
         let (places, demonyms) = places::find(&doc, self.gaz, &cues, &self.demonym_ccs, &mask);
-        PH.with(|p| p.borrow_mut()[2] += t.elapsed().as_nanos() as u64);
-        let t = std::time::Instant::now();
         let facts = self.analyse(&doc, language, input.published, &places, cues);
-        PH.with(|p| p.borrow_mut()[3] += t.elapsed().as_nanos() as u64);
-        let t = std::time::Instant::now();
         let incidents = self.assemble(&doc, &facts, &places, &demonyms);
-        PH.with(|p| p.borrow_mut()[4] += t.elapsed().as_nanos() as u64);
         Extraction { language, incidents }
     }
 
@@ -587,7 +576,11 @@ impl<'g> Extractor<'g> {
         // At most this many spans back one field: enough to read why, bounded on huge texts.
         const MAX_SPANS: usize = 24;
         let mut ev = |k: &str, s: Span| {
-            let v = evidence.entry(k.to_string()).or_default();
+            // Look the key up before making a `String` of it: most calls find it there.
+            let v = match evidence.get_mut(k) {
+                Some(v) => v,
+                None => evidence.entry(k.to_string()).or_default(),
+            };
             if v.len() < MAX_SPANS && !v.contains(&s) {
                 v.push(s);
             }
@@ -1429,10 +1422,11 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
 /// A number whose last token is `k` ("at least 12", "twenty-three", "two dozen").
 fn number_start_ending_at(doc: &Doc<'_>, k: usize, t0: usize) -> Option<(u32, usize)> {
     // "de 16 años", "35 years old": an age, not a count of people.
-    if matches!(doc.f(k + 1), "anos" | "ano" | "years" | "year" | "year-old" | "years-old") {
+    if !numbers::may_start_number(doc, k) || matches!(doc.f(k + 1), "anos" | "ano" | "years" | "year" | "year-old" | "years-old") {
         return None;
     }
-    for start in (k.saturating_sub(3).max(t0)..=k).rev().collect::<Vec<_>>().into_iter().rev() {
+    // The longest reading first: "one hundred and fifty" before "fifty".
+    for start in k.saturating_sub(3).max(t0)..=k {
         if let Some(n) = numbers::number_at(doc, start, k + 1) {
             if start + n.tokens == k + 1 {
                 return Some((n.value, start));

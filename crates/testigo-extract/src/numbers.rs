@@ -120,8 +120,9 @@ pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
 static NUMBER_STARTS: WordSet = WordSet::built(|| UNITS.iter().chain(VAGUE).map(|(w, _)| *w).chain(["a", "an", "una", "un"]).collect());
 
 /// Cheap test that rejects most tokens before [`number_at`] reads them: digits, hyphenated
-/// words ("twenty-three") and [`NUMBER_STARTS`].
-fn may_start_number(doc: &Doc<'_>, i: usize) -> bool {
+/// words ("twenty-three") and [`NUMBER_STARTS`]. The last token of a number passes it too
+/// (a number ends with a digit group or a number word).
+pub fn may_start_number(doc: &Doc<'_>, i: usize) -> bool {
     let w = doc.f(i);
     w.as_bytes().first().is_some_and(u8::is_ascii_digit) || w.contains('-') || NUMBER_STARTS.contains_token(doc, i)
 }

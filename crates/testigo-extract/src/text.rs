@@ -9,10 +9,6 @@ pub struct Token {
     pub start: usize,
     /// One past its last byte in the original text.
     pub end: usize,
-    /// Start of its folded form in [`Doc::folded`].
-    pub fs: u32,
-    /// End of its folded form in [`Doc::folded`].
-    pub fe: u32,
     /// Index of the sentence it belongs to.
     pub sentence: u32,
     /// True when its first char is upper-case in the original text.
@@ -38,8 +34,9 @@ pub struct Sentence {
 pub struct Doc<'t> {
     /// The original text.
     pub text: &'t str,
-    /// All folded tokens, concatenated (no separators).
-    pub folded: String,
+    /// The folded form of each token (see [`fold::fold`]), by token index. One small string
+    /// each: [`Doc::f`] is the most frequent call of extraction and is then a plain load.
+    pub folded: Vec<Box<str>>,
     /// Tokens in order.
     pub tokens: Vec<Token>,
     /// Sentences in order.
@@ -76,7 +73,8 @@ const ABBREVIATIONS: &[&str] = &[
 impl<'t> Doc<'t> {
     /// Tokenises `text` and splits it into sentences and paragraphs.
     pub fn new(text: &'t str) -> Doc<'t> {
-        let mut folded = String::with_capacity(text.len());
+        let mut folded: Vec<Box<str>> = Vec::with_capacity(text.len() / 6);
+        let mut buf = String::new();
         let mut tokens = Vec::with_capacity(text.len() / 6);
         let mut sentences = Vec::new();
         let mut hashes = Vec::with_capacity(text.len() / 6);
@@ -159,24 +157,23 @@ impl<'t> Doc<'t> {
                 }
                 pending_break = false;
                 newline_run = 0;
-                let fs = folded.len() as u32;
                 let word = &text[start..j];
+                buf.clear();
                 if word.is_ascii() {
-                    folded.push_str(word);
-                    let l = folded.len();
-                    folded[fs as usize..l].make_ascii_lowercase();
+                    buf.push_str(word);
+                    buf.make_ascii_lowercase();
                 } else {
                     for ch in word.chars() {
                         if ch != '-' {
-                            fold::fold_char_into(ch, &mut folded);
+                            fold::fold_char_into(ch, &mut buf);
                         } else {
-                            folded.push('-');
+                            buf.push('-');
                         }
                     }
                 }
-                let fe = folded.len() as u32;
-                hashes.push(word_hash(&folded[fs as usize..]));
-                tokens.push(Token { start, end: j, fs, fe, sentence: sentences.len() as u32, upper });
+                hashes.push(word_hash(&buf));
+                folded.push(buf.as_str().into());
+                tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper });
                 i = j;
                 continue;
             }
@@ -185,7 +182,7 @@ impl<'t> Doc<'t> {
                     let is_abbrev = c == '.'
                         && tokens.last().is_some_and(|t| {
                             t.end == i && {
-                                let w = &folded[t.fs as usize..t.fe as usize];
+                                let w: &str = folded.last().map_or("", |w| w);
                                 ABBREVIATIONS.contains(&w)
                                     || (w.len() == 1 && text[t.start..t.end].chars().all(|x| x.is_uppercase()))
                             }
@@ -250,9 +247,10 @@ impl<'t> Doc<'t> {
     }
 
     /// Folded form of token `i`.
+    #[inline]
     pub fn f(&self, i: usize) -> &str {
-        match self.tokens.get(i) {
-            Some(t) => &self.folded[t.fs as usize..t.fe as usize],
+        match self.folded.get(i) {
+            Some(w) => w,
             None => "",
         }
     }

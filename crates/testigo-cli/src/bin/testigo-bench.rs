@@ -80,7 +80,6 @@ fn main() {
     let mb = (bytes_per_round * rounds) as f64 / 1e6;
     println!("gazetteer: {} entities, {} name keys; load {:.1} ms (first lookup at {:.1} ms)", gaz.len(), gaz.key_count(), load.as_secs_f64() * 1e3, first_use.as_secs_f64() * 1e3);
     println!("extraction: {} texts, {:.1} KB per round, {} rounds in {:.2} s on one core: {:.1} MB/s ({:.0} docs/s; {} incidents per round)", texts.len(), bytes_per_round as f64 / 1e3, rounds, secs, mb / secs, (texts.len() * rounds) as f64 / secs, incidents / rounds);
-    testigo_extract::PH.with(|p| { let p = p.borrow(); let tot: u64 = p.iter().sum(); println!("phases doc+lang {:.1}% cues {:.1}% places {:.1}% analyse {:.1}% assemble {:.1}%", p[0] as f64*100.0/tot as f64, p[1] as f64*100.0/tot as f64, p[2] as f64*100.0/tot as f64, p[3] as f64*100.0/tot as f64, p[4] as f64*100.0/tot as f64); });
     // The tokeniser alone, for a breakdown of where extraction's time goes.
     let start = Instant::now();
     let mut tok_rounds = 0usize;
