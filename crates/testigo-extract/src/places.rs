@@ -375,13 +375,23 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
             continue;
         }
         let mut pin: Option<(u32, u32)> = None;
+        // Only the second name's divisions and countries can settle the first: read them once.
+        let containers: Vec<(u32, Kind, [u8; 2])> = b
+            .candidates
+            .iter()
+            .filter_map(|&y| g.lookup_index(y).map(|e| (y, e.kind(), e.cc_bytes())))
+            .filter(|(_, k, _)| matches!(k, Kind::Admin1 | Kind::Country))
+            .collect();
         'outer: for &x in &a.candidates {
+            if containers.is_empty() {
+                break;
+            }
             let Some(ex) = g.lookup_index(x) else { continue };
-            for &y in &b.candidates {
-                let Some(ey) = g.lookup_index(y) else { continue };
-                let fits = match (ex.kind(), ey.kind()) {
-                    (Kind::Place, Kind::Admin1) => ex.admin1().map(|q| q.index()) == Some(y),
-                    (Kind::Place | Kind::Admin1, Kind::Country) => ex.cc_bytes() == ey.cc_bytes(),
+            let (x_kind, x_cc, x_admin1) = (ex.kind(), ex.cc_bytes(), ex.admin1().map(|q| q.index()));
+            for &(y, y_kind, y_cc) in &containers {
+                let fits = match (x_kind, y_kind) {
+                    (Kind::Place, Kind::Admin1) => x_admin1 == Some(y),
+                    (Kind::Place | Kind::Admin1, Kind::Country) => x_cc == y_cc,
                     _ => false,
                 };
                 if fits {

@@ -158,11 +158,12 @@ impl<'t> Doc<'t> {
                 pending_break = false;
                 newline_run = 0;
                 let word = &text[start..j];
-                buf.clear();
-                if word.is_ascii() {
-                    buf.push_str(word);
-                    buf.make_ascii_lowercase();
+                let f: Box<str> = if word.is_ascii() {
+                    let mut f: Box<str> = word.into();
+                    f.make_ascii_lowercase();
+                    f
                 } else {
+                    buf.clear();
                     for ch in word.chars() {
                         if ch != '-' {
                             fold::fold_char_into(ch, &mut buf);
@@ -170,9 +171,10 @@ impl<'t> Doc<'t> {
                             buf.push('-');
                         }
                     }
-                }
-                hashes.push(word_hash(&buf));
-                folded.push(buf.as_str().into());
+                    buf.as_str().into()
+                };
+                hashes.push(word_hash(&f));
+                folded.push(f);
                 tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper });
                 i = j;
                 continue;
