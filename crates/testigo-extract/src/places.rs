@@ -266,28 +266,47 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
     // the readings chosen in round one. Context is summed per admin1 and per country; a
     // mention's own contribution is subtracted so that a name never supports itself.
     let n = places.len();
-    // log10(population + 1) of every candidate, computed once for both rounds.
-    let log_pop: Vec<Vec<f32>> = places.iter().map(|m| m.candidates.iter().map(|&c| g.lookup_index(c).map_or(0.0, |e| (e.population() as f32 + 1.0).log10())).collect()).collect();
+    // Every candidate's record, read once for both rounds.
+    struct Cand {
+        idx: u32,
+        kind: Kind,
+        cc: [u8; 2],
+        admin1: Option<u32>,
+        pop: f32,
+        /// log10(population + 1).
+        log_pop: f32,
+    }
+    let cands: Vec<Vec<Cand>> = places
+        .iter()
+        .map(|m| {
+            m.candidates
+                .iter()
+                .filter_map(|&c| {
+                    let e = g.lookup_index(c)?;
+                    let pop = e.population() as f32;
+                    Some(Cand { idx: c, kind: e.kind(), cc: e.cc_bytes(), admin1: e.admin1().map(|a| a.index()), pop, log_pop: (pop + 1.0).log10() })
+                })
+                .collect()
+        })
+        .collect();
     for round in 0..2 {
         let mut tot_a1: HashMap<u32, f32> = HashMap::default();
         let mut tot_cc: HashMap<[u8; 2], f32> = HashMap::default();
         // A mention's own contributions: a handful of entries, searched linearly.
         let mut own: Vec<(Vec<(u32, f32)>, Vec<([u8; 2], f32)>)> = Vec::with_capacity(n);
-        for m in places.iter() {
-            let readings: Vec<u32> = if round == 0 { m.candidates.clone() } else { m.chosen.into_iter().collect() };
-            let w = if round == 0 { 1.0 / readings.len().max(1) as f32 } else { 1.0 };
+        for (mi, m) in places.iter().enumerate() {
+            let readings: Vec<&Cand> = if round == 0 { cands[mi].iter().collect() } else { cands[mi].iter().filter(|c| Some(c.idx) == m.chosen).take(1).collect() };
+            let w = if round == 0 { 1.0 / m.candidates.len().max(1) as f32 } else { 1.0 };
             let mut oa: Vec<(u32, f32)> = Vec::new();
             let mut oc: Vec<([u8; 2], f32)> = Vec::new();
             for r in readings {
-                let Some(e) = g.lookup_index(r) else { continue };
-                let cc = e.cc_bytes();
-                let (a1, wa, wc) = match e.kind() {
+                let (a1, wa, wc) = match r.kind {
                     Kind::Country => (None, 0.0, w),
-                    Kind::Admin1 => (Some(r), w, w * 0.8),
+                    Kind::Admin1 => (Some(r.idx), w, w * 0.8),
                     // In round one only explicit country and admin1 names give context, so that
                     // ambiguous words cannot prop each other up.
                     _ if round == 0 => continue,
-                    _ => (e.admin1().map(|a| a.index()), w * 0.5, w * 0.5),
+                    _ => (r.admin1, w * 0.5, w * 0.5),
                 };
                 if let Some(a1) = a1 {
                     match oa.iter_mut().find(|x| x.0 == a1) {
@@ -295,9 +314,9 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                         None => oa.push((a1, wa)),
                     }
                 }
-                match oc.iter_mut().find(|x| x.0 == cc) {
+                match oc.iter_mut().find(|x| x.0 == r.cc) {
                     Some(x) => x.1 = x.1.max(wc),
-                    None => oc.push((cc, wc)),
+                    None => oc.push((r.cc, wc)),
                 }
             }
             for (k, v) in &oa {
@@ -313,57 +332,53 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
         }
         for mi in 0..n {
             let m = &places[mi];
-            let has_country = m.candidates.iter().any(|&c| g.lookup_index(c).is_some_and(|e| e.kind() == Kind::Country));
+            let has_country = cands[mi].iter().any(|c| c.kind == Kind::Country);
             let mut best: Option<(u32, f32)> = None;
-            for (ci, &c) in m.candidates.iter().enumerate() {
-                let Some(e) = g.lookup_index(c) else { continue };
-                let pop = e.population() as f32;
-                let lp = log_pop[mi][ci];
-                let cc = e.cc_bytes();
+            for c in &cands[mi] {
+                let (pop, cc, kind) = (c.pop, c.cc, c.kind);
                 let own_a1 = |a1: u32| own[mi].0.iter().find(|x| x.0 == a1).map_or(0.0, |x| x.1);
                 let own_cc = own[mi].1.iter().find(|x| x.0 == cc).map_or(0.0, |x| x.1);
-                let a1s = e.admin1().map(|a| a.index()).map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own_a1(a1));
+                let a1s = c.admin1.map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own_a1(a1));
                 let ccs = tot_cc.get(&cc).copied().unwrap_or(0.0) - own_cc;
-                let mut score = match e.kind() {
+                let mut score = match kind {
                     // A country outranks a division of the same name ("Mexico" the country,
                     // not the State of Mexico) unless the text says "state of".
                     Kind::Country => 8.0,
-                    Kind::Admin1 => 6.0 + lp * 0.2,
-                    _ => lp,
+                    Kind::Admin1 => 6.0 + c.log_pop * 0.2,
+                    _ => c.log_pop,
                 };
-                if e.kind() != Kind::Admin1 {
+                if kind != Kind::Admin1 {
                     score += 5.0 * a1s.clamp(0.0, 1.5);
                 }
                 score += 3.0 * ccs.clamp(0.0, 1.5);
-                if m.city_cue && e.kind() == Kind::Place {
+                if m.city_cue && kind == Kind::Place {
                     score += 3.0;
                 }
                 if m.cc_hint == Some(cc) {
                     score += 8.0;
                 }
-                if m.state_cue && e.kind() == Kind::Admin1 {
+                if m.state_cue && kind == Kind::Admin1 {
                     score += 4.0;
                 }
                 // "Mexico" is the country, not the State of Mexico, unless the text says so.
-                if e.kind() == Kind::Admin1 && !m.state_cue && has_country {
+                if kind == Kind::Admin1 && !m.state_cue && has_country {
                     score -= 4.0;
                 }
                 // Small places need the document's support: their admin1 or country named, or
                 // a locative preposition; big cities stand on their own.
-                let ok = match e.kind() {
+                let ok = match kind {
                     Kind::Country | Kind::Admin1 => true,
                     _ => {
                         pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && (pop >= 5_000.0 || (m.t1 - m.t0 > 1 && pop >= 1_000.0))) || m.cc_hint == Some(cc) || m.city_cue && pop >= 1_000.0
                     }
                 };
                 if ok && best.is_none_or(|(_, s)| score > s) {
-                    best = Some((c, score));
+                    best = Some((c.idx, score));
                 }
             }
             // Every candidate in `best` passed the support rules above.
-            let accept = best.is_some();
             let pm = &mut places[mi];
-            pm.chosen = if accept { best.map(|b| b.0) } else { None };
+            pm.chosen = best.map(|b| b.0);
             pm.score = best.map_or(0.0, |b| b.1);
         }
     }
