@@ -63,12 +63,12 @@ pub fn word_hash(w: &str) -> u64 {
 pub const MAX_SENTENCE_TOKENS: usize = 250;
 
 /// Words after which a period does not end a sentence (folded, without the period).
-const ABBREVIATIONS: &[&str] = &[
+static ABBREVIATIONS: crate::lexicon::WordSet = crate::lexicon::WordSet::new(&[
     "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "st", "gen", "gov", "sen", "rep", "lic", "ing", "no", "num", "col",
     "av", "ave", "blvd", "km", "jr", "prof", "lt", "sgt", "capt", "cap", "gral", "dra", "mt", "ft", "vs", "etc", "approx",
     "aprox", "p", "a", "m", "u", "s", "ee", "uu", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
     "nov", "dec", "ene", "abr", "ago", "dic", "inc", "co", "corp", "ltd", "fig", "pag", "tel", "depto", "edo", "mpio",
-];
+]);
 
 impl<'t> Doc<'t> {
     /// Tokenises `text` and splits it into sentences and paragraphs.
@@ -185,7 +185,7 @@ impl<'t> Doc<'t> {
                         && tokens.last().is_some_and(|t| {
                             t.end == i && {
                                 let w: &str = folded.last().map_or("", |w| w);
-                                ABBREVIATIONS.contains(&w)
+                                ABBREVIATIONS.contains_hashed(hashes.last().copied().unwrap_or(0), w)
                                     || (w.len() == 1 && text[t.start..t.end].chars().all(|x| x.is_uppercase()))
                             }
                         });
