@@ -3,6 +3,7 @@
 //! examples.
 
 mod cli;
+mod crash;
 mod integrity;
 mod linking;
 mod seed;
