@@ -11,20 +11,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use testigo_core::{DatePrecision, EventType, Harm, Incident, Location, Metadata, SubEventType, Victims};
 use testigo_store::{NewDocument, SqliteStore, Store};
 
-/// A small deterministic generator (xorshift), so every run builds the same store.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() % 1_000_000) as f64 / 1_000_000.0
-    }
-}
+use testigo_cli::XorShift as Rng;
 
 fn incident(r: &mut Rng) -> Incident {
     let base = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap_or_default();

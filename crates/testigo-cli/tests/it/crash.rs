@@ -28,23 +28,6 @@ const MONTHS: &[&str] = &[
     "diciembre",
 ];
 
-/// A small deterministic generator (xorshift), seeded from the clock and printed, so that a
-/// failing run can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
-
 fn write_batch(dir: &Path) {
     for i in 0..BATCH {
         let (town, state) = TOWNS[i % TOWNS.len()];
@@ -108,7 +91,8 @@ fn issue_6_ingest_killed_at_random_moments_loses_nothing_and_completes_without_d
     write_batch(batch.path());
     let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64) | 1;
     eprintln!("crash test seed {seed}");
-    let mut rng = Rng(seed);
+    // Seeded from the clock and printed, so that a failing run can be replayed.
+    let mut rng = testigo_cli::XorShift(seed);
 
     // Each run is killed 0.1 to 1.6 s after it starts (a full run takes several seconds).
     let mut stored = 0;
