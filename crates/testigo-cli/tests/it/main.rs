@@ -4,6 +4,7 @@
 
 mod cli;
 mod crash;
+mod hostile;
 mod integrity;
 mod linking;
 mod seed;
