@@ -3,6 +3,12 @@
 use proptest::prelude::*;
 use testigo_capture::{capture, parse_sidecar, DocKind};
 
+/// Cases per property: `PROPTEST_CASES` when set (the longer fuzzing run of `.ci/run`), else
+/// `default`.
+fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 const NEWS_PAGE: &str = include_str!("data/news_page.html");
 
 fn check_invariants(name: &str, bytes: &[u8]) {
@@ -89,7 +95,7 @@ fn document() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(fuzz_cases(512)))]
 
     #[test]
     fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
@@ -205,7 +211,7 @@ fn json_value() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(fuzz_cases(512)))]
 
     /// Issue 6: sidecars with any value under any known key give metadata or an error that
     /// names the key, never a panic.
