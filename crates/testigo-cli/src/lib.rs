@@ -113,7 +113,7 @@ pub struct XorShift(pub u64);
 
 impl XorShift {
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -122,11 +122,11 @@ impl XorShift {
 
     /// A number in `[0, 1)`, in steps of one millionth.
     pub fn unit(&mut self) -> f64 {
-        (self.next() % 1_000_000) as f64 / 1_000_000.0
+        (self.next_u64() % 1_000_000) as f64 / 1_000_000.0
     }
 
     /// A number in `[0, n)` (0 when `n` is 0).
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
 }
