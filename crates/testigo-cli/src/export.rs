@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use serde_json::{json, Value};
-use testigo_store::{IncidentDetail, Store};
+use testigo_core::redact::{Redaction, RedactionCounts};
+use testigo_store::{redact_detail, IncidentDetail, Store};
 
 use crate::FilterArgs;
 
@@ -34,6 +35,13 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Remove personal data: speakers' names become roles, quotes are withheld, perpetrators
+    /// named in the text's words become their category, minors' exact ages become "minor",
+    /// places finer than a town become the municipality, local file names are dropped and
+    /// sensitive documents are withheld (see `testigo_core::redact`). What was redacted is
+    /// listed per incident (`redacted` in JSON) and summed up on standard error.
+    #[arg(long)]
+    public: bool,
     #[command(flatten)]
     filter: FilterArgs,
 }
@@ -83,6 +91,32 @@ pub fn incident_json(d: &IncidentDetail) -> Value {
     v
 }
 
+/// [`incident_json`] of a redacted incident: sources without file names, fact values with
+/// their speaker's role and without quotes, and the list of what was redacted.
+pub fn public_json(d: &IncidentDetail, redactions: &[Redaction]) -> Value {
+    let mut v = incident_json(d);
+    if let Some(sources) = v.get_mut("sources").and_then(Value::as_array_mut) {
+        for s in sources.iter_mut().filter_map(Value::as_object_mut) {
+            s.remove("file");
+        }
+    }
+    if let Some(facts) = v.get_mut("facts").and_then(Value::as_object_mut) {
+        for values in facts.values_mut().filter_map(Value::as_array_mut) {
+            for fact in values.iter_mut().filter_map(Value::as_object_mut) {
+                let stance = fact.get("stance").and_then(Value::as_str).unwrap_or("").to_string();
+                let role = testigo_core::Stance::parse(&stance).map_or("source", testigo_core::redact::role);
+                fact.insert("attributed_to".into(), role.into());
+                fact.insert("evidence".into(), testigo_core::redact::WITHHELD.into());
+            }
+        }
+    }
+    if let Some(o) = v.as_object_mut() {
+        let list: Vec<Value> = redactions.iter().map(|r| json!({"field": r.field, "what": r.what})).collect();
+        o.insert("redacted".into(), list.into());
+    }
+    v
+}
+
 fn notes(d: &IncidentDetail) -> String {
     // ACLED notes summarise the event; we quote the sentence that reported it.
     let text = d.sources.first().map(|s| s.document.text.as_str()).unwrap_or("");
@@ -92,7 +126,15 @@ fn notes(d: &IncidentDetail) -> String {
         .and_then(|v| v.first())
         .and_then(|s| s.slice(text))
         .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-        .unwrap_or_default()
+        .unwrap_or_else(|| summary(&d.incident))
+}
+
+/// A one-line summary from categories only, for a public export's notes (no quoted text).
+fn summary(i: &testigo_core::Incident) -> String {
+    let harms: Vec<&str> = i.harms.iter().map(|h| h.as_str()).collect();
+    let by: Vec<&str> = i.perpetrators.iter().map(|p| p.category.as_str()).collect();
+    let place = i.location.as_ref().and_then(|l| l.name.clone()).unwrap_or_default();
+    format!("{} by {} in {place}", if harms.is_empty() { "incident".to_string() } else { harms.join(", ") }, if by.is_empty() { "unknown perpetrators".to_string() } else { by.join(", ") })
 }
 
 fn acled_row(d: &IncidentDetail) -> Vec<String> {
@@ -135,8 +177,12 @@ fn acled_row(d: &IncidentDetail) -> Vec<String> {
     ]
 }
 
-/// Writes `items` in `format`.
-pub fn write(out: &mut dyn Write, format: Format, items: &[IncidentDetail]) -> anyhow::Result<()> {
+/// Writes `items` in `format`; with `redactions` (one list per item) as a public export.
+pub fn write(out: &mut dyn Write, format: Format, items: &[IncidentDetail], redactions: Option<&[Vec<Redaction>]>) -> anyhow::Result<()> {
+    let json_of = |i: usize, d: &IncidentDetail| match redactions {
+        Some(r) => public_json(d, r.get(i).map_or(&[][..], Vec::as_slice)),
+        None => incident_json(d),
+    };
     match format {
         Format::AcledCsv => {
             let mut w = csv::Writer::from_writer(out);
@@ -149,14 +195,15 @@ pub fn write(out: &mut dyn Write, format: Format, items: &[IncidentDetail]) -> a
         Format::Geojson => {
             let features: Vec<Value> = items
                 .iter()
-                .map(|d| {
+                .enumerate()
+                .map(|(i, d)| {
                     let geometry = d
                         .incident
                         .location
                         .as_ref()
                         .and_then(|l| Some(json!({"type": "Point", "coordinates": [l.longitude?, l.latitude?]})))
                         .unwrap_or(Value::Null);
-                    let mut props = incident_json(d);
+                    let mut props = json_of(i, d);
                     if let Some(o) = props.as_object_mut() {
                         o.remove("evidence");
                     }
@@ -167,8 +214,8 @@ pub fn write(out: &mut dyn Write, format: Format, items: &[IncidentDetail]) -> a
             writeln!(out)?;
         }
         Format::Jsonl => {
-            for d in items {
-                serde_json::to_writer(&mut *out, &incident_json(d))?;
+            for (i, d) in items.iter().enumerate() {
+                serde_json::to_writer(&mut *out, &json_of(i, d))?;
                 writeln!(out)?;
             }
         }
@@ -186,13 +233,28 @@ pub fn run(store: &dyn Store, args: &ExportArgs) -> anyhow::Result<ExitCode> {
             items.push(d);
         }
     }
+    let redactions: Option<Vec<Vec<Redaction>>> = args.public.then(|| {
+        let (public, lists): (Vec<_>, Vec<_>) = items.iter().map(redact_detail).unzip();
+        items = public;
+        lists
+    });
+    if let Some(lists) = &redactions {
+        let mut counts = RedactionCounts::default();
+        let mut withheld = 0;
+        for list in lists {
+            counts.add(list.iter().filter(|r| !r.field.starts_with("sources")).cloned().collect::<Vec<_>>().as_slice());
+            withheld += list.iter().filter(|r| r.field.starts_with("sources")).count();
+        }
+        eprintln!("public export: redacted {counts}, {withheld} sensitive source(s) withheld; local file names and source texts left out");
+    }
+    let redactions = redactions.as_deref();
     match &args.out {
         // A device, pipe or link is written through, never replaced; a read-only file is
         // refused.
         Some(path) if std::fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_file()) => {
             let f = std::fs::OpenOptions::new().write(true).open(path).with_context(|| format!("cannot write {}", path.display()))?;
             let mut w = BufWriter::new(f);
-            write(&mut w, args.format, &items)?;
+            write(&mut w, args.format, &items, redactions)?;
             w.flush().with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("exported {} incident(s) to {}", items.len(), path.display());
         }
@@ -206,7 +268,7 @@ pub fn run(store: &dyn Store, args: &ExportArgs) -> anyhow::Result<ExitCode> {
             {
                 let f = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
                 let mut w = BufWriter::new(f);
-                write(&mut w, args.format, &items)?;
+                write(&mut w, args.format, &items, redactions)?;
                 w.flush()?;
             }
             std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
@@ -215,7 +277,7 @@ pub fn run(store: &dyn Store, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         None => {
             let stdout = io::stdout();
             let mut w = BufWriter::new(stdout.lock());
-            write(&mut w, args.format, &items)?;
+            write(&mut w, args.format, &items, redactions)?;
             w.flush()?;
         }
     }

@@ -40,6 +40,10 @@ pub struct IngestArgs {
     /// Print machine-readable JSON instead of the summary and table.
     #[arg(long)]
     json: bool,
+    /// The files are personal data (testimonies, intake forms): store their bytes, names, titles,
+    /// URLs and text encrypted. Needs a key file (`testigo key init`).
+    #[arg(long)]
+    sensitive: bool,
 }
 
 /// Collects report files under `path`. A bad entry inside a folder (unreadable, a dangling
@@ -117,7 +121,13 @@ struct FileResult {
 }
 
 /// Runs the ingest.
-pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode> {
+pub fn run(store: &mut dyn Store, args: &IngestArgs, key: &crate::KeyState) -> anyhow::Result<ExitCode> {
+    if !key.present {
+        if args.sensitive {
+            anyhow::bail!("--sensitive documents are stored encrypted, but there is no key file at {}; create one with `testigo key init` (or set TESTIGO_KEY_FILE to an existing key file)", key.path.display());
+        }
+        eprintln!("warning: no key file at {}: personal data in incident records (claims, quotes, ages) is stored unencrypted; create a key with `testigo key init` to encrypt it", key.path.display());
+    }
     let mut files = Vec::new();
     let mut results: Vec<FileResult> = Vec::new();
     let mut walk_errors: Vec<(PathBuf, String)> = Vec::new();
@@ -148,7 +158,7 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode>
     let mut new_incidents: Vec<(i64, Incident)> = Vec::new();
     for f in &files {
         bar.set_message(f.display().to_string());
-        let r = ingest_file(store, &extractor, f, &overrides);
+        let r = ingest_file(store, &extractor, f, &overrides, args.sensitive);
         match r {
             Ok((res, incs)) => {
                 new_incidents.extend(incs);
@@ -231,8 +241,9 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs) -> anyhow::Result<ExitCode>
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn ingest_file(store: &mut dyn Store, ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow::Result<(FileResult, Vec<(i64, Incident)>)> {
-    let testigo_cli::Prepared { doc, incidents, warnings } = testigo_cli::prepare(ex, path, overrides)?;
+fn ingest_file(store: &mut dyn Store, ex: &Extractor<'_>, path: &Path, overrides: &Metadata, sensitive: bool) -> anyhow::Result<(FileResult, Vec<(i64, Incident)>)> {
+    let testigo_cli::Prepared { mut doc, incidents, warnings } = testigo_cli::prepare(ex, path, overrides)?;
+    doc.sensitive = sensitive;
     let name = doc.name.clone();
     let captured_sha = doc.sha256.clone();
     let x = testigo_extract::Extraction { language: doc.metadata.language.unwrap_or(testigo_core::Language::En), incidents };

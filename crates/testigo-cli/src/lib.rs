@@ -31,6 +31,19 @@ pub struct Prepared {
 /// The file cannot be read, is larger than [`MAX_FILE_BYTES`], is not usable text, or its
 /// sidecar is malformed; each message says which and why.
 pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow::Result<Prepared> {
+    prepare_as(ex, path, overrides, &actor())
+}
+
+/// The user name recorded as the actor of what the command line does: `$USER`, or `cli`.
+pub fn actor() -> String {
+    std::env::var("USER").ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| "cli".to_string())
+}
+
+/// [`prepare`], recording `actor` as who ingests the document.
+///
+/// # Errors
+/// Those of [`prepare`].
+pub fn prepare_as(ex: &Extractor<'_>, path: &Path, overrides: &Metadata, actor: &str) -> anyhow::Result<Prepared> {
     let meta = std::fs::metadata(path).context("cannot read the file")?;
     if !meta.is_file() {
         // Devices, FIFOs and sockets never end or block: only regular files are reports.
@@ -85,6 +98,8 @@ pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow:
             metadata,
             metadata_source: source,
             ingested_at: Utc::now(),
+            actor: actor.to_string(),
+            sensitive: false,
             simhash,
         },
         incidents: x.incidents,
@@ -154,5 +169,29 @@ pub fn extract_line(ex: &Extractor<'_>, line: &str, out: &mut Vec<u8>) -> bool {
     match serde_json::to_writer(&mut *out, &line) {
         Ok(()) => true,
         Err(e) => error(out, doc.id.clone(), format!("cannot write the extraction: {e}")),
+    }
+}
+
+/// A small deterministic random generator (xorshift64) for benchmarks and tests: the same
+/// seed (not 0) gives the same sequence.
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number in `[0, 1)`, in steps of one millionth.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() % 1_000_000) as f64 / 1_000_000.0
+    }
+
+    /// A number in `[0, n)` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
     }
 }

@@ -7,6 +7,7 @@
 mod eval;
 mod export;
 mod ingest;
+mod package;
 mod show;
 
 /// mimalloc: extraction makes many small, short-lived allocations (about 10% of its
@@ -33,6 +34,10 @@ struct Cli {
     /// SQLite database file (created if missing).
     #[arg(long, global = true, env = "TESTIGO_DB", default_value = "testigo.db")]
     db: PathBuf,
+    /// Encryption key file [default: $XDG_CONFIG_HOME/testigo/key, or ~/.config/testigo/key].
+    /// When it exists, personal data is stored encrypted with it; `testigo key init` creates it.
+    #[arg(long, global = true, env = "TESTIGO_KEY_FILE")]
+    key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -74,6 +79,22 @@ enum Command {
         #[arg(long, env = "USER", default_value = "analyst")]
         author: String,
     },
+    /// Create or rotate the encryption key (see `testigo key --help`).
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Make a consistent copy of the database at FILE (a new file) while other testigo
+    /// processes may go on writing; the copy opens with the same key file.
+    Backup {
+        /// The copy to create; never overwritten.
+        file: PathBuf,
+    },
+    /// Write an evidence package for one incident: a zip with the incident as JSON, its
+    /// original sources byte for byte, their collection times, its audit history and a
+    /// SHA256SUMS manifest that `sha256sum -c` checks.
+    Package(package::PackageArgs),
+    /// Check that nothing stored was altered: re-hash every original and walk the audit log's
+    /// hash chain. Exit 0 when everything verifies, 1 naming the first broken link.
+    Verify,
     /// Split one source out of an incident into a new incident (an analyst undoes a link).
     Split {
         /// The incident.
@@ -88,6 +109,21 @@ enum Command {
         /// Who (recorded in the history).
         #[arg(long, env = "USER", default_value = "analyst")]
         author: String,
+    },
+}
+
+/// `testigo key …`.
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Create a new key file (mode 0600) at the key file path; an existing file is never
+    /// overwritten. Keep a copy somewhere safe: without it, encrypted data cannot be read.
+    Init,
+    /// Re-encrypt everything under a new key, which replaces the key file; the old key file is
+    /// kept beside it as KEYFILE.retired-ID (it still opens backups made before).
+    Rotate {
+        /// Who (recorded in the audit log).
+        #[arg(long, env = "USER", default_value = "cli")]
+        actor: String,
     },
 }
 
@@ -173,28 +209,93 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
 }
 
-fn open_store(path: &std::path::Path) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open(path).with_context(|| format!("cannot open the database {}", path.display()))
+/// The key file: `--key-file` / `TESTIGO_KEY_FILE`, else `$XDG_CONFIG_HOME/testigo/key`, else
+/// `~/.config/testigo/key`, else `testigo.key` in the current folder.
+fn key_path(cli: &Cli) -> PathBuf {
+    if let Some(p) = &cli.key_file {
+        return p.clone();
+    }
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".config")));
+    config.map_or_else(|| PathBuf::from("testigo.key"), |c| c.join("testigo").join("key"))
+}
+
+/// Whether the store has a key, and where the key file is looked for.
+pub struct KeyState {
+    present: bool,
+    path: PathBuf,
+}
+
+/// The database and the key file of this run.
+struct Paths {
+    db: PathBuf,
+    key: PathBuf,
+}
+
+fn open_store(cli: &Paths) -> anyhow::Result<SqliteStore> {
+    let path = &cli.db;
+    SqliteStore::open_with_key_file(path, &cli.key).with_context(|| format!("cannot open the database {}", path.display()))
 }
 
 /// Opens an existing database for reading commands: a mistyped `--db` must not create an
 /// empty database that silently lists nothing.
-fn open_existing(path: &std::path::Path) -> anyhow::Result<SqliteStore> {
+fn open_existing(cli: &Paths) -> anyhow::Result<SqliteStore> {
+    let path = &cli.db;
     if !path.exists() {
         anyhow::bail!("there is no database at {}; ingest reports first (`testigo ingest PATH`) or give the right --db / TESTIGO_DB", path.display());
     }
-    open_store(path)
+    open_store(cli)
+}
+
+/// `testigo key rotate`: the new key is written to KEYFILE.new first, so that it is safe on
+/// disk before any data depends on it; then the database is re-encrypted in one transaction;
+/// then the key files are swapped.
+fn rotate_key(cli: &Paths, actor: &str) -> anyhow::Result<ExitCode> {
+    let path = cli.key.clone();
+    if !path.exists() {
+        anyhow::bail!("there is no key file at {} to rotate; create one with `testigo key init`", path.display());
+    }
+    let mut store = open_existing(cli)?;
+    let old_id = store.key_id().unwrap_or_default().to_string();
+    let staged = PathBuf::from(format!("{}.new", path.display()));
+    let new = testigo_store::StoreKey::generate(&path)?;
+    new.write_new(&staged).with_context(|| format!("{} exists: an earlier rotation was interrupted; if `testigo verify` works with {}, remove {}, else move it to {}", staged.display(), path.display(), staged.display(), path.display()))?;
+    let rotation = match store.rotate_key(new, actor) {
+        Ok(r) => r,
+        Err(e) => {
+            // Nothing was re-encrypted: the staged key is useless.
+            let _ = std::fs::remove_file(&staged);
+            return Err(e).context("the key rotation failed; nothing changed and the old key still works");
+        }
+    };
+    drop(store);
+    let retired = PathBuf::from(format!("{}.retired-{old_id}", path.display()));
+    std::fs::rename(&path, &retired).with_context(|| format!("the database is now encrypted with the key in {}, but {} could not be moved aside; move it yourself and rename {} to {}", staged.display(), path.display(), staged.display(), path.display()))?;
+    std::fs::rename(&staged, &path).with_context(|| format!("the database is now encrypted with the key in {}; rename it to {}", staged.display(), path.display()))?;
+    println!(
+        "re-encrypted {} rows under the new key {} in {}; the old key ({}) is kept as {}: it still opens backups made before now; delete it when they are gone",
+        rotation.values,
+        rotation.new_key_id,
+        path.display(),
+        rotation.old_key_id.as_deref().unwrap_or("none"),
+        retired.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let paths = Paths { key: key_path(&cli), db: cli.db.clone() };
     match cli.command {
         Command::Ingest(args) => {
-            let mut store = open_store(&cli.db)?;
-            ingest::run(&mut store, &args)
+            let mut store = open_store(&paths)?;
+            let key = KeyState { present: store.key_id().is_some(), path: paths.key.clone() };
+            ingest::run(&mut store, &args, &key)
         }
         Command::Extract { files } => extract(&files),
         Command::Incidents(args) => {
-            let store = open_existing(&cli.db)?;
+            let store = open_existing(&paths)?;
             let mut filter = args.filter.to_filter()?;
             filter.limit = args.limit;
             let list = store.incidents(&filter)?;
@@ -224,7 +325,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(if list.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Show { id, json } => {
-            let store = open_existing(&cli.db)?;
+            let store = open_existing(&paths)?;
             let Some(detail) = store.incident(testigo_store::IncidentId(id))? else {
                 eprintln!("error: no incident with id {id} in {}; list them with `testigo incidents`", cli.db.display());
                 return Ok(ExitCode::from(1));
@@ -242,13 +343,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Eval(args) => eval::run(&args),
         Command::Merge { into, from, reason, author } => {
-            let mut store = open_store(&cli.db)?;
+            let mut store = open_store(&paths)?;
             let v = store.merge_incidents(testigo_store::IncidentId(into), testigo_store::IncidentId(from), &testigo_link::StoreLinker, &author, &reason)?;
             println!("incident {from} merged into incident {into} (now version {v})");
             Ok(ExitCode::SUCCESS)
         }
         Command::Split { id, source, reason, author } => {
-            let mut store = open_store(&cli.db)?;
+            let mut store = open_store(&paths)?;
             let detail = store.incident(testigo_store::IncidentId(id))?.with_context(|| format!("no incident with id {id}"))?;
             let wanted = source.to_ascii_lowercase();
             let mut matches: Vec<&str> = detail.sources.iter().filter(|s| s.active).map(|s| s.document.sha256.as_str()).filter(|s| wanted.len() >= 8 && s.starts_with(&wanted)).collect();
@@ -262,8 +363,48 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("source {} split out of incident {id} into new incident {new}", &sha[..12]);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Key(KeyCommand::Init) => {
+            let path = paths.key.clone();
+            let key = testigo_store::StoreKey::create(&path)?;
+            println!("created the key file {} (key {}); keep a copy somewhere safe: without it the encrypted data cannot be read", path.display(), key.id());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Key(KeyCommand::Rotate { actor }) => rotate_key(&paths, &actor),
+        Command::Backup { file } => {
+            let store = open_existing(&paths)?;
+            if file.exists() {
+                anyhow::bail!("{} exists; give the name of a new file for the backup", file.display());
+            }
+            store.backup_to(&file).with_context(|| format!("cannot back up {} to {}", cli.db.display(), file.display()))?;
+            // The copy must be as good as the original.
+            let copy = SqliteStore::open_with_key_file(&file, &paths.key).with_context(|| format!("cannot open the backup {}", file.display()))?;
+            let report = copy.verify().with_context(|| format!("the backup {} does not verify", file.display()))?;
+            println!("backed up {} to {}: {} originals, {} audit entries, verified", cli.db.display(), file.display(), report.originals, report.audit_entries);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Package(args) => {
+            let store = open_existing(&paths)?;
+            package::run(&store, &args)
+        }
+        Command::Verify => {
+            let store = open_existing(&paths)?;
+            match store.verify() {
+                Ok(r) => {
+                    println!(
+                        "ok: {} originals, {} audit entries ({} documents, {} incident versions accounted for); head {}",
+                        r.originals, r.audit_entries, r.documents, r.incident_versions, r.head_hash
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e @ testigo_store::StoreError::Tampered { .. }) => {
+                    eprintln!("FAILED: {}: {e}", cli.db.display());
+                    Ok(ExitCode::from(1))
+                }
+                Err(e) => Err(e).with_context(|| format!("cannot verify {}", cli.db.display())),
+            }
+        }
         Command::Export(args) => {
-            let store = open_existing(&cli.db)?;
+            let store = open_existing(&paths)?;
             export::run(&store, &args)
         }
     }

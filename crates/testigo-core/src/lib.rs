@@ -11,6 +11,8 @@
 
 #![deny(missing_docs)]
 
+pub mod redact;
+
 use std::collections::BTreeMap;
 use std::fmt;
 

@@ -241,6 +241,92 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// `verify` found stored data that differs from what was recorded when it was written:
+    /// the database was edited outside testigo.
+    #[error(
+        "{what} was altered after it was recorded: {reason}; the database was edited outside \
+         testigo: keep this copy as evidence of the tampering and restore the last backup that \
+         verifies"
+    )]
+    Tampered {
+        /// Which record (`original 3f2a…`, `audit entry 12`, `incident 4 version 2`, ...).
+        what: String,
+        /// What differs.
+        reason: String,
+    },
+
+    /// A key file cannot be read, written or parsed.
+    #[error("key file {path}: {reason}")]
+    KeyFile {
+        /// The key file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+
+    /// `key init` was asked to create a key file that exists.
+    #[error(
+        "the key file {path} already exists; it is never overwritten (the data encrypted under it \
+         would be lost): use `testigo key rotate` to change the key, or give another path in \
+         TESTIGO_KEY_FILE"
+    )]
+    KeyExists {
+        /// The key file.
+        path: PathBuf,
+    },
+
+    /// The database holds encrypted data but no key was given.
+    #[error(
+        "the database {db} is encrypted (key {key_id}) but there is no key file {key_path}: \
+         restore the key file there, or point TESTIGO_KEY_FILE at it; without it the encrypted \
+         data cannot be read",
+        key_path = key_path.as_ref().map_or_else(|| "given".to_string(), |p| format!("at {}", p.display()))
+    )]
+    KeyMissing {
+        /// The database.
+        db: PathBuf,
+        /// The id of the key the database is encrypted with.
+        key_id: String,
+        /// Where the key file was looked for, if anywhere.
+        key_path: Option<PathBuf>,
+    },
+
+    /// The key given is not the one the data was encrypted with.
+    #[error(
+        "the key in {key_path} (key {found}) is not the key this data was encrypted with (key \
+         {expected}); give the right key file in TESTIGO_KEY_FILE (after `testigo key rotate` \
+         only the new key opens the database)"
+    )]
+    WrongKey {
+        /// The key file given.
+        key_path: PathBuf,
+        /// The id of the key the data needs.
+        expected: String,
+        /// The id of the key given.
+        found: String,
+    },
+
+    /// A sealed value does not decrypt with the right key: it was altered.
+    #[error("cannot decrypt {what} with the key in {key_path}: {reason}")]
+    Decrypt {
+        /// The key file.
+        key_path: PathBuf,
+        /// Which value.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// A sensitive document was to be stored, but the store has no key to encrypt it with.
+    #[error(
+        "{name:?} is sensitive and must be stored encrypted, but no key is configured; create one \
+         with `testigo key init` (or set TESTIGO_KEY_FILE to an existing key file)"
+    )]
+    KeyRequired {
+        /// The document's name.
+        name: String,
+    },
+
     /// Any other database failure.
     #[error("database error while {operation}: {source}")]
     Sqlite {
@@ -256,6 +342,10 @@ impl StoreError {
     /// Classifies an SQLite error raised while doing `operation`.
     pub(crate) fn sqlite(operation: &'static str, source: rusqlite::Error) -> StoreError {
         use rusqlite::ErrorCode;
+        // Errors of testigo's own SQL functions (decryption) come back as themselves.
+        if let Some(own) = crate::sqlite::take_function_error(&source) {
+            return own;
+        }
         match source.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { operation },
             _ => StoreError::Sqlite { operation, source },

@@ -88,6 +88,8 @@
 //!     metadata: Metadata::default(),
 //!     metadata_source: serde_json::json!({}),
 //!     ingested_at: chrono::Utc::now(),
+//!     actor: "ana".to_string(),
+//!     sensitive: false,
 //!     simhash: None,
 //! };
 //! let first = store.ingest(&doc, &[])?;
@@ -101,9 +103,11 @@
 
 #![deny(missing_docs)]
 
+mod crypto;
 mod error;
 mod fold;
 mod migrations;
+mod redact;
 mod sqlite;
 
 use std::fmt;
@@ -111,9 +115,11 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use testigo_core::{EventType, Incident, Metadata, Span};
 
+pub use crate::crypto::StoreKey;
 pub use crate::error::StoreError;
 pub use crate::fold::fold;
-pub use crate::sqlite::SqliteStore;
+pub use crate::redact::redact_detail;
+pub use crate::sqlite::{Rotation, SqliteStore};
 
 /// `Result` with [`StoreError`] as the default error.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -126,6 +132,50 @@ pub const LINK_AUTHOR: &str = "testigo link";
 
 /// The `link_reason` of the origin source of an incident created by [`Store::ingest_linked`].
 pub const FIRST_REPORT: &str = "first report";
+
+/// The `prev_hash` of the first audit entry: 64 zeros.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The hash of an audit entry: SHA-256, as 64 lower-case hex digits, of its canonical encoding,
+/// the ASCII tag `testigo-audit-v1` followed by each field as a netstring
+/// (`<byte length in decimal>:<UTF-8 bytes>,`) in this order: `seq` (in decimal), `at` (as
+/// stored: RFC 3339 in UTC with nine fractional digits and `Z`, e.g.
+/// `2026-11-29T16:23:43.123456789Z`), `actor`, `action`, `target`, `reason`,
+/// `subject_sha256`, `prev_hash`.
+///
+/// Anyone can recompute it: in Python,
+/// `sha256(b"testigo-audit-v1" + b"".join(b"%d:%s," % (len(f), f) for f in fields))`
+/// with each field encoded in UTF-8.
+///
+/// ```
+/// let h = testigo_store::audit_hash(1, "2026-01-01T00:00:00.000000000Z", "ana", "ingest",
+///     "document:1", "ingested a.txt", &"a".repeat(64), testigo_store::GENESIS_HASH);
+/// assert_eq!(h.len(), 64);
+/// assert_ne!(h, testigo_store::audit_hash(1, "2026-01-01T00:00:00.000000000Z", "ana", "ingest",
+///     "document:2", "ingested a.txt", &"a".repeat(64), testigo_store::GENESIS_HASH));
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn audit_hash(
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    target: &str,
+    reason: &str,
+    subject_sha256: &str,
+    prev_hash: &str,
+) -> String {
+    let seq = seq.to_string();
+    let mut encoded = Vec::with_capacity(256);
+    encoded.extend_from_slice(b"testigo-audit-v1");
+    for field in [seq.as_str(), at, actor, action, target, reason, subject_sha256, prev_hash] {
+        encoded.extend_from_slice(field.len().to_string().as_bytes());
+        encoded.push(b':');
+        encoded.extend_from_slice(field.as_bytes());
+        encoded.push(b',');
+    }
+    sqlite::sha256_hex(&encoded)
+}
 
 /// The key that identifies a document: 64 lower-case hex digits, the SHA-256 of
 /// `sha256 \0 publisher \0 url \0 title \0 published`, where `sha256` is the original's digest
@@ -388,6 +438,111 @@ pub trait Store {
     ///
     /// Database errors.
     fn stats(&self) -> Result<StoreStats>;
+
+    /// The audit log entries that match `filter`, newest first (highest `seq` first).
+    ///
+    /// Every operation that writes appends entries in its own transaction: `ingest` (target
+    /// `document:N`, subject the original's SHA-256), and one entry per incident version it
+    /// writes (target `incident:N`, subject the SHA-256 of the version's JSON record):
+    /// `extract` (a new incident from a document), `link` (a new source attached), `merge`,
+    /// `split`, `revise`; `key_rotate` (target `store`) when the encryption key changes, and
+    /// whatever a caller appends with [`Store::append_audit`]. Databases upgraded to schema 4
+    /// got one `ingest` entry per document and one `version` entry per incident version already
+    /// stored.
+    ///
+    /// # Errors
+    ///
+    /// Database errors, and [`StoreError::Corrupt`] for a timestamp testigo did not write.
+    fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
+
+    /// Appends an entry to the audit log for an action the store does not perform itself (a
+    /// web application's user management, a login, an export) and returns it.
+    /// `subject_sha256` is the SHA-256 (64 hex digits) of what the entry describes, or
+    /// [`GENESIS_HASH`] when there is nothing to hash. The time is read from the clock.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::InvalidSha256`] when `subject_sha256` is not 64 hex digits, and database
+    /// errors.
+    fn append_audit(
+        &mut self,
+        actor: &str,
+        action: &str,
+        target: &str,
+        reason: &str,
+        subject_sha256: &str,
+    ) -> Result<AuditEntry>;
+
+    /// Checks that nothing stored was changed behind testigo's back: every original's bytes
+    /// hash to the SHA-256 it is filed under (decrypting it first if it is encrypted), the
+    /// audit log is an unbroken hash chain (see [`audit_hash`]), every document has its
+    /// `ingest` entry naming its original's SHA-256, and every incident version has an entry
+    /// whose subject is the SHA-256 of its record. Reads everything; memory stays bounded by
+    /// the largest original and the number of incident versions.
+    ///
+    /// A chain whose last entries were removed is still a valid chain: compare
+    /// [`VerifyReport::head_hash`] with a copy kept elsewhere (an evidence package records it)
+    /// to detect that.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Tampered`] naming the first broken link (which original, which audit
+    /// entry, which incident version, and what differs), key errors when encrypted data
+    /// cannot be decrypted, and database errors.
+    fn verify(&self) -> Result<VerifyReport>;
+}
+
+/// Which audit entries [`Store::audit_log`] returns.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditFilter {
+    /// Only entries about this target (`incident:12`, `document:3`, `store`, ...); all when
+    /// `None`.
+    pub target: Option<String>,
+    /// At most this many entries; `0` means no limit.
+    pub limit: usize,
+    /// Skip this many of the newest matching entries first.
+    pub offset: usize,
+}
+
+/// One entry of the audit log: who did what to which record, when and why, chained to the
+/// entry before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Position in the log, from 1, without gaps.
+    pub seq: i64,
+    /// When (UTC, nanosecond precision).
+    pub at: DateTime<Utc>,
+    /// Who: the user name given to the operation (the CLI passes `$USER`, or `cli`).
+    pub actor: String,
+    /// What: `ingest`, `extract`, `link`, `revise`, `merge`, `split`, `key_rotate`, `version`
+    /// (recorded by the upgrade to schema 4), or an action given to [`Store::append_audit`].
+    pub action: String,
+    /// To which record: `document:N`, `incident:N` or `store`.
+    pub target: String,
+    /// Why, in words.
+    pub reason: String,
+    /// SHA-256 (64 lower-case hex digits) of what the entry describes: the original's bytes for
+    /// `ingest`, the JSON record (plaintext) of the version written for an incident action.
+    pub subject_sha256: String,
+    /// The `hash` of the entry before; [`GENESIS_HASH`] for the first.
+    pub prev_hash: String,
+    /// [`audit_hash`] of this entry's fields.
+    pub hash: String,
+}
+
+/// What [`Store::verify`] checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Originals re-hashed.
+    pub originals: u64,
+    /// Audit entries whose chain was checked.
+    pub audit_entries: u64,
+    /// Documents whose `ingest` entry was found.
+    pub documents: u64,
+    /// Incident versions whose audit entry was found.
+    pub incident_versions: u64,
+    /// The hash of the last audit entry ([`GENESIS_HASH`] when the log is empty).
+    pub head_hash: String,
 }
 
 /// The id of a stored document (one per distinct [`source_key`]: bytes and metadata).
@@ -431,6 +586,13 @@ pub struct NewDocument {
     pub metadata_source: serde_json::Value,
     /// When the document was ingested. The caller passes it, so that ingest reads no clock.
     pub ingested_at: DateTime<Utc>,
+    /// Who ingested it (a user name), recorded in the audit log.
+    pub actor: String,
+    /// True for a document that is itself personal data (a testimony, an intake form): its
+    /// original bytes, name, title, URL, text and metadata provenance are stored encrypted, and
+    /// its name is left out of version reasons and audit entries. Storing one needs a key
+    /// ([`StoreError::KeyRequired`] otherwise). A published article is not sensitive.
+    pub sensitive: bool,
     /// The document's near-duplicate fingerprint (a 64-bit SimHash of its text, as the linker
     /// computes it), if known; reprints of one report have fingerprints a few bits apart.
     pub simhash: Option<u64>,
@@ -482,6 +644,9 @@ pub struct DocumentRecord {
     pub ingested_at: DateTime<Utc>,
     /// Its near-duplicate fingerprint, if one was given at ingest.
     pub simhash: Option<u64>,
+    /// True when it was ingested as sensitive ([`NewDocument::sensitive`]): it is stored
+    /// encrypted, and nothing of it (name, title, URL, text) may appear in anything public.
+    pub sensitive: bool,
 }
 
 /// What happened to one extracted incident in [`Store::ingest_linked`].

@@ -8,7 +8,14 @@
 pub(crate) const APPLICATION_ID: i32 = 0x5453_5447;
 
 /// The migrations, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+
+/// The schema version whose migration is followed by writing the audit entries of what was
+/// stored before it (see `audit::backfill`).
+pub(crate) const AUDIT_LOG_VERSION: i64 = 4;
+
+/// The schema version that brings the keyring (encryption at rest).
+pub(crate) const KEYRING_VERSION: i64 = 5;
 
 /// The schema version this binary creates and understands.
 pub(crate) fn latest_version() -> i64 {
@@ -387,4 +394,59 @@ DROP TABLE documents;
 ALTER TABLE documents_v3 RENAME TO documents;
 -- The documents of one original, oldest first.
 CREATE INDEX documents_sha256 ON documents (sha256, id);
+";
+
+/// Version 4: the audit log (issue 6), an append-only hash chain of every change.
+///
+/// `seq` numbers the entries from 1 without gaps; `hash` is the SHA-256 of the canonical
+/// encoding of the entry's other fields (see `audit_hash` in the crate root) and `prev_hash`
+/// the `hash` of the entry before (64 zeros for the first). `subject_sha256` is the SHA-256 of
+/// what the entry describes: an original's bytes for an `ingest`, the JSON record of the new
+/// incident version for a version-writing action. The store then writes one entry for every
+/// document and incident version already stored (in Rust, after this SQL).
+const V4: &str = "
+CREATE TABLE audit_log (
+    seq            INTEGER PRIMARY KEY CHECK (seq >= 1),
+    at             TEXT NOT NULL,
+    actor          TEXT NOT NULL,
+    action         TEXT NOT NULL,
+    target         TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    subject_sha256 TEXT NOT NULL CHECK (length(subject_sha256) = 64),
+    prev_hash      TEXT NOT NULL CHECK (length(prev_hash) = 64),
+    hash           TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+);
+CREATE INDEX audit_log_target ON audit_log (target, seq);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+";
+
+/// Version 5: encryption at rest (issue 6).
+///
+/// - `keyring`: the ids (never the keys) of the keys the database was encrypted with; the one
+///   whose `retired_at` is NULL is current. A key is retired by `key rotate`, never deleted.
+/// - `originals.sealed`, `documents.sealed`: 1 for a sensitive document, whose original bytes
+///   and name, title, URL, text and metadata provenance are stored encrypted.
+///
+/// Personal data in incident records, observations and claims is sealed value by value (a
+/// sealed text starts with `tgk1:`; a JSON record never does), so it needs no flag.
+const V5: &str = "
+CREATE TABLE keyring (
+    key_id     TEXT PRIMARY KEY NOT NULL CHECK (length(key_id) = 16),
+    added_at   TEXT NOT NULL,
+    retired_at TEXT
+);
+-- At most one current key.
+CREATE UNIQUE INDEX keyring_current ON keyring ((retired_at IS NULL)) WHERE retired_at IS NULL;
+CREATE TRIGGER keyring_no_delete BEFORE DELETE ON keyring
+BEGIN SELECT RAISE(ABORT, 'keys are never forgotten: retire them instead'); END;
+CREATE TRIGGER keyring_only_retire BEFORE UPDATE ON keyring
+WHEN NEW.key_id IS NOT OLD.key_id OR NEW.added_at IS NOT OLD.added_at OR OLD.retired_at IS NOT NULL
+    OR NEW.retired_at IS NULL
+BEGIN SELECT RAISE(ABORT, 'a key can only be retired, once'); END;
+
+ALTER TABLE originals ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1));
+ALTER TABLE documents ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1));
 ";

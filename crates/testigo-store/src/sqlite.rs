@@ -2,9 +2,15 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
+mod audit;
+mod keys;
 mod link;
+
+pub use self::keys::Rotation;
+pub(crate) use self::keys::take_function_error;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::functions::FunctionFlags;
@@ -16,10 +22,12 @@ use self::link::{
     attribute_spans, candidates, deactivate_source, incident_state, insert_observation, insert_source,
     load_observations, move_observation, next_version, write_merged_version, IncidentState, SpanDocument, SpanOwners,
 };
+use self::keys::Keyholder;
+use crate::crypto::StoreKey;
 use crate::error::SqlContext;
-use crate::migrations::{latest_version, APPLICATION_ID, MIGRATIONS, SCHEMA_MIGRATIONS, SOURCE_KEY_FUNCTION};
+use crate::migrations::{latest_version, APPLICATION_ID, AUDIT_LOG_VERSION, KEYRING_VERSION, MIGRATIONS, SCHEMA_MIGRATIONS, SOURCE_KEY_FUNCTION};
 use crate::{
-    fold, CandidateWindow, DocumentId, DocumentRecord, IncidentDetail, IncidentFilter, IncidentId, IncidentSource,
+    fold, AuditEntry, AuditFilter, VerifyReport, CandidateWindow, DocumentId, DocumentRecord, IncidentDetail, IncidentFilter, IncidentId, IncidentSource,
     IncidentStatus, IncidentSummary, IncidentVersionInfo, IngestOutcome, LinkOutcome, Linker, NewDocument, Observation,
     Result, SourceRole, SourcedSpan, Store, StoreError, StoreStats, EXTRACTION_AUTHOR, FIRST_REPORT, LINK_AUTHOR,
 };
@@ -41,6 +49,14 @@ pub struct SqliteStore {
     conn: Connection,
     /// The path it was opened from (`:memory:` for an in-memory database), for error messages.
     path: PathBuf,
+    /// The encryption key, if any, with what messages about it name.
+    keys: Keyholder,
+}
+
+impl std::fmt::Debug for Keyholder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyholder").field("key", &self.key).field("key_path", &self.key_path).finish()
+    }
 }
 
 impl SqliteStore {
@@ -59,7 +75,86 @@ impl SqliteStore {
         // No SQLITE_OPEN_URI: a path is a path, even if it starts with `file:`.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|source| opening_error(path, source))?;
-        SqliteStore::init(conn, path.to_path_buf())
+        SqliteStore::init(conn, path.to_path_buf(), None, None)
+    }
+
+    /// Opens the database at `path` as [`SqliteStore::open`] does, with the key in `key_file`
+    /// if that file exists: personal data is then written encrypted and encrypted data can be
+    /// read. When the file does not exist the store has no key: a database that holds
+    /// encrypted data is then refused with [`StoreError::KeyMissing`] naming `key_file`, and
+    /// any other works unencrypted. A database opened with a key for the first time adopts it;
+    /// from then on only that key opens it (until [`SqliteStore::rotate_key`]).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`SqliteStore::open`]; [`StoreError::KeyFile`] when the key file cannot be
+    /// read or is not a key file, [`StoreError::KeyMissing`], and [`StoreError::WrongKey`] when
+    /// the database was encrypted with another key.
+    pub fn open_with_key_file(path: &Path, key_file: &Path) -> Result<SqliteStore> {
+        let key = keys::load_if_present(key_file)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| opening_error(path, source))?;
+        SqliteStore::init(conn, path.to_path_buf(), key, Some(key_file.to_path_buf()))
+    }
+
+    /// Opens a new, empty database in memory that encrypts personal data with `key`.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::open_in_memory`].
+    pub fn open_in_memory_with_key(key: StoreKey) -> Result<SqliteStore> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open { path: path.clone(), source })?;
+        let key_path = key.path().to_path_buf();
+        SqliteStore::init(conn, path, Some(key), Some(key_path))
+    }
+
+    /// The id of the key this store encrypts with, if it has one.
+    pub fn key_id(&self) -> Option<&str> {
+        self.keys.key.as_deref().map(StoreKey::id)
+    }
+
+    /// Re-encrypts everything encrypted under `new` (and encrypts the personal data stored in
+    /// plain text before the database had a key), retires the old key, appends a `key_rotate`
+    /// audit entry by `actor`, all in one transaction; from then on only `new` opens the
+    /// database. The caller keeps `new`'s key file safe *before* calling (see
+    /// [`StoreKey::write_new`]): if the rotation fails, nothing changed and the old key still
+    /// works. Old ciphertext does not linger: deleted content is overwritten (`secure_delete`)
+    /// and the write-ahead log is truncated afterwards.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::KeyMissing`] when encrypted data exists but this store has no key,
+    /// decryption errors for altered values, and database errors.
+    pub fn rotate_key(&mut self, new: StoreKey, actor: &str) -> Result<Rotation> {
+        let new = Arc::new(new);
+        let at = timestamp(Utc::now());
+        let rotation = keys::rotate(&mut self.conn, &self.keys, &new, actor, &at)?;
+        self.keys.key = Some(new);
+        self.keys.key_path = self.keys.key.as_deref().map(|k| k.path().to_path_buf());
+        keys::register(&self.conn, &self.keys).ctx("registering the encryption functions")?;
+        // Best effort: the rotation is committed; this only shrinks the log file.
+        let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        Ok(rotation)
+    }
+
+    /// Makes a consistent copy of the whole database at `dest` (a new file) with SQLite's
+    /// online backup, while other connections may go on writing; the copy is a testigo
+    /// database that opens with the same key.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Open`] when `dest` exists or cannot be created, and database errors.
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(StoreError::Open {
+                path: dest.to_path_buf(),
+                source: rusqlite::Error::InvalidPath(dest.to_path_buf()),
+            });
+        }
+        let dest_path = dest.to_string_lossy().into_owned();
+        self.conn.execute("VACUUM INTO ?1", [dest_path]).ctx("copying the database")?;
+        Ok(())
     }
 
     /// Opens a new, empty database in memory; it disappears when the store is dropped.
@@ -70,7 +165,7 @@ impl SqliteStore {
     pub fn open_in_memory() -> Result<SqliteStore> {
         let path = PathBuf::from(":memory:");
         let conn = Connection::open_in_memory().map_err(|source| StoreError::Open { path: path.clone(), source })?;
-        SqliteStore::init(conn, path)
+        SqliteStore::init(conn, path, None, None)
     }
 
     /// The path the store was opened from (`:memory:` for an in-memory database).
@@ -111,15 +206,17 @@ impl SqliteStore {
     pub fn create_at_schema_version(path: &Path, version: i64) -> Result<()> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|source| opening_error(path, source))?;
-        SqliteStore::init_at(conn, path.to_path_buf(), version.clamp(0, latest_version())).map(drop)
+        let keys = Keyholder { key: None, db: path.to_path_buf(), key_path: None };
+        SqliteStore::init_at(conn, path.to_path_buf(), version.clamp(0, latest_version()), keys).map(drop)
     }
 
-    fn init(conn: Connection, path: PathBuf) -> Result<SqliteStore> {
-        SqliteStore::init_at(conn, path, latest_version())
+    fn init(conn: Connection, path: PathBuf, key: Option<StoreKey>, key_path: Option<PathBuf>) -> Result<SqliteStore> {
+        let keys = Keyholder { key: key.map(Arc::new), db: path.clone(), key_path };
+        SqliteStore::init_at(conn, path, latest_version(), keys)
     }
 
-    /// Opens `conn` and migrates it up to schema version `target`.
-    fn init_at(mut conn: Connection, path: PathBuf, target: i64) -> Result<SqliteStore> {
+    /// Opens `conn`, migrates it up to schema version `target` and checks its key.
+    fn init_at(mut conn: Connection, path: PathBuf, target: i64, keys: Keyholder) -> Result<SqliteStore> {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|source| opening_error(&path, source))?;
         // Check that the file is ours before changing anything in it (WAL mode is persistent).
         check_is_testigo(&conn, &path)?;
@@ -131,15 +228,22 @@ impl SqliteStore {
         // table that others reference (migration 3 rebuilds `documents`); `migrate` checks
         // every foreign key before committing. It cannot be switched inside a transaction.
         conn.pragma_update(None, "foreign_keys", false).map_err(|source| opening_error(&path, source))?;
+        // Deleted content is overwritten, so that no plain or old ciphertext lingers in free
+        // pages after a key rotation.
+        conn.pragma_update(None, "secure_delete", true).map_err(|source| opening_error(&path, source))?;
+        keys::register(&conn, &keys).map_err(|source| opening_error(&path, source))?;
         migrate(&mut conn, &path, target)?;
         conn.pragma_update(None, "foreign_keys", true).map_err(|source| opening_error(&path, source))?;
-        Ok(SqliteStore { conn, path })
+        if target >= KEYRING_VERSION {
+            keys::check(&conn, &keys, &timestamp(Utc::now()))?;
+        }
+        Ok(SqliteStore { conn, path, keys })
     }
 }
 
 impl Store for SqliteStore {
     fn ingest(&mut self, doc: &NewDocument, incidents: &[Incident]) -> Result<IngestOutcome> {
-        let prepared = PreparedDocument::new(doc)?;
+        let prepared = PreparedDocument::new(doc, &self.keys)?;
         // IMMEDIATE takes the write lock now, so that two processes ingesting the same file
         // cannot both find it missing.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an ingest")?;
@@ -159,7 +263,7 @@ impl Store for SqliteStore {
                 incident_id,
                 1,
                 incident,
-                &VersionMeta { at, author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
+                &VersionMeta { at, actor: &doc.actor, action: "extract", author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
                 &SpanOwners::all(incident, document_id),
             )?;
             insert_source(&tx, incident_id, document_id, SourceRole::Origin, None, ORIGIN_LINK_REASON, at)?;
@@ -181,7 +285,7 @@ impl Store for SqliteStore {
         incidents: &[Incident],
         linker: &dyn Linker,
     ) -> Result<IngestOutcome> {
-        let prepared = PreparedDocument::new(doc)?;
+        let prepared = PreparedDocument::new(doc, &self.keys)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an ingest")?;
         let document_id = match store_new_document(&tx, doc, &prepared, incidents)? {
             Ok(id) => id,
@@ -224,7 +328,7 @@ impl Store for SqliteStore {
                         id,
                         version,
                         linker,
-                        &VersionMeta { at, author: LINK_AUTHOR, reason: &reason, merged_into: None },
+                        &VersionMeta { at, actor: &doc.actor, action: "link", author: LINK_AUTHOR, reason: &reason, merged_into: None },
                     )?;
                     incident_ids.push(id);
                     links.push(LinkOutcome { incident_id: id, linked: true, score: Some(score), reason: explanation });
@@ -253,7 +357,7 @@ impl Store for SqliteStore {
                         incident_id,
                         1,
                         &record,
-                        &VersionMeta { at, author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
+                        &VersionMeta { at, actor: &doc.actor, action: "extract", author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
                         &owners,
                     )?;
                     insert_source(&tx, incident_id, document_id, SourceRole::Origin, None, FIRST_REPORT, at)?;
@@ -312,7 +416,7 @@ impl Store for SqliteStore {
             from.0,
             from_state.version + 1,
             &from_record,
-            &VersionMeta { at: &at, author, reason: &closing, merged_into: Some(into.0) },
+            &VersionMeta { at: &at, actor: author, action: "merge", author, reason: &closing, merged_into: Some(into.0) },
             &owners,
         )?;
 
@@ -337,7 +441,7 @@ impl Store for SqliteStore {
             into,
             version,
             linker,
-            &VersionMeta { at: &at, author, reason: &merged, merged_into: None },
+            &VersionMeta { at: &at, actor: author, action: "merge", author, reason: &merged, merged_into: None },
         )?;
         tx.commit().ctx("committing a merge")?;
         to_version(into, version)
@@ -435,7 +539,7 @@ impl Store for SqliteStore {
     fn original(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
         let sha256 = normalise_sha256(sha256)?;
         self.conn
-            .query_row("SELECT bytes FROM originals WHERE sha256 = ?1", [&sha256], |r| r.get(0))
+            .query_row("SELECT iif(sealed, testigo_open_blob(bytes), bytes) FROM originals WHERE sha256 = ?1", [&sha256], |r| r.get(0))
             .optional()
             .ctx("reading an original")
     }
@@ -444,7 +548,7 @@ impl Store for SqliteStore {
         // A bound that is NULL does not filter. An incident's date range is
         // [event_date, event_date_end]; it matches when that range overlaps [from, to]. An
         // unresolved date (NULL) never satisfies a bound. Merged incidents are not listed.
-        let sql = "SELECT x.incident_id, x.version, v.record, \
+        let sql = "SELECT x.incident_id, x.version, testigo_open(v.record), \
                    (SELECT count(*) FROM incident_sources AS s \
                     WHERE s.incident_id = x.incident_id AND s.active = 1) \
                    FROM incident_index AS x \
@@ -495,7 +599,7 @@ impl Store for SqliteStore {
         let current: Option<(i64, i64, String, Option<i64>, String)> = self
             .conn
             .prepare_cached(
-                "SELECT v.id, v.version, v.record, v.merged_into, i.created_at \
+                "SELECT v.id, v.version, testigo_open(v.record), v.merged_into, i.created_at \
                  FROM incident_versions AS v JOIN incidents AS i ON i.id = v.incident_id \
                  WHERE v.incident_id = ?1 ORDER BY v.version DESC LIMIT 1",
             )
@@ -554,7 +658,7 @@ impl Store for SqliteStore {
     fn incident_version(&self, id: IncidentId, version: u32) -> Result<Option<Incident>> {
         let record: Option<String> = self
             .conn
-            .prepare_cached("SELECT record FROM incident_versions WHERE incident_id = ?1 AND version = ?2")
+            .prepare_cached("SELECT testigo_open(record) FROM incident_versions WHERE incident_id = ?1 AND version = ?2")
             .and_then(|mut s| s.query_row(params![id.0, version], |r| r.get(0)).optional())
             .ctx("reading an incident version")?;
         record.map(|record| parse_record(id, version, &record)).transpose()
@@ -591,7 +695,7 @@ impl Store for SqliteStore {
             id.0,
             version,
             incident,
-            &VersionMeta { at: &at, author, reason, merged_into: None },
+            &VersionMeta { at: &at, actor: author, action: "revise", author, reason, merged_into: None },
             &owners,
         )?;
         tx.commit().ctx("committing a revision")?;
@@ -611,6 +715,37 @@ impl Store for SqliteStore {
             incident_versions: count("SELECT count(*) FROM incident_versions")?,
         })
     }
+
+    fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        audit::list(&self.conn, filter)
+    }
+
+    fn append_audit(
+        &mut self,
+        actor: &str,
+        action: &str,
+        target: &str,
+        reason: &str,
+        subject_sha256: &str,
+    ) -> Result<AuditEntry> {
+        let subject = normalise_sha256(subject_sha256)?;
+        let at = timestamp(Utc::now());
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an audit entry")?;
+        let seq = audit::append(
+            &tx,
+            &audit::NewEntry { at: &at, actor, action, target, reason, subject_sha256: &subject },
+        )?;
+        let entry = tx
+            .prepare_cached(&format!("SELECT {} FROM audit_log WHERE seq = ?1", audit::COLUMNS))
+            .and_then(|mut s| s.query_row([seq], audit::RawEntry::read))
+            .ctx("reading the audit log")?;
+        tx.commit().ctx("committing an audit entry")?;
+        entry.into_entry()
+    }
+
+    fn verify(&self) -> Result<VerifyReport> {
+        audit::verify(&self.conn)
+    }
 }
 
 /// A document checked and prepared for storage.
@@ -623,28 +758,68 @@ struct PreparedDocument {
     metadata_source: String,
     /// The ingest time as stored.
     at: String,
-    /// The reason of version 1 of its incidents.
+    /// The reason of version 1 of its incidents (and of its `ingest` audit entry).
     reason: String,
+    /// For a sensitive document, what is stored of it, sealed.
+    sealed: Option<SealedDocument>,
+}
+
+/// A sensitive document's encrypted fields.
+struct SealedDocument {
+    bytes: Vec<u8>,
+    name: String,
+    title: Option<String>,
+    url: Option<String>,
+    text: String,
+    metadata_source: String,
 }
 
 impl PreparedDocument {
-    fn new(doc: &NewDocument) -> Result<PreparedDocument> {
+    fn new(doc: &NewDocument, keys: &Keyholder) -> Result<PreparedDocument> {
         let sha256 = normalise_sha256(&doc.sha256)?;
         let actual = sha256_hex(&doc.bytes);
         if actual != sha256 {
             return Err(StoreError::Sha256Mismatch { name: doc.name.clone(), given: doc.sha256.clone(), actual });
         }
-        Ok(PreparedDocument {
+        PreparedDocument {
             source_key: crate::source_key(&sha256, &doc.metadata),
-            sha256,
             size: to_i64("original size", doc.bytes.len())?,
             metadata_source: serde_json::to_string(&doc.metadata_source)
                 .map_err(|source| StoreError::Encode { what: "metadata source", source })?,
             at: timestamp(doc.ingested_at),
-            reason: format!("extracted from {}", doc.name),
-        })
+            // A sensitive document's name may name a person: it is not written in plain text.
+            reason: if doc.sensitive {
+                format!("extracted from sensitive document {}", &sha256[..12])
+            } else {
+                format!("extracted from {}", doc.name)
+            },
+            sealed: None,
+            sha256,
+        }
+        .seal(doc, keys)
+    }
+
+    /// Seals a sensitive document's fields; `KeyRequired` when there is no key.
+    fn seal(mut self, doc: &NewDocument, keys: &Keyholder) -> Result<PreparedDocument> {
+        if !doc.sensitive {
+            return Ok(self);
+        }
+        let Some(key) = keys.key.as_deref() else {
+            return Err(StoreError::KeyRequired { name: doc.name.clone() });
+        };
+        let m = &doc.metadata;
+        self.sealed = Some(SealedDocument {
+            bytes: key.seal(&doc.bytes)?,
+            name: key.seal_text(&doc.name)?,
+            title: m.title.as_deref().map(|t| key.seal_text(t)).transpose()?,
+            url: m.url.as_deref().map(|u| key.seal_text(u)).transpose()?,
+            text: key.seal_text(&doc.text)?,
+            metadata_source: key.seal_text(&self.metadata_source)?,
+        });
+        Ok(self)
     }
 }
+
 
 /// The id of the document with this [`crate::source_key`], if stored.
 /// The first steps of both ingests, inside their transaction: `Err(id)` when the document (same
@@ -761,7 +936,7 @@ fn split_off(
         new_id,
         1,
         linker,
-        &VersionMeta { at: &at, author, reason: &split_from, merged_into: None },
+        &VersionMeta { at: &at, actor: author, action: "split", author, reason: &split_from, merged_into: None },
     )?;
 
     let split_off =
@@ -771,7 +946,7 @@ fn split_off(
         id,
         state.version + 1,
         linker,
-        &VersionMeta { at: &at, author, reason: &split_off, merged_into: None },
+        &VersionMeta { at: &at, actor: author, action: "split", author, reason: &split_off, merged_into: None },
     )?;
     Ok(new_id)
 }
@@ -780,34 +955,50 @@ fn split_off(
 fn insert_document(conn: &Connection, doc: &NewDocument, prepared: &PreparedDocument) -> Result<i64> {
     // The original is content-addressed and stored once: another document with the same bytes
     // (the same story under another publisher) may have stored it already.
+    // A sensitive document's bytes are stored sealed; if the same bytes were stored before in
+    // plain text (a published copy), they stay as they are.
+    let sealed = prepared.sealed.as_ref();
     conn.execute(
-        "INSERT OR IGNORE INTO originals (sha256, size, bytes) VALUES (?1, ?2, ?3)",
-        params![prepared.sha256, prepared.size, doc.bytes],
+        "INSERT OR IGNORE INTO originals (sha256, size, bytes, sealed) VALUES (?1, ?2, ?3, ?4)",
+        params![prepared.sha256, prepared.size, sealed.map_or(&doc.bytes, |s| &s.bytes), sealed.is_some()],
     )
     .ctx("storing the original")?;
     let m = &doc.metadata;
     conn.execute(
         "INSERT INTO documents (sha256, source_key, name, kind, title, publisher, url, published, \
-         language, text, metadata_source, ingested_at, simhash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         language, text, metadata_source, ingested_at, simhash, sealed) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             prepared.sha256,
             prepared.source_key,
-            doc.name,
+            sealed.map_or(&doc.name, |s| &s.name),
             doc.kind,
-            m.title,
+            sealed.map_or(m.title.as_ref(), |s| s.title.as_ref()),
             m.publisher,
-            m.url,
+            sealed.map_or(m.url.as_ref(), |s| s.url.as_ref()),
             m.published.map(date_text),
             m.language.map(|l| l.as_str()),
-            doc.text,
-            prepared.metadata_source,
+            sealed.map_or(&doc.text, |s| &s.text),
+            sealed.map_or(&prepared.metadata_source, |s| &s.metadata_source),
             prepared.at,
             doc.simhash.map(simhash_to_sql),
+            sealed.is_some(),
         ],
     )
     .ctx("storing the document")?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    audit::append(
+        conn,
+        &audit::NewEntry {
+            at: &prepared.at,
+            actor: &doc.actor,
+            action: "ingest",
+            target: &format!("document:{id}"),
+            reason: &prepared.reason,
+            subject_sha256: &prepared.sha256,
+        },
+    )?;
+    Ok(id)
 }
 
 /// Creates an incident (without versions yet); returns its id.
@@ -840,7 +1031,7 @@ fn has_active_source(conn: &Connection, incident_id: i64, document_id: i64) -> R
 /// One stored version's record.
 fn read_version(conn: &Connection, id: IncidentId, version: i64) -> Result<Incident> {
     let record: String = conn
-        .prepare_cached("SELECT record FROM incident_versions WHERE incident_id = ?1 AND version = ?2")
+        .prepare_cached("SELECT testigo_open(record) FROM incident_versions WHERE incident_id = ?1 AND version = ?2")
         .and_then(|mut s| s.query_row(params![id.0, version], |r| r.get(0)))
         .ctx("reading an incident version")?;
     parse_record(id, to_version(id, version)?, &record)
@@ -875,14 +1066,17 @@ fn version_spans(conn: &Connection, version_id: i64) -> Result<Vec<SourcedSpan>>
 /// [`RawDocument::read`] reads them.
 macro_rules! document_columns {
     () => {
-        "d.id, d.sha256, d.name, d.kind, o.size, d.title, d.publisher, d.url, d.published, \
-         d.language, d.text, d.metadata_source, d.ingested_at, d.simhash, d.source_key"
+        "d.id, d.sha256, iif(d.sealed, testigo_open(d.name), d.name), d.kind, o.size, \
+         iif(d.sealed, testigo_open(d.title), d.title), d.publisher, iif(d.sealed, testigo_open(d.url), d.url), \
+         d.published, d.language, iif(d.sealed, testigo_open(d.text), d.text), \
+         iif(d.sealed, testigo_open(d.metadata_source), d.metadata_source), d.ingested_at, d.simhash, d.source_key, \
+         d.sealed"
     };
 }
 use document_columns;
 
 /// The number of columns [`document_columns!`] selects.
-const DOCUMENT_COLUMN_COUNT: usize = 15;
+const DOCUMENT_COLUMN_COUNT: usize = 16;
 
 /// A document row as SQLite returns it, before its values are checked.
 struct RawDocument {
@@ -901,6 +1095,7 @@ struct RawDocument {
     ingested_at: String,
     simhash: Option<i64>,
     source_key: String,
+    sealed: bool,
 }
 
 impl RawDocument {
@@ -921,6 +1116,7 @@ impl RawDocument {
             ingested_at: r.get(12)?,
             simhash: r.get(13)?,
             source_key: r.get(14)?,
+            sealed: r.get(15)?,
         })
     }
 
@@ -941,6 +1137,7 @@ impl RawDocument {
             text: self.text,
             ingested_at: parse_timestamp("ingest time", &self.ingested_at)?,
             simhash: self.simhash.map(simhash_from_sql),
+            sensitive: self.sealed,
         })
     }
 }
@@ -991,6 +1188,11 @@ impl RawSource {
 /// Who made a version, when and why; and whether it closes the incident, merged into another.
 struct VersionMeta<'a> {
     at: &'a str,
+    /// Who asked for it (the audit entry's actor); `author` is who made the record (the
+    /// extractor or linker for versions computed on ingest).
+    actor: &'a str,
+    /// The audit entry's action: `extract`, `link`, `merge`, `split` or `revise`.
+    action: &'a str,
     author: &'a str,
     reason: &'a str,
     merged_into: Option<i64>,
@@ -1024,7 +1226,7 @@ fn insert_version(
          event_date, event_date_end, date_precision, event_type, sub_event_type, country, admin1, \
          admin1_folded, admin2, location_name, latitude, longitude, fatalities, \
          perpetrator_categories, harms, merged_into) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
+         VALUES (?1, ?2, testigo_seal(?3), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
          ?19, ?20, ?21, ?22)",
     )
     .and_then(|mut s| {
@@ -1055,6 +1257,17 @@ fn insert_version(
     })
     .ctx("storing an incident version")?;
     let version_id = conn.last_insert_rowid();
+    audit::append(
+        conn,
+        &audit::NewEntry {
+            at: meta.at,
+            actor: meta.actor,
+            action: meta.action,
+            target: &format!("incident:{incident_id}"),
+            reason: meta.reason,
+            subject_sha256: &audit::subject_of_record(&record),
+        },
+    )?;
 
     let mut evidence = conn
         .prepare_cached(
@@ -1072,7 +1285,7 @@ fn insert_version(
         .prepare_cached(
             "INSERT INTO claims (incident_version_id, document_id, position, text, attributed_to, \
              stance, fact, value, span_start, span_end) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             VALUES (?1, ?2, ?3, testigo_seal(?4), testigo_seal(?5), ?6, ?7, testigo_seal(?8), ?9, ?10)",
         )
         .ctx("storing claims")?;
     for ((position, claim), document_id) in incident.claims.iter().enumerate().zip(&owners.claims) {
@@ -1139,6 +1352,9 @@ fn migrate(conn: &mut Connection, path: &Path, target: i64) -> Result<()> {
             continue;
         }
         tx.execute_batch(sql).map_err(migration_error(version))?;
+        if version == AUDIT_LOG_VERSION {
+            audit::backfill(&tx)?;
+        }
         tx.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)", params![version, applied_at])
             .map_err(migration_error(version))?;
     }
@@ -1198,7 +1414,7 @@ fn normalise_sha256(sha256: &str) -> Result<String> {
 }
 
 /// SHA-256 of `bytes` as lower-case hex.
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
     for byte in digest {
@@ -1255,7 +1471,7 @@ fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Nanos, true)
 }
 
-fn parse_timestamp(what: &'static str, text: &str) -> Result<DateTime<Utc>> {
+pub(crate) fn parse_timestamp(what: &'static str, text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|e| StoreError::corrupt(what, text, e))
 }
 

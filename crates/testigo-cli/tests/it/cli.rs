@@ -6,17 +6,25 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-/// A temporary database path (its folder is removed on drop).
+/// A temporary database path and key file path beside it (the folder is removed on drop).
+/// The key file does not exist until `testigo key init` creates it.
 pub struct Db {
     _dir: tempfile::TempDir,
     pub path: PathBuf,
+    pub key: PathBuf,
 }
 
 impl Db {
     pub fn new() -> Db {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("testigo.db");
-        Db { _dir: dir, path }
+        let key = dir.path().join("testigo.key");
+        Db { _dir: dir, path, key }
+    }
+
+    /// The folder of the database, key and anything a test writes beside them.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
     }
 }
 
@@ -26,12 +34,14 @@ pub struct Output {
     pub stderr: String,
     args: Vec<String>,
     db: PathBuf,
+    key: PathBuf,
 }
 
 impl Output {
     /// Re-runs the same command with `input` on standard input.
     pub fn with_stdin(self, input: &str) -> Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_testigo"))
+            .env("TESTIGO_KEY_FILE", &self.key)
             .arg("--db")
             .arg(&self.db)
             .args(&self.args)
@@ -42,13 +52,14 @@ impl Output {
             .expect("spawn testigo");
         child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
         let o = child.wait_with_output().expect("wait");
-        Output { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into(), stderr: String::from_utf8_lossy(&o.stderr).into(), args: self.args, db: self.db }
+        Output { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into(), stderr: String::from_utf8_lossy(&o.stderr).into(), args: self.args, db: self.db, key: self.key }
     }
 }
 
 /// Runs `testigo --db DB ARGS…` with empty standard input.
 pub fn run(db: &Db, args: &[&str]) -> Output {
     let o = Command::new(env!("CARGO_BIN_EXE_testigo"))
+        .env("TESTIGO_KEY_FILE", &db.key)
         .arg("--db")
         .arg(&db.path)
         .args(args)
@@ -61,6 +72,7 @@ pub fn run(db: &Db, args: &[&str]) -> Output {
         stderr: String::from_utf8_lossy(&o.stderr).into(),
         args: args.iter().map(|s| s.to_string()).collect(),
         db: db.path.clone(),
+        key: db.key.clone(),
     }
 }
 

@@ -70,8 +70,9 @@ pub(super) fn load_observations(conn: &Connection, id: IncidentId) -> Result<Vec
     type Row = (i64, String, i64, String, String, String, [Option<String>; 5], Option<i64>);
     let rows: Vec<Row> = conn
         .prepare_cached(
-            "SELECT o.id, o.record, d.id, d.sha256, d.name, d.text, \
-             d.title, d.publisher, d.url, d.published, d.language, d.simhash \
+            "SELECT o.id, testigo_open(o.record), d.id, d.sha256, iif(d.sealed, testigo_open(d.name), d.name), \
+             iif(d.sealed, testigo_open(d.text), d.text), iif(d.sealed, testigo_open(d.title), d.title), d.publisher, \
+             iif(d.sealed, testigo_open(d.url), d.url), d.published, d.language, d.simhash \
              FROM observations AS o JOIN documents AS d ON d.id = o.document_id \
              WHERE o.incident_id = ?1 AND o.active = 1 ORDER BY o.position",
         )
@@ -142,7 +143,7 @@ pub(super) fn insert_observation(
     let position = next_position(conn, incident_id)?;
     conn.prepare_cached(
         "INSERT INTO observations (incident_id, document_id, position, record, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+         VALUES (?1, ?2, ?3, testigo_seal(?4), ?5)",
     )
     .and_then(|mut s| s.execute(params![incident_id, document_id, position, record, at]))
     .ctx("storing an observation")?;

@@ -4,6 +4,8 @@
 // Tests may unwrap: a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod audit;
+mod encryption;
 mod incidents;
 mod ingest;
 mod link;
@@ -60,6 +62,8 @@ pub fn doc(name: &str, text: &str) -> NewDocument {
         },
         metadata_source: serde_json::json!({"title": "sidecar", "published": "header"}),
         ingested_at: at(1),
+        actor: "tester".to_string(),
+        sensitive: false,
         simhash: None,
     }
 }

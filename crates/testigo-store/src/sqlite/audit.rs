@@ -1,0 +1,348 @@
+//! The audit log: an append-only hash chain of every change to the store.
+//!
+//! Each entry commits to the entry before it (`prev_hash`) and to the SHA-256 of what it
+//! describes (`subject_sha256`). The encoding that is hashed is documented on
+//! [`crate::audit_hash`]; the checks that `testigo verify` runs are in [`verify`].
+
+use std::collections::HashSet;
+
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::{parse_timestamp, sha256_hex};
+use crate::error::SqlContext;
+use crate::{AuditEntry, AuditFilter, Result, StoreError, VerifyReport, GENESIS_HASH};
+
+/// What an entry to append says; the store fills in `seq`, `prev_hash` and `hash`.
+pub(crate) struct NewEntry<'a> {
+    /// When, as stored (RFC 3339 UTC with nanoseconds).
+    pub(crate) at: &'a str,
+    pub(crate) actor: &'a str,
+    pub(crate) action: &'a str,
+    pub(crate) target: &'a str,
+    pub(crate) reason: &'a str,
+    pub(crate) subject_sha256: &'a str,
+}
+
+/// Appends one entry after the last one, inside the caller's transaction, and returns its
+/// sequence number.
+pub(crate) fn append(conn: &Connection, entry: &NewEntry<'_>) -> Result<i64> {
+    let last: Option<(i64, String)> = conn
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .ctx("reading the end of the audit log")?;
+    let (seq, prev_hash) = match last {
+        Some((seq, hash)) => (seq + 1, hash),
+        None => (1, GENESIS_HASH.to_string()),
+    };
+    let hash = crate::audit_hash(
+        seq,
+        entry.at,
+        entry.actor,
+        entry.action,
+        entry.target,
+        entry.reason,
+        entry.subject_sha256,
+        &prev_hash,
+    );
+    conn.prepare_cached(
+        "INSERT INTO audit_log (seq, at, actor, action, target, reason, subject_sha256, prev_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            seq,
+            entry.at,
+            entry.actor,
+            entry.action,
+            entry.target,
+            entry.reason,
+            entry.subject_sha256,
+            prev_hash,
+            hash
+        ])
+    })
+    .ctx("appending to the audit log")?;
+    Ok(seq)
+}
+
+/// An audit row as stored, before its timestamp is parsed.
+pub(crate) struct RawEntry {
+    pub(crate) seq: i64,
+    pub(crate) at: String,
+    pub(crate) actor: String,
+    pub(crate) action: String,
+    pub(crate) target: String,
+    pub(crate) reason: String,
+    pub(crate) subject_sha256: String,
+    pub(crate) prev_hash: String,
+    pub(crate) hash: String,
+}
+
+/// The columns [`RawEntry::read`] reads, in order.
+pub(crate) const COLUMNS: &str = "seq, at, actor, action, target, reason, subject_sha256, prev_hash, hash";
+
+impl RawEntry {
+    pub(crate) fn read(r: &Row<'_>) -> rusqlite::Result<RawEntry> {
+        Ok(RawEntry {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            target: r.get(4)?,
+            reason: r.get(5)?,
+            subject_sha256: r.get(6)?,
+            prev_hash: r.get(7)?,
+            hash: r.get(8)?,
+        })
+    }
+
+    /// The hash this entry should have, recomputed from its stored fields.
+    pub(crate) fn expected_hash(&self) -> String {
+        crate::audit_hash(
+            self.seq,
+            &self.at,
+            &self.actor,
+            &self.action,
+            &self.target,
+            &self.reason,
+            &self.subject_sha256,
+            &self.prev_hash,
+        )
+    }
+
+    pub(crate) fn into_entry(self) -> Result<AuditEntry> {
+        Ok(AuditEntry {
+            seq: self.seq,
+            at: parse_timestamp("audit entry time", &self.at)?,
+            actor: self.actor,
+            action: self.action,
+            target: self.target,
+            reason: self.reason,
+            subject_sha256: self.subject_sha256,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        })
+    }
+}
+
+/// The entries that match `filter`, newest first.
+pub(crate) fn list(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+    let limit = if filter.limit == 0 { -1 } else { i64::try_from(filter.limit).unwrap_or(i64::MAX) };
+    let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE (?1 IS NULL OR target = ?1) ORDER BY seq DESC LIMIT ?2 OFFSET ?3"
+    );
+    let rows: Vec<RawEntry> = conn
+        .prepare_cached(&sql)
+        .and_then(|mut s| s.query_map(params![filter.target, limit, offset], RawEntry::read)?.collect())
+        .ctx("reading the audit log")?;
+    rows.into_iter().map(RawEntry::into_entry).collect()
+}
+
+/// Walks the whole chain, oldest first: every entry's `seq` follows the one before it, its
+/// `prev_hash` is that entry's `hash`, and its `hash` is the hash of its own fields. Returns the
+/// number of entries and the hash of the last one ([`GENESIS_HASH`] for an empty log).
+///
+/// # Errors
+///
+/// [`StoreError::Tampered`] naming the first entry that breaks the chain, and database errors.
+pub(crate) fn walk_chain(conn: &Connection) -> Result<(u64, String)> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq")).ctx("reading the audit log")?;
+    let mut rows = stmt.query([]).ctx("reading the audit log")?;
+    let mut expected_seq = 1;
+    let mut prev = GENESIS_HASH.to_string();
+    let mut count = 0u64;
+    while let Some(row) = rows.next().ctx("reading the audit log")? {
+        let entry = RawEntry::read(row).ctx("reading the audit log")?;
+        let tampered = |what: String| StoreError::Tampered { what: format!("audit entry {}", entry.seq), reason: what };
+        if entry.seq != expected_seq {
+            return Err(StoreError::Tampered {
+                what: format!("audit entry {expected_seq}"),
+                reason: format!("it is missing: the entry after {} is {}", expected_seq - 1, entry.seq),
+            });
+        }
+        if entry.prev_hash != prev {
+            return Err(tampered(format!(
+                "its prev_hash {} is not the hash {prev} of the entry before it",
+                entry.prev_hash
+            )));
+        }
+        let recomputed = entry.expected_hash();
+        if entry.hash != recomputed {
+            return Err(tampered(format!(
+                "its fields (at {:?}, actor {:?}, action {:?}, target {:?}, reason {:?}, subject {}) hash to \
+                 {recomputed}, not to the recorded {}: a field was changed after it was written",
+                entry.at, entry.actor, entry.action, entry.target, entry.reason, entry.subject_sha256, entry.hash
+            )));
+        }
+        prev = entry.hash;
+        expected_seq += 1;
+        count += 1;
+    }
+    Ok((count, prev))
+}
+
+/// SHA-256 of a UTF-8 string as lower-case hex: the subject of an entry about an incident
+/// version is the hash of the version's record, its JSON as stored (before encryption).
+pub(crate) fn subject_of_record(record: &str) -> String {
+    sha256_hex(record.as_bytes())
+}
+
+/// The actor of the entries that migration 4 writes for what was stored before the audit log
+/// existed.
+pub(crate) const BACKFILL_ACTOR: &str = "testigo (recorded by migration 4)";
+
+/// Writes the entries of what a database stored before migration 4: an `ingest` entry per
+/// document and a `version` entry per incident version, in the order they were stored (by
+/// time; a document before the versions of the same instant), so that `verify` can check
+/// every original and every version of an upgraded database too.
+pub(crate) fn backfill(conn: &Connection) -> Result<()> {
+    struct Past {
+        at: String,
+        order: (u8, i64, i64),
+        actor: String,
+        action: &'static str,
+        target: String,
+        reason: String,
+        subject: String,
+    }
+    let documents: Vec<(i64, String, String, String)> = conn
+        .prepare("SELECT id, sha256, name, ingested_at FROM documents ORDER BY id")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect())
+        .ctx("reading documents for the audit log")?;
+    let versions: Vec<(i64, i64, String, String, String, String)> = conn
+        .prepare("SELECT incident_id, version, author, reason, record, created_at FROM incident_versions ORDER BY id")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?.collect()
+        })
+        .ctx("reading incident versions for the audit log")?;
+    let mut past: Vec<Past> = Vec::with_capacity(documents.len() + versions.len());
+    for (id, sha256, name, at) in documents {
+        past.push(Past {
+            at,
+            order: (0, id, 0),
+            actor: BACKFILL_ACTOR.to_string(),
+            action: "ingest",
+            target: format!("document:{id}"),
+            reason: format!("ingested {name}"),
+            subject: sha256,
+        });
+    }
+    for (incident, version, author, reason, record, at) in versions {
+        past.push(Past {
+            at,
+            order: (1, incident, version),
+            actor: author,
+            action: "version",
+            target: format!("incident:{incident}"),
+            reason,
+            subject: subject_of_record(&record),
+        });
+    }
+    past.sort_by(|a, b| a.at.cmp(&b.at).then(a.order.cmp(&b.order)));
+    for p in &past {
+        append(
+            conn,
+            &NewEntry {
+                at: &p.at,
+                actor: &p.actor,
+                action: p.action,
+                target: &p.target,
+                reason: &p.reason,
+                subject_sha256: &p.subject,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Everything [`crate::Store::verify`] checks, in this order: originals, the chain, the
+/// documents' `ingest` entries, the incident versions' entries.
+pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
+    let originals = verify_originals(conn)?;
+    let (audit_entries, head_hash) = walk_chain(conn)?;
+
+    // (target, subject) of every entry, to find each document's and version's entry.
+    let recorded: HashSet<(String, String)> = conn
+        .prepare("SELECT target, subject_sha256 FROM audit_log")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .ctx("reading the audit log")?;
+
+    let mut documents = 0u64;
+    {
+        let mut stmt =
+            conn.prepare("SELECT id, sha256 FROM documents ORDER BY id").ctx("reading documents")?;
+        let mut rows = stmt.query([]).ctx("reading documents")?;
+        while let Some(row) = rows.next().ctx("reading documents")? {
+            let (id, sha256): (i64, String) = (row.get(0).ctx("reading documents")?, row.get(1).ctx("reading documents")?);
+            let target = format!("document:{id}");
+            if !recorded.contains(&(target.clone(), sha256.clone())) {
+                return Err(StoreError::Tampered {
+                    what: format!("document {id}"),
+                    reason: format!(
+                        "no audit entry records its ingest with its original {sha256}: its original's digest \
+                         was changed, or it was inserted outside testigo"
+                    ),
+                });
+            }
+            documents += 1;
+        }
+    }
+
+    let mut incident_versions = 0u64;
+    {
+        let mut stmt = conn
+            .prepare("SELECT incident_id, version, testigo_open(record) FROM incident_versions ORDER BY id")
+            .ctx("reading incident versions")?;
+        let mut rows = stmt.query([]).ctx("reading incident versions")?;
+        while let Some(row) = rows.next().ctx("reading incident versions")? {
+            let incident: i64 = row.get(0).ctx("reading incident versions")?;
+            let version: i64 = row.get(1).ctx("reading incident versions")?;
+            let record: String = row.get(2).ctx("reading incident versions")?;
+            let subject = subject_of_record(&record);
+            if !recorded.contains(&(format!("incident:{incident}"), subject.clone())) {
+                return Err(StoreError::Tampered {
+                    what: format!("incident {incident} version {version}"),
+                    reason: format!(
+                        "its record hashes to {subject}, which no audit entry of incident:{incident} records: \
+                         the record was changed after it was written, or inserted outside testigo"
+                    ),
+                });
+            }
+            incident_versions += 1;
+        }
+    }
+    Ok(VerifyReport { originals, audit_entries, documents, incident_versions, head_hash })
+}
+
+/// Re-hashes every original, one at a time; returns how many.
+fn verify_originals(conn: &Connection) -> Result<u64> {
+    let mut stmt = conn.prepare("SELECT sha256, size, iif(sealed, testigo_open_blob(bytes), bytes) FROM originals ORDER BY sha256").ctx("reading originals")?;
+    let mut rows = stmt.query([]).ctx("reading originals")?;
+    let mut count = 0u64;
+    while let Some(row) = rows.next().ctx("reading originals")? {
+        let sha256: String = row.get(0).ctx("reading originals")?;
+        let size: i64 = row.get(1).ctx("reading originals")?;
+        // Read whatever is there: an edit may have stored the bytes as text.
+        let bytes: Vec<u8> = match row.get_ref(2).ctx("reading originals")? {
+            ValueRef::Blob(b) | ValueRef::Text(b) => b.to_vec(),
+            _ => Vec::new(),
+        };
+        let actual = sha256_hex(&bytes);
+        if actual != sha256 {
+            return Err(StoreError::Tampered {
+                what: format!("original {sha256}"),
+                reason: format!("its {} stored bytes hash to {actual}", bytes.len()),
+            });
+        }
+        if i64::try_from(bytes.len()).ok() != Some(size) {
+            return Err(StoreError::Tampered {
+                what: format!("original {sha256}"),
+                reason: format!("it holds {} bytes but its recorded size is {size}", bytes.len()),
+            });
+        }
+        count += 1;
+    }
+    Ok(count)
+}
