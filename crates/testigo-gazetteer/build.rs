@@ -38,6 +38,7 @@ fn main() {
         ("postings.bin", &parts.postings),
         ("entities.bin", &parts.entities),
         ("strings.bin", &parts.strings),
+        ("prefixes.bin", &parts.prefixes),
     ] {
         std::fs::write(out.join(name), bytes).expect("write to OUT_DIR");
     }

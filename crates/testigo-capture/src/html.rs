@@ -17,6 +17,68 @@ const MIN_READABLE_CHARS: usize = 140;
 /// real article pages stay far below it.
 const MAX_READABILITY_DEPTH: usize = 256;
 
+/// HTML nested deeper than this (by [`nesting_estimate`]) is refused: the HTML parsing
+/// algorithm scans the stack of open elements for many tags, so its time grows with the square
+/// of the depth (100,000 nested `<div>`s took minutes). Real pages nest a few dozen deep.
+pub(crate) const MAX_HTML_DEPTH: usize = 4096;
+
+/// Elements that never nest: void elements, and those whose start tag closes the previous
+/// one (`<p>`, `<li>`, table cells and rows, `<option>`, ...), so that pages with unclosed
+/// paragraphs are not mistaken for deep ones.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "rtc", "thead",
+    "tbody", "tfoot", "colgroup", "caption", "frame", "keygen", "image", "basefont", "bgsound",
+];
+
+/// Elements whose content is raw text, skipped up to their end tag.
+const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
+
+/// An upper estimate of how deep the elements of `source` nest, from the tags alone, in one
+/// linear pass: a start tag of any element but [`FLAT`] ones opens a level, an end tag of such
+/// an element closes one; comments, doctypes and raw text (`<script>`, `<style>`, ...) are
+/// skipped.
+pub(crate) fn nesting_estimate(source: &str) -> usize {
+    let bytes = source.as_bytes();
+    let (mut i, mut depth, mut deepest) = (0usize, 0usize, 0usize);
+    while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
+        let start = i + offset + 1;
+        i = start;
+        let Some(&next) = bytes.get(start) else { break };
+        if next == b'!' || next == b'?' {
+            // A comment ends at `-->`, a doctype or bogus comment at `>`.
+            let end = if bytes[start..].starts_with(b"!--") { memchr::memmem::find(&bytes[start..], b"-->") } else { memchr::memchr(b'>', &bytes[start..]) };
+            i = end.map_or(bytes.len(), |e| start + e + 1);
+            continue;
+        }
+        let closing = next == b'/';
+        let name_start = start + usize::from(closing);
+        let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'-').count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = source[name_start..name_start + name_len].to_ascii_lowercase();
+        if FLAT.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        if RAW_TEXT.contains(&name.as_str()) {
+            let end_tag = format!("</{name}");
+            let lower_rest = &bytes[name_start..];
+            i = memchr::memmem::find_iter(lower_rest, b"</")
+                .find(|&e| lower_rest[e..].len() >= end_tag.len() && lower_rest[e..e + end_tag.len()].eq_ignore_ascii_case(end_tag.as_bytes()))
+                .map_or(bytes.len(), |e| name_start + e + end_tag.len());
+            continue;
+        }
+        depth += 1;
+        deepest = deepest.max(depth);
+    }
+    deepest
+}
+
 /// Extracts the article text and the metadata of the page in `source`.
 pub(crate) fn extract(source: &str, warnings: &mut Vec<String>) -> (String, Metadata) {
     let doc = Document::from(source);

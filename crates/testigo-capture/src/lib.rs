@@ -146,6 +146,15 @@ pub enum CaptureError {
         /// The kind the document was read as.
         kind: DocKind,
     },
+    /// The HTML nests its elements deeper than any article page: parsing it would take
+    /// minutes (its time grows with the square of the depth), so it is refused.
+    #[error("the HTML nests elements about {depth} deep, more than the {limit} any article page needs; it is refused because parsing it would take minutes; save the article's text as a .txt file instead")]
+    TooDeep {
+        /// The nesting depth estimated from its tags.
+        depth: usize,
+        /// The deepest nesting accepted.
+        limit: usize,
+    },
     /// The sidecar `NAME.meta.json` is not valid JSON, not an object, or a key has the wrong
     /// type or an unusable value.
     #[error("{}", sidecar_message(key.as_deref(), reason))]
@@ -179,7 +188,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// # Errors
 ///
 /// [`CaptureError::Empty`], [`CaptureError::Binary`] and [`CaptureError::InvalidUtf8`] when the
-/// bytes are not usable text, and [`CaptureError::NoText`] when nothing is left once markup and
+/// bytes are not usable text, [`CaptureError::TooDeep`] for HTML nested deeper than
+/// any article page, and [`CaptureError::NoText`] when nothing is left once markup and
 /// boilerplate are removed.
 ///
 /// # Examples
@@ -205,7 +215,13 @@ pub fn capture(name: &str, bytes: &[u8]) -> Result<Captured, CaptureError> {
     let (text, metadata) = match kind {
         DocKind::Text => text::extract(&source, &mut warnings),
         DocKind::Markdown => markdown::extract(&source, &mut warnings),
-        DocKind::Html => html::extract(&source, &mut warnings),
+        DocKind::Html => {
+            let depth = html::nesting_estimate(&source);
+            if depth > html::MAX_HTML_DEPTH {
+                return Err(CaptureError::TooDeep { depth, limit: html::MAX_HTML_DEPTH });
+            }
+            html::extract(&source, &mut warnings)
+        }
     };
     if text.trim().is_empty() {
         return Err(CaptureError::NoText { kind });

@@ -158,7 +158,9 @@ fn inter_class(inter: &str) -> &'static str {
 }
 
 fn acled(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -> anyhow::Result<()> {
-    let mut r = csv::Reader::from_path(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // A line longer than the limit stops the read with an error instead of filling memory.
+    let mut r = csv::Reader::from_reader(LineLimit { inner: std::io::BufReader::new(file), line: 0 });
     let headers = r.headers().with_context(|| format!("{}: not a CSV file with ACLED's header", path.display()))?.clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let need = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "inter1", "country", "admin1", "location", "latitude", "longitude", "notes", "fatalities"];
@@ -169,6 +171,10 @@ fn acled(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -
     for (line, rec) in r.records().enumerate() {
         let rec = match rec {
             Ok(r) => r,
+            // A read error (a line over the limit) ends the file: reading on would fail again.
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
+                return Err(e).with_context(|| format!("{}: row {}", path.display(), line + 2));
+            }
             Err(e) => {
                 eprintln!("warning: {}: row {}: {e}; skipped", path.display(), line + 2);
                 score.skipped += 1;
@@ -293,16 +299,57 @@ fn score_expect(g: &Gazetteer, id: &str, lang: &str, text: &str, exp: &Value, in
     }
 }
 
+/// Reads through `inner`, failing once a line grows longer than [`crate::MAX_LINE_BYTES`],
+/// so that a huge single-line file cannot fill memory.
+struct LineLimit<R> {
+    inner: R,
+    /// Bytes since the last line feed.
+    line: usize,
+}
+
+impl<R: std::io::Read> std::io::Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for chunk in buf[..n].split_inclusive(|&b| b == b'\n') {
+            self.line = if chunk.ends_with(b"\n") { 0 } else { self.line + chunk.len() };
+            if self.line > crate::MAX_LINE_BYTES {
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("a line is longer than {} MB; this is not an ACLED export", crate::MAX_LINE_BYTES / (1024 * 1024))));
+            }
+        }
+        Ok(n)
+    }
+}
+
 fn cases(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -> anyhow::Result<()> {
-    let body = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    for (n, line) in body.lines().enumerate() {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut reader = std::io::BufReader::new(file);
+    let mut buf = Vec::new();
+    let mut n = 0usize;
+    loop {
+        buf.clear();
+        let (read, too_long) = crate::read_line_bounded(&mut reader, &mut buf, crate::MAX_LINE_BYTES).with_context(|| format!("cannot read {}", path.display()))?;
+        if read == 0 {
+            break;
+        }
+        n += 1;
+        if too_long {
+            eprintln!("warning: {}: line {n} is longer than {} MB; skipped", path.display(), crate::MAX_LINE_BYTES / (1024 * 1024));
+            score.skipped += 1;
+            continue;
+        }
+        let Ok(line) = std::str::from_utf8(&buf) else {
+            eprintln!("warning: {}: line {n} is not UTF-8; skipped", path.display());
+            score.skipped += 1;
+            continue;
+        };
+        let line = line.trim_end_matches(['\n', '\r']);
         if line.trim().is_empty() {
             continue;
         }
         let v: Value = match serde_json::from_str(line) {
             Ok(v) => v,
             Err(e) => {
-                eprintln!("warning: {}: line {}: {e}; skipped", path.display(), n + 1);
+                eprintln!("warning: {}: line {n}: {e}; skipped", path.display());
                 score.skipped += 1;
                 continue;
             }

@@ -13,6 +13,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use testigo_core::{DatePrecision, Language};
 
+use crate::lexicon::WordSet;
 use crate::numbers::number_at;
 use crate::text::Doc;
 
@@ -168,24 +169,24 @@ fn part_of_month(w: &str, next: &str) -> Option<u8> {
 
 /// Words that can begin a date expression (besides digits): a cheap filter that keeps the
 /// full grammar off most tokens.
-fn may_start_date(w: &str) -> bool {
-    if w.as_bytes().first().is_some_and(|b| b.is_ascii_digit()) || w.starts_with("mid-") {
-        return true;
-    }
-    matches!(
-        w,
-        "january" | "february" | "march" | "april" | "may" | "june" | "july" | "august" | "september" | "october" | "november"
-            | "december" | "jan" | "feb" | "apr" | "jun" | "jul" | "aug" | "sep" | "sept" | "oct" | "nov" | "dec" | "enero"
-            | "febrero" | "marzo" | "abril" | "mayo" | "junio" | "julio" | "agosto" | "septiembre" | "setiembre" | "octubre"
-            | "noviembre" | "diciembre" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
-            | "lunes" | "martes" | "miercoles" | "jueves" | "viernes" | "sabado" | "domingo" | "early" | "mid" | "middle"
-            | "late" | "beginning" | "start" | "end" | "principios" | "inicios" | "comienzos" | "mediados" | "finales" | "fines"
-            | "fin" | "ultimos" | "the" | "anteayer" | "antier" | "antes" | "yesterday" | "ayer" | "last" | "anoche" | "today"
-            | "hoy" | "this" | "esta" | "tonight" | "earlier" | "la" | "el" | "hace" | "next" | "following" | "dia" | "a" | "one"
-            | "an" | "un" | "una" | "uno" | "dos" | "tres" | "cuatro" | "cinco" | "seis" | "siete" | "ocho" | "nueve" | "diez"
-            | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "eleven" | "twelve" | "several"
-            | "both" | "once" | "doce" | "trece" | "catorce" | "quince" | "twenty" | "thirty" | "veinte" | "treinta"
-    )
+/// Words that can open a date expression (besides digits and "mid-").
+static DATE_STARTS: WordSet = WordSet::new(&[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "enero", "febrero",
+    "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre",
+    "diciembre", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lunes", "martes",
+    "miercoles", "jueves", "viernes", "sabado", "domingo", "early", "mid", "middle", "late", "beginning", "start",
+    "end", "principios", "inicios", "comienzos", "mediados", "finales", "fines", "fin", "ultimos", "the", "anteayer",
+    "antier", "antes", "yesterday", "ayer", "last", "anoche", "today", "hoy", "this", "esta", "tonight", "earlier",
+    "la", "el", "hace", "next", "following", "dia", "a", "one", "an", "un", "una", "uno", "dos", "tres", "cuatro",
+    "cinco", "seis", "siete", "ocho", "nueve", "diez", "two", "three", "four", "five", "six", "seven", "eight",
+    "nine", "ten", "eleven", "twelve", "several", "both", "once", "doce", "trece", "catorce", "quince", "twenty",
+    "thirty", "veinte", "treinta",
+]);
+
+fn may_start_date(doc: &Doc<'_>, i: usize) -> bool {
+    let w = doc.f(i);
+    w.as_bytes().first().is_some_and(|b| b.is_ascii_digit()) || w.starts_with("mid-") || DATE_STARTS.contains_token(doc, i)
 }
 
 /// Finds the date expressions of one sentence `[t0, t1)`. `prev` is the last resolved date
@@ -196,7 +197,7 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
     let up = |k: usize| doc.tokens.get(k).is_some_and(|t| t.upper);
     while i < t1 {
         let w = doc.f(i);
-        if !may_start_date(w) {
+        if !may_start_date(doc, i) {
             i += 1;
             continue;
         }

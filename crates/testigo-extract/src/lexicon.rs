@@ -10,6 +10,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use testigo_core::{ActorCategory, Harm, Stance};
 
+use crate::text::{word_hash, Doc};
+
 /// FNV-1a: a tiny, fast hasher for short keys (std's SipHash is needlessly slow here).
 #[derive(Default)]
 pub struct Fnv(u64);
@@ -30,6 +32,83 @@ impl Hasher for Fnv {
 
 /// HashMap with [`Fnv`].
 pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// A hasher for keys that are already hashes ([`word_hash`]): passes a `u64` through.
+#[derive(Default)]
+pub struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Not used for `u64` keys; kept correct for any other key.
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ *b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Words keyed by their [`word_hash`]; the few words that share a hash share an entry.
+type ByHash<V> = HashMap<u64, Vec<(Box<str>, V)>, BuildHasherDefault<PassThrough>>;
+
+fn by_hash_get<'m, V>(map: &'m ByHash<V>, h: u64, w: &str) -> Option<&'m V> {
+    map.get(&h)?.iter().find(|(k, _)| &**k == w).map(|(_, v)| v)
+}
+
+/// A set of folded words given as a static list, hashed on first use: one probe per lookup
+/// (a long `matches!` over strings compares one arm after another).
+pub struct WordSet {
+    source: WordSource,
+    set: std::sync::OnceLock<ByHash<()>>,
+}
+
+/// Where a [`WordSet`]'s words come from.
+enum WordSource {
+    Static(&'static [&'static str]),
+    Built(fn() -> Vec<&'static str>),
+}
+
+impl WordSet {
+    /// A set of `words` (folded forms).
+    pub const fn new(words: &'static [&'static str]) -> WordSet {
+        WordSet { source: WordSource::Static(words), set: std::sync::OnceLock::new() }
+    }
+
+    /// A set of the words `build` returns (called once, on first use).
+    pub const fn built(build: fn() -> Vec<&'static str>) -> WordSet {
+        WordSet { source: WordSource::Built(build), set: std::sync::OnceLock::new() }
+    }
+
+    /// True when `w` is one of the words.
+    pub fn contains(&self, w: &str) -> bool {
+        self.contains_hashed(word_hash(w), w)
+    }
+
+    /// [`WordSet::contains`] for a word whose [`word_hash`] is known (see [`Doc::h`]).
+    pub fn contains_hashed(&self, h: u64, w: &str) -> bool {
+        let set = self.set.get_or_init(|| {
+            let mut m = ByHash::default();
+            let words = match self.source {
+                WordSource::Static(w) => w.to_vec(),
+                WordSource::Built(f) => f(),
+            };
+            for w in words {
+                m.entry(word_hash(w)).or_insert_with(Vec::new).push(((*w).into(), ()));
+            }
+            m
+        });
+        by_hash_get(set, h, w).is_some()
+    }
+
+    /// [`WordSet::contains`] for token `i` of `doc`.
+    pub fn contains_token(&self, doc: &Doc<'_>, i: usize) -> bool {
+        self.contains_hashed(doc.h(i), doc.f(i))
+    }
+}
 
 /// What a cue signals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,21 +249,47 @@ another	another|second|third|other|separate|separately|also|elsewhere|meanwhile|
 anaphor	uno de los fallecidos|una de las fallecidas|uno de los muertos|one of the dead|one of the victims|los fallecidos|the dead men|one of them|uno de ellos|una de ellas|one of the victims|una de las victimas|uno de los heridos|died of his injuries|died of her injuries|died of their injuries|murio en el hospital|murio dias despues|died in hospital|later died|mas tarde murio|he died|she died|the attack|the shooting|the killing|the incident|the victim|the victims|the deceased|the dead|the body|the man|the woman|the migrant|the migrants|the father|el ataque|la agresion|los hechos|el hecho|la victima|las victimas|el occiso|la occisa|el fallecido|la fallecida|el cuerpo|el cadaver|el migrante|los migrantes|el hombre|la mujer
 ";
 
+/// One word of a parsed phrase.
+enum PWord {
+    /// A whole folded word, by its id in [`Lexicon::word_id`]'s vocabulary.
+    Exact(u32),
+    /// A folded prefix ("asesinad*"): matches any word that starts with it.
+    Prefix(String),
+}
+
 /// A parsed phrase.
 struct Phrase {
-    words: Vec<(String, bool)>, // (word, is_prefix)
+    words: Vec<PWord>,
     cue: Cue,
 }
 
+/// The id [`Lexicon::word_id`] gives a word that no phrase uses.
+pub const NO_WORD: u32 = u32::MAX;
+
 /// Matches lexicon phrases at token positions.
+///
+/// Every whole word of every phrase has an id; a document's tokens are turned into ids once
+/// ([`Lexicon::word_ids`]), so matching compares integers. Phrases are filed under their
+/// first word (or, for a prefix, under its first three bytes), longest first.
 pub struct Lexicon {
     phrases: Vec<Phrase>,
-    exact: FnvMap<String, Vec<u32>>,
-    prefix_lens: Vec<usize>,
-    /// First three bytes of every prefix entry, packed: a cheap filter before the lookups.
-    prefix_heads: std::collections::HashSet<u32, BuildHasherDefault<Fnv>>,
-    /// Prefix phrases by the packed first three bytes of their first word.
-    prefix_by_head: FnvMap<u32, Vec<u32>>,
+    vocab: ByHash<u32>,
+    vocab_len: u32,
+    /// Phrases by the id of their first word, longest phrase first.
+    by_first: Vec<Vec<Candidate>>,
+    /// Prefix phrases by the packed first three bytes of their first word, longest first.
+    prefix_by_head: FnvMap<u32, Vec<Candidate>>,
+}
+
+/// A phrase filed under its first word, with what rejects most non-matches at once.
+#[derive(Clone, Copy)]
+struct Candidate {
+    /// Phrase index.
+    id: u32,
+    /// Number of words.
+    len: u32,
+    /// Id of the second word when it is a whole word, else [`NO_WORD`] (no check).
+    second: u32,
 }
 
 fn head3(w: &str) -> Option<u32> {
@@ -255,31 +360,50 @@ impl Lexicon {
         Lexicon::from_table(LEXICON)
     }
 
+    fn intern(&mut self, w: String) -> u32 {
+        let h = word_hash(&w);
+        if let Some(&id) = by_hash_get(&self.vocab, h, &w) {
+            return id;
+        }
+        let id = self.vocab_len;
+        self.vocab_len += 1;
+        self.vocab.entry(h).or_default().push((w.into(), id));
+        self.by_first.push(Vec::new());
+        id
+    }
+
     /// Adds one phrase (folded words separated by spaces; a trailing `*` makes a prefix).
     pub fn add_phrase(&mut self, phrase: &str, cue: Cue) {
-        let words: Vec<(String, bool)> = phrase
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| (testigo_gazetteer::fold::fold(w.trim_end_matches('*')), w.ends_with('*')))
-            .collect();
-        let Some((first, first_prefix)) = words.first().cloned() else { return };
+        let mut words = Vec::new();
+        for w in phrase.split(' ').filter(|w| !w.is_empty()) {
+            let folded = testigo_gazetteer::fold::fold(w.trim_end_matches('*'));
+            words.push(if w.ends_with('*') { PWord::Prefix(folded) } else { PWord::Exact(self.intern(folded)) });
+        }
         let id = self.phrases.len() as u32;
-        self.phrases.push(Phrase { words, cue });
-        if first_prefix {
+        let list = match words.first() {
+            None => return,
+            Some(PWord::Exact(first)) => &mut self.by_first[*first as usize],
             // Prefixes are filed under their first three bytes; the full prefix is checked on
             // match. One lookup per token finds every prefix that can apply.
-            if let Some(h) = head3(&first) {
-                self.prefix_heads.insert(h);
-                self.prefix_by_head.entry(h).or_default().push(id);
-            }
-        } else {
-            self.exact.entry(first).or_default().push(id);
-        }
+            Some(PWord::Prefix(p)) => match head3(p) {
+                Some(h) => self.prefix_by_head.entry(h).or_default(),
+                None => return,
+            },
+        };
+        let len = words.len() as u32;
+        let second = match words.get(1) {
+            Some(PWord::Exact(w)) => *w,
+            _ => NO_WORD,
+        };
+        // Longest first, and in table order among equals.
+        let at = list.partition_point(|other| other.len >= len);
+        list.insert(at, Candidate { id, len, second });
+        self.phrases.push(Phrase { words, cue });
     }
 
     /// Parses a lexicon table in the format of [`LEXICON`]; unknown classes are skipped.
     pub fn from_table(table: &str) -> Lexicon {
-        let mut lex = Lexicon { phrases: Vec::new(), exact: FnvMap::default(), prefix_lens: Vec::new(), prefix_heads: Default::default(), prefix_by_head: FnvMap::default() };
+        let mut lex = Lexicon { phrases: Vec::new(), vocab: ByHash::default(), vocab_len: 0, by_first: Vec::new(), prefix_by_head: FnvMap::default() };
         for line in table.lines() {
             let line = line.trim_end();
             if line.starts_with('#') || line.is_empty() {
@@ -291,44 +415,65 @@ impl Lexicon {
                 lex.add_phrase(p, cue);
             }
         }
-        lex.prefix_lens.sort_unstable();
         lex
     }
 
-    /// All cues that start at token `i` of `doc` and stay inside the sentence `[.., end)`,
-    /// longest first within each cue. `word(i)` gives folded token `i`.
-    pub fn matches_at<'a>(&self, word: impl Fn(usize) -> &'a str, i: usize, end: usize, out: &mut Vec<CueMatch>) {
-        let w = word(i);
-        // Does phrase `id` match from token `i`? Its first word was checked by the caller.
-        let push_if_match = |id: u32, out: &mut Vec<CueMatch>| {
-            let p = &self.phrases[id as usize];
-            if i + p.words.len() > end {
-                return;
-            }
-            let rest = p.words.iter().enumerate().skip(1).all(|(k, (pw, pre))| {
-                let tw = word(i + k);
-                if *pre {
-                    tw.starts_with(pw.as_str())
-                } else {
-                    tw == pw
+    /// The vocabulary id of a folded word, or [`NO_WORD`] when no phrase uses it whole.
+    pub fn word_id(&self, w: &str) -> u32 {
+        self.word_id_hashed(word_hash(w), w)
+    }
+
+    /// [`Lexicon::word_id`] of a word whose [`word_hash`] is known.
+    pub fn word_id_hashed(&self, h: u64, w: &str) -> u32 {
+        by_hash_get(&self.vocab, h, w).copied().unwrap_or(NO_WORD)
+    }
+
+    /// [`Lexicon::word_id`] of every word of `words`.
+    pub fn word_ids<'a>(&self, words: impl Iterator<Item = &'a str>) -> Vec<u32> {
+        words.map(|w| self.word_id(w)).collect()
+    }
+
+    /// [`Lexicon::word_id`] of every token of `doc`.
+    pub fn doc_word_ids(&self, doc: &Doc<'_>) -> Vec<u32> {
+        (0..doc.tokens.len()).map(|k| self.word_id_hashed(doc.h(k), doc.f(k))).collect()
+    }
+
+    /// The longest cues that start at token `i` and stay inside the sentence `[.., end)`,
+    /// appended to `out` (several when phrases of the same length with different cues match).
+    /// `ids[k]` is the [`Lexicon::word_id`] of token `k`; `word(k)` its folded form (for
+    /// prefixes).
+    pub fn matches_at<'a>(&self, ids: &[u32], word: impl Fn(usize) -> &'a str, i: usize, end: usize, out: &mut Vec<CueMatch>) {
+        let mut found = 0usize; // length of the longest match so far
+        let next = if i + 1 < end { ids.get(i + 1).copied().unwrap_or(NO_WORD) } else { NO_WORD };
+        let mut try_list = |list: &[Candidate], out: &mut Vec<CueMatch>| {
+            for c in list {
+                let len = c.len as usize;
+                if len < found {
+                    // Lists are longest first: nothing further can win.
+                    break;
                 }
-            });
-            if rest {
-                out.push(CueMatch { t0: i, t1: i + p.words.len(), cue: p.cue });
+                if i + len > end || (c.second != NO_WORD && c.second != next) {
+                    continue;
+                }
+                let p = &self.phrases[c.id as usize];
+                let all = p.words.iter().enumerate().all(|(k, pw)| match pw {
+                    PWord::Exact(w) => ids.get(i + k) == Some(w),
+                    PWord::Prefix(pre) => word(i + k).starts_with(pre.as_str()),
+                });
+                if all {
+                    if len > found {
+                        out.retain(|m: &CueMatch| m.t0 != i);
+                        found = len;
+                    }
+                    out.push(CueMatch { t0: i, t1: i + len, cue: p.cue });
+                }
             }
         };
-        if let Some(ids) = self.exact.get(w) {
-            for &id in ids {
-                push_if_match(id, out);
-            }
+        if let Some(list) = ids.get(i).and_then(|&w| self.by_first.get(w as usize)) {
+            try_list(list, out);
         }
-        let Some(h) = head3(w) else { return };
-        if let Some(ids) = self.prefix_by_head.get(&h) {
-            for &id in ids {
-                if w.starts_with(self.phrases[id as usize].words[0].0.as_str()) {
-                    push_if_match(id, out);
-                }
-            }
+        if let Some(list) = head3(word(i)).and_then(|h| self.prefix_by_head.get(&h)) {
+            try_list(list, out);
         }
     }
 }
@@ -359,8 +504,22 @@ mod tests {
     fn longest_phrase_wins_over_its_prefix() {
         let lex = Lexicon::new();
         let words = ["fired", "at", "the", "officers", "first"];
+        let ids = lex.word_ids(words.iter().copied());
         let mut out = Vec::new();
-        lex.matches_at(|k| words[k], 0, words.len(), &mut out);
-        assert!(out.iter().any(|m| m.t1 == 4 && m.cue == Cue::VictimFired), "{out:?}");
+        lex.matches_at(&ids, |k| words[k], 0, words.len(), &mut out);
+        assert!(!out.is_empty() && out.iter().all(|m| m.t1 == 4 && m.cue == Cue::VictimFired), "{out:?}");
+        // A prefix entry ("asesinad*") and a whole word of a longer phrase both match.
+        let words = ["asesinados", "a", "balazos"];
+        let ids = lex.word_ids(words.iter().copied());
+        out.clear();
+        lex.matches_at(&ids, |k| words[k], 0, words.len(), &mut out);
+        assert!(out.iter().any(|m| m.t1 == 1 && m.cue == Cue::Harm(Harm::Killing)), "{out:?}");
+        out.clear();
+        lex.matches_at(&ids, |k| words[k], 1, words.len(), &mut out);
+        assert!(out.iter().any(|m| m.t1 == 3 && m.cue == Cue::Harm(Harm::Shooting)), "{out:?}");
+        // A phrase never reaches past the sentence end it is given.
+        out.clear();
+        lex.matches_at(&ids, |k| words[k], 1, 2, &mut out);
+        assert!(out.iter().all(|m| m.t1 <= 2), "{out:?}");
     }
 }

@@ -164,6 +164,7 @@ impl<'g> Extractor<'g> {
     /// Lexicon cues of every sentence: at each token the longest matches, then past them.
     fn cues(&self, doc: &Doc<'_>) -> Vec<Vec<CueMatch>> {
         let mut buf = Vec::new();
+        let ids = self.lex.doc_word_ids(doc);
         doc.sentences
             .iter()
             .map(|s| {
@@ -171,14 +172,14 @@ impl<'g> Extractor<'g> {
                 let mut i = s.t0;
                 while i < s.t1 {
                     buf.clear();
-                    self.lex.matches_at(|k| doc.f(k), i, s.t1, &mut buf);
-                    if let Some(maxlen) = buf.iter().map(|m| m.t1 - m.t0).max() {
-                        for m in buf.iter().filter(|m| m.t1 - m.t0 == maxlen) {
+                    self.lex.matches_at(&ids, |k| doc.f(k), i, s.t1, &mut buf);
+                    if let Some(len) = buf.first().map(|m| m.t1 - m.t0) {
+                        for m in &buf {
                             if !cues.contains(m) {
                                 cues.push(*m);
                             }
                         }
-                        i += maxlen;
+                        i += len;
                     } else {
                         i += 1;
                     }
@@ -575,7 +576,11 @@ impl<'g> Extractor<'g> {
         // At most this many spans back one field: enough to read why, bounded on huge texts.
         const MAX_SPANS: usize = 24;
         let mut ev = |k: &str, s: Span| {
-            let v = evidence.entry(k.to_string()).or_default();
+            // Look the key up before making a `String` of it: most calls find it there.
+            let v = match evidence.get_mut(k) {
+                Some(v) => v,
+                None => evidence.entry(k.to_string()).or_default(),
+            };
             if v.len() < MAX_SPANS && !v.contains(&s) {
                 v.push(s);
             }
@@ -1417,10 +1422,11 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
 /// A number whose last token is `k` ("at least 12", "twenty-three", "two dozen").
 fn number_start_ending_at(doc: &Doc<'_>, k: usize, t0: usize) -> Option<(u32, usize)> {
     // "de 16 años", "35 years old": an age, not a count of people.
-    if matches!(doc.f(k + 1), "anos" | "ano" | "years" | "year" | "year-old" | "years-old") {
+    if !numbers::may_start_number(doc, k) || matches!(doc.f(k + 1), "anos" | "ano" | "years" | "year" | "year-old" | "years-old") {
         return None;
     }
-    for start in (k.saturating_sub(3).max(t0)..=k).rev().collect::<Vec<_>>().into_iter().rev() {
+    // The longest reading first: "one hundred and fifty" before "fifty".
+    for start in k.saturating_sub(3).max(t0)..=k {
         if let Some(n) = numbers::number_at(doc, start, k + 1) {
             if start + n.tokens == k + 1 {
                 return Some((n.value, start));

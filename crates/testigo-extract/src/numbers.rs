@@ -1,6 +1,7 @@
 //! Numbers written as digits or words, English and Spanish ("four", "veintitrés", "1,400",
 //! "una veintena", "two dozen", "at least 12").
 
+use crate::lexicon::{FnvMap, WordSet};
 use crate::text::Doc;
 
 /// A number found at a token position.
@@ -15,75 +16,40 @@ pub struct Number {
     pub vague: bool,
 }
 
+const UNITS: &[(&str, u32)] = &[
+    ("zero", 0), ("cero", 0), ("one", 1), ("uno", 1), ("una", 1), ("un", 1), ("two", 2), ("dos", 2), ("both", 2),
+    ("ambos", 2), ("ambas", 2), ("pair", 2), ("three", 3), ("tres", 3), ("four", 4), ("cuatro", 4), ("five", 5),
+    ("cinco", 5), ("six", 6), ("seis", 6), ("seven", 7), ("siete", 7), ("eight", 8), ("ocho", 8), ("nine", 9),
+    ("nueve", 9), ("ten", 10), ("diez", 10), ("eleven", 11), ("once", 11), ("twelve", 12), ("doce", 12),
+    ("thirteen", 13), ("trece", 13), ("fourteen", 14), ("catorce", 14), ("fifteen", 15), ("quince", 15),
+    ("sixteen", 16), ("dieciseis", 16), ("seventeen", 17), ("diecisiete", 17), ("eighteen", 18), ("dieciocho", 18),
+    ("nineteen", 19), ("diecinueve", 19), ("twenty", 20), ("veinte", 20), ("veintiuno", 21), ("veintiun", 21),
+    ("veintiuna", 21), ("veintidos", 22), ("veintitres", 23), ("veinticuatro", 24), ("veinticinco", 25),
+    ("veintiseis", 26), ("veintisiete", 27), ("veintiocho", 28), ("veintinueve", 29), ("thirty", 30), ("treinta", 30),
+    ("forty", 40), ("cuarenta", 40), ("fifty", 50), ("cincuenta", 50), ("sixty", 60), ("sesenta", 60),
+    ("seventy", 70), ("setenta", 70), ("eighty", 80), ("ochenta", 80), ("ninety", 90), ("noventa", 90),
+    ("hundred", 100), ("cien", 100), ("ciento", 100), ("doscientos", 200), ("doscientas", 200), ("trescientos", 300),
+    ("trescientas", 300), ("cuatrocientos", 400), ("cuatrocientas", 400), ("quinientos", 500), ("quinientas", 500),
+    ("seiscientos", 600), ("seiscientas", 600), ("setecientos", 700), ("setecientas", 700), ("ochocientos", 800),
+    ("ochocientas", 800), ("novecientos", 900), ("novecientas", 900), ("thousand", 1000), ("mil", 1000),
+    ("dozen", 12), ("docena", 12),
+];
+
 fn unit(w: &str) -> Option<u32> {
-    Some(match w {
-        "zero" | "cero" => 0,
-        "one" | "uno" | "una" | "un" => 1,
-        "two" | "dos" | "both" | "ambos" | "ambas" | "pair" => 2,
-        "three" | "tres" => 3,
-        "four" | "cuatro" => 4,
-        "five" | "cinco" => 5,
-        "six" | "seis" => 6,
-        "seven" | "siete" => 7,
-        "eight" | "ocho" => 8,
-        "nine" | "nueve" => 9,
-        "ten" | "diez" => 10,
-        "eleven" | "once" => 11,
-        "twelve" | "doce" => 12,
-        "thirteen" | "trece" => 13,
-        "fourteen" | "catorce" => 14,
-        "fifteen" | "quince" => 15,
-        "sixteen" | "dieciseis" => 16,
-        "seventeen" | "diecisiete" => 17,
-        "eighteen" | "dieciocho" => 18,
-        "nineteen" | "diecinueve" => 19,
-        "twenty" | "veinte" => 20,
-        "veintiuno" | "veintiun" | "veintiuna" => 21,
-        "veintidos" => 22,
-        "veintitres" => 23,
-        "veinticuatro" => 24,
-        "veinticinco" => 25,
-        "veintiseis" => 26,
-        "veintisiete" => 27,
-        "veintiocho" => 28,
-        "veintinueve" => 29,
-        "thirty" | "treinta" => 30,
-        "forty" | "cuarenta" => 40,
-        "fifty" | "cincuenta" => 50,
-        "sixty" | "sesenta" => 60,
-        "seventy" | "setenta" => 70,
-        "eighty" | "ochenta" => 80,
-        "ninety" | "noventa" => 90,
-        "hundred" | "cien" | "ciento" => 100,
-        "doscientos" | "doscientas" => 200,
-        "trescientos" | "trescientas" => 300,
-        "cuatrocientos" | "cuatrocientas" => 400,
-        "quinientos" | "quinientas" => 500,
-        "seiscientos" | "seiscientas" => 600,
-        "setecientos" | "setecientas" => 700,
-        "ochocientos" | "ochocientas" => 800,
-        "novecientos" | "novecientas" => 900,
-        "thousand" | "mil" => 1000,
-        "dozen" | "docena" => 12,
-        _ => return None,
-    })
+    static MAP: std::sync::OnceLock<FnvMap<&'static str, u32>> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| UNITS.iter().copied().collect()).get(w).copied()
 }
 
 /// Vague collective quantities: (value, is the word a collective noun that takes "de"/"of").
+const VAGUE: &[(&str, u32)] = &[
+    ("dozens", 24), ("decenas", 24), ("scores", 40), ("hundreds", 200), ("cientos", 200), ("centenares", 200),
+    ("thousands", 2000), ("miles", 2000), ("veintena", 20), ("treintena", 30), ("cuarentena", 40), ("decena", 10),
+    ("centenar", 100), ("several", 3), ("varios", 3), ("varias", 3),
+];
+
 fn vague(w: &str) -> Option<u32> {
-    Some(match w {
-        "dozens" | "decenas" => 24,
-        "scores" => 40,
-        "hundreds" | "cientos" | "centenares" => 200,
-        "thousands" | "miles" => 2000,
-        "veintena" => 20,
-        "treintena" => 30,
-        "cuarentena" => 40,
-        "decena" => 10,
-        "centenar" => 100,
-        "several" | "varios" | "varias" => 3,
-        _ => return None,
-    })
+    static MAP: std::sync::OnceLock<FnvMap<&'static str, u32>> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| VAGUE.iter().copied().collect()).get(w).copied()
 }
 
 fn digits(raw: &str) -> Option<u32> {
@@ -102,7 +68,7 @@ fn digits(raw: &str) -> Option<u32> {
 /// "un"/"una"/"a" alone are *not* read as 1 here (they are articles); callers that know the
 /// article counts a person ("killed a man") handle it.
 pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
-    if i >= end {
+    if i >= end || !may_start_number(doc, i) {
         return None;
     }
     let w = doc.f(i);
@@ -148,6 +114,17 @@ pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
         return None;
     }
     number_words(doc, i, end)
+}
+
+/// Words that can open a number: number words, vague quantities and articles ("a dozen").
+static NUMBER_STARTS: WordSet = WordSet::built(|| UNITS.iter().chain(VAGUE).map(|(w, _)| *w).chain(["a", "an", "una", "un"]).collect());
+
+/// Cheap test that rejects most tokens before [`number_at`] reads them: digits, hyphenated
+/// words ("twenty-three") and [`NUMBER_STARTS`]. The last token of a number passes it too
+/// (a number ends with a digit group or a number word).
+pub fn may_start_number(doc: &Doc<'_>, i: usize) -> bool {
+    let w = doc.f(i);
+    w.as_bytes().first().is_some_and(u8::is_ascii_digit) || w.contains('-') || NUMBER_STARTS.contains_token(doc, i)
 }
 
 fn word_value(w: &str) -> Option<u32> {

@@ -3,12 +3,12 @@
 
 use testigo_gazetteer::{Entry, Gazetteer, Kind};
 
-use crate::lexicon::FnvMap;
+use crate::lexicon::{FnvMap, WordSet};
 use crate::text::Doc;
 
 
 /// Words that are never place names on their own, although some place is called so.
-const STOP: &[&str] = &[
+static STOP: WordSet = WordSet::new(&[
     "police", "policia", "army", "state", "estado", "city", "ciudad", "mexican", "casa", "border", "frontera", "national",
     "nacional", "guard", "guardia", "general", "president", "presidente", "governor", "gobernador", "republic", "republica",
     "center", "centro", "colonia", "barrio", "christmas", "navidad", "semana", "week",
@@ -20,11 +20,11 @@ const STOP: &[&str] = &[
     "wall", "street", "wall street", "camp", "camps", "media", "mission", "mision", "union", "reforma", "progreso",
     "libertad", "esperanza", "justicia", "independencia", "paz", "bay", "lake", "river", "rio", "mount", "cerro",
     "valle", "valley", "beach", "playa", "gold", "golden",
-];
+]);
 
 /// Function words and first names that are capitalised only because they open a sentence:
 /// never a place there ("Para los migrantes…", "En la madrugada…", "Around 8 May…").
-const STOP_INITIAL: &[&str] = &[
+static STOP_INITIAL: WordSet = WordSet::new(&[
     "the", "a", "an", "el", "la", "los", "las", "de", "del", "y", "and", "of", "in", "en", "on", "at", "to", "for", "por",
     "para", "con", "with", "from", "this", "that", "these", "those", "he", "she", "it", "we", "they", "i", "but", "or", "if",
     "as", "so", "no", "not", "one", "two", "many", "most", "more", "after", "before", "during", "when", "while", "where",
@@ -35,12 +35,7 @@ const STOP_INITIAL: &[&str] = &[
     "pilar", "carmen", "guadalupe", "hidalgo", "morelos", "juarez", "allende", "zaragoza", "obregon", "madero", "carranza",
     "salvador", "north", "south", "norte", "sur", "also", "however", "meanwhile", "later", "then", "there", "here", "local",
     "police", "residents", "authorities", "officials", "witnesses", "families", "relatives",
-];
-
-fn stop_set() -> &'static std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>> {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = std::sync::OnceLock::new();
-    SET.get_or_init(|| STOP.iter().copied().collect())
-}
+]);
 
 /// What role the preposition before a mention gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,9 +104,9 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     let mut demonyms = Vec::new();
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
     let no_name: std::cell::RefCell<std::collections::HashSet<&str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = Default::default();
-    // Folded words of the whole document and the longest gazetteer match at each token,
-    // computed at most once (the neighbour checks below ask for the same walks).
-    let all_words: Vec<&str> = (0..doc.tokens.len()).map(|k| doc.f(k)).collect();
+    // The longest gazetteer match at each token, computed at most once (the neighbour checks
+    // below ask for the same walks).
+    let mut words: Vec<&str> = Vec::new();
     let memo: std::cell::RefCell<Vec<Option<Option<testigo_gazetteer::TokenMatch>>>> = std::cell::RefCell::new(vec![None; doc.tokens.len()]);
     let mut key = String::new();
     for (si, s) in doc.sentences.iter().enumerate() {
@@ -126,7 +121,10 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             }
         }
         let mut i = s.t0;
-        let words: &[&str] = &all_words[s.t0..s.t1];
+        // Folded words of this sentence (only scanned sentences need them).
+        words.clear();
+        words.extend((s.t0..s.t1).map(|k| doc.f(k)));
+        let words: &[&str] = &words;
         let lm = |k: usize| -> Option<testigo_gazetteer::TokenMatch> {
             if k < s.t0 || k >= s.t1 {
                 return None;
@@ -136,13 +134,13 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             }
             // Most capitalised words that start no name repeat (people, organisations): remember
             // the misses for the whole document.
-            if no_name.borrow().contains(all_words[k]) {
+            if no_name.borrow().contains(words[k - s.t0]) {
                 memo.borrow_mut()[k] = Some(None);
                 return None;
             }
-            let v = g.longest_match(&all_words[k..s.t1], 6);
+            let v = g.longest_match(&words[k - s.t0..], 6);
             if v.is_none() {
-                no_name.borrow_mut().insert(all_words[k]);
+                no_name.borrow_mut().insert(words[k - s.t0]);
             }
             memo.borrow_mut()[k] = Some(v);
             v
@@ -151,7 +149,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             // Place names are proper nouns: only capitalised tokens start a gazetteer walk, and
             // not a sentence's capitalised function word ("The", "En", "According").
             if !(doc.tokens[i].upper || all_upper)
-                || (i == s.t0 && STOP_INITIAL.contains(&words[0]) && !doc.tokens.get(i + 1).is_some_and(|t| t.upper))
+                || (i == s.t0 && STOP_INITIAL.contains_token(doc, i) && !doc.tokens.get(i + 1).is_some_and(|t| t.upper))
             {
                 i += 1;
                 continue;
@@ -175,7 +173,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             // A place name is a proper noun: every content word capitalised ("San Pedro Sula",
             // "Ciudad de México"), or at least the first.
             let initial = i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
-            let stop = stop_set().contains(key.as_str()) || (initial && STOP_INITIAL.contains(&key.as_str()));
+            let stop = STOP.contains(key.as_str()) || (initial && STOP_INITIAL.contains(key.as_str()));
             // Postings are most populous first; beyond the first 64 readings nothing can win.
             let non_demonym: Vec<u32> = cands.iter().filter(|e| e.kind() != Kind::Demonym).map(|e| e.index()).collect();
             // Part of a longer proper name ("María Senaida Escobar", "Andrés Manuel López"):
@@ -268,26 +266,47 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
     // the readings chosen in round one. Context is summed per admin1 and per country; a
     // mention's own contribution is subtracted so that a name never supports itself.
     let n = places.len();
+    // Every candidate's record, read once for both rounds.
+    struct Cand {
+        idx: u32,
+        kind: Kind,
+        cc: [u8; 2],
+        admin1: Option<u32>,
+        pop: f32,
+        /// log10(population + 1).
+        log_pop: f32,
+    }
+    let cands: Vec<Vec<Cand>> = places
+        .iter()
+        .map(|m| {
+            m.candidates
+                .iter()
+                .filter_map(|&c| {
+                    let e = g.lookup_index(c)?;
+                    let pop = e.population() as f32;
+                    Some(Cand { idx: c, kind: e.kind(), cc: e.cc_bytes(), admin1: e.admin1().map(|a| a.index()), pop, log_pop: (pop + 1.0).log10() })
+                })
+                .collect()
+        })
+        .collect();
     for round in 0..2 {
         let mut tot_a1: HashMap<u32, f32> = HashMap::default();
         let mut tot_cc: HashMap<[u8; 2], f32> = HashMap::default();
         // A mention's own contributions: a handful of entries, searched linearly.
         let mut own: Vec<(Vec<(u32, f32)>, Vec<([u8; 2], f32)>)> = Vec::with_capacity(n);
-        for m in places.iter() {
-            let readings: Vec<u32> = if round == 0 { m.candidates.clone() } else { m.chosen.into_iter().collect() };
-            let w = if round == 0 { 1.0 / readings.len().max(1) as f32 } else { 1.0 };
+        for (mi, m) in places.iter().enumerate() {
+            let readings: Vec<&Cand> = if round == 0 { cands[mi].iter().collect() } else { cands[mi].iter().filter(|c| Some(c.idx) == m.chosen).take(1).collect() };
+            let w = if round == 0 { 1.0 / m.candidates.len().max(1) as f32 } else { 1.0 };
             let mut oa: Vec<(u32, f32)> = Vec::new();
             let mut oc: Vec<([u8; 2], f32)> = Vec::new();
             for r in readings {
-                let Some(e) = g.lookup_index(r) else { continue };
-                let cc = cc_key(e.cc());
-                let (a1, wa, wc) = match e.kind() {
+                let (a1, wa, wc) = match r.kind {
                     Kind::Country => (None, 0.0, w),
-                    Kind::Admin1 => (Some(r), w, w * 0.8),
+                    Kind::Admin1 => (Some(r.idx), w, w * 0.8),
                     // In round one only explicit country and admin1 names give context, so that
                     // ambiguous words cannot prop each other up.
                     _ if round == 0 => continue,
-                    _ => (e.admin1().map(|a| a.index()), w * 0.5, w * 0.5),
+                    _ => (r.admin1, w * 0.5, w * 0.5),
                 };
                 if let Some(a1) = a1 {
                     match oa.iter_mut().find(|x| x.0 == a1) {
@@ -295,9 +314,9 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                         None => oa.push((a1, wa)),
                     }
                 }
-                match oc.iter_mut().find(|x| x.0 == cc) {
+                match oc.iter_mut().find(|x| x.0 == r.cc) {
                     Some(x) => x.1 = x.1.max(wc),
-                    None => oc.push((cc, wc)),
+                    None => oc.push((r.cc, wc)),
                 }
             }
             for (k, v) in &oa {
@@ -313,56 +332,53 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
         }
         for mi in 0..n {
             let m = &places[mi];
-            let has_country = m.candidates.iter().any(|&c| g.lookup_index(c).is_some_and(|e| e.kind() == Kind::Country));
+            let has_country = cands[mi].iter().any(|c| c.kind == Kind::Country);
             let mut best: Option<(u32, f32)> = None;
-            for &c in &m.candidates {
-                let Some(e) = g.lookup_index(c) else { continue };
-                let pop = e.population() as f32;
-                let cc = cc_key(e.cc());
+            for c in &cands[mi] {
+                let (pop, cc, kind) = (c.pop, c.cc, c.kind);
                 let own_a1 = |a1: u32| own[mi].0.iter().find(|x| x.0 == a1).map_or(0.0, |x| x.1);
                 let own_cc = own[mi].1.iter().find(|x| x.0 == cc).map_or(0.0, |x| x.1);
-                let a1s = e.admin1().map(|a| a.index()).map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own_a1(a1));
+                let a1s = c.admin1.map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own_a1(a1));
                 let ccs = tot_cc.get(&cc).copied().unwrap_or(0.0) - own_cc;
-                let mut score = match e.kind() {
+                let mut score = match kind {
                     // A country outranks a division of the same name ("Mexico" the country,
                     // not the State of Mexico) unless the text says "state of".
                     Kind::Country => 8.0,
-                    Kind::Admin1 => 6.0 + (pop + 1.0).log10() * 0.2,
-                    _ => (pop + 1.0).log10(),
+                    Kind::Admin1 => 6.0 + c.log_pop * 0.2,
+                    _ => c.log_pop,
                 };
-                if e.kind() != Kind::Admin1 {
+                if kind != Kind::Admin1 {
                     score += 5.0 * a1s.clamp(0.0, 1.5);
                 }
                 score += 3.0 * ccs.clamp(0.0, 1.5);
-                if m.city_cue && e.kind() == Kind::Place {
+                if m.city_cue && kind == Kind::Place {
                     score += 3.0;
                 }
                 if m.cc_hint == Some(cc) {
                     score += 8.0;
                 }
-                if m.state_cue && e.kind() == Kind::Admin1 {
+                if m.state_cue && kind == Kind::Admin1 {
                     score += 4.0;
                 }
                 // "Mexico" is the country, not the State of Mexico, unless the text says so.
-                if e.kind() == Kind::Admin1 && !m.state_cue && has_country {
+                if kind == Kind::Admin1 && !m.state_cue && has_country {
                     score -= 4.0;
                 }
                 // Small places need the document's support: their admin1 or country named, or
                 // a locative preposition; big cities stand on their own.
-                let ok = match e.kind() {
+                let ok = match kind {
                     Kind::Country | Kind::Admin1 => true,
                     _ => {
                         pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && (pop >= 5_000.0 || (m.t1 - m.t0 > 1 && pop >= 1_000.0))) || m.cc_hint == Some(cc) || m.city_cue && pop >= 1_000.0
                     }
                 };
                 if ok && best.is_none_or(|(_, s)| score > s) {
-                    best = Some((c, score));
+                    best = Some((c.idx, score));
                 }
             }
             // Every candidate in `best` passed the support rules above.
-            let accept = best.is_some();
             let pm = &mut places[mi];
-            pm.chosen = if accept { best.map(|b| b.0) } else { None };
+            pm.chosen = best.map(|b| b.0);
             pm.score = best.map_or(0.0, |b| b.1);
         }
     }
@@ -374,13 +390,23 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
             continue;
         }
         let mut pin: Option<(u32, u32)> = None;
+        // Only the second name's divisions and countries can settle the first: read them once.
+        let containers: Vec<(u32, Kind, [u8; 2])> = b
+            .candidates
+            .iter()
+            .filter_map(|&y| g.lookup_index(y).map(|e| (y, e.kind(), e.cc_bytes())))
+            .filter(|(_, k, _)| matches!(k, Kind::Admin1 | Kind::Country))
+            .collect();
         'outer: for &x in &a.candidates {
+            if containers.is_empty() {
+                break;
+            }
             let Some(ex) = g.lookup_index(x) else { continue };
-            for &y in &b.candidates {
-                let Some(ey) = g.lookup_index(y) else { continue };
-                let fits = match (ex.kind(), ey.kind()) {
-                    (Kind::Place, Kind::Admin1) => ex.admin1().map(|q| q.index()) == Some(y),
-                    (Kind::Place | Kind::Admin1, Kind::Country) => ex.cc() == ey.cc(),
+            let (x_kind, x_cc, x_admin1) = (ex.kind(), ex.cc_bytes(), ex.admin1().map(|q| q.index()));
+            for &(y, y_kind, y_cc) in &containers {
+                let fits = match (x_kind, y_kind) {
+                    (Kind::Place, Kind::Admin1) => x_admin1 == Some(y),
+                    (Kind::Place | Kind::Admin1, Kind::Country) => x_cc == y_cc,
                     _ => false,
                 };
                 if fits {
@@ -403,7 +429,7 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
             continue;
         }
         let admin1_alt = places[mi].candidates.iter().copied().find(|&x| {
-            g.lookup_index(x).is_some_and(|a| a.kind() == Kind::Admin1 && a.cc() == e.cc())
+            g.lookup_index(x).is_some_and(|a| a.kind() == Kind::Admin1 && a.cc_bytes() == e.cc_bytes())
         });
         let place_alt = places[mi].candidates.iter().copied().find(|&x| {
             g.lookup_index(x).is_some_and(|p| p.kind() == Kind::Place && p.admin1().is_some_and(|a| Some(a.index()) == admin1_alt))

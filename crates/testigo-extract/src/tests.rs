@@ -36,8 +36,14 @@ fn policy_text_yields_no_incident() {
     assert!(x.incidents.is_empty(), "{:#?}", x.incidents);
 }
 
+/// Cases per property: `PROPTEST_CASES` when set (the longer fuzzing run of `.ci/run`), else
+/// `default`.
+fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(fuzz_cases(400)))]
 
     /// Extraction never fails or panics, and every evidence span lies on char boundaries of
     /// the input, whatever the text.

@@ -9,10 +9,6 @@ pub struct Token {
     pub start: usize,
     /// One past its last byte in the original text.
     pub end: usize,
-    /// Start of its folded form in [`Doc::folded`].
-    pub fs: u32,
-    /// End of its folded form in [`Doc::folded`].
-    pub fe: u32,
     /// Index of the sentence it belongs to.
     pub sentence: u32,
     /// True when its first char is upper-case in the original text.
@@ -38,31 +34,50 @@ pub struct Sentence {
 pub struct Doc<'t> {
     /// The original text.
     pub text: &'t str,
-    /// All folded tokens, concatenated (no separators).
-    pub folded: String,
+    /// The folded form of each token (see [`fold::fold`]), by token index. One small string
+    /// each: [`Doc::f`] is the most frequent call of extraction and is then a plain load.
+    pub folded: Vec<Box<str>>,
     /// Tokens in order.
     pub tokens: Vec<Token>,
     /// Sentences in order.
     pub sentences: Vec<Sentence>,
+    /// [`word_hash`] of each token's folded form, by token index.
+    pub hashes: Vec<u64>,
+}
+
+/// A fast hash of a folded word (multiply-rotate over 8-byte chunks, seeded with the length).
+/// Computed once per token by [`Doc::new`], so that every later table lookup of the token
+/// (lexicon vocabulary, word sets) is one probe without re-hashing its bytes.
+#[inline]
+pub fn word_hash(w: &str) -> u64 {
+    let mut h = w.len() as u64;
+    for chunk in w.as_bytes().chunks(8) {
+        let mut b = [0u8; 8];
+        b[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    h
 }
 
 /// Longest sentence, in tokens; longer runs are cut (no real sentence is this long).
 pub const MAX_SENTENCE_TOKENS: usize = 250;
 
 /// Words after which a period does not end a sentence (folded, without the period).
-const ABBREVIATIONS: &[&str] = &[
+static ABBREVIATIONS: crate::lexicon::WordSet = crate::lexicon::WordSet::new(&[
     "mr", "mrs", "ms", "dr", "sr", "sra", "srta", "st", "gen", "gov", "sen", "rep", "lic", "ing", "no", "num", "col",
     "av", "ave", "blvd", "km", "jr", "prof", "lt", "sgt", "capt", "cap", "gral", "dra", "mt", "ft", "vs", "etc", "approx",
     "aprox", "p", "a", "m", "u", "s", "ee", "uu", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
     "nov", "dec", "ene", "abr", "ago", "dic", "inc", "co", "corp", "ltd", "fig", "pag", "tel", "depto", "edo", "mpio",
-];
+]);
 
 impl<'t> Doc<'t> {
     /// Tokenises `text` and splits it into sentences and paragraphs.
     pub fn new(text: &'t str) -> Doc<'t> {
-        let mut folded = String::with_capacity(text.len());
+        let mut folded: Vec<Box<str>> = Vec::with_capacity(text.len() / 6);
+        let mut buf = String::new();
         let mut tokens = Vec::with_capacity(text.len() / 6);
         let mut sentences = Vec::new();
+        let mut hashes = Vec::with_capacity(text.len() / 6);
         let mut paragraph = 0u32;
         let mut sent_start_byte = 0usize;
         let mut sent_t0 = 0usize;
@@ -142,23 +157,25 @@ impl<'t> Doc<'t> {
                 }
                 pending_break = false;
                 newline_run = 0;
-                let fs = folded.len() as u32;
                 let word = &text[start..j];
-                if word.is_ascii() {
-                    folded.push_str(word);
-                    let l = folded.len();
-                    folded[fs as usize..l].make_ascii_lowercase();
+                let f: Box<str> = if word.is_ascii() {
+                    let mut f: Box<str> = word.into();
+                    f.make_ascii_lowercase();
+                    f
                 } else {
+                    buf.clear();
                     for ch in word.chars() {
                         if ch != '-' {
-                            fold::fold_char_into(ch, &mut folded);
+                            fold::fold_char_into(ch, &mut buf);
                         } else {
-                            folded.push('-');
+                            buf.push('-');
                         }
                     }
-                }
-                let fe = folded.len() as u32;
-                tokens.push(Token { start, end: j, fs, fe, sentence: sentences.len() as u32, upper });
+                    buf.as_str().into()
+                };
+                hashes.push(word_hash(&f));
+                folded.push(f);
+                tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper });
                 i = j;
                 continue;
             }
@@ -167,8 +184,8 @@ impl<'t> Doc<'t> {
                     let is_abbrev = c == '.'
                         && tokens.last().is_some_and(|t| {
                             t.end == i && {
-                                let w = &folded[t.fs as usize..t.fe as usize];
-                                ABBREVIATIONS.contains(&w)
+                                let w: &str = folded.last().map_or("", |w| w);
+                                ABBREVIATIONS.contains_hashed(hashes.last().copied().unwrap_or(0), w)
                                     || (w.len() == 1 && text[t.start..t.end].chars().all(|x| x.is_uppercase()))
                             }
                         });
@@ -228,15 +245,22 @@ impl<'t> Doc<'t> {
             }
             s.end = e;
         }
-        Doc { text, folded, tokens, sentences }
+        Doc { text, folded, tokens, sentences, hashes }
     }
 
     /// Folded form of token `i`.
+    #[inline]
     pub fn f(&self, i: usize) -> &str {
-        match self.tokens.get(i) {
-            Some(t) => &self.folded[t.fs as usize..t.fe as usize],
+        match self.folded.get(i) {
+            Some(w) => w,
             None => "",
         }
+    }
+
+    /// [`word_hash`] of token `i`'s folded form (that of "" past the end).
+    #[inline]
+    pub fn h(&self, i: usize) -> u64 {
+        self.hashes.get(i).copied().unwrap_or(0)
     }
 
     /// Original form of token `i`.

@@ -5,6 +5,7 @@
 
 /// Folds one char: lower-case, Latin diacritics removed, ligatures expanded.
 /// Pushes the result onto `out` (one or two chars). Non-Latin letters are only lower-cased.
+#[inline]
 pub fn fold_char_into(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
@@ -76,6 +77,7 @@ pub fn fold(s: &str) -> String {
 }
 
 /// True for chars that belong to a word: letters, digits and combining marks.
+#[inline]
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();

@@ -31,6 +31,8 @@ pub const NONE: u32 = u32::MAX;
 pub struct Parts {
     /// `fst::Map` bytes.
     pub fst: Vec<u8>,
+    /// Token-prefix table (see [`prefix_table`]).
+    pub prefixes: Vec<u8>,
     /// `u32` entity indices.
     pub postings: Vec<u8>,
     /// Entity records.
@@ -226,6 +228,7 @@ fn encode(recs: Vec<Rec>, keys: Vec<(String, u32)>) -> Result<Parts, String> {
     }
     let mut postings: Vec<u8> = Vec::new();
     let mut builder = fst::MapBuilder::memory();
+    let mut values: Vec<(String, u64)> = Vec::with_capacity(by_key.len());
     for (k, mut ids) in by_key {
         // Most populous first, then by kind (countries before admin1 before places), so that
         // callers that take the first candidate get the likeliest reading.
@@ -238,8 +241,78 @@ fn encode(recs: Vec<Rec>, keys: Vec<(String, u32)>) -> Result<Parts, String> {
         for i in &ids {
             postings.extend_from_slice(&i.to_le_bytes());
         }
-        builder.insert(k.as_bytes(), (off << 16) | ids.len() as u64).map_err(|e| e.to_string())?;
+        let value = (off << 16) | ids.len() as u64;
+        builder.insert(k.as_bytes(), value).map_err(|e| e.to_string())?;
+        values.push((k, value));
     }
     let fst = builder.into_inner().map_err(|e| e.to_string())?;
-    Ok(Parts { fst, postings, entities, strings })
+    let prefixes = prefix_table(&values);
+    Ok(Parts { fst, postings, entities, strings, prefixes })
+}
+
+/// FNV-1a offset basis: the hash of no bytes.
+pub const HASH_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Extends an FNV-1a (64-bit) hash with `bytes`. The hash of a key prefix of several tokens
+/// is the hash of the tokens joined by single spaces, so it can be extended token by token.
+#[inline]
+pub fn hash_extend(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Bytes of one slot of the token-prefix table: tag (`u64` LE), then fst value (`u64` LE).
+pub const SLOT: usize = 16;
+/// Tag flag: the prefix is a whole key; the slot's value is its fst value.
+pub const FLAG_FINAL: u64 = 1;
+/// Tag flag: some longer key continues this prefix with a space and another token.
+pub const FLAG_MORE: u64 = 2;
+
+/// Slot index of `hash` in a table of `slots` slots (a power of two): its high bits.
+#[inline]
+pub fn slot_of(hash: u64, slots: usize) -> usize {
+    (hash >> (64 - slots.trailing_zeros())) as usize
+}
+
+/// The token-prefix table: an open-addressing hash table (linear probing, load below 2/3, a power
+/// of two of [`SLOT`]-byte slots) holding every whole-token prefix of every key ("san",
+/// "san pedro", "san pedro sula"). A slot's tag is the prefix's FNV-1a hash with its two low
+/// bits replaced by [`FLAG_FINAL`] / [`FLAG_MORE`] (so a used tag is never 0, the empty slot).
+/// It lets [`crate::Gazetteer::longest_match`] test a token sequence with one hash probe per
+/// token instead of an fst walk per byte.
+pub fn prefix_table(values: &[(String, u64)]) -> Vec<u8> {
+    let mut entries: BTreeMap<u64, (u64, u64)> = BTreeMap::new(); // hash -> (flags, value)
+    for (k, v) in values {
+        let mut h = HASH_START;
+        let mut words = k.split(' ').peekable();
+        let mut first = true;
+        while let Some(w) = words.next() {
+            if !first {
+                h = hash_extend(h, b" ");
+            }
+            first = false;
+            h = hash_extend(h, w.as_bytes());
+            let e = entries.entry(h & !3).or_insert((0, 0));
+            if words.peek().is_some() {
+                e.0 |= FLAG_MORE;
+            } else {
+                e.0 |= FLAG_FINAL;
+                e.1 = *v;
+            }
+        }
+    }
+    let slots = (entries.len() + entries.len() / 2).max(16).next_power_of_two();
+    let mut table = vec![0u8; slots * SLOT];
+    for (h, (flags, value)) in entries {
+        let mut s = slot_of(h, slots);
+        while table[s * SLOT..s * SLOT + 8] != [0u8; 8] {
+            s = (s + 1) & (slots - 1);
+        }
+        table[s * SLOT..s * SLOT + 8].copy_from_slice(&(h | flags).to_le_bytes());
+        table[s * SLOT + 8..s * SLOT + 16].copy_from_slice(&value.to_le_bytes());
+    }
+    table
 }

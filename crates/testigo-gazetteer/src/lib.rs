@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use fst::raw::{Fst, Output};
+use fst::raw::Fst;
 
 pub use index::{KIND_ADMIN1, KIND_COUNTRY, KIND_DEMONYM, KIND_PLACE};
 
@@ -31,6 +31,7 @@ static FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.fst"));
 static POSTINGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/postings.bin"));
 static ENTITIES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/entities.bin"));
 static STRINGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/strings.bin"));
+static PREFIXES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prefixes.bin"));
 
 /// Errors from building a gazetteer out of data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +83,8 @@ pub struct Gazetteer {
     postings: Bytes,
     entities: Bytes,
     strings: Bytes,
+    /// Token-prefix hash table (`index::prefix_table`), for [`Gazetteer::longest_match`].
+    prefixes: Bytes,
     countries: HashMap<[u8; 2], u32>,
 }
 
@@ -116,6 +119,7 @@ impl Gazetteer {
                 Bytes::Static(POSTINGS),
                 Bytes::Static(ENTITIES),
                 Bytes::Static(STRINGS),
+                Bytes::Static(PREFIXES),
             )
             .expect("invariant: the embedded gazetteer index is valid")
         })
@@ -128,12 +132,16 @@ impl Gazetteer {
     /// [`GazetteerError::Malformed`] naming the file and line of the first bad row.
     pub fn from_tsv(countries: &str, admin1: &str, places: &str, demonyms: &str) -> Result<Gazetteer, GazetteerError> {
         let p = index::build(countries, admin1, places, demonyms).map_err(GazetteerError::Malformed)?;
-        Gazetteer::from_parts(Bytes::Owned(p.fst), Bytes::Owned(p.postings), Bytes::Owned(p.entities), Bytes::Owned(p.strings))
+        Gazetteer::from_parts(Bytes::Owned(p.fst), Bytes::Owned(p.postings), Bytes::Owned(p.entities), Bytes::Owned(p.strings), Bytes::Owned(p.prefixes))
     }
 
-    fn from_parts(fst: Bytes, postings: Bytes, entities: Bytes, strings: Bytes) -> Result<Gazetteer, GazetteerError> {
+    fn from_parts(fst: Bytes, postings: Bytes, entities: Bytes, strings: Bytes, prefixes: Bytes) -> Result<Gazetteer, GazetteerError> {
         let fst = Fst::new(fst).map_err(|e| GazetteerError::Malformed(e.to_string()))?;
-        let mut g = Gazetteer { fst, postings, entities, strings, countries: HashMap::new() };
+        let slots = prefixes.as_ref().len() / index::SLOT;
+        if !slots.is_power_of_two() || prefixes.as_ref().len() % index::SLOT != 0 {
+            return Err(GazetteerError::Malformed(format!("token-prefix table of {} bytes is not a power of two of {}-byte slots", prefixes.as_ref().len(), index::SLOT)));
+        }
+        let mut g = Gazetteer { fst, postings, entities, strings, prefixes, countries: HashMap::new() };
         let mut countries = HashMap::new();
         for i in 0..g.len() as u32 {
             let e = g.entry(i);
@@ -163,6 +171,7 @@ impl Gazetteer {
         self.fst.len()
     }
 
+    #[inline]
     fn entry(&self, idx: u32) -> Entry<'_> {
         Entry { gaz: self, idx }
     }
@@ -177,6 +186,7 @@ impl Gazetteer {
     }
 
     /// The entity with index `idx` (see [`Entry::index`]); `None` when out of range.
+    #[inline]
     pub fn lookup_index(&self, idx: u32) -> Option<Entry<'_>> {
         ((idx as usize) < self.len()).then(|| self.entry(idx))
     }
@@ -211,39 +221,45 @@ impl Gazetteer {
     /// (see [`fold::fold`] and [`fold::word_spans`]). At most `max_tokens` tokens are joined.
     /// `None` when no name starts there.
     pub fn longest_match<S: AsRef<str>>(&self, tokens: &[S], max_tokens: usize) -> Option<TokenMatch> {
-        let fst = &self.fst;
-        let mut node = fst.root();
-        let mut out = Output::zero();
+        // One probe of the token-prefix table per token: the hash of "san pedro" extends the
+        // hash of "san", and a prefix that no key continues stops the walk.
+        let table = self.prefixes.as_ref();
+        let slots = table.len() / index::SLOT;
+        if slots == 0 {
+            return None;
+        }
+        let mut h = index::HASH_START;
         let mut best = None;
-        'tokens: for (n, tok) in tokens.iter().take(max_tokens).enumerate() {
+        for (n, tok) in tokens.iter().take(max_tokens).enumerate() {
             if n > 0 {
-                match node.find_input(b' ') {
-                    Some(i) => {
-                        let t = node.transition(i);
-                        out = out.cat(t.out);
-                        node = fst.node(t.addr);
-                    }
-                    None => break,
-                }
+                h = index::hash_extend(h, b" ");
             }
-            for &b in tok.as_ref().as_bytes() {
-                match node.find_input(b) {
-                    Some(i) => {
-                        let t = node.transition(i);
-                        out = out.cat(t.out);
-                        node = fst.node(t.addr);
-                    }
-                    None => break 'tokens,
+            h = index::hash_extend(h, tok.as_ref().as_bytes());
+            let want = h & !3;
+            let mut s = index::slot_of(want, slots);
+            let (tag, value) = loop {
+                let at = s * index::SLOT;
+                let tag = u64::from_le_bytes(table[at..at + 8].try_into().unwrap_or([0; 8]));
+                if tag == 0 || tag & !3 == want {
+                    break (tag, u64::from_le_bytes(table[at + 8..at + 16].try_into().unwrap_or([0; 8])));
                 }
+                s = (s + 1) & (slots - 1);
+            };
+            if tag == 0 {
+                break;
             }
-            if node.is_final() {
-                best = Some(TokenMatch { tokens: n + 1, postings: out.cat(node.final_output()).value() });
+            if tag & index::FLAG_FINAL != 0 {
+                best = Some(TokenMatch { tokens: n + 1, postings: value });
+            }
+            if tag & index::FLAG_MORE == 0 {
+                break;
             }
         }
         best
     }
 }
 
+#[inline]
 fn le32(b: &[u8], at: usize) -> u32 {
     match b.get(at..at + 4) {
         Some(s) => u32::from_le_bytes([s[0], s[1], s[2], s[3]]),
@@ -251,6 +267,7 @@ fn le32(b: &[u8], at: usize) -> u32 {
     }
 }
 
+#[inline]
 fn le16(b: &[u8], at: usize) -> u16 {
     match b.get(at..at + 2) {
         Some(s) => u16::from_le_bytes([s[0], s[1]]),
@@ -259,25 +276,31 @@ fn le16(b: &[u8], at: usize) -> u16 {
 }
 
 impl<'g> Entry<'g> {
+    #[inline]
     fn rec(&self) -> &'g [u8] {
         let start = self.idx as usize * index::RECORD;
         self.gaz.entities.as_ref().get(start..start + index::RECORD).unwrap_or(&[])
     }
+    #[inline]
     fn string(&self, off: u32, len: u16) -> &'g str {
         let s = self.gaz.strings.as_ref();
         s.get(off as usize..off as usize + len as usize)
             .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or("")
     }
-    fn cc_bytes(&self) -> [u8; 2] {
+    /// [`Entry::cc`] as two bytes, without a UTF-8 check (`*b"??"` when unknown).
+    #[inline]
+    pub fn cc_bytes(&self) -> [u8; 2] {
         let r = self.rec();
         [r.get(1).copied().unwrap_or(b'?'), r.get(2).copied().unwrap_or(b'?')]
     }
     /// Stable index of the entity inside this gazetteer (not a GeoNames id).
+    #[inline]
     pub fn index(&self) -> u32 {
         self.idx
     }
     /// Country, admin1, place or demonym.
+    #[inline]
     pub fn kind(&self) -> Kind {
         match self.rec().first() {
             Some(&index::KIND_COUNTRY) => Kind::Country,
@@ -287,6 +310,7 @@ impl<'g> Entry<'g> {
         }
     }
     /// ISO 3166-1 alpha-2 code of the country the entity belongs to (a demonym's nationality).
+    #[inline]
     pub fn cc(&self) -> &'g str {
         let r = self.rec();
         r.get(1..3).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("??")
@@ -304,6 +328,7 @@ impl<'g> Entry<'g> {
     }
     /// The admin1 entity this entity lies in (itself for an admin1); `None` for countries,
     /// demonyms and places whose division is unknown.
+    #[inline]
     pub fn admin1(&self) -> Option<Entry<'g>> {
         let i = le32(self.rec(), 4);
         (i != index::NONE && (i as usize) < self.gaz.len()).then(|| self.gaz.entry(i))
@@ -319,14 +344,17 @@ impl<'g> Entry<'g> {
         (g != 0).then_some(g)
     }
     /// Inhabitants (0 when unknown).
+    #[inline]
     pub fn population(&self) -> u32 {
         le32(self.rec(), 12)
     }
     /// WGS84 latitude in degrees.
+    #[inline]
     pub fn latitude(&self) -> f64 {
         f32::from_bits(le32(self.rec(), 16)) as f64
     }
     /// WGS84 longitude in degrees.
+    #[inline]
     pub fn longitude(&self) -> f64 {
         f32::from_bits(le32(self.rec(), 20)) as f64
     }
@@ -403,6 +431,50 @@ mod tests {
         assert_eq!(g.longest_match(&["ciudad", "x"], 6), None);
         let m = g.longest_match(&["tecun", "uman"], 6).expect("alt name");
         assert_eq!(m.tokens, 2);
+    }
+
+    /// The definition of [`Gazetteer::longest_match`]: the longest whole-token prefix of the
+    /// tokens that is a key of the fst.
+    fn longest_by_fst(g: &Gazetteer, tokens: &[&str], max: usize) -> Option<TokenMatch> {
+        let map = fst::Map::new(g.fst.as_bytes()).expect("fst");
+        let mut best = None;
+        for n in 1..=tokens.len().min(max) {
+            if let Some(v) = map.get(tokens[..n].join(" ")) {
+                best = Some(TokenMatch { tokens: n, postings: v });
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn the_prefix_table_agrees_with_the_fst_on_every_kind_of_key() {
+        use fst::{IntoStreamer, Streamer};
+        let g = Gazetteer::embedded();
+        let map = fst::Map::new(g.fst.as_bytes()).expect("fst");
+        let mut stream = map.stream();
+        let mut checked = 0;
+        let mut n = 0u64;
+        while let Some((k, _)) = stream.next() {
+            n += 1;
+            // Every 97th key, followed by a word that continues nothing and by a real word.
+            if n % 97 != 0 {
+                continue;
+            }
+            let key = std::str::from_utf8(k).expect("utf-8 key").to_string();
+            let mut toks: Vec<&str> = key.split(' ').collect();
+            for extra in ["qqzx", "norte", "de"] {
+                toks.push(extra);
+                assert_eq!(g.longest_match(&toks, 6), longest_by_fst(g, &toks, 6), "{toks:?}");
+                // Dropping the first token is another sequence that may or may not start a key.
+                assert_eq!(g.longest_match(&toks[1..], 6), longest_by_fst(g, &toks[1..], 6), "{toks:?}");
+                toks.pop();
+            }
+            checked += 1;
+        }
+        assert!(checked > 4000, "only {checked} keys checked");
+        for toks in [&["qqzx"][..], &["san", "qqzx"], &["ciudad", "de", "mexico"], &["", "x"], &[]] {
+            assert_eq!(g.longest_match(toks, 6), longest_by_fst(g, toks, 6), "{toks:?}");
+        }
     }
 
     #[test]

@@ -403,12 +403,14 @@ fn displayed(vals: &[FactValue], groups: &BTreeMap<&str, usize>) -> Option<Strin
 
 /// The incident that several accounts add up to. The first account is the base (its
 /// evidence spans, its wording); places and dates come from the most precise account;
-/// harms and perpetrators are the union; counts and nationalities follow [`facts`] by the
+/// harms are the union, perpetrators the union by actor category (one per category, worded as
+/// the first account words it); counts and nationalities follow [`facts`] by the
 /// displayed-value rule; claims are all accounts' claims, each tagged with its source;
 /// `contested` lists the disputed facts.
 pub fn merge(accounts: &[Account<'_>]) -> Option<Incident> {
     let first = accounts.first()?;
     let mut m = first.incident.clone();
+    m.perpetrators.clear();
     let groups_v = independence_groups(accounts);
     let groups: BTreeMap<&str, usize> = accounts.iter().zip(&groups_v).map(|(a, g)| (a.sha256, *g)).collect();
     // Place: the most precise; date: the most precise.
@@ -434,9 +436,13 @@ pub fn merge(accounts: &[Account<'_>]) -> Option<Incident> {
                 m.harms.push(*h);
             }
         }
+        // One perpetrator per actor category, as an ACLED coder codes actors: "gunmen",
+        // "armed men" and "hombres armados" in three reports are one unidentified armed group,
+        // named as the first account names it. It is alleged unless some account asserts it.
         for p in &i.perpetrators {
-            if !m.perpetrators.iter().any(|q| q.category == p.category && fold::key(&q.text) == fold::key(&p.text)) {
-                m.perpetrators.push(p.clone());
+            match m.perpetrators.iter_mut().find(|q| q.category == p.category) {
+                Some(q) => q.alleged &= p.alleged,
+                None => m.perpetrators.push(p.clone()),
             }
         }
         if m.victims.group.is_none() {
@@ -560,4 +566,19 @@ mod tests {
         assert!(near_duplicate(simhash(a), simhash(&b)));
         assert!(!near_duplicate(simhash(a), simhash(c)));
     }
+
+    #[test]
+    fn merged_perpetrators_are_one_per_actor_category() {
+        use testigo_core::{ActorCategory, Perpetrator};
+        let p = |text: &str, category, alleged| Perpetrator { text: text.into(), category, alleged };
+        let mut a = inc("2019-07-31", 25.42, -101.0, "MX", &[Harm::Killing], &[]);
+        a.perpetrators = vec![p("gunmen", ActorCategory::UnidentifiedArmedGroup, true), p("armed men", ActorCategory::UnidentifiedArmedGroup, true)];
+        let mut b = a.clone();
+        b.perpetrators = vec![p("hombres armados", ActorCategory::UnidentifiedArmedGroup, false), p("policías municipales", ActorCategory::Police, true)];
+        let meta = Metadata::default();
+        let accounts = [Account { sha256: "a", metadata: &meta, simhash: None, incident: &a }, Account { sha256: "b", metadata: &meta, simhash: None, incident: &b }];
+        let m = merge(&accounts).expect("merged");
+        assert_eq!(m.perpetrators, vec![p("gunmen", ActorCategory::UnidentifiedArmedGroup, false), p("policías municipales", ActorCategory::Police, true)]);
+    }
+
 }

@@ -513,14 +513,18 @@ BEGIN SELECT RAISE(ABORT, 'analyst overrides are append-only'); END;
 CREATE TRIGGER analyst_overrides_no_delete BEFORE DELETE ON analyst_overrides
 BEGIN SELECT RAISE(ABORT, 'analyst overrides are append-only'); END;
 
--- Case- and accent-insensitive full-text index of every document's text, kept by a trigger.
+-- Case- and accent-insensitive full-text index of the text of every document that is not
+-- sensitive, kept by a trigger. Sensitive documents are sealed (issue 6) and never indexed: the
+-- index's words would otherwise be their plaintext.
 CREATE VIRTUAL TABLE documents_fts USING fts5 (
     text, content = 'documents', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
 );
-INSERT INTO documents_fts (rowid, text) SELECT id, text FROM documents;
-CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents
+INSERT INTO documents_fts (rowid, text) SELECT id, text FROM documents WHERE sealed = 0;
+CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents WHEN NEW.sealed = 0
 BEGIN INSERT INTO documents_fts (rowid, text) VALUES (NEW.id, NEW.text); END;
 
 -- The incident list's default order (newest first) read from an index, a page at a time.
 CREATE INDEX incident_index_by_date ON incident_index (event_date, incident_id) WHERE merged_into IS NULL;
+-- The state filter of the list, the map and the statistics.
+CREATE INDEX incident_index_admin1 ON incident_index (admin1_folded, event_date) WHERE merged_into IS NULL;
 ";

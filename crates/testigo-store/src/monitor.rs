@@ -341,6 +341,9 @@ pub struct IncidentQuery {
     pub limit: Option<u32>,
     /// Skip this many first.
     pub offset: u32,
+    /// Count the matching incidents only up to this number (a page of a huge selection need
+    /// not count all of it); `None` counts them all.
+    pub count_limit: Option<u32>,
 }
 
 /// One incident of a search result.
@@ -355,8 +358,10 @@ pub struct ListedIncident {
 /// One page of a search, with the number of all matching incidents.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncidentPage {
-    /// How many incidents match, on every page.
+    /// How many incidents match, on every page (at most the query's `count_limit`).
     pub total: u64,
+    /// True when more than `total` match (counting stopped at the query's `count_limit`).
+    pub total_is_lower_bound: bool,
     /// The incidents of this page.
     pub items: Vec<ListedIncident>,
 }

@@ -113,6 +113,7 @@ impl AppState {
                 Some(key) => SqliteStore::open_with_key_file(&config.db, key)?,
                 None => SqliteStore::open(&config.db)?,
             };
+            store.set_read_cache(64)?;
             stores.push(Mutex::new(store));
         }
         Ok(Arc::new(AppState {

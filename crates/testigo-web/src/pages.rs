@@ -26,6 +26,10 @@ use crate::{
 /// Incidents per page of the list.
 const PAGE_SIZE: u32 = 50;
 
+/// The list counts matching incidents up to this number ("10,000+" beyond): counting a huge
+/// selection costs more than showing a page of it.
+const COUNT_LIMIT: u32 = 10_000;
+
 /// The most files of one upload.
 const MAX_FILES: usize = 1000;
 
@@ -252,6 +256,7 @@ pub(crate) fn parse_query(q: &HashMap<String, String>) -> Result<IncidentQuery, 
         sort,
         limit: None,
         offset: 0,
+        count_limit: None,
     })
 }
 
@@ -279,6 +284,7 @@ pub(crate) async fn incidents(
     let page: u32 = q.get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1 && *p <= 100_000).unwrap_or(1);
     query.limit = Some(PAGE_SIZE);
     query.offset = (page - 1) * PAGE_SIZE;
+    query.count_limit = Some(COUNT_LIMIT);
     let mut result = state.db(move |store| Ok(store.search_incidents(&query)?)).await?;
     if state.is_public() {
         for item in &mut result.items {
@@ -291,7 +297,8 @@ pub(crate) async fn incidents(
     let body = html! {
         h1 { (ctx.t("incidents-title")) }
         (filter_form(&ctx, &q, "/incidents", true))
-        p.count #count { (ctx.messages.get_args(lang, "incidents-count", &[("count", result.total.into()), ("shown", i18n::number(lang, result.total).into())])) }
+        @let shown = if result.total_is_lower_bound { format!("{}+", i18n::number(lang, result.total)) } else { i18n::number(lang, result.total) };
+        p.count #count { (ctx.messages.get_args(lang, "incidents-count", &[("count", result.total.into()), ("shown", shown.into())])) }
         p.downloads {
             (ctx.t("download")) ": "
             @for f in Format::ALL {

@@ -3,6 +3,12 @@
 use proptest::prelude::*;
 use testigo_capture::{capture, parse_sidecar, DocKind};
 
+/// Cases per property: `PROPTEST_CASES` when set (the longer fuzzing run of `.ci/run`), else
+/// `default`.
+fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 const NEWS_PAGE: &str = include_str!("data/news_page.html");
 
 fn check_invariants(name: &str, bytes: &[u8]) {
@@ -89,7 +95,7 @@ fn document() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(fuzz_cases(512)))]
 
     #[test]
     fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
@@ -163,4 +169,60 @@ fn pathological_markdown_lines_are_fast() {
         "took {:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn issue_6_html_nested_100000_deep_is_refused_at_once_with_a_clear_error() {
+    let html = format!(
+        "<html><body>{}<p>Un migrante fue asesinado en Tapachula.</p>{}</body></html>",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
+    let started = std::time::Instant::now();
+    let err = capture("deep.html", html.as_bytes()).expect_err("refused");
+    assert!(started.elapsed().as_secs() < 2, "took {:?}", started.elapsed());
+    assert!(matches!(err, testigo_capture::CaptureError::TooDeep { depth: 100_002, .. }), "{err:?}");
+    assert!(err.to_string().contains("save the article's text"), "{err}");
+    // Unclosed paragraphs, list items and cells do not nest: a long sloppy page is not deep.
+    let sloppy = format!("<html><body><ul>{}</ul><table>{}</table></body></html>", "<li><p>uno <b>dos</b> tres".repeat(20_000), "<tr><td>a<td>b".repeat(5_000));
+    let c = capture("sloppy.html", sloppy.as_bytes()).expect("captures");
+    assert!(c.text.contains("uno dos tres"));
+    // Tags inside scripts and comments do not count.
+    let scripted = format!("<html><body><script>{}</script><!-- {} --><p>Un texto.</p></body></html>", "<div>".repeat(10_000), "<div>".repeat(10_000));
+    assert!(capture("scripted.html", scripted.as_bytes()).is_ok());
+}
+
+/// JSON values of every type, nested a little, for sidecar keys.
+fn json_value() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}".prop_map(|d| format!("{d:?}")),
+        any::<String>().prop_map(|s| format!("{s:?}")),
+        Just("1e999".to_string()),
+    ];
+    leaf.prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
+            proptest::collection::vec(inner, 0..4).prop_map(|v| format!("{{\"k\":{}}}", v.join(","))),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(fuzz_cases(512)))]
+
+    /// Issue 6: sidecars with any value under any known key give metadata or an error that
+    /// names the key, never a panic.
+    #[test]
+    fn issue_6_sidecars_with_any_values_never_panic(
+        values in proptest::collection::vec((proptest::sample::select(vec!["title", "publisher", "url", "published", "language", "other"]), json_value()), 0..6)
+    ) {
+        let body = format!("{{{}}}", values.iter().map(|(k, v)| format!("{k:?}:{v}")).collect::<Vec<_>>().join(","));
+        match parse_sidecar(body.as_bytes()) {
+            Ok(_) => {}
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+    }
 }

@@ -1,7 +1,23 @@
 //! Prints extraction throughput (MB/s of text on one core), the gazetteer's load time and the
 //! process's peak resident memory. A benchmark that prints figures, not a timed test.
 //!
-//! Usage: `testigo-bench FILE_OR_DIR…` (text files; sidecars and hidden files are skipped).
+//! Usage: `testigo-bench [--acled FILE.csv] FILE_OR_DIR…`
+//!
+//! - `FILE_OR_DIR…`: text files (sidecars and hidden files are skipped), measured as one set.
+//! - `--acled FILE.csv`: the `notes` of an ACLED export, measured as a second set (short texts:
+//!   per-document costs dominate). Read at run time; nothing of it is kept.
+//!
+//! Each set is measured twice: through the library ([`Extractor::extract`]) and through the
+//! `testigo extract` contract (a JSON Lines input line parsed, extracted and written as JSON).
+//! Each figure is the median of seven trials of at least half a second, with the best trial
+//! beside it (a shared machine's noise only ever slows a trial down).
+//! `TESTIGO_BENCH_ROUNDS=N` instead runs exactly N rounds of each, once (for instruction counts
+//! under `valgrind --tool=callgrind`).
+
+/// mimalloc: extraction makes many small, short-lived allocations (about 10% of its
+/// instructions under the system allocator).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -31,8 +47,108 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+fn acled_notes(path: &Path) -> Result<Vec<String>, String> {
+    let mut r = csv::Reader::from_path(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let headers = r.headers().map_err(|e| format!("{}: {e}", path.display()))?.clone();
+    let col = headers.iter().position(|h| h == "notes").ok_or_else(|| format!("{}: no `notes` column", path.display()))?;
+    let mut notes = Vec::new();
+    for row in r.records() {
+        let row = row.map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(n) = row.get(col).filter(|n| !n.trim().is_empty()) {
+            notes.push(n.to_string());
+        }
+    }
+    Ok(notes)
+}
+
+/// Runs `round` (one pass over the set) for trials of at least `min` each; returns the
+/// seconds per round of every trial.
+fn trials(mut round: impl FnMut(), fixed: Option<usize>) -> Vec<f64> {
+    if let Some(n) = fixed {
+        let start = Instant::now();
+        for _ in 0..n {
+            round();
+        }
+        return vec![start.elapsed().as_secs_f64() / n.max(1) as f64];
+    }
+    let min = Duration::from_millis(500);
+    (0..7)
+        .map(|_| {
+            let start = Instant::now();
+            let mut rounds = 0usize;
+            while start.elapsed() < min || rounds < 2 {
+                round();
+                rounds += 1;
+            }
+            start.elapsed().as_secs_f64() / rounds as f64
+        })
+        .collect()
+}
+
+fn report(what: &str, bytes: usize, docs: usize, mut secs: Vec<f64>) {
+    secs.sort_by(f64::total_cmp);
+    let median = secs[secs.len() / 2];
+    let best = secs[0];
+    println!(
+        "{what}: {:.1} MB/s median, {:.1} MB/s best ({:.0} docs/s)",
+        bytes as f64 / 1e6 / median,
+        bytes as f64 / 1e6 / best,
+        docs as f64 / median
+    );
+}
+
+fn measure(ex: &Extractor<'_>, name: &str, texts: &[String], fixed: Option<usize>) {
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let incidents: usize = texts.iter().map(|t| ex.extract(ExtractInput { text: t, published: None, language: None }).incidents.len()).sum();
+    println!("{name}: {} texts, {:.1} KB, {incidents} incidents", texts.len(), bytes as f64 / 1e3);
+    let lib = trials(
+        || {
+            for t in texts {
+                std::hint::black_box(ex.extract(ExtractInput { text: t, published: None, language: None }));
+            }
+        },
+        fixed,
+    );
+    report("  library (Extractor::extract), one core", bytes, texts.len(), lib);
+    // The JSON Lines contract of `testigo extract`, as the command runs it.
+    let lines: Vec<String> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| serde_json::json!({"id": format!("doc-{i}"), "text": t, "published": "2024-01-15"}).to_string())
+        .collect();
+    let mut out = Vec::new();
+    let contract = trials(
+        || {
+            for l in &lines {
+                out.clear();
+                std::hint::black_box(testigo_cli::extract_line(ex, l, &mut out));
+            }
+        },
+        fixed,
+    );
+    report("  `testigo extract` (JSON in, JSON out), one core", bytes, texts.len(), contract);
+    let tok = trials(
+        || {
+            for t in texts {
+                std::hint::black_box(testigo_extract::text::Doc::new(t));
+            }
+        },
+        fixed,
+    );
+    report("  of which the tokeniser alone", bytes, texts.len(), tok);
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut acled: Option<PathBuf> = None;
+    if let Some(i) = args.iter().position(|a| a == "--acled") {
+        if i + 1 >= args.len() {
+            eprintln!("testigo-bench: --acled needs a CSV file");
+            std::process::exit(2);
+        }
+        acled = Some(PathBuf::from(args.remove(i + 1)));
+        args.remove(i);
+    }
     let mut files = Vec::new();
     for a in &args {
         collect(Path::new(a), &mut files);
@@ -45,8 +161,15 @@ fn main() {
             }
         }
     }
-    if texts.is_empty() {
-        eprintln!("testigo-bench: no readable text files in {args:?}");
+    let notes = match acled.as_deref().map(acled_notes).transpose() {
+        Ok(n) => n.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("testigo-bench: {e}");
+            std::process::exit(2);
+        }
+    };
+    if texts.is_empty() && notes.is_empty() {
+        eprintln!("testigo-bench: no readable text files in {args:?} and no --acled notes");
         std::process::exit(2);
     }
     let t0 = Instant::now();
@@ -56,25 +179,14 @@ fn main() {
     let _ = gaz.lookup("Saltillo");
     let first_use = t0.elapsed();
     let ex = Extractor::new(gaz);
-    let bytes_per_round: usize = texts.iter().map(String::len).sum();
-    let mut rounds = 0usize;
-    let mut incidents = 0usize;
-    let start = Instant::now();
-    // TESTIGO_BENCH_ROUNDS=N runs exactly N rounds (for instruction counts under `perf stat`).
-    let fixed: Option<usize> = std::env::var("TESTIGO_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok());
-    while match fixed {
-        Some(n) => rounds < n,
-        None => start.elapsed() < Duration::from_secs(3) || rounds < 3,
-    } {
-        for t in &texts {
-            incidents += ex.extract(ExtractInput { text: t, published: None, language: None }).incidents.len();
-        }
-        rounds += 1;
-    }
-    let secs = start.elapsed().as_secs_f64();
-    let mb = (bytes_per_round * rounds) as f64 / 1e6;
     println!("gazetteer: {} entities, {} name keys; load {:.1} ms (first lookup at {:.1} ms)", gaz.len(), gaz.key_count(), load.as_secs_f64() * 1e3, first_use.as_secs_f64() * 1e3);
-    println!("extraction: {} texts, {:.1} KB per round, {} rounds in {:.2} s on one core: {:.1} MB/s ({:.0} docs/s; {} incidents per round)", texts.len(), bytes_per_round as f64 / 1e3, rounds, secs, mb / secs, (texts.len() * rounds) as f64 / secs, incidents / rounds);
+    let fixed: Option<usize> = std::env::var("TESTIGO_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok());
+    if !texts.is_empty() {
+        measure(&ex, "reports", &texts, fixed);
+    }
+    if !notes.is_empty() {
+        measure(&ex, "ACLED notes", &notes, fixed);
+    }
     if let Some(rss) = peak_rss_mb() {
         println!("peak resident memory: {rss:.1} MB");
     }

@@ -3,6 +3,8 @@
 //! examples.
 
 mod cli;
+mod crash;
+mod hostile;
 mod integrity;
 mod linking;
 mod seed;

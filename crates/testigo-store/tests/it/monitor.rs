@@ -164,3 +164,18 @@ fn map_points_and_statistics_follow_the_filters() {
     let text = IncidentQuery { text: Some("beaten".into()), ..IncidentQuery::default() };
     assert_eq!(store.incident_stats(&text).unwrap().by_month.len(), 1);
 }
+
+#[test]
+fn counting_can_stop_at_a_limit() {
+    let mut store = memory();
+    for (i, day) in ["2019-01-01", "2019-02-01", "2019-03-01"].iter().enumerate() {
+        let incident = placed(Some(day), None, "MX", "Chiapas", SubEventType::Attack);
+        ingest(&mut store, &doc(&format!("{i}.txt"), &format!("Report {i} of a killing.")), &[incident]);
+    }
+    let page = store.search_incidents(&IncidentQuery { count_limit: Some(2), limit: Some(1), ..IncidentQuery::default() }).unwrap();
+    assert_eq!((page.total, page.total_is_lower_bound, page.items.len()), (2, true, 1));
+    let page = store.search_incidents(&IncidentQuery { count_limit: Some(3), ..IncidentQuery::default() }).unwrap();
+    assert_eq!((page.total, page.total_is_lower_bound), (3, false));
+    let page = store.search_incidents(&IncidentQuery::default()).unwrap();
+    assert_eq!((page.total, page.total_is_lower_bound), (3, false));
+}

@@ -4,7 +4,10 @@
 //! connections, several at once). Prints the median and 99th-percentile latency and the
 //! requests per second of each page; asserts nothing.
 //!
-//! Usage: `testigo-bench-web [N] [REQUESTS_PER_PAGE] [CONNECTIONS]`.
+//! Usage: `testigo-bench-web [N] [REQUESTS_PER_KIND] [CONNECTIONS]`. The kinds: the list's
+//! first page, a page N of it, a state with the order by fatalities, a year with perpetrator and
+//! harm filters, a word searched in the sources (each of the words is in 20-60% of the
+//! generated texts, so these are broad searches), the same within a state, and an incident.
 
 use std::time::{Duration, Instant};
 
@@ -244,37 +247,41 @@ fn main() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| fail(&e));
     let mut r = Rng(42);
     let words = ["disparos", "asesinato", "golpiza", "shot", "abducted", "desaparición", "fiscalía", "guards"];
-    let lists: Vec<String> = (0..requests)
-        .map(|i| match i % 4 {
-            0 => "/incidents".to_string(),
-            1 => format!("/incidents?page={}", 1 + r.next() % 200),
-            2 => format!("/incidents?country=MX&admin1={}&sort=fatalities", r.pick(STATES)),
-            _ => format!("/incidents?from=2019-01-01&to=2019-12-31&perpetrator=Police&page={}", 1 + r.next() % 20),
-        })
-        .collect();
-    let searches: Vec<String> = (0..requests)
-        .map(|i| match i % 2 {
-            0 => format!("/incidents?q={}", testigo_web_encode(r.pick(&words))),
-            _ => format!("/incidents?q={}&admin1={}", testigo_web_encode(r.pick(&words)), r.pick(STATES)),
-        })
-        .collect();
-    let incidents: Vec<String> = (0..requests).map(|_| format!("/incidents/{}", 1 + r.next() % n.max(1))).collect();
+    // Each kind of page is loaded on its own, so that each line says what it measures.
+    let page = |r: &mut Rng| 1 + r.next() % 200;
+    let mut kinds: Vec<(&str, Vec<String>)> = Vec::new();
+    kinds.push(("list", (0..requests).map(|_| "/incidents".to_string()).collect()));
+    kinds.push(("list p.N", (0..requests).map(|_| format!("/incidents?page={}", page(&mut r))).collect()));
+    kinds.push((
+        "list state",
+        (0..requests).map(|_| format!("/incidents?country=MX&admin1={}&sort=fatalities", r.pick(STATES))).collect(),
+    ));
+    kinds.push((
+        "list filt.",
+        (0..requests)
+            .map(|_| format!("/incidents?from=2019-01-01&to=2019-12-31&perpetrator=Police&harm=killing&page={}", 1 + r.next() % 20))
+            .collect(),
+    ));
+    kinds.push(("search", (0..requests).map(|_| format!("/incidents?q={}", encode(r.pick(&words)))).collect()));
+    kinds.push((
+        "search+st.",
+        (0..requests).map(|_| format!("/incidents?q={}&admin1={}", encode(r.pick(&words)), r.pick(STATES))).collect(),
+    ));
+    kinds.push(("incident", (0..requests).map(|_| format!("/incidents/{}", 1 + r.next() % n.max(1))).collect()));
     rt.block_on(async {
         // Warm up the connections and SQLite's page cache.
-        let _ = load(addr, &cookie, lists.iter().take(50).cloned().collect(), connections).await;
-        println!("{connections} connections at once, 2 server worker threads sharing 2 cores with the load generator:");
-        let (t, w) = load(addr, &cookie, lists, connections).await;
-        report_line("list", t, w);
-        let (t, w) = load(addr, &cookie, searches, connections).await;
-        report_line("search", t, w);
-        let (t, w) = load(addr, &cookie, incidents, connections).await;
-        report_line("incident", t, w);
+        let _ = load(addr, &cookie, kinds[0].1.iter().take(50).cloned().collect(), connections).await;
+        println!("{connections} connections at once; server and load generator share this machine's cores:");
+        for (name, paths) in kinds {
+            let (t, w) = load(addr, &cookie, paths, connections).await;
+            report_line(name, t, w);
+        }
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Percent-encodes a query value.
-fn testigo_web_encode(s: &str) -> String {
+fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") })
         .collect()
