@@ -527,4 +527,30 @@ BEGIN INSERT INTO documents_fts (rowid, text) VALUES (NEW.id, NEW.text); END;
 CREATE INDEX incident_index_by_date ON incident_index (event_date, incident_id) WHERE merged_into IS NULL;
 -- The state filter of the list, the map and the statistics.
 CREATE INDEX incident_index_admin1 ON incident_index (admin1_folded, event_date) WHERE merged_into IS NULL;
+
+-- The current version's fields that the list, the map and the statistics filter, sort and count
+-- by, one narrow row per incident, so that they need not read the versions' large records;
+-- derived data, kept by the trigger below on every new version.
+CREATE TABLE incident_facets (
+    incident_id           INTEGER PRIMARY KEY REFERENCES incidents (id),
+    version               INTEGER NOT NULL,
+    fatalities            INTEGER,
+    harms                 TEXT,
+    perpetrator_categories TEXT,
+    sub_event_type        TEXT NOT NULL,
+    location_name         TEXT,
+    admin1                TEXT
+);
+INSERT INTO incident_facets (incident_id, version, fatalities, harms, perpetrator_categories, sub_event_type,
+    location_name, admin1)
+SELECT v.incident_id, v.version, v.fatalities, v.harms, v.perpetrator_categories, v.sub_event_type,
+    v.location_name, v.admin1
+FROM incident_versions AS v JOIN incident_index AS x ON x.incident_id = v.incident_id AND x.version = v.version;
+CREATE TRIGGER incident_versions_facets AFTER INSERT ON incident_versions
+BEGIN
+    INSERT OR REPLACE INTO incident_facets (incident_id, version, fatalities, harms, perpetrator_categories,
+        sub_event_type, location_name, admin1)
+    VALUES (NEW.incident_id, NEW.version, NEW.fatalities, NEW.harms, NEW.perpetrator_categories,
+        NEW.sub_event_type, NEW.location_name, NEW.admin1);
+END;
 ";

@@ -19,45 +19,48 @@ use crate::{fold, IncidentId, IncidentSummary, Result, StoreError};
 
 /// The WHERE clause of the incidents matching a query, with its parameters in order (all SQL
 /// is parameterised; only conditions with a value are written, so that SQLite can use the
-/// indexes of `incident_index` and need not read `incident_versions` when no condition is on
-/// it). `needs_version` tells whether the clause refers to `v` (the current version).
+/// indexes of `incident_index` and read `incident_facets` (`fc`) or the current version (`v`,
+/// whose records are large) only when a condition or the order is on them).
 struct Filter {
     sql: String,
     params: Vec<Box<dyn rusqlite::ToSql>>,
+    needs_facets: bool,
     needs_version: bool,
 }
 
 impl Filter {
     fn of(query: &IncidentQuery) -> Filter {
-        let mut f = Filter { sql: "x.merged_into IS NULL".to_string(), params: Vec::new(), needs_version: false };
-        let and = |f: &mut Filter, cond: &str, value: Box<dyn rusqlite::ToSql>, version: bool| {
+        let mut f = Filter { sql: "x.merged_into IS NULL".to_string(), params: Vec::new(), needs_facets: false, needs_version: false };
+        // `on`: 0 the index only, 1 the facets, 2 the version.
+        let and = |f: &mut Filter, cond: &str, value: Box<dyn rusqlite::ToSql>, on: u8| {
             f.sql.push_str(" AND ");
             f.sql.push_str(cond);
             f.params.push(value);
-            f.needs_version |= version;
+            f.needs_facets |= on == 1;
+            f.needs_version |= on == 2;
         };
         if let Some(d) = query.from {
-            and(&mut f, "coalesce(x.event_date_end, x.event_date) >= ?", Box::new(date_text(d)), false);
+            and(&mut f, "coalesce(x.event_date_end, x.event_date) >= ?", Box::new(date_text(d)), 0);
         }
         if let Some(d) = query.to {
-            and(&mut f, "x.event_date <= ?", Box::new(date_text(d)), false);
+            and(&mut f, "x.event_date <= ?", Box::new(date_text(d)), 0);
         }
         if let Some(c) = &query.country {
-            and(&mut f, "x.country = ?", Box::new(normalise_country(c)), false);
+            and(&mut f, "x.country = ?", Box::new(normalise_country(c)), 0);
         }
         if let Some(a) = &query.admin1 {
-            and(&mut f, "x.admin1_folded = ?", Box::new(fold(a)), false);
+            and(&mut f, "x.admin1_folded = ?", Box::new(fold(a)), 0);
         }
         if let Some(t) = query.event_type {
-            and(&mut f, "x.event_type = ?", Box::new(t.as_str()), false);
+            and(&mut f, "x.event_type = ?", Box::new(t.as_str()), 0);
         }
         if let Some(h) = &query.harm {
             // The column is a JSON array of names, none of which contains another's quoted form:
             // a substring test is exact and much cheaper than json_each on every row.
-            and(&mut f, "instr(v.harms, ?) > 0", Box::new(format!("\"{h}\"")), true);
+            and(&mut f, "instr(fc.harms, ?) > 0", Box::new(format!("\"{h}\"")), 1);
         }
         if let Some(c) = &query.perpetrator {
-            and(&mut f, "instr(v.perpetrator_categories, ?) > 0", Box::new(format!("\"{c}\"")), true);
+            and(&mut f, "instr(fc.perpetrator_categories, ?) > 0", Box::new(format!("\"{c}\"")), 1);
         }
         if let Some(status) = query.verification {
             and(
@@ -65,11 +68,11 @@ impl Filter {
                 "coalesce((SELECT w.status FROM verification AS w WHERE w.incident_id = x.incident_id \
                  ORDER BY w.id DESC LIMIT 1), 'unverified') = ?",
                 Box::new(status.as_str()),
-                false,
+                0,
             );
         }
         if let Some(c) = query.contested {
-            and(&mut f, "(json_array_length(testigo_open(v.record), '$.contested') > 0) = ?", Box::new(c), true);
+            and(&mut f, "(json_array_length(testigo_open(v.record), '$.contested') > 0) = ?", Box::new(c), 2);
         }
         if let Some(terms) = query.text.as_deref().and_then(search_terms) {
             and(
@@ -77,21 +80,24 @@ impl Filter {
                 "x.incident_id IN (SELECT s.incident_id FROM incident_sources AS s WHERE s.active = 1 \
                  AND s.document_id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))",
                 Box::new(terms),
-                false,
+                0,
             );
         }
-        f.needs_version |= query.sort == Sort::FatalitiesDesc;
+        f.needs_facets |= query.sort == Sort::FatalitiesDesc;
         f
     }
 
-    /// The FROM clause: the index of current versions, joined to the versions when needed.
-    fn from(&self, always_version: bool) -> &'static str {
-        if self.needs_version || always_version {
-            "FROM incident_index AS x \
-             JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version"
-        } else {
-            "FROM incident_index AS x"
+    /// The FROM clause: the index of current versions, joined to their facets and to the
+    /// versions themselves when needed.
+    fn from(&self, always_facets: bool) -> String {
+        let mut from = "FROM incident_index AS x".to_string();
+        if self.needs_facets || always_facets {
+            from.push_str(" JOIN incident_facets AS fc ON fc.incident_id = x.incident_id");
         }
+        if self.needs_version {
+            from.push_str(" JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version");
+        }
+        from
     }
 
     /// The parameters, then `more`.
@@ -409,8 +415,8 @@ impl SqliteStore {
     pub fn map_points(&self, query: &IncidentQuery, limit: u32) -> Result<Vec<MapPoint>> {
         let f = Filter::of(query);
         let sql = format!(
-            "SELECT x.incident_id, x.latitude, x.longitude, x.event_type, v.sub_event_type, x.event_date, \
-             v.location_name, v.admin1, v.fatalities {} \
+            "SELECT x.incident_id, x.latitude, x.longitude, x.event_type, fc.sub_event_type, x.event_date, \
+             testigo_open(fc.location_name), fc.admin1, fc.fatalities {} \
              WHERE {} AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL \
              ORDER BY {} LIMIT ?",
             f.from(true),
@@ -448,7 +454,7 @@ impl SqliteStore {
     pub fn incident_stats(&self, query: &IncidentQuery) -> Result<IncidentStats> {
         let f = Filter::of(query);
         let group = |select: &str, join: &str, tail: &str| -> Result<Vec<StatRow>> {
-            let sql = format!("SELECT {select}, count(*), sum(coalesce(v.fatalities, 0)) {}{join} WHERE {} {tail}", f.from(true), f.sql);
+            let sql = format!("SELECT {select}, count(*), sum(coalesce(fc.fatalities, 0)) {}{join} WHERE {} {tail}", f.from(true), f.sql);
             self.conn
                 .prepare_cached(&sql)
                 .and_then(|mut s| {
@@ -465,11 +471,11 @@ impl SqliteStore {
         };
         Ok(IncidentStats {
             by_month: group("substr(x.event_date, 1, 7) AS k", "", "AND x.event_date IS NOT NULL GROUP BY k ORDER BY k")?,
-            by_perpetrator: group("j.value AS k", ", json_each(v.perpetrator_categories) AS j", "GROUP BY k ORDER BY 2 DESC, k")?,
+            by_perpetrator: group("j.value AS k", ", json_each(fc.perpetrator_categories) AS j", "GROUP BY k ORDER BY 2 DESC, k")?,
             by_admin1: group(
-                "coalesce(v.admin1, '?') || coalesce(', ' || x.country, '') AS k",
+                "coalesce(fc.admin1, '?') || coalesce(', ' || x.country, '') AS k",
                 "",
-                "AND v.admin1 IS NOT NULL GROUP BY k ORDER BY 2 DESC, k LIMIT 50",
+                "AND fc.admin1 IS NOT NULL GROUP BY k ORDER BY 2 DESC, k LIMIT 50",
             )?,
         })
     }
@@ -538,7 +544,7 @@ fn order_by(sort: Sort) -> &'static str {
         // index on (event_date, incident_id) is read backwards.
         Sort::DateDesc => "x.event_date DESC, x.incident_id DESC",
         Sort::DateAsc => "x.event_date IS NULL, x.event_date, x.incident_id",
-        Sort::FatalitiesDesc => "coalesce(v.fatalities, -1) DESC, x.event_date DESC, x.incident_id DESC",
+        Sort::FatalitiesDesc => "coalesce(fc.fatalities, -1) DESC, x.event_date DESC, x.incident_id DESC",
         Sort::Recent => "x.incident_id DESC",
     }
 }

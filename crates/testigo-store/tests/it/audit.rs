@@ -199,6 +199,7 @@ fn a_schema_3_database_gets_an_entry_for_everything_already_stored() {
             "DROP TRIGGER documents_fts_insert; DROP TABLE documents_fts; DROP TABLE analyst_overrides; \
              DROP TABLE verification; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; \
              DROP INDEX incident_index_by_date; DROP INDEX incident_index_admin1; \
+             DROP TRIGGER incident_versions_facets; DROP TABLE incident_facets; \
              DROP TABLE audit_log; DROP TABLE keyring; ALTER TABLE originals DROP COLUMN sealed; \
              ALTER TABLE documents DROP COLUMN sealed; \
              DELETE FROM schema_migrations WHERE version >= 4;",

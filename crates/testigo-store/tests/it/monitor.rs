@@ -86,6 +86,9 @@ fn issue_5_an_analysts_value_survives_a_new_linked_source() {
     // A later value for the same field wins; a bad one is refused and writes nothing.
     store.set_fields(id, &[("fatalities".to_string(), json!(4))], "ana", "recount").unwrap();
     assert_eq!(store.incident(id).unwrap().unwrap().incident.fatalities, Some(4));
+    // The list's, the map's and the statistics' copies follow the new version.
+    assert_eq!(store.map_points(&IncidentQuery::default(), 10).unwrap()[0].fatalities, Some(4));
+    assert_eq!(store.incident_stats(&IncidentQuery::default()).unwrap().by_month[0].fatalities, 4);
     assert!(matches!(
         store.set_fields(id, &[("claims".to_string(), json!([]))], "ana", "x"),
         Err(StoreError::InvalidOverride { .. })
