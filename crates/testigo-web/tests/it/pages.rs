@@ -345,3 +345,32 @@ async fn the_public_view_reads_without_login_and_never_shows_personal_data() {
     let (status, _, _) = t.post_form(&format!("/incidents/{id}/edit"), None, &[("field", "fatalities"), ("value", "1"), ("reason", "x")]).await;
     assert_ne!(status, StatusCode::SEE_OTHER, "no writes");
 }
+
+#[tokio::test]
+async fn an_analyst_splits_a_source_off_and_merges_it_back() {
+    let t = TestApp::new(true);
+    let (session, csrf) = t.login("ana").await;
+    let id = saltillo_id(&t, &session).await;
+    let (_, page, _) = t.get(&format!("/incidents/{id}"), Some(&session)).await;
+    // The split form offers the active sources by document id.
+    let split_form = &page[page.find("action=\"/incidents/").and_then(|_| page.find("/split\"")).expect("a split form")..];
+    let document = split_form.split("<option value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let (status, _, _) = t.post_form(&format!("/incidents/{id}/split"), Some(&session), &[("document", &document), ("reason", "x")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
+    let (status, _, headers) = t
+        .post_form(&format!("/incidents/{id}/split"), Some(&session), &[("csrf", &csrf), ("document", &document), ("reason", "another shooting")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let new = headers[header::LOCATION].to_str().unwrap().trim_start_matches("/incidents/").to_string();
+    assert_ne!(new, id);
+    let (status, _, _) = t
+        .post_form(&format!("/incidents/{id}/merge"), Some(&session), &[("csrf", &csrf), ("from", &new), ("reason", "the same shooting after all")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, merged, _) = t.get(&format!("/incidents/{new}"), Some(&session)).await;
+    assert!(merged.contains(&format!("merged into incident {id}")), "{merged}");
+    let (status, body, _) = t
+        .post_form(&format!("/incidents/{id}/merge"), Some(&session), &[("csrf", &csrf), ("from", &id), ("reason", "itself")])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+}
