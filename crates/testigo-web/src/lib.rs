@@ -114,6 +114,9 @@ impl AppState {
                 None => SqliteStore::open(&config.db)?,
             };
             store.set_read_cache(64)?;
+            if stores.is_empty() {
+                store.optimize()?;
+            }
             stores.push(Mutex::new(store));
         }
         Ok(Arc::new(AppState {
