@@ -83,7 +83,6 @@ impl Filter {
                 0,
             );
         }
-        f.needs_facets |= query.sort == Sort::FatalitiesDesc;
         f
     }
 
@@ -498,7 +497,9 @@ impl SqliteStore {
     /// Database errors.
     pub fn search_incidents(&self, query: &IncidentQuery) -> Result<IncidentPage> {
         let f = Filter::of(query);
+        // The count needs the facets only for a condition on them; the page also for its order.
         let from = f.from(false);
+        let page_from = f.from(query.sort == Sort::FatalitiesDesc);
         // Counting stops at `count_limit` (one more, to tell that there are more).
         let cap = query.count_limit.map_or(-1, |c| i64::from(c) + 1);
         let total: i64 = self
@@ -513,7 +514,7 @@ impl SqliteStore {
         let page: Vec<(i64, i64)> = self
             .conn
             .prepare_cached(&format!(
-                "SELECT x.incident_id, x.version {from} WHERE {} ORDER BY {} LIMIT ? OFFSET ?",
+                "SELECT x.incident_id, x.version {page_from} WHERE {} ORDER BY {} LIMIT ? OFFSET ?",
                 f.sql,
                 order_by(query.sort)
             ))

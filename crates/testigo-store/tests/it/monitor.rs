@@ -166,6 +166,10 @@ fn map_points_and_statistics_follow_the_filters() {
     assert_eq!(stats.by_admin1[0].incidents, 2);
     let text = IncidentQuery { text: Some("beaten".into()), ..IncidentQuery::default() };
     assert_eq!(store.incident_stats(&text).unwrap().by_month.len(), 1);
+    let by_toll = store.search_incidents(&IncidentQuery { sort: Sort::FatalitiesDesc, ..IncidentQuery::default() }).unwrap();
+    let tolls: Vec<_> = by_toll.items.iter().map(|i| i.summary.incident.fatalities.unwrap_or(0)).collect();
+    assert_eq!(by_toll.total, 3);
+    assert!(tolls.windows(2).all(|w| w[0] >= w[1]) && tolls[0] == 2, "{tolls:?}");
 }
 
 #[test]
