@@ -211,7 +211,11 @@ impl<'g> Extractor<'g> {
                 // "since Christmas", "desde el lunes": the start of a state, not the event.
                 let before: Vec<&str> = (d.t0.saturating_sub(3).max(s.t0)..d.t0).map(|x| doc.f(x)).collect();
                 let report = before.iter().any(|w| matches!(*w, "since" | "desde" | "published" | "publicado"))
-                    || f.cues.iter().any(|c| matches!(c.cue, Cue::Say) && c.t1 <= d.t0 && d.t0 - c.t1 <= 2);
+                    || f.cues.iter().any(|c| {
+                        // "relató que el 12 de marzo…": after "que"/"that" the date is the
+                        // reported event's, not the report's.
+                        matches!(c.cue, Cue::Say) && c.t1 <= d.t0 && d.t0 - c.t1 <= 2 && !(c.t1..d.t0).any(|x| matches!(doc.f(x), "que" | "that"))
+                    });
                 if report {
                     f.report_dates.push(di);
                 }
@@ -684,6 +688,17 @@ impl<'g> Extractor<'g> {
             // Victims.
             for c in &f.cues {
                 if let Cue::Victim(fl) = c.cue {
+                    // A capitalised victim word inside a proper name ("colonia Topo Chico",
+                    // "Hospital del Niño") names a place or a body, not a victim.
+                    if c.t0 > s.t0 && doc.tokens[c.t0].upper && doc.tokens[c.t0 - 1].upper && doc.gap_before(c.t0) == " " {
+                        continue;
+                    }
+                    // "agentes de la Guardia Nacional", "members of a gang": the head of a
+                    // perpetrator phrase, not a victim.
+                    let heads_perp = f.perps.iter().any(|p| p.1 >= c.t1 && p.1 <= c.t1 + 3 && (c.t1..p.1).all(|x| matches!(doc.f(x), "de" | "del" | "la" | "las" | "los" | "el" | "of" | "the" | "a" | "an")));
+                    if heads_perp {
+                        continue;
+                    }
                     if !is_event {
                         if fl & 16 != 0 && !f.says {
                             migrants = true;
@@ -1073,6 +1088,8 @@ impl<'g> Extractor<'g> {
         contested.sort();
         nationalities.sort();
         harms.sort();
+        // A victim under 18 is a minor (CRC art. 1), however the text words it.
+        let minors = minors || ages.iter().any(|&a| a < 18);
         let victims = Victims {
             group: if migrants { Some("migrants".into()) } else if any_victim { Some("civilians".into()) } else { None },
             count: victim_count.map(|v| v.0).or(fatalities.filter(|n| *n > 0)).map(|n| n.max(fatalities.unwrap_or(0))),
@@ -1425,6 +1442,10 @@ fn number_start_ending_at(doc: &Doc<'_>, k: usize, t0: usize) -> Option<(u32, us
     if !numbers::may_start_number(doc, k) || matches!(doc.f(k + 1), "anos" | "ano" | "years" | "year" | "year-old" | "years-old") {
         return None;
     }
+    // "el 12 de marzo de 2024 agentes…": the year of a date counts nobody.
+    if dates::is_year_of_date(doc, k) {
+        return None;
+    }
     // The longest reading first: "one hundred and fifty" before "fifty".
     for start in k.saturating_sub(3).max(t0)..=k {
         if let Some(n) = numbers::number_at(doc, start, k + 1) {
@@ -1441,6 +1462,10 @@ fn number_before(doc: &Doc<'_>, victim_t0: usize, t0: usize) -> Option<(u32, Spa
     let mut k = victim_t0;
     let mut steps = 0;
     while k > t0 && steps < 3 {
+        // "Fray Servando 1472, colonia Topo Chico": punctuation ends the noun phrase.
+        if doc.gap_before(k).contains([',', ';', ':', '.', '(', ')']) {
+            break;
+        }
         k -= 1;
         steps += 1;
         if let Some((v, start)) = number_start_ending_at(doc, k, t0) {
