@@ -959,6 +959,28 @@ impl<'g> Extractor<'g> {
                 }
             }
         }
+        // "Llegaron dos patrullas de la policía municipal. Los agentes golpearon…": an act told
+        // of "the agents" / "los elementos" with no actor named is done by the force named in
+        // one of the two sentences before.
+        if perpetrators.is_empty() {
+            let anaphoric = event_sentences.iter().any(|&si| {
+                let s = doc.sentences[si];
+                (s.t0 + 1..s.t1).any(|k| {
+                    matches!(doc.f(k), "agentes" | "agents" | "officers" | "oficiales" | "elementos" | "uniformados" | "efectivos")
+                        && matches!(doc.f(k - 1), "los" | "las" | "the" | "estos" | "these" | "those" | "dichos" | "esos")
+                })
+            });
+            if let (true, Some(&first)) = (anaphoric, event_sentences.first()) {
+                if let Some(si) = (first.saturating_sub(2)..first).rev().find(|&si| !facts[si].perps.is_empty()) {
+                    for &(cat, a, b, alleged) in &facts[si].perps {
+                        if !perpetrators.iter().any(|p| p.category == cat) {
+                            ev("perpetrators", span(a, b));
+                            perpetrators.push(Perpetrator { text: doc.slice(a, b).to_string(), category: cat, alleged });
+                        }
+                    }
+                }
+            }
+        }
         // Event type.
         let has = |h: Harm| harms.contains(&h);
         // A death in transit or in custody with no violence reported is not an attack.
@@ -1183,6 +1205,26 @@ impl<'g> Extractor<'g> {
                 Some(c) => (if c.t0 > s.t0 && matches!(doc.f(c.t0 - 1), "el" | "la" | "los" | "las" | "the") { c.t0 - 1 } else { c.t0 }, c.t1),
                 None => return None,
             }
+        } else {
+            (a, b)
+        };
+        // "me dijeron", "así le dijeron sus compañeros": clitics and adverbs before the verb are
+        // not who speaks; the speaker follows the verb, or the text does not name one.
+        let pronoun = |k: usize| {
+            matches!(
+                doc.f(k),
+                "me" | "te" | "le" | "les" | "nos" | "os" | "lo" | "la" | "los" | "las" | "se" | "asi" | "ya" | "tambien" | "no" | "yo" | "i" | "he" | "she" | "they" | "we" | "it" | "him" | "her" | "them" | "us" | "you" | "also" | "then" | "so" | "y" | "and" | "pero" | "but" | "despues" | "luego" | "entonces" | "ahora" | "finalmente" | "later" | "afterwards" | "finally" | "now"
+            )
+        };
+        let (a, b) = if a < b && b == say.t0 && (a..b).all(pronoun) {
+            let mut e = say.t1;
+            while e < s.t1 && e < say.t1 + 6 && !doc.gap_before(e).contains([',', '.', '“', '"', ':']) && !matches!(doc.f(e), "que" | "that") {
+                e += 1;
+            }
+            if e == say.t1 || (say.t1..e).all(pronoun) {
+                return None;
+            }
+            (say.t1, e)
         } else {
             (a, b)
         };
