@@ -9,6 +9,7 @@ mod export;
 mod ingest;
 mod package;
 mod show;
+mod web;
 
 /// mimalloc: extraction makes many small, short-lived allocations (about 10% of its
 /// instructions under the system allocator).
@@ -79,6 +80,14 @@ enum Command {
         #[arg(long, env = "USER", default_value = "analyst")]
         author: String,
     },
+    /// Serve the web application (log in with an account made by `testigo user add`).
+    Serve(web::ServeArgs),
+    /// Manage web accounts.
+    #[command(subcommand)]
+    User(web::UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(web::TokenCommand),
     /// Create or rotate the encryption key (see `testigo key --help`).
     #[command(subcommand)]
     Key(KeyCommand),
@@ -333,7 +342,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let out = io::stdout();
             let mut out = BufWriter::new(out.lock());
             if json {
-                serde_json::to_writer_pretty(&mut out, &export::incident_json(&detail))?;
+                serde_json::to_writer_pretty(&mut out, &testigo_ingest::export::incident_json(&detail))?;
                 writeln!(out)?;
             } else {
                 show::detail(&mut out, &detail)?;
@@ -407,6 +416,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = open_existing(&paths)?;
             export::run(&store, &args)
         }
+        Command::Serve(args) => web::serve(&paths.db, &paths.key, &args),
+        Command::User(command) => web::user(&mut open_store(&paths)?, &command).and_then(|_| Ok(ExitCode::SUCCESS)),
+        Command::Token(command) => web::token(&mut open_existing(&paths)?, &command).and_then(|_| Ok(ExitCode::SUCCESS)),
     }
 }
 

@@ -65,7 +65,7 @@ pub fn run(store: &dyn Store, args: &PackageArgs) -> anyhow::Result<ExitCode> {
     };
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
 
-    let mut incident = crate::export::incident_json(&detail);
+    let mut incident = testigo_ingest::export::incident_json(&detail);
     if let Some(o) = incident.as_object_mut() {
         let versions: Vec<_> = detail
             .versions

@@ -12,6 +12,29 @@ use crate::{DocumentId, IncidentId};
 /// violate the store's contract (a bug in the caller); the last are database failures.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// An analyst's value for a field was refused.
+    #[error("cannot set {field}: {reason}")]
+    InvalidOverride {
+        /// The field.
+        field: String,
+        /// What is wrong and what is expected.
+        reason: String,
+    },
+
+    /// A user with this name exists already.
+    #[error("there is already a user named {name:?}; choose another name")]
+    UserExists {
+        /// The name.
+        name: String,
+    },
+
+    /// No user has this name.
+    #[error("there is no user named {name:?}; create one with `testigo user add NAME --role ROLE`")]
+    UnknownUser {
+        /// The name.
+        name: String,
+    },
+
     /// The database file could not be opened or created.
     #[error(
         "cannot open the database {path}: {source}; check that the directory exists and that \

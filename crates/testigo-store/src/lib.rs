@@ -68,7 +68,8 @@
 //!
 //! **Limitation:** a new version made by linking, merging or splitting is computed from the
 //! observations alone, so it replaces an analyst's [`Store::revise_incident`] correction of the
-//! version before it (which stays readable in the history).
+//! version before it (which stays readable in the history). Values set field by field with
+//! [`SqliteStore::set_fields`] are kept as overrides and re-applied on every rebuilt version.
 //!
 //! # Examples
 //!
@@ -107,6 +108,7 @@ mod crypto;
 mod error;
 mod fold;
 mod migrations;
+pub mod monitor;
 mod redact;
 mod sqlite;
 
@@ -118,6 +120,7 @@ use testigo_core::{EventType, Incident, Metadata, Span};
 pub use crate::crypto::StoreKey;
 pub use crate::error::StoreError;
 pub use crate::fold::fold;
+pub use crate::monitor::search_terms;
 pub use crate::redact::redact_detail;
 pub use crate::sqlite::{Rotation, SqliteStore};
 

@@ -8,7 +8,7 @@
 pub(crate) const APPLICATION_ID: i32 = 0x5453_5447;
 
 /// The migrations, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The schema version whose migration is followed by writing the audit entries of what was
 /// stored before it (see `audit::backfill`).
@@ -449,4 +449,82 @@ BEGIN SELECT RAISE(ABORT, 'a key can only be retired, once'); END;
 
 ALTER TABLE originals ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1));
 ALTER TABLE documents ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1));
+";
+
+/// Version 6: the monitors' web application. Accounts (users with a role and an argon2id
+/// password hash, browser sessions, API tokens; tokens are stored only as SHA-256 digests),
+/// the verification status of incidents and analysts' field overrides (both append-only: the
+/// current value is the latest row), and a full-text index of documents' text.
+///
+/// An override is re-applied on top of every version rebuilt from observations (a new linked
+/// source, a merge, a split), so that an analyst's correction is not lost by relinking.
+const V6: &str = "
+CREATE TABLE users (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    name          TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 64),
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'viewer')),
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+    token_sha256 TEXT PRIMARY KEY NOT NULL,
+    user_id      INTEGER NOT NULL REFERENCES users (id),
+    csrf         TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+CREATE TABLE api_tokens (
+    token_sha256 TEXT PRIMARY KEY NOT NULL,
+    user_id      INTEGER NOT NULL REFERENCES users (id),
+    created_at   TEXT NOT NULL
+);
+
+CREATE TABLE verification (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER NOT NULL REFERENCES incidents (id),
+    status      TEXT NOT NULL
+        CHECK (status IN ('unverified', 'corroborated', 'verified', 'disputed', 'retracted')),
+    author      TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX verification_incident ON verification (incident_id, id);
+
+CREATE TABLE analyst_overrides (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER NOT NULL REFERENCES incidents (id),
+    field       TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX analyst_overrides_incident ON analyst_overrides (incident_id, field, id);
+
+CREATE TRIGGER verification_no_update BEFORE UPDATE ON verification
+BEGIN SELECT RAISE(ABORT, 'verification changes are append-only'); END;
+CREATE TRIGGER verification_no_delete BEFORE DELETE ON verification
+BEGIN SELECT RAISE(ABORT, 'verification changes are append-only'); END;
+CREATE TRIGGER analyst_overrides_no_update BEFORE UPDATE ON analyst_overrides
+BEGIN SELECT RAISE(ABORT, 'analyst overrides are append-only'); END;
+CREATE TRIGGER analyst_overrides_no_delete BEFORE DELETE ON analyst_overrides
+BEGIN SELECT RAISE(ABORT, 'analyst overrides are append-only'); END;
+
+-- Case- and accent-insensitive full-text index of the text of every document that is not
+-- sensitive, kept by a trigger. Sensitive documents are sealed (issue 6) and never indexed: the
+-- index's words would otherwise be their plaintext.
+CREATE VIRTUAL TABLE documents_fts USING fts5 (
+    text, content = 'documents', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO documents_fts (rowid, text) SELECT id, text FROM documents WHERE sealed = 0;
+CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents WHEN NEW.sealed = 0
+BEGIN INSERT INTO documents_fts (rowid, text) VALUES (NEW.id, NEW.text); END;
+
+-- The incident list's default order (newest first) read from an index, a page at a time.
+CREATE INDEX incident_index_by_date ON incident_index (event_date, incident_id) WHERE merged_into IS NULL;
+-- The state filter of the list, the map and the statistics.
+CREATE INDEX incident_index_admin1 ON incident_index (admin1_folded, event_date) WHERE merged_into IS NULL;
 ";

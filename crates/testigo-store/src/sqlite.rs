@@ -8,6 +8,7 @@ use std::time::Duration;
 mod audit;
 mod keys;
 mod link;
+mod monitor;
 
 pub use self::keys::Rotation;
 pub(crate) use self::keys::take_function_error;

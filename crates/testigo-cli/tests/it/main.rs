@@ -8,3 +8,4 @@ mod hostile;
 mod integrity;
 mod linking;
 mod seed;
+mod web;

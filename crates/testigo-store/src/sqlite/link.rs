@@ -209,7 +209,8 @@ pub(super) fn write_merged_version(
         return Err(StoreError::corrupt(format!("incident {id}"), "", "it has no active observation to merge"));
     }
     let observations: Vec<Observation> = stored.iter().map(|o| o.observation.clone()).collect();
-    let record = linker.merge(&observations);
+    // An analyst's values win over what the observations add up to (see `crate::monitor`).
+    let record = crate::monitor::apply_overrides(&linker.merge(&observations), &super::monitor::current_overrides(conn, id)?)?;
     let docs: Vec<SpanDocument<'_>> = stored.iter().map(StoredObservation::span_document).collect();
     let owners = attribute_spans(&record, &docs, &id.to_string())?;
     insert_version(conn, id.0, version, &record, meta, &owners)

@@ -196,8 +196,12 @@ fn a_schema_3_database_gets_an_entry_for_everything_already_stored() {
     {
         let conn = rusqlite::Connection::open(&old).unwrap();
         conn.execute_batch(
-            "DROP TABLE audit_log; DROP TABLE keyring; ALTER TABLE originals DROP COLUMN sealed; \
-             ALTER TABLE documents DROP COLUMN sealed; DELETE FROM schema_migrations WHERE version >= 4;",
+            "DROP TRIGGER documents_fts_insert; DROP TABLE documents_fts; DROP TABLE analyst_overrides; \
+             DROP TABLE verification; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; \
+             DROP INDEX incident_index_by_date; DROP INDEX incident_index_admin1; \
+             DROP TABLE audit_log; DROP TABLE keyring; ALTER TABLE originals DROP COLUMN sealed; \
+             ALTER TABLE documents DROP COLUMN sealed; \
+             DELETE FROM schema_migrations WHERE version >= 4;",
         )
         .unwrap();
     }

@@ -10,6 +10,7 @@ mod incidents;
 mod ingest;
 mod link;
 mod migrations;
+mod monitor;
 mod sources;
 
 use std::collections::BTreeMap;

@@ -2,9 +2,10 @@ use testigo_store::{IncidentFilter, SqliteStore, Store, StoreError};
 
 use crate::{doc, saltillo, stats, SALTILLO};
 
-/// The schema version this testigo creates: 1, then 2 for linking (issue 4), then 3 for several
-/// documents of one original (issue 5).
-pub const LATEST_SCHEMA: i64 = 5;
+/// The schema version this testigo creates: 1, then 2 for linking (issue 4), 3 for several
+/// documents of one original, 4 for the audit log and 5 for encryption at rest (issue 6), 6 for
+/// the web application (issue 5).
+pub const LATEST_SCHEMA: i64 = 6;
 
 fn applied(path: &std::path::Path) -> Vec<(i64, String)> {
     let conn = rusqlite::Connection::open(path).unwrap();

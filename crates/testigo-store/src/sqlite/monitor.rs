@@ -1,0 +1,567 @@
+//! The SQL of [`crate::monitor`]: accounts, verification, overrides, search and history.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde_json::Value;
+
+use super::audit::{self, NewEntry};
+use super::link::{attribute_spans, load_observations, SpanDocument};
+use super::{
+    active_incident, date_text, insert_version, normalise_country, parse_record, parse_timestamp, sha256_hex,
+    timestamp, to_version, SqliteStore, VersionMeta,
+};
+use crate::error::SqlContext;
+use crate::monitor::{
+    apply_overrides, search_terms, FieldOverride, IncidentPage, IncidentStats, MapPoint, StatRow, IncidentQuery, ListedIncident, Role,
+    SessionRecord, Sort, User, UserCredentials, Verification, VerificationChange,
+};
+use crate::{fold, IncidentId, IncidentSummary, Result, StoreError};
+
+/// The WHERE clause of the incidents matching a query, with its parameters in order (all SQL
+/// is parameterised; only conditions with a value are written, so that SQLite can use the
+/// indexes of `incident_index` and need not read `incident_versions` when no condition is on
+/// it). `needs_version` tells whether the clause refers to `v` (the current version).
+struct Filter {
+    sql: String,
+    params: Vec<Box<dyn rusqlite::ToSql>>,
+    needs_version: bool,
+}
+
+impl Filter {
+    fn of(query: &IncidentQuery) -> Filter {
+        let mut f = Filter { sql: "x.merged_into IS NULL".to_string(), params: Vec::new(), needs_version: false };
+        let and = |f: &mut Filter, cond: &str, value: Box<dyn rusqlite::ToSql>, version: bool| {
+            f.sql.push_str(" AND ");
+            f.sql.push_str(cond);
+            f.params.push(value);
+            f.needs_version |= version;
+        };
+        if let Some(d) = query.from {
+            and(&mut f, "coalesce(x.event_date_end, x.event_date) >= ?", Box::new(date_text(d)), false);
+        }
+        if let Some(d) = query.to {
+            and(&mut f, "x.event_date <= ?", Box::new(date_text(d)), false);
+        }
+        if let Some(c) = &query.country {
+            and(&mut f, "x.country = ?", Box::new(normalise_country(c)), false);
+        }
+        if let Some(a) = &query.admin1 {
+            and(&mut f, "x.admin1_folded = ?", Box::new(fold(a)), false);
+        }
+        if let Some(t) = query.event_type {
+            and(&mut f, "x.event_type = ?", Box::new(t.as_str()), false);
+        }
+        if let Some(h) = &query.harm {
+            // The column is a JSON array of names, none of which contains another's quoted form:
+            // a substring test is exact and much cheaper than json_each on every row.
+            and(&mut f, "instr(v.harms, ?) > 0", Box::new(format!("\"{h}\"")), true);
+        }
+        if let Some(c) = &query.perpetrator {
+            and(&mut f, "instr(v.perpetrator_categories, ?) > 0", Box::new(format!("\"{c}\"")), true);
+        }
+        if let Some(status) = query.verification {
+            and(
+                &mut f,
+                "coalesce((SELECT w.status FROM verification AS w WHERE w.incident_id = x.incident_id \
+                 ORDER BY w.id DESC LIMIT 1), 'unverified') = ?",
+                Box::new(status.as_str()),
+                false,
+            );
+        }
+        if let Some(c) = query.contested {
+            and(&mut f, "(json_array_length(testigo_open(v.record), '$.contested') > 0) = ?", Box::new(c), true);
+        }
+        if let Some(terms) = query.text.as_deref().and_then(search_terms) {
+            and(
+                &mut f,
+                "x.incident_id IN (SELECT s.incident_id FROM incident_sources AS s WHERE s.active = 1 \
+                 AND s.document_id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))",
+                Box::new(terms),
+                false,
+            );
+        }
+        f.needs_version |= query.sort == Sort::FatalitiesDesc;
+        f
+    }
+
+    /// The FROM clause: the index of current versions, joined to the versions when needed.
+    fn from(&self, always_version: bool) -> &'static str {
+        if self.needs_version || always_version {
+            "FROM incident_index AS x \
+             JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version"
+        } else {
+            "FROM incident_index AS x"
+        }
+    }
+
+    /// The parameters, then `more`.
+    fn bind<'a>(&'a self, more: &[&'a dyn rusqlite::ToSql]) -> Vec<&'a dyn rusqlite::ToSql> {
+        self.params.iter().map(|b| b.as_ref()).chain(more.iter().copied()).collect()
+    }
+}
+
+impl SqliteStore {
+    /// Gives this connection a page cache of `mib` MiB and maps up to that much of the file
+    /// into memory, for a long-running reader such as the web server (SQLite's default cache is
+    /// 2 MiB, so every listing would read its index from the file again).
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn set_read_cache(&self, mib: u32) -> Result<()> {
+        let kib = -i64::from(mib) * 1024;
+        self.conn.pragma_update(None, "cache_size", kib).ctx("setting the cache size")?;
+        let bytes = i64::from(mib) * 1024 * 1024;
+        // The answer (the size SQLite accepted) is a row, so read it rather than update.
+        let _: i64 = self.conn.query_row(&format!("PRAGMA mmap_size = {bytes}"), [], |r| r.get(0)).ctx("setting the memory map")?;
+        Ok(())
+    }
+
+    /// Creates a user with a role and a password hash (made by the caller), and records who
+    /// (`actor`) did in the audit log.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UserExists`] when the name is taken, and database errors.
+    pub fn add_user(&mut self, name: &str, role: Role, password_hash: &str, actor: &str) -> Result<User> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting to add a user")?;
+        let exists: bool = tx
+            .query_row("SELECT EXISTS (SELECT 1 FROM users WHERE name = ?1)", [name], |r| r.get(0))
+            .ctx("reading users")?;
+        if exists {
+            return Err(StoreError::UserExists { name: name.to_string() });
+        }
+        tx.execute(
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![name, role.as_str(), password_hash, timestamp(Utc::now())],
+        )
+        .ctx("adding a user")?;
+        let id = tx.last_insert_rowid();
+        let at = timestamp(Utc::now());
+        let target = format!("user:{id}");
+        let reason = format!("user {name} added with role {}", role.as_str());
+        audit::append(
+            &tx,
+            &NewEntry { at: &at, actor, action: "user_add", target: &target, reason: &reason, subject_sha256: &sha256_hex(reason.as_bytes()) },
+        )?;
+        tx.commit().ctx("committing a new user")?;
+        Ok(User { id, name: name.to_string(), role })
+    }
+
+    /// The user named `name` with their password hash, if there is one.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn user_credentials(&self, name: &str) -> Result<Option<UserCredentials>> {
+        self.conn
+            .prepare_cached("SELECT id, name, role, password_hash FROM users WHERE name = ?1")
+            .and_then(|mut s| {
+                s.query_row([name], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+                })
+                .optional()
+            })
+            .ctx("reading a user")?
+            .map(|(id, name, role, password_hash)| {
+                Ok(UserCredentials { user: User { id, name, role: parse_role(&role)? }, password_hash })
+            })
+            .transpose()
+    }
+
+    /// Every user, by name.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn users(&self) -> Result<Vec<User>> {
+        let rows: Vec<(i64, String, String)> = self
+            .conn
+            .prepare_cached("SELECT id, name, role FROM users ORDER BY name")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+            .ctx("listing users")?;
+        rows.into_iter().map(|(id, name, role)| Ok(User { id, name, role: parse_role(&role)? })).collect()
+    }
+
+    /// Stores a browser session: the SHA-256 of its token (the token itself is only in the
+    /// cookie), its user, its CSRF token and when it expires. Expired sessions are removed.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn create_session(&mut self, token_sha256: &str, user_id: i64, csrf: &str, expires_at: DateTime<Utc>) -> Result<()> {
+        let now = Utc::now();
+        self.conn
+            .execute("DELETE FROM sessions WHERE expires_at < ?1", [timestamp(now)])
+            .ctx("removing expired sessions")?;
+        self.conn
+            .execute(
+                "INSERT INTO sessions (token_sha256, user_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![token_sha256, user_id, csrf, timestamp(now), timestamp(expires_at)],
+            )
+            .ctx("storing a session")?;
+        Ok(())
+    }
+
+    /// The session whose token has this SHA-256, unless it expired before `now`.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn session(&self, token_sha256: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>> {
+        let row: Option<(i64, String, String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT u.id, u.name, u.role, s.csrf, s.expires_at FROM sessions AS s \
+                 JOIN users AS u ON u.id = s.user_id WHERE s.token_sha256 = ?1 AND s.expires_at >= ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![token_sha256, timestamp(now)], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .optional()
+            })
+            .ctx("reading a session")?;
+        row.map(|(id, name, role, csrf, expires)| {
+            Ok(SessionRecord {
+                user: User { id, name, role: parse_role(&role)? },
+                csrf,
+                expires_at: parse_timestamp("session expiry", &expires)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Ends the session whose token has this SHA-256 (logging out); nothing when there is none.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn end_session(&mut self, token_sha256: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM sessions WHERE token_sha256 = ?1", [token_sha256]).ctx("ending a session")?;
+        Ok(())
+    }
+
+    /// Stores an API token (its SHA-256) for the user named `user_name`, who it acts as, and
+    /// records who (`actor`) made it in the audit log (with the token's digest as subject).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownUser`] when there is no such user, and database errors.
+    pub fn create_api_token(&mut self, token_sha256: &str, user_name: &str, actor: &str) -> Result<User> {
+        let user = self
+            .user_credentials(user_name)?
+            .ok_or_else(|| StoreError::UnknownUser { name: user_name.to_string() })?
+            .user;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a token")?;
+        let at = timestamp(Utc::now());
+        tx.execute(
+            "INSERT INTO api_tokens (token_sha256, user_id, created_at) VALUES (?1, ?2, ?3)",
+            params![token_sha256, user.id, at],
+        )
+        .ctx("storing an API token")?;
+        let target = format!("user:{}", user.id);
+        let reason = format!("API token created for {}", user.name);
+        audit::append(&tx, &NewEntry { at: &at, actor, action: "token_create", target: &target, reason: &reason, subject_sha256: token_sha256 })?;
+        tx.commit().ctx("committing a token")?;
+        Ok(user)
+    }
+
+    /// The user an API token (given by its SHA-256) acts as, if the token is known.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn api_token_user(&self, token_sha256: &str) -> Result<Option<User>> {
+        let row: Option<(i64, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT u.id, u.name, u.role FROM api_tokens AS t JOIN users AS u ON u.id = t.user_id \
+                 WHERE t.token_sha256 = ?1",
+            )
+            .and_then(|mut s| s.query_row([token_sha256], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional())
+            .ctx("reading an API token")?;
+        row.map(|(id, name, role)| Ok(User { id, name, role: parse_role(&role)? })).transpose()
+    }
+
+    /// Sets the verification status of an active incident, recording who and why.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownIncident`], [`StoreError::IncidentMerged`], and database errors.
+    pub fn set_verification(&mut self, id: IncidentId, status: Verification, author: &str, reason: &str) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a status change")?;
+        active_incident(&tx, id)?;
+        let at = timestamp(Utc::now());
+        tx.execute(
+            "INSERT INTO verification (incident_id, status, author, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id.0, status.as_str(), author, reason, at],
+        )
+        .ctx("storing a verification status")?;
+        let target = format!("incident:{id}");
+        let what = format!("{target} {}", status.as_str());
+        let reason = format!("{}: {reason}", status.as_str());
+        audit::append(&tx, &NewEntry { at: &at, actor: author, action: "verify", target: &target, reason: &reason, subject_sha256: &sha256_hex(what.as_bytes()) })?;
+        tx.commit().ctx("committing a verification status")
+    }
+
+    /// Every verification change of an incident, oldest first; the last is its status (none:
+    /// [`Verification::Unverified`]).
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn verification_history(&self, id: IncidentId) -> Result<Vec<VerificationChange>> {
+        let rows: Vec<(String, String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT status, author, reason, created_at FROM verification WHERE incident_id = ?1 ORDER BY id",
+            )
+            .and_then(|mut s| s.query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect())
+            .ctx("reading verification changes")?;
+        rows.into_iter()
+            .map(|(status, author, reason, at)| {
+                Ok(VerificationChange {
+                    status: Verification::parse(&status)
+                        .ok_or_else(|| StoreError::corrupt("verification status", &status, "unknown status"))?,
+                    author,
+                    reason,
+                    at: parse_timestamp("verification time", &at)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Sets fields of an active incident to an analyst's values (see
+    /// [`crate::monitor::parse_field_value`]) and returns the new version number. The values
+    /// are kept as overrides and re-applied on top of every later version rebuilt from the
+    /// incident's observations (a new source, a merge, a split).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::UnknownIncident`], [`StoreError::IncidentMerged`],
+    /// [`StoreError::InvalidOverride`] when a field is not editable or a value does not fit,
+    /// and database errors.
+    pub fn set_fields(&mut self, id: IncidentId, values: &[(String, Value)], author: &str, reason: &str) -> Result<u32> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an edit")?;
+        let state = active_incident(&tx, id)?;
+        let current = super::read_version(&tx, id, state.version)?;
+        let record = apply_overrides(&current, values)?;
+        let at = timestamp(Utc::now());
+        // The values may be personal data (a place, nationalities): sealed like the records.
+        for (field, value) in values {
+            tx.execute(
+                "INSERT INTO analyst_overrides (incident_id, field, value, author, reason, created_at) \
+                 VALUES (?1, ?2, testigo_seal(?3), ?4, ?5, ?6)",
+                params![id.0, field, value.to_string(), author, reason, at],
+            )
+            .ctx("storing an analyst's value")?;
+        }
+        let fields: Vec<&str> = values.iter().map(|(f, _)| f.as_str()).collect();
+        let reason = format!("set {}: {reason}", fields.join(", "));
+        let observations = load_observations(&tx, id)?;
+        let docs: Vec<SpanDocument<'_>> = observations.iter().map(|o| o.span_document()).collect();
+        let owners = attribute_spans(&record, &docs, &id.to_string())?;
+        let version = state.version + 1;
+        let meta = VersionMeta { at: &at, actor: author, action: "revise", author, reason: &reason, merged_into: None };
+        insert_version(&tx, id.0, version, &record, &meta, &owners)?;
+        tx.commit().ctx("committing an edit")?;
+        to_version(id, version)
+    }
+
+    /// Every analyst override of an incident, oldest first (a later one for the same field
+    /// replaces an earlier one).
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn overrides(&self, id: IncidentId) -> Result<Vec<FieldOverride>> {
+        let rows: Vec<(String, String, String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT field, testigo_open(value), author, reason, created_at FROM analyst_overrides \
+                 WHERE incident_id = ?1 ORDER BY id",
+            )
+            .and_then(|mut s| {
+                s.query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect()
+            })
+            .ctx("reading analysts' values")?;
+        rows.into_iter()
+            .map(|(field, value, author, reason, at)| {
+                Ok(FieldOverride {
+                    value: serde_json::from_str(&value)
+                        .map_err(|e| StoreError::corrupt("analyst override", &value, e))?,
+                    field,
+                    author,
+                    reason,
+                    at: parse_timestamp("override time", &at)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Up to `limit` incidents that match `query` and have coordinates, for the map (ordered as
+    /// `query.sort` says).
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn map_points(&self, query: &IncidentQuery, limit: u32) -> Result<Vec<MapPoint>> {
+        let f = Filter::of(query);
+        let sql = format!(
+            "SELECT x.incident_id, x.latitude, x.longitude, x.event_type, v.sub_event_type, x.event_date, \
+             v.location_name, v.admin1, v.fatalities {} \
+             WHERE {} AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL \
+             ORDER BY {} LIMIT ?",
+            f.from(true),
+            f.sql,
+            order_by(query.sort)
+        );
+        let limit = i64::from(limit);
+        self.conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_map(f.bind(&[&limit]).as_slice(), |r| {
+                    Ok(MapPoint {
+                        id: r.get(0)?,
+                        latitude: r.get(1)?,
+                        longitude: r.get(2)?,
+                        event_type: r.get(3)?,
+                        sub_event_type: r.get(4)?,
+                        event_date: r.get(5)?,
+                        place: r.get(6)?,
+                        admin1: r.get(7)?,
+                        fatalities: r.get(8)?,
+                    })
+                })?
+                .collect()
+            })
+            .ctx("reading incidents for the map")
+    }
+
+    /// Incidents and fatalities per month, per perpetrator category and per first-level
+    /// division, of the incidents that match `query` (its sort and page are ignored).
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn incident_stats(&self, query: &IncidentQuery) -> Result<IncidentStats> {
+        let f = Filter::of(query);
+        let group = |select: &str, join: &str, tail: &str| -> Result<Vec<StatRow>> {
+            let sql = format!("SELECT {select}, count(*), sum(coalesce(v.fatalities, 0)) {}{join} WHERE {} {tail}", f.from(true), f.sql);
+            self.conn
+                .prepare_cached(&sql)
+                .and_then(|mut s| {
+                    s.query_map(f.bind(&[]).as_slice(), |r| {
+                        Ok(StatRow {
+                            key: r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                            incidents: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                            fatalities: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                        })
+                    })?
+                    .collect()
+                })
+                .ctx("counting incidents")
+        };
+        Ok(IncidentStats {
+            by_month: group("substr(x.event_date, 1, 7) AS k", "", "AND x.event_date IS NOT NULL GROUP BY k ORDER BY k")?,
+            by_perpetrator: group("j.value AS k", ", json_each(v.perpetrator_categories) AS j", "GROUP BY k ORDER BY 2 DESC, k")?,
+            by_admin1: group(
+                "coalesce(v.admin1, '?') || coalesce(', ' || x.country, '') AS k",
+                "",
+                "AND v.admin1 IS NOT NULL GROUP BY k ORDER BY 2 DESC, k LIMIT 50",
+            )?,
+        })
+    }
+
+    /// One page of the active incidents that match `query`, with the number of all that match.
+    ///
+    /// # Errors
+    ///
+    /// Database errors.
+    pub fn search_incidents(&self, query: &IncidentQuery) -> Result<IncidentPage> {
+        let f = Filter::of(query);
+        let from = f.from(false);
+        // Counting stops at `count_limit` (one more, to tell that there are more).
+        let cap = query.count_limit.map_or(-1, |c| i64::from(c) + 1);
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM (SELECT 1 {from} WHERE {} LIMIT ?)", f.sql))
+            .and_then(|mut s| s.query_row(f.bind(&[&cap]).as_slice(), |r| r.get(0)))
+            .ctx("counting incidents")?;
+        let total_is_lower_bound = query.count_limit.is_some_and(|c| total > i64::from(c));
+        let total = if total_is_lower_bound { query.count_limit.map_or(total, i64::from) } else { total };
+        let limit = query.limit.map_or(-1, i64::from);
+        let offset = i64::from(query.offset);
+        let page: Vec<(i64, i64)> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT x.incident_id, x.version {from} WHERE {} ORDER BY {} LIMIT ? OFFSET ?",
+                f.sql,
+                order_by(query.sort)
+            ))
+            .and_then(|mut s| s.query_map(f.bind(&[&limit, &offset]).as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .ctx("searching incidents")?;
+        let mut items = Vec::with_capacity(page.len());
+        for (id, version) in page {
+            let (record, sources, status): (String, i64, String) = self
+                .conn
+                .prepare_cached(
+                    "SELECT testigo_open(v.record), \
+                     (SELECT count(*) FROM incident_sources AS s WHERE s.incident_id = v.incident_id AND s.active = 1), \
+                     coalesce((SELECT w.status FROM verification AS w WHERE w.incident_id = v.incident_id \
+                               ORDER BY w.id DESC LIMIT 1), 'unverified') \
+                     FROM incident_versions AS v WHERE v.incident_id = ?1 AND v.version = ?2",
+                )
+                .and_then(|mut s| s.query_row(params![id, version], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
+                .ctx("reading a listed incident")?;
+            let id = IncidentId(id);
+            let version = to_version(id, version)?;
+            items.push(ListedIncident {
+                summary: IncidentSummary {
+                    id,
+                    version,
+                    incident: parse_record(id, version, &record)?,
+                    sources: usize::try_from(sources).unwrap_or(usize::MAX),
+                },
+                verification: Verification::parse(&status).unwrap_or_default(),
+            });
+        }
+        Ok(IncidentPage { total: u64::try_from(total).unwrap_or(0), total_is_lower_bound, items })
+    }
+}
+
+/// The ORDER BY clause of a sort.
+fn order_by(sort: Sort) -> &'static str {
+    match sort {
+        // NULL sorts first ascending, so last here: unresolved dates come last, and the
+        // index on (event_date, incident_id) is read backwards.
+        Sort::DateDesc => "x.event_date DESC, x.incident_id DESC",
+        Sort::DateAsc => "x.event_date IS NULL, x.event_date, x.incident_id",
+        Sort::FatalitiesDesc => "coalesce(v.fatalities, -1) DESC, x.event_date DESC, x.incident_id DESC",
+        Sort::Recent => "x.incident_id DESC",
+    }
+}
+
+/// The current analyst values of an incident (the latest per field), in the order they were
+/// set, to re-apply on a version rebuilt from observations.
+pub(super) fn current_overrides(conn: &Connection, id: IncidentId) -> Result<Vec<(String, Value)>> {
+    let rows: Vec<(String, String)> = conn
+        .prepare_cached(
+            "SELECT o.field, testigo_open(o.value) FROM analyst_overrides AS o WHERE o.incident_id = ?1 \
+             AND o.id = (SELECT max(p.id) FROM analyst_overrides AS p WHERE p.incident_id = o.incident_id AND p.field = o.field) \
+             ORDER BY o.id",
+        )
+        .and_then(|mut s| s.query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .ctx("reading analysts' values")?;
+    rows.into_iter()
+        .map(|(field, value)| {
+            let value = serde_json::from_str(&value).map_err(|e| StoreError::corrupt("analyst override", &value, e))?;
+            Ok((field, value))
+        })
+        .collect()
+}
+
+fn parse_role(role: &str) -> Result<Role> {
+    Role::parse(role).ok_or_else(|| StoreError::corrupt("user role", role, "unknown role"))
+}
