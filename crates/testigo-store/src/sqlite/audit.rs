@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::keys::Keyholder;
 use super::{parse_timestamp, sha256_hex};
 use crate::error::SqlContext;
 use crate::{AuditEntry, AuditFilter, Result, StoreError, VerifyReport, GENESIS_HASH};
@@ -22,6 +23,9 @@ pub(crate) struct NewEntry<'a> {
     pub(crate) target: &'a str,
     pub(crate) reason: &'a str,
     pub(crate) subject_sha256: &'a str,
+    /// An analyst's words (`--reason`): stored sealed when the store has a key. The hash is
+    /// computed over the plain reason either way.
+    pub(crate) seal_reason: bool,
 }
 
 /// Appends one entry after the last one, inside the caller's transaction, and returns its
@@ -47,7 +51,7 @@ pub(crate) fn append(conn: &Connection, entry: &NewEntry<'_>) -> Result<i64> {
     );
     conn.prepare_cached(
         "INSERT INTO audit_log (seq, at, actor, action, target, reason, subject_sha256, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?10 THEN testigo_seal(?6) ELSE ?6 END, ?7, ?8, ?9)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -59,7 +63,8 @@ pub(crate) fn append(conn: &Connection, entry: &NewEntry<'_>) -> Result<i64> {
             entry.reason,
             entry.subject_sha256,
             prev_hash,
-            hash
+            hash,
+            entry.seal_reason
         ])
     })
     .ctx("appending to the audit log")?;
@@ -80,7 +85,11 @@ pub(crate) struct RawEntry {
 }
 
 /// The columns [`RawEntry::read`] reads, in order.
-pub(crate) const COLUMNS: &str = "seq, at, actor, action, target, reason, subject_sha256, prev_hash, hash";
+pub(crate) const COLUMNS: &str = "seq, at, actor, action, target, testigo_open(reason), subject_sha256, prev_hash, hash";
+
+/// [`COLUMNS`] with the reason as stored (sealed or not), for [`walk_chain`], which opens it
+/// itself so that an altered sealed reason is reported as tampering.
+const RAW_COLUMNS: &str = "seq, at, actor, action, target, reason, subject_sha256, prev_hash, hash";
 
 impl RawEntry {
     pub(crate) fn read(r: &Row<'_>) -> rusqlite::Result<RawEntry> {
@@ -147,14 +156,18 @@ pub(crate) fn list(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditE
 /// # Errors
 ///
 /// [`StoreError::Tampered`] naming the first entry that breaks the chain, and database errors.
-pub(crate) fn walk_chain(conn: &Connection) -> Result<(u64, String)> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq")).ctx("reading the audit log")?;
+pub(crate) fn walk_chain(conn: &Connection, keys: &Keyholder) -> Result<(u64, String)> {
+    let mut stmt = conn.prepare(&format!("SELECT {RAW_COLUMNS} FROM audit_log ORDER BY seq")).ctx("reading the audit log")?;
     let mut rows = stmt.query([]).ctx("reading the audit log")?;
     let mut expected_seq = 1;
     let mut prev = GENESIS_HASH.to_string();
     let mut count = 0u64;
     while let Some(row) = rows.next().ctx("reading the audit log")? {
-        let entry = RawEntry::read(row).ctx("reading the audit log")?;
+        let mut entry = RawEntry::read(row).ctx("reading the audit log")?;
+        // An analyst's reason is stored sealed; the hash is over the plain reason.
+        entry.reason = open_or_tampered(keys.open_text(&entry.reason, "an audit reason"), || {
+            format!("audit entry {}", entry.seq)
+        })?;
         let tampered = |what: String| StoreError::Tampered { what: format!("audit entry {}", entry.seq), reason: what };
         if entry.seq != expected_seq {
             return Err(StoreError::Tampered {
@@ -251,6 +264,7 @@ pub(crate) fn backfill(conn: &Connection) -> Result<()> {
                 target: &p.target,
                 reason: &p.reason,
                 subject_sha256: &p.subject,
+                seal_reason: false,
             },
         )?;
     }
@@ -259,9 +273,9 @@ pub(crate) fn backfill(conn: &Connection) -> Result<()> {
 
 /// Everything [`crate::Store::verify`] checks, in this order: originals, the chain, the
 /// documents' `ingest` entries, the incident versions' entries.
-pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
-    let originals = verify_originals(conn)?;
-    let (audit_entries, head_hash) = walk_chain(conn)?;
+pub(crate) fn verify(conn: &Connection, keys: &Keyholder) -> Result<VerifyReport> {
+    let originals = verify_originals(conn, keys)?;
+    let (audit_entries, head_hash) = walk_chain(conn, keys)?;
 
     // (target, subject) of every entry, to find each document's and version's entry.
     let recorded: HashSet<(String, String)> = conn
@@ -293,13 +307,16 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
     let mut incident_versions = 0u64;
     {
         let mut stmt = conn
-            .prepare("SELECT incident_id, version, testigo_open(record) FROM incident_versions ORDER BY id")
+            .prepare("SELECT incident_id, version, record FROM incident_versions ORDER BY id")
             .ctx("reading incident versions")?;
         let mut rows = stmt.query([]).ctx("reading incident versions")?;
         while let Some(row) = rows.next().ctx("reading incident versions")? {
             let incident: i64 = row.get(0).ctx("reading incident versions")?;
             let version: i64 = row.get(1).ctx("reading incident versions")?;
             let record: String = row.get(2).ctx("reading incident versions")?;
+            let record = open_or_tampered(keys.open_text(&record, "an incident record"), || {
+                format!("incident {incident} version {version}")
+            })?;
             let subject = subject_of_record(&record);
             if !recorded.contains(&(format!("incident:{incident}"), subject.clone())) {
                 return Err(StoreError::Tampered {
@@ -317,8 +334,8 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport> {
 }
 
 /// Re-hashes every original, one at a time; returns how many.
-fn verify_originals(conn: &Connection) -> Result<u64> {
-    let mut stmt = conn.prepare("SELECT sha256, size, iif(sealed, testigo_open_blob(bytes), bytes) FROM originals ORDER BY sha256").ctx("reading originals")?;
+fn verify_originals(conn: &Connection, keys: &Keyholder) -> Result<u64> {
+    let mut stmt = conn.prepare("SELECT sha256, size, bytes, sealed FROM originals ORDER BY sha256").ctx("reading originals")?;
     let mut rows = stmt.query([]).ctx("reading originals")?;
     let mut count = 0u64;
     while let Some(row) = rows.next().ctx("reading originals")? {
@@ -328,6 +345,12 @@ fn verify_originals(conn: &Connection) -> Result<u64> {
         let bytes: Vec<u8> = match row.get_ref(2).ctx("reading originals")? {
             ValueRef::Blob(b) | ValueRef::Text(b) => b.to_vec(),
             _ => Vec::new(),
+        };
+        let sealed: bool = row.get(3).ctx("reading originals")?;
+        let bytes = if sealed {
+            open_or_tampered(keys.open_blob(&bytes, "a stored original"), || format!("original {sha256}"))?
+        } else {
+            bytes
         };
         let actual = sha256_hex(&bytes);
         if actual != sha256 {
@@ -345,4 +368,25 @@ fn verify_originals(conn: &Connection) -> Result<u64> {
         count += 1;
     }
     Ok(count)
+}
+
+/// A value opened for `verify`: a sealed value whose authentication tag does not match, or
+/// that claims another key than the database's (checked when the store was opened), was
+/// altered in the file: that is reported as tampering with `what()`, not as a key problem.
+/// A missing key stays what it is.
+fn open_or_tampered<T>(opened: Result<T>, what: impl FnOnce() -> String) -> Result<T> {
+    match opened {
+        Err(StoreError::Decrypt { reason, .. }) => Err(StoreError::Tampered {
+            what: what(),
+            reason: format!("it is stored encrypted and does not decrypt: {reason}"),
+        }),
+        Err(StoreError::WrongKey { expected, .. }) => Err(StoreError::Tampered {
+            what: what(),
+            reason: format!(
+                "it is stored encrypted under key id {expected}, not the database's key: the stored value was \
+                 altered"
+            ),
+        }),
+        other => other,
+    }
 }

@@ -185,6 +185,25 @@ pub(super) fn insert_source(
     Ok(())
 }
 
+/// [`insert_source`] for a link an analyst made (merge, split): its reason holds the analyst's
+/// words and is stored sealed when the store has a key.
+pub(super) fn insert_analyst_source(
+    conn: &Connection,
+    incident_id: i64,
+    document_id: i64,
+    role: SourceRole,
+    reason: &str,
+    at: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO incident_sources (incident_id, document_id, role, link_score, link_reason, created_at) \
+         VALUES (?1, ?2, ?3, NULL, testigo_seal(?4), ?5)",
+    )
+    .and_then(|mut s| s.execute(params![incident_id, document_id, role.as_str(), reason, at]))
+    .ctx("linking an incident to a document")?;
+    Ok(())
+}
+
 /// Ends the active link between an incident and a document; the row is kept.
 pub(super) fn deactivate_source(conn: &Connection, incident_id: i64, document_id: i64, at: &str) -> Result<()> {
     conn.prepare_cached(
