@@ -7,4 +7,5 @@ mod crash;
 mod hostile;
 mod integrity;
 mod linking;
+mod protect;
 mod seed;
