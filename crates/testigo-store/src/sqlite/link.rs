@@ -71,7 +71,7 @@ pub(super) fn load_observations(conn: &Connection, id: IncidentId) -> Result<Vec
     let rows: Vec<Row> = conn
         .prepare_cached(
             "SELECT o.id, testigo_open(o.record), d.id, d.sha256, iif(d.sealed, testigo_open(d.name), d.name), \
-             iif(d.sealed, testigo_open(d.text), d.text), iif(d.sealed, testigo_open(d.title), d.title), d.publisher, \
+             iif(d.sealed, testigo_open(d.text), d.text), iif(d.sealed, testigo_open(d.title), d.title), iif(d.sealed, testigo_open(d.publisher), d.publisher), \
              iif(d.sealed, testigo_open(d.url), d.url), d.published, d.language, d.simhash \
              FROM observations AS o JOIN documents AS d ON d.id = o.document_id \
              WHERE o.incident_id = ?1 AND o.active = 1 ORDER BY o.position",

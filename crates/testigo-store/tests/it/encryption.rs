@@ -233,6 +233,9 @@ fn sensitivity_follows_the_bytes() {
     again.metadata.publisher = Some("Casa Amaya".to_string());
     assert!(matches!(store.ingest(&again, &[]).unwrap(), testigo_store::IngestOutcome::New { .. }));
     assert!(store.documents_by_sha256(&again.sha256).unwrap().iter().all(|d| d.sensitive));
+    // The sealed publisher is read back in plain text wherever documents are read.
+    let observed = store.observations(IncidentId(1)).unwrap();
+    assert_eq!(observed[0].metadata.publisher.as_deref(), Some("Vanguardia"));
     store.verify().unwrap();
     drop(store);
     let bytes = file_bytes(&db);
