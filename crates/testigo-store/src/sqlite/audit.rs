@@ -330,7 +330,116 @@ pub(crate) fn verify(conn: &Connection, keys: &Keyholder) -> Result<VerifyReport
             incident_versions += 1;
         }
     }
+    verify_documents_metadata(conn, keys)?;
+    verify_index(conn)?;
+    verify_links(conn)?;
     Ok(VerifyReport { originals, audit_entries, documents, incident_versions, head_hash })
+}
+
+/// Each document's metadata against its source key: the key is the digest of the original and
+/// of the publisher, URL, title and publication date as they were ingested, so that an edit of
+/// one of them (without recomputing the key) shows. A consistency check: the key is not in the
+/// audit chain.
+fn verify_documents_metadata(conn: &Connection, keys: &Keyholder) -> Result<()> {
+    let mut stmt = conn
+        .prepare("SELECT id, sha256, source_key, publisher, url, title, published, sealed FROM documents ORDER BY id")
+        .ctx("reading documents")?;
+    let mut rows = stmt.query([]).ctx("reading documents")?;
+    while let Some(row) = rows.next().ctx("reading documents")? {
+        let read = |i| -> Result<Option<String>> { row.get(i).ctx("reading documents") };
+        let id: i64 = row.get(0).ctx("reading documents")?;
+        let (sha256, key) = (read(1)?.unwrap_or_default(), read(2)?.unwrap_or_default());
+        let sealed: bool = row.get(7).ctx("reading documents")?;
+        let what = || format!("document {id}");
+        let mut fields = [read(3)?, read(4)?, read(5)?, read(6)?];
+        if sealed {
+            for field in fields.iter_mut().take(3) {
+                if let Some(value) = field.as_deref() {
+                    *field = Some(open_or_tampered(keys.open_text(value, "a document's metadata"), what)?);
+                }
+            }
+        }
+        let [publisher, url, title, published] = &fields;
+        let expected =
+            super::source_key_of(&sha256, publisher.as_deref(), url.as_deref(), title.as_deref(), published.as_deref());
+        if expected != key {
+            return Err(StoreError::Tampered {
+                what: what(),
+                reason: format!(
+                    "its publisher, URL, title or publication date is not what was ingested (they give the source \
+                     key {expected}, not the recorded {key}): edited after it was stored"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `incident_index` (what `incidents` and the linker search) against the latest version of
+/// each incident, recomputed as the trigger that maintains it does.
+fn verify_index(conn: &Connection) -> Result<()> {
+    let wrong: Option<i64> = conn
+        .query_row(
+            "SELECT x.incident_id FROM incident_index AS x \
+             LEFT JOIN incident_index_rows AS r ON r.incident_id = x.incident_id AND r.version = \
+             (SELECT max(w.version) FROM incident_versions AS w WHERE w.incident_id = x.incident_id) \
+             WHERE r.incident_id IS NULL OR x.version IS NOT r.version OR x.event_date IS NOT r.event_date \
+             OR x.event_date_end IS NOT r.event_date_end OR x.span_class IS NOT r.span_class \
+             OR x.event_type IS NOT r.event_type OR x.country IS NOT r.country \
+             OR x.admin1_folded IS NOT r.admin1_folded OR x.latitude IS NOT r.latitude \
+             OR x.longitude IS NOT r.longitude OR x.merged_into IS NOT r.merged_into \
+             UNION ALL SELECT v.incident_id FROM incident_versions AS v \
+             WHERE v.incident_id NOT IN (SELECT incident_id FROM incident_index) \
+             LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .ctx("reading the incident index")?;
+    match wrong {
+        None => Ok(()),
+        Some(id) => Err(StoreError::Tampered {
+            what: format!("incident {id}'s search index"),
+            reason: "its row in incident_index is not the one its latest version gives: the search columns \
+                     were edited (searches and links would go wrong)"
+                .to_string(),
+        }),
+    }
+}
+
+/// The links: every active observation of an incident has its document as an active source
+/// of that incident, and every active source an active observation, so that a link ended (or
+/// made) by editing the file shows.
+fn verify_links(conn: &Connection) -> Result<()> {
+    let unmatched: Option<(i64, i64, bool)> = conn
+        .query_row(
+            "SELECT incident_id, document_id, 1 FROM ( \
+             SELECT incident_id, document_id FROM observations WHERE active = 1 \
+             EXCEPT SELECT incident_id, document_id FROM incident_sources WHERE active = 1) \
+             UNION ALL SELECT incident_id, document_id, 0 FROM ( \
+             SELECT incident_id, document_id FROM incident_sources WHERE active = 1 \
+             EXCEPT SELECT incident_id, document_id FROM observations WHERE active = 1) \
+             LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .ctx("reading incident sources")?;
+    match unmatched {
+        None => Ok(()),
+        Some((incident, document, observed)) => Err(StoreError::Tampered {
+            what: format!("the link of incident {incident} to document {document}"),
+            reason: if observed {
+                "the incident's record uses the document, but its link to it is not active: the link was ended \
+                 outside testigo"
+                    .to_string()
+            } else {
+                "the link is active, but the incident's record does not use the document: the link was made or \
+                 restored outside testigo"
+                    .to_string()
+            },
+        }),
+    }
 }
 
 /// Re-hashes every original, one at a time; returns how many.

@@ -210,3 +210,26 @@ fn a_schema_3_database_gets_an_entry_for_everything_already_stored() {
     let report = store.verify().unwrap();
     assert_eq!((report.originals, report.documents, report.incident_versions), (1, 1, 2));
 }
+
+/// Edits that leave originals and records alone but change what the store says about them: a
+/// document's metadata, the search index, a link ended silently (acceptance finding D4).
+#[test]
+fn verify_names_edited_metadata_index_and_links() {
+    let cases = [
+        ("UPDATE documents SET published = '2019-07-01'", "document 1"),
+        ("UPDATE documents SET url = 'https://example.org/other'", "document 1"),
+        ("UPDATE incident_index SET event_type = 'Protests'", "incident 1's search index"),
+        ("UPDATE incident_index SET admin1_folded = 'sonora'", "incident 1's search index"),
+        ("UPDATE incident_sources SET active = 0, unlinked_at = '2024-01-01T00:00:00.000000000Z'", "the link of incident 1 to document 1"),
+    ];
+    for (sql, named) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        drop(stored(&path));
+        SqliteStore::open(&path).unwrap().verify().unwrap();
+        tamper(&path, sql);
+        let err = SqliteStore::open(&path).unwrap().verify().unwrap_err();
+        let StoreError::Tampered { what, .. } = &err else { panic!("{sql}: {err:?}") };
+        assert_eq!(what, named, "{sql}: {err}");
+    }
+}
