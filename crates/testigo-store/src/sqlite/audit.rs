@@ -307,7 +307,7 @@ pub(crate) fn verify(conn: &Connection, keys: &Keyholder) -> Result<VerifyReport
     let mut incident_versions = 0u64;
     {
         let mut stmt = conn
-            .prepare("SELECT incident_id, version, record FROM incident_versions ORDER BY id")
+            .prepare("SELECT incident_id, version, record, id FROM incident_versions ORDER BY id")
             .ctx("reading incident versions")?;
         let mut rows = stmt.query([]).ctx("reading incident versions")?;
         while let Some(row) = rows.next().ctx("reading incident versions")? {
@@ -327,6 +327,8 @@ pub(crate) fn verify(conn: &Connection, keys: &Keyholder) -> Result<VerifyReport
                     ),
                 });
             }
+            let version_id: i64 = row.get(3).ctx("reading incident versions")?;
+            verify_version_rows(conn, keys, version_id, &record, &format!("incident {incident} version {version}"))?;
             incident_versions += 1;
         }
     }
@@ -334,6 +336,59 @@ pub(crate) fn verify(conn: &Connection, keys: &Keyholder) -> Result<VerifyReport
     verify_index(conn)?;
     verify_links(conn)?;
     Ok(VerifyReport { originals, audit_entries, documents, incident_versions, head_hash })
+}
+
+/// The evidence and claim rows of one version against its record (proved by the chain): the
+/// same spans in the same order, and the same claims (stance, fact, quote, speaker, value).
+fn verify_version_rows(conn: &Connection, keys: &Keyholder, version_id: i64, record: &str, what: &str) -> Result<()> {
+    let incident: testigo_core::Incident =
+        serde_json::from_str(record).map_err(|e| StoreError::corrupt(format!("record of {what}"), record, e))?;
+    let tampered = |reason: String| StoreError::Tampered { what: format!("{what}'s {reason}"), reason: "it is not what the version's record (proved by the audit chain) says: edited after it was written".to_string() };
+    let expected: Vec<(String, i64, i64)> = incident
+        .evidence
+        .iter()
+        .flat_map(|(field, spans)| spans.iter().map(move |s| (field.clone(), s.start() as i64, s.end() as i64)))
+        .collect();
+    let stored: Vec<(String, i64, i64)> = conn
+        .prepare_cached("SELECT field, span_start, span_end FROM evidence WHERE incident_version_id = ?1 ORDER BY id")
+        .and_then(|mut s| s.query_map([version_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+        .ctx("reading evidence")?;
+    if stored != expected {
+        return Err(tampered("evidence".to_string()));
+    }
+    type ClaimRow = (i64, i64, i64, String, Option<String>, Option<String>, Option<String>, Option<String>);
+    let claims: Vec<ClaimRow> = conn
+        .prepare_cached(
+            "SELECT position, span_start, span_end, stance, fact, text, attributed_to, value FROM claims \
+             WHERE incident_version_id = ?1 ORDER BY position",
+        )
+        .and_then(|mut s| {
+            s.query_map([version_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+            })?
+            .collect()
+        })
+        .ctx("reading claims")?;
+    if claims.len() != incident.claims.len() {
+        return Err(tampered("claims".to_string()));
+    }
+    for ((position, start, end, stance, fact, text, speaker, value), claim) in claims.into_iter().zip(&incident.claims) {
+        let field = || format!("claims[{position}]");
+        let open = |v: Option<String>| -> Result<Option<String>> {
+            v.map(|v| open_or_tampered(keys.open_text(&v, "a claim"), || format!("{what}'s {}", field()))).transpose()
+        };
+        let same = start == claim.span.start() as i64
+            && end == claim.span.end() as i64
+            && stance == claim.stance.as_str()
+            && fact == claim.fact
+            && open(text)?.as_deref() == Some(claim.text.as_str())
+            && open(speaker)?.as_deref() == Some(claim.attributed_to.as_str())
+            && open(value)? == claim.value;
+        if !same {
+            return Err(tampered(field()));
+        }
+    }
+    Ok(())
 }
 
 /// Each document's metadata against its source key: the key is the digest of the original and

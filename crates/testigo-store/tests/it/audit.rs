@@ -212,7 +212,8 @@ fn a_schema_3_database_gets_an_entry_for_everything_already_stored() {
 }
 
 /// Edits that leave originals and records alone but change what the store says about them: a
-/// document's metadata, the search index, a link ended silently (acceptance finding D4).
+/// document's metadata, evidence and claim rows, the search index, a link ended silently
+/// (acceptance finding D4).
 #[test]
 fn verify_names_edited_metadata_index_and_links() {
     let cases = [
@@ -220,6 +221,8 @@ fn verify_names_edited_metadata_index_and_links() {
         ("UPDATE documents SET url = 'https://example.org/other'", "document 1"),
         ("UPDATE incident_index SET event_type = 'Protests'", "incident 1's search index"),
         ("UPDATE incident_index SET admin1_folded = 'sonora'", "incident 1's search index"),
+        ("UPDATE evidence SET span_end = span_end - 1 WHERE incident_version_id = 2", "incident 1 version 2's evidence"),
+        ("UPDATE claims SET attributed_to = 'nadie' WHERE incident_version_id = 1", "incident 1 version 1's claims[0]"),
         ("UPDATE incident_sources SET active = 0, unlinked_at = '2024-01-01T00:00:00.000000000Z'", "the link of incident 1 to document 1"),
     ];
     for (sql, named) in cases {
