@@ -14,6 +14,7 @@ pub(crate) use self::keys::take_function_error;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::functions::FunctionFlags;
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Row, TransactionBehavior};
 use sha2::{Digest, Sha256};
 use testigo_core::{Incident, Language, Metadata, Span};
@@ -1336,53 +1337,24 @@ fn insert_version(
     owners: &SpanOwners,
 ) -> Result<()> {
     let record = serde_json::to_string(incident).map_err(|source| StoreError::Encode { what: "incident", source })?;
-    let mut categories: Vec<&str> = incident.perpetrators.iter().map(|p| p.category.as_str()).collect();
-    categories.sort_unstable();
-    categories.dedup();
-    let categories = serde_json::to_string(&categories)
-        .map_err(|source| StoreError::Encode { what: "perpetrator categories", source })?;
-    let mut harms: Vec<&str> = incident.harms.iter().map(|h| h.as_str()).collect();
-    harms.sort_unstable();
-    harms.dedup();
-    let harms = serde_json::to_string(&harms).map_err(|source| StoreError::Encode { what: "harms", source })?;
-    let location = incident.location.as_ref();
-    let admin1 = location.and_then(|l| l.admin1.as_deref());
-
-    conn.prepare_cached(
-        "INSERT INTO incident_versions (incident_id, version, record, created_at, author, reason, \
-         event_date, event_date_end, date_precision, event_type, sub_event_type, country, admin1, \
-         admin1_folded, admin2, location_name, latitude, longitude, fatalities, \
-         perpetrator_categories, harms, merged_into) \
-         VALUES (?1, ?2, testigo_seal(?3), ?4, ?5, CASE WHEN ?23 THEN testigo_seal(?6) ELSE ?6 END, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20, ?21, ?22)",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
-            incident_id,
-            version,
-            record,
-            meta.at,
-            meta.author,
-            meta.reason,
-            incident.event_date.map(date_text),
-            incident.event_date_end.map(date_text),
-            incident.date_precision.as_str(),
-            incident.event_type.as_str(),
-            incident.sub_event_type.as_str(),
-            location.and_then(|l| l.country.as_deref()).map(normalise_country),
-            admin1,
-            admin1.map(fold),
-            location.and_then(|l| l.admin2.as_deref()),
-            location.and_then(|l| l.name.as_deref()),
-            location.and_then(|l| l.latitude),
-            location.and_then(|l| l.longitude),
-            incident.fatalities,
-            categories,
-            harms,
-            meta.merged_into,
-            meta.analyst,
-        ])
-    })
+    let mut values: Vec<Value> = vec![
+        incident_id.into(),
+        version.into(),
+        record.clone().into(),
+        meta.at.to_string().into(),
+        meta.author.to_string().into(),
+        meta.reason.to_string().into(),
+    ];
+    values.extend(version_filter_values(incident)?);
+    values.push(meta.merged_into.into());
+    values.push(meta.analyst.into());
+    conn.prepare_cached(&format!(
+        "INSERT INTO incident_versions (incident_id, version, record, created_at, author, reason, {VERSION_FILTER_COLUMNS}, \
+         merged_into) \
+         VALUES (?1, ?2, testigo_seal(?3), ?4, ?5, CASE WHEN ?23 THEN testigo_seal(?6) ELSE ?6 END, ?7, ?8, ?9, ?10, \
+         ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
+    ))
+    .and_then(|mut s| s.execute(rusqlite::params_from_iter(values)))
     .ctx("storing an incident version")?;
     let version_id = conn.last_insert_rowid();
     audit::append(
@@ -1434,6 +1406,46 @@ fn insert_version(
             .ctx("storing claims")?;
     }
     Ok(())
+}
+
+/// The columns of `incident_versions` copied from its record for filtering and the search
+/// index, in the order [`version_filter_values`] gives them.
+pub(crate) const VERSION_FILTER_COLUMNS: &str = "event_date, event_date_end, date_precision, event_type, \
+    sub_event_type, country, admin1, admin1_folded, admin2, location_name, latitude, longitude, fatalities, \
+    perpetrator_categories, harms";
+
+/// The values of [`VERSION_FILTER_COLUMNS`] for a version whose record is `incident`: what
+/// `insert_version` stores and `verify` expects.
+pub(crate) fn version_filter_values(incident: &Incident) -> Result<Vec<Value>> {
+    let mut categories: Vec<&str> = incident.perpetrators.iter().map(|p| p.category.as_str()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let categories = serde_json::to_string(&categories)
+        .map_err(|source| StoreError::Encode { what: "perpetrator categories", source })?;
+    let mut harms: Vec<&str> = incident.harms.iter().map(|h| h.as_str()).collect();
+    harms.sort_unstable();
+    harms.dedup();
+    let harms = serde_json::to_string(&harms).map_err(|source| StoreError::Encode { what: "harms", source })?;
+    let location = incident.location.as_ref();
+    let admin1 = location.and_then(|l| l.admin1.as_deref());
+    let text = |t: Option<&str>| t.map_or(Value::Null, |t| Value::Text(t.to_string()));
+    Ok(vec![
+        incident.event_date.map(date_text).into(),
+        incident.event_date_end.map(date_text).into(),
+        incident.date_precision.as_str().to_string().into(),
+        incident.event_type.as_str().to_string().into(),
+        incident.sub_event_type.as_str().to_string().into(),
+        location.and_then(|l| l.country.as_deref()).map(normalise_country).into(),
+        text(admin1),
+        admin1.map(fold).into(),
+        text(location.and_then(|l| l.admin2.as_deref())),
+        text(location.and_then(|l| l.name.as_deref())),
+        location.and_then(|l| l.latitude).into(),
+        location.and_then(|l| l.longitude).into(),
+        incident.fatalities.map(i64::from).into(),
+        categories.into(),
+        harms.into(),
+    ])
 }
 
 /// Refuses spans that do not lie on char boundaries of `text`: they would quote the wrong words.

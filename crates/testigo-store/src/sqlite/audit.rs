@@ -338,12 +338,23 @@ pub(crate) fn verify(conn: &Connection, keys: &Keyholder) -> Result<VerifyReport
     Ok(VerifyReport { originals, audit_entries, documents, incident_versions, head_hash })
 }
 
-/// The evidence and claim rows of one version against its record (proved by the chain): the
-/// same spans in the same order, and the same claims (stance, fact, quote, speaker, value).
+/// The rows of one version against its record (proved by the chain): its filter columns
+/// (dates, type, place, toll, categories: what searches and the index use), the same evidence
+/// spans in the same order, and the same claims (stance, fact, quote, speaker, value).
 fn verify_version_rows(conn: &Connection, keys: &Keyholder, version_id: i64, record: &str, what: &str) -> Result<()> {
     let incident: testigo_core::Incident =
         serde_json::from_str(record).map_err(|e| StoreError::corrupt(format!("record of {what}"), record, e))?;
     let tampered = |reason: String| StoreError::Tampered { what: format!("{what}'s {reason}"), reason: "it is not what the version's record (proved by the audit chain) says: edited after it was written".to_string() };
+    let columns = super::VERSION_FILTER_COLUMNS;
+    let filters: Vec<rusqlite::types::Value> = conn
+        .prepare_cached(&format!("SELECT {columns} FROM incident_versions WHERE id = ?1"))
+        .and_then(|mut s| {
+            s.query_row([version_id], |r| (0..r.as_ref().column_count()).map(|i| r.get(i)).collect())
+        })
+        .ctx("reading incident versions")?;
+    if filters != super::version_filter_values(&incident)? {
+        return Err(tampered("filter columns".to_string()));
+    }
     let expected: Vec<(String, i64, i64)> = incident
         .evidence
         .iter()

@@ -223,6 +223,11 @@ fn verify_names_edited_metadata_index_and_links() {
         ("UPDATE incident_index SET admin1_folded = 'sonora'", "incident 1's search index"),
         ("UPDATE evidence SET span_end = span_end - 1 WHERE incident_version_id = 2", "incident 1 version 2's evidence"),
         ("UPDATE claims SET attributed_to = 'nadie' WHERE incident_version_id = 1", "incident 1 version 1's claims[0]"),
+        (
+            "UPDATE incident_versions SET event_type = 'Protests' WHERE version = 2; \
+             UPDATE incident_index SET event_type = 'Protests'",
+            "incident 1 version 2's filter columns",
+        ),
         ("UPDATE incident_sources SET active = 0, unlinked_at = '2024-01-01T00:00:00.000000000Z'", "the link of incident 1 to document 1"),
     ];
     for (sql, named) in cases {
