@@ -335,6 +335,7 @@ pub(crate) fn verify(conn: &Connection, keys: &Keyholder) -> Result<VerifyReport
     verify_documents_metadata(conn, keys)?;
     verify_index(conn)?;
     verify_links(conn)?;
+    verify_link_reasons(conn, keys)?;
     Ok(VerifyReport { originals, audit_entries, documents, incident_versions, head_hash })
 }
 
@@ -471,6 +472,55 @@ fn verify_index(conn: &Connection) -> Result<()> {
                 .to_string(),
         }),
     }
+}
+
+/// The reason of every link the linker made on ingest (role `linked`, with a score) against
+/// the audit entry of that link, whose reason is `linked source SHA12: REASON`.
+fn verify_link_reasons(conn: &Connection, keys: &Keyholder) -> Result<()> {
+    let mut recorded: HashSet<(String, String)> = HashSet::new();
+    {
+        let mut stmt = conn
+            .prepare("SELECT seq, target, reason FROM audit_log WHERE target LIKE 'incident:%'")
+            .ctx("reading the audit log")?;
+        let mut rows = stmt.query([]).ctx("reading the audit log")?;
+        while let Some(row) = rows.next().ctx("reading the audit log")? {
+            let seq: i64 = row.get(0).ctx("reading the audit log")?;
+            let reason: String = row.get(2).ctx("reading the audit log")?;
+            let reason = open_or_tampered(keys.open_text(&reason, "an audit reason"), || format!("audit entry {seq}"))?;
+            if reason.starts_with("linked source ") {
+                recorded.insert((row.get(1).ctx("reading the audit log")?, reason));
+            }
+        }
+    }
+    let mut stmt = conn
+        .prepare(
+            "SELECT s.incident_id, s.document_id, d.sha256, s.link_reason FROM incident_sources AS s \
+             JOIN documents AS d ON d.id = s.document_id \
+             WHERE s.role = 'linked' AND s.link_score IS NOT NULL ORDER BY s.id",
+        )
+        .ctx("reading incident sources")?;
+    let mut rows = stmt.query([]).ctx("reading incident sources")?;
+    while let Some(row) = rows.next().ctx("reading incident sources")? {
+        let incident: i64 = row.get(0).ctx("reading incident sources")?;
+        let document: i64 = row.get(1).ctx("reading incident sources")?;
+        let sha256: String = row.get(2).ctx("reading incident sources")?;
+        let what = || format!("the link of incident {incident} to document {document}");
+        let reason: Option<String> = row.get(3).ctx("reading incident sources")?;
+        let reason = match reason {
+            Some(r) => open_or_tampered(keys.open_text(&r, "a link reason"), what)?,
+            None => String::new(),
+        };
+        let entry = format!("linked source {}: {reason}", sha256.get(..12).unwrap_or(&sha256));
+        if !recorded.contains(&(format!("incident:{incident}"), entry)) {
+            return Err(StoreError::Tampered {
+                what: what(),
+                reason: "its link reason is not the one the audit entry of the link records: edited after it was \
+                         written"
+                    .to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The links: every active observation of an incident has its document as an active source

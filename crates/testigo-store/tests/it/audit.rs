@@ -241,3 +241,30 @@ fn verify_names_edited_metadata_index_and_links() {
         assert_eq!(what, named, "{sql}: {err}");
     }
 }
+
+/// A link the linker made, then its reason or its end edited in the file (finding D4).
+#[test]
+fn verify_names_an_edited_link_reason_or_a_silent_unlink() {
+    for (sql, named) in [
+        ("UPDATE incident_sources SET link_reason = 'analyst said so' WHERE role = 'linked'", "the link of incident 1 to document 2"),
+        (
+            "UPDATE incident_sources SET active = 0, unlinked_at = '2024-01-01T00:00:00.000000000Z' WHERE role = 'linked'",
+            "the link of incident 1 to document 2",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.db");
+        {
+            let mut store = SqliteStore::open(&path).unwrap();
+            store.ingest_linked(&doc("a.txt", SALTILLO), &[saltillo()], &SameDayAndPlace).unwrap();
+            let other = format!("{SALTILLO} Más tarde.");
+            store.ingest_linked(&doc("b.txt", &other), &[saltillo()], &SameDayAndPlace).unwrap();
+            assert_eq!(store.incident(IncidentId(1)).unwrap().unwrap().sources.len(), 2, "linked");
+            store.verify().unwrap();
+        }
+        tamper(&path, sql);
+        let err = SqliteStore::open(&path).unwrap().verify().unwrap_err();
+        let StoreError::Tampered { what, .. } = &err else { panic!("{sql}: {err:?}") };
+        assert_eq!(what, named, "{sql}: {err}");
+    }
+}
