@@ -23,7 +23,8 @@ pub struct ExportArgs {
     /// Remove personal data: speakers' names become roles, quotes are withheld, perpetrators
     /// named in the text's words become their category, minors' exact ages become "minor",
     /// places finer than a town become the municipality, local file names are dropped and
-    /// sensitive documents are withheld (see `testigo_core::redact`). What was redacted is
+    /// sensitive documents are withheld, and so are analysts' reasons for merges and splits
+    /// (see `testigo_core::redact`). What was redacted is
     /// listed per incident (`redacted` in JSON) and summed up on standard error.
     #[arg(long)]
     public: bool,
@@ -52,12 +53,13 @@ pub fn run(store: &dyn Store, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     });
     if let Some(lists) = &redactions {
         let mut counts = RedactionCounts::default();
-        let mut withheld = 0;
+        let (mut withheld, mut reasons) = (0, 0);
         for list in lists {
             counts.add(list.iter().filter(|r| !r.field.starts_with("sources")).cloned().collect::<Vec<_>>().as_slice());
-            withheld += list.iter().filter(|r| r.field.starts_with("sources")).count();
+            withheld += list.iter().filter(|r| r.field.starts_with("sources") && !r.field.ends_with(".link_reason")).count();
+            reasons += list.iter().filter(|r| r.field.starts_with("sources") && r.field.ends_with(".link_reason")).count();
         }
-        eprintln!("public export: redacted {counts}, {withheld} sensitive source(s) withheld; local file names and source texts left out");
+        eprintln!("public export: redacted {counts}, {withheld} sensitive source(s) withheld, {reasons} analyst's link reason(s) withheld; local file names and source texts left out");
     }
     let redactions = redactions.as_deref();
     match &args.out {
@@ -78,7 +80,15 @@ pub fn run(store: &dyn Store, args: &ExportArgs) -> anyhow::Result<ExitCode> {
             // leaves a half-written file under the requested name.
             let tmp = path.with_extension("partial");
             {
-                let f = std::fs::File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create(true).truncate(true);
+                // A full export holds personal data: readable by its owner only.
+                #[cfg(unix)]
+                if !args.public {
+                    use std::os::unix::fs::OpenOptionsExt as _;
+                    options.mode(0o600);
+                }
+                let f = options.open(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
                 let mut w = BufWriter::new(f);
                 write(&mut w, args.format, &items, redactions)?;
                 w.flush()?;

@@ -244,6 +244,16 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs, key: &crate::KeyState) -> a
 fn ingest_file(store: &mut dyn Store, ex: &Extractor<'_>, path: &Path, overrides: &Metadata, sensitive: bool) -> anyhow::Result<(FileResult, Vec<(i64, Incident)>)> {
     let testigo_cli::Prepared { mut doc, incidents, warnings } = testigo_cli::prepare(ex, path, overrides)?;
     doc.sensitive = sensitive;
+    let mut warnings = warnings;
+    // Sensitivity follows the bytes (the store enforces it; this says so).
+    let stored = store.documents_by_sha256(&doc.sha256).map_err(|e| anyhow::Error::new(StoreFailure(e)))?;
+    if !sensitive && stored.iter().any(|d| d.sensitive) {
+        warnings.push("these bytes were ingested before with --sensitive: this copy is stored encrypted too".to_string());
+    }
+    let plain = stored.iter().filter(|d| !d.sensitive).count();
+    if sensitive && plain > 0 {
+        warnings.push(format!("these bytes were stored before in plain text ({plain} document(s)): they are now stored encrypted too (audited as `seal`)"));
+    }
     let name = doc.name.clone();
     let captured_sha = doc.sha256.clone();
     let x = testigo_extract::Extraction { language: doc.metadata.language.unwrap_or(testigo_core::Language::En), incidents };
@@ -269,7 +279,7 @@ fn ingest_file(store: &mut dyn Store, ex: &Extractor<'_>, path: &Path, overrides
             )
         }
         IngestOutcome::AlreadyKnown { document_id } => (
-            FileResult { path: name, status: "known", sha256: Some(captured_sha), document_id: Some(document_id.0), incident_ids: vec![], links: vec![], error: None, warnings: vec![] },
+            FileResult { path: name, status: "known", sha256: Some(captured_sha), document_id: Some(document_id.0), incident_ids: vec![], links: vec![], error: None, warnings },
             vec![],
         ),
     })

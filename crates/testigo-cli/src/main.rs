@@ -17,7 +17,7 @@ mod web;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::io::{self, BufRead, BufWriter, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -133,6 +133,10 @@ enum KeyCommand {
         /// Who (recorded in the audit log).
         #[arg(long, env = "USER", default_value = "cli")]
         actor: String,
+        /// Rotate even though other databases are recorded as encrypted with this key file
+        /// (KEYFILE.databases); they stay readable only with the retired key file.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -245,7 +249,43 @@ struct Paths {
 
 fn open_store(cli: &Paths) -> anyhow::Result<SqliteStore> {
     let path = &cli.db;
-    SqliteStore::open_with_key_file(path, &cli.key).with_context(|| format!("cannot open the database {}", path.display()))
+    let store = SqliteStore::open_with_key_file(path, &cli.key).with_context(|| format!("cannot open the database {}", path.display()))?;
+    if store.key_id().is_some() {
+        record_key_user(&cli.key, path);
+    }
+    Ok(store)
+}
+
+/// The list of the databases a key file encrypts, beside it: `KEYFILE.databases`, one
+/// absolute path a line. `key rotate` reads it to refuse to re-key a file other databases use.
+fn key_users_path(key: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.databases", key.display()))
+}
+
+/// The databases recorded in `KEYFILE.databases` (none when it does not exist).
+fn key_users(key: &Path) -> Vec<PathBuf> {
+    std::fs::read_to_string(key_users_path(key))
+        .map(|t| t.lines().filter(|l| !l.trim().is_empty()).map(PathBuf::from).collect())
+        .unwrap_or_default()
+}
+
+/// Records that `db` is encrypted with the key in `key` (best effort: a key folder that cannot
+/// be written costs only `key rotate`'s check, never the command being run).
+fn record_key_user(key: &Path, db: &Path) {
+    let Ok(db) = std::fs::canonicalize(db) else { return };
+    if key_users(key).contains(&db) {
+        return;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    if let Ok(mut f) = options.open(key_users_path(key)) {
+        let _ = writeln!(f, "{}", db.display());
+    }
 }
 
 /// Opens an existing database for reading commands: a mistyped `--db` must not create an
@@ -261,12 +301,28 @@ fn open_existing(cli: &Paths) -> anyhow::Result<SqliteStore> {
 /// `testigo key rotate`: the new key is written to KEYFILE.new first, so that it is safe on
 /// disk before any data depends on it; then the database is re-encrypted in one transaction;
 /// then the key files are swapped.
-fn rotate_key(cli: &Paths, actor: &str) -> anyhow::Result<ExitCode> {
+fn rotate_key(cli: &Paths, actor: &str, force: bool) -> anyhow::Result<ExitCode> {
     let path = cli.key.clone();
     if !path.exists() {
         anyhow::bail!("there is no key file at {} to rotate; create one with `testigo key init`", path.display());
     }
     let mut store = open_existing(cli)?;
+    // Other databases encrypted with this key file would be left readable only through the
+    // retired key file.
+    let this = std::fs::canonicalize(&cli.db).unwrap_or_else(|_| cli.db.clone());
+    let others: Vec<PathBuf> = key_users(&path).into_iter().filter(|d| *d != this && d.exists()).collect();
+    if !others.is_empty() {
+        let list = others.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ");
+        if !force {
+            anyhow::bail!(
+                "the key file {} also encrypts {list} (listed in {}); rotating it for {} would leave them readable only with the retired key file. Give each database its own key file (TESTIGO_KEY_FILE), or rotate with --force and keep KEYFILE.retired-ID as long as they exist",
+                path.display(),
+                key_users_path(&path).display(),
+                cli.db.display()
+            );
+        }
+        eprintln!("warning: --force: {list} stay encrypted with the old key, which will be kept as the retired key file; never delete it while they exist");
+    }
     let old_id = store.key_id().unwrap_or_default().to_string();
     let staged = PathBuf::from(format!("{}.new", path.display()));
     let new = testigo_store::StoreKey::generate(&path)?;
@@ -283,8 +339,16 @@ fn rotate_key(cli: &Paths, actor: &str) -> anyhow::Result<ExitCode> {
     let retired = PathBuf::from(format!("{}.retired-{old_id}", path.display()));
     std::fs::rename(&path, &retired).with_context(|| format!("the database is now encrypted with the key in {}, but {} could not be moved aside; move it yourself and rename {} to {}", staged.display(), path.display(), staged.display(), path.display()))?;
     std::fs::rename(&staged, &path).with_context(|| format!("the database is now encrypted with the key in {}; rename it to {}", staged.display(), path.display()))?;
+    // The list follows the keys: this database to the new key file, the others to the
+    // retired one. Best effort, as when it is written.
+    let users = key_users_path(&path);
+    if !others.is_empty() {
+        let _ = std::fs::write(key_users_path(&retired), others.iter().map(|d| format!("{}\n", d.display())).collect::<String>());
+    }
+    let _ = std::fs::remove_file(&users);
+    record_key_user(&path, &cli.db);
     println!(
-        "re-encrypted {} rows under the new key {} in {}; the old key ({}) is kept as {}: it still opens backups made before now; delete it when they are gone",
+        "re-encrypted {} rows under the new key id {} in {}; the old key (key id {}) is kept as {}: it still opens every database and backup made before now; never delete it while any of them may exist",
         rotation.values,
         rotation.new_key_id,
         path.display(),
@@ -375,10 +439,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Key(KeyCommand::Init) => {
             let path = paths.key.clone();
             let key = testigo_store::StoreKey::create(&path)?;
-            println!("created the key file {} (key {}); keep a copy somewhere safe: without it the encrypted data cannot be read", path.display(), key.id());
+            println!("created the key file {} (key id {}); keep a copy somewhere safe: without it the encrypted data cannot be read", path.display(), key.id());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Key(KeyCommand::Rotate { actor }) => rotate_key(&paths, &actor),
+        Command::Key(KeyCommand::Rotate { actor, force }) => rotate_key(&paths, &actor, force),
         Command::Backup { file } => {
             let store = open_existing(&paths)?;
             if file.exists() {
@@ -504,6 +568,14 @@ fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
             line_out.clear();
             if !testigo_cli::extract_line(&ex, line, &mut line_out) {
                 failed += 1;
+                // Every error line says where, as the errors above do.
+                if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&line_out) {
+                    if let Some(msg) = v.get("error").and_then(serde_json::Value::as_str).map(str::to_string) {
+                        v["error"] = format!("{name}: line {n}: {msg}").into();
+                        line_out.clear();
+                        serde_json::to_writer(&mut line_out, &v)?;
+                    }
+                }
             }
             line_out.push(b'\n');
             out.write_all(&line_out)?;

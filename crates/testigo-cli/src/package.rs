@@ -147,7 +147,28 @@ pub fn run(store: &dyn Store, args: &PackageArgs) -> anyhow::Result<ExitCode> {
     }
     files.push(("SHA256SUMS".into(), sums.into_bytes()));
 
-    let file = OpenOptions::new().write(true).create_new(true).open(&args.out).with_context(|| format!("cannot create {} (it must be a new file)", args.out.display()))?;
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    // The package holds personal data in plain text: readable by its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let file = options.open(&args.out).map_err(|e| {
+        let folder = args.out.parent().filter(|p| !p.as_os_str().is_empty());
+        match e.kind() {
+            std::io::ErrorKind::NotFound if folder.is_some_and(|f| !f.is_dir()) => anyhow::anyhow!(
+                "cannot create {}: the folder {} does not exist",
+                args.out.display(),
+                folder.map(|f| f.display().to_string()).unwrap_or_default()
+            ),
+            std::io::ErrorKind::AlreadyExists => {
+                anyhow::anyhow!("{} exists; a package is never overwritten: give the name of a new file", args.out.display())
+            }
+            _ => anyhow::Error::new(e).context(format!("cannot create {}", args.out.display())),
+        }
+    })?;
     let mut zip = zip::ZipWriter::new(file);
     let options = SimpleFileOptions::default().compression_method(CompressionMethod::Stored).unix_permissions(0o644);
     for (name, bytes) in &files {

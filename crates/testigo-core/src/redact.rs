@@ -13,7 +13,9 @@
 //!   replaced by [`WITHHELD`], and its fact, value and stance stay, so that contested facts still
 //!   show who (as a role) says what.
 //! - **exact ages of minors → "minor".** Ages under 18 are removed from `victims.ages` and
-//!   `victims.minors` is set; adults' ages, counts, genders and nationalities stay.
+//!   `victims.minors` is set; adults' ages, counts, genders and nationalities stay. The
+//!   [`Redaction`] says how many ([`minor_ages`]), so that a public export can write
+//!   `"minor"` where each age was (`testigo export --public` does: `"ages": [34, "minor"]`).
 //! - **exact addresses → municipality.** A location finer than a gazetteer place (no
 //!   `geonameid` at town precision: a street, a house) becomes its municipality (`admin2`),
 //!   or its state, with coordinates rounded to two decimals (about a kilometre).
@@ -34,6 +36,7 @@
 //! assert!(public.victims.minors);
 //! assert!(!serde_json::to_string(&public).unwrap().contains("Pineda"));
 //! assert_eq!(redactions.len(), 3);
+//! assert_eq!(testigo_core::redact::minor_ages(&redactions), 1);
 //! ```
 
 use crate::{Incident, Stance};
@@ -93,6 +96,15 @@ impl std::fmt::Display for RedactionCounts {
             self.speakers, self.quotes, self.perpetrators, self.minor_ages, self.locations
         )
     }
+}
+
+/// How many exact ages of minors [`redact_incident`] removed, from its redactions.
+pub fn minor_ages(redactions: &[Redaction]) -> usize {
+    redactions
+        .iter()
+        .filter(|r| r.field == "victims.ages")
+        .filter_map(|r| r.what.split_whitespace().next()?.parse::<usize>().ok())
+        .sum()
 }
 
 /// The role that stands for a speaker of this stance.

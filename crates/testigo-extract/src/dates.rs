@@ -34,6 +34,24 @@ pub struct DateMention {
     pub relative: bool,
 }
 
+/// True when token `k` is the year of a date rather than a quantity: four digits from 1900 to
+/// 2100 after a month ("March 12, 2024", "12 de marzo de 2024", "May 2024"), after "in",
+/// "since", "en", "desde", "del", "año"… ("in 2024"), or opening an ISO date ("2024-03-12").
+pub fn is_year_of_date(doc: &Doc<'_>, k: usize) -> bool {
+    let w = doc.f(k);
+    if w.len() != 4 || !w.bytes().all(|b| b.is_ascii_digit()) || !(1900..=2100).contains(&w.parse::<u32>().unwrap_or(0)) {
+        return false;
+    }
+    let is_month = |i: usize| month(doc.f(i), true, Language::Es).is_some();
+    let p1 = if k >= 1 { doc.f(k - 1) } else { "" };
+    let day_before = p1.len() <= 2 && !p1.is_empty() && p1.bytes().all(|b| b.is_ascii_digit());
+    (k >= 1 && is_month(k - 1))
+        || (k >= 2 && matches!(p1, "de" | "of" | "del") && is_month(k - 2))
+        || (k >= 2 && day_before && is_month(k - 2))
+        || matches!(p1, "in" | "since" | "en" | "desde" | "del" | "ano" | "year" | "until" | "hasta" | "during" | "durante")
+        || (doc.gap_before(k + 1) == "-" && doc.f(k + 1).bytes().all(|b| b.is_ascii_digit()) && !doc.f(k + 1).is_empty())
+}
+
 fn month(w: &str, upper: bool, lang: Language) -> Option<u32> {
     let m = match w {
         "january" | "enero" | "jan" => 1,

@@ -185,7 +185,7 @@ torture	tortured|torturad*|torturaron|mutilated|mutilad*
 sexual_violence	raped|rape|sexually assaulted|sexually abused|violada|violadas|violaron|abusaron sexualmente|abuso sexual|agresion sexual|sexual assault|sexual violence|violencia sexual|violacion
 abduction	kidnapped|taken as hostages|taken hostage|as hostages|hostages|rehenes|tomados como rehenes|kidnapping|abducted|abduction|secuestrad*|secuestraron|secuestro|privad* de la libertad|privad* de su libertad|privaron de la libertad|plagiad*|levantad*|levantaron|taken hostage|held captive|held for ransom|cautiverio
 extortion	extorted|extortion|extorsionad*|extorsionaron|extorsion|cobro de piso|demanded money|demanded payment|exigieron dinero|ransom|rescate de
-robbery	robbed|robbery|stole|stolen|asaltad*|asaltaron|asalto|robaron|robad*|despojad*|despojaron|atracaron
+robbery	robbed|robbery|stole|stolen|took their money|took his money|took her money|le quitaron|les quitaron|nos quitaron|me quitaron|quitaron su dinero|asaltad*|asaltaron|asalto|robaron|robad*|despojad*|despojaron|atracaron
 detention	detained|arrested|captured|apprehended|rounded up|detenid*|detuvieron|detencion|arrestad*|arrestaron|capturad*|capturaron|aprehendid*|aseguraron|asegurad*|retuvieron|retenid*|held in custody
 family_separation	separated|separad*|separaron|separacion familiar|family separation
 deportation	repatriated|repatriation|repatriados|repatriadas|repatriacion|move back|moved back|returned from|retornaron|deported|deportad*|deportaron|expelled|expulsad*|expulsaron|returned to|devueltos

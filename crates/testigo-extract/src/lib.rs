@@ -211,7 +211,11 @@ impl<'g> Extractor<'g> {
                 // "since Christmas", "desde el lunes": the start of a state, not the event.
                 let before: Vec<&str> = (d.t0.saturating_sub(3).max(s.t0)..d.t0).map(|x| doc.f(x)).collect();
                 let report = before.iter().any(|w| matches!(*w, "since" | "desde" | "published" | "publicado"))
-                    || f.cues.iter().any(|c| matches!(c.cue, Cue::Say) && c.t1 <= d.t0 && d.t0 - c.t1 <= 2);
+                    || f.cues.iter().any(|c| {
+                        // "relató que el 12 de marzo…": after "que"/"that" the date is the
+                        // reported event's, not the report's.
+                        matches!(c.cue, Cue::Say) && c.t1 <= d.t0 && d.t0 - c.t1 <= 2 && !(c.t1..d.t0).any(|x| matches!(doc.f(x), "que" | "that"))
+                    });
                 if report {
                     f.report_dates.push(di);
                 }
@@ -684,6 +688,17 @@ impl<'g> Extractor<'g> {
             // Victims.
             for c in &f.cues {
                 if let Cue::Victim(fl) = c.cue {
+                    // A capitalised victim word inside a proper name ("colonia Topo Chico",
+                    // "Hospital del Niño") names a place or a body, not a victim.
+                    if c.t0 > s.t0 && doc.tokens[c.t0].upper && doc.tokens[c.t0 - 1].upper && doc.gap_before(c.t0) == " " {
+                        continue;
+                    }
+                    // "agentes de la Guardia Nacional", "members of a gang": the head of a
+                    // perpetrator phrase, not a victim.
+                    let heads_perp = f.perps.iter().any(|p| p.1 >= c.t1 && p.1 <= c.t1 + 3 && (c.t1..p.1).all(|x| matches!(doc.f(x), "de" | "del" | "la" | "las" | "los" | "el" | "of" | "the" | "a" | "an")));
+                    if heads_perp {
+                        continue;
+                    }
                     if !is_event {
                         if fl & 16 != 0 && !f.says {
                             migrants = true;
@@ -944,6 +959,28 @@ impl<'g> Extractor<'g> {
                 }
             }
         }
+        // "Llegaron dos patrullas de la policía municipal. Los agentes golpearon…": an act told
+        // of "the agents" / "los elementos" with no actor named is done by the force named in
+        // one of the two sentences before.
+        if perpetrators.is_empty() {
+            let anaphoric = event_sentences.iter().any(|&si| {
+                let s = doc.sentences[si];
+                (s.t0 + 1..s.t1).any(|k| {
+                    matches!(doc.f(k), "agentes" | "agents" | "officers" | "oficiales" | "elementos" | "uniformados" | "efectivos")
+                        && matches!(doc.f(k - 1), "los" | "las" | "the" | "estos" | "these" | "those" | "dichos" | "esos")
+                })
+            });
+            if let (true, Some(&first)) = (anaphoric, event_sentences.first()) {
+                if let Some(si) = (first.saturating_sub(2)..first).rev().find(|&si| !facts[si].perps.is_empty()) {
+                    for &(cat, a, b, alleged) in &facts[si].perps {
+                        if !perpetrators.iter().any(|p| p.category == cat) {
+                            ev("perpetrators", span(a, b));
+                            perpetrators.push(Perpetrator { text: doc.slice(a, b).to_string(), category: cat, alleged });
+                        }
+                    }
+                }
+            }
+        }
         // Event type.
         let has = |h: Harm| harms.contains(&h);
         // A death in transit or in custody with no violence reported is not an attack.
@@ -1073,6 +1110,8 @@ impl<'g> Extractor<'g> {
         contested.sort();
         nationalities.sort();
         harms.sort();
+        // A victim under 18 is a minor (CRC art. 1), however the text words it.
+        let minors = minors || ages.iter().any(|&a| a < 18);
         let victims = Victims {
             group: if migrants { Some("migrants".into()) } else if any_victim { Some("civilians".into()) } else { None },
             count: victim_count.map(|v| v.0).or(fatalities.filter(|n| *n > 0)).map(|n| n.max(fatalities.unwrap_or(0))),
@@ -1166,6 +1205,26 @@ impl<'g> Extractor<'g> {
                 Some(c) => (if c.t0 > s.t0 && matches!(doc.f(c.t0 - 1), "el" | "la" | "los" | "las" | "the") { c.t0 - 1 } else { c.t0 }, c.t1),
                 None => return None,
             }
+        } else {
+            (a, b)
+        };
+        // "me dijeron", "así le dijeron sus compañeros": clitics and adverbs before the verb are
+        // not who speaks; the speaker follows the verb, or the text does not name one.
+        let pronoun = |k: usize| {
+            matches!(
+                doc.f(k),
+                "me" | "te" | "le" | "les" | "nos" | "os" | "lo" | "la" | "los" | "las" | "se" | "asi" | "ya" | "tambien" | "no" | "yo" | "i" | "he" | "she" | "they" | "we" | "it" | "him" | "her" | "them" | "us" | "you" | "also" | "then" | "so" | "y" | "and" | "pero" | "but" | "despues" | "luego" | "entonces" | "ahora" | "finalmente" | "later" | "afterwards" | "finally" | "now"
+            )
+        };
+        let (a, b) = if a < b && b == say.t0 && (a..b).all(pronoun) {
+            let mut e = say.t1;
+            while e < s.t1 && e < say.t1 + 6 && !doc.gap_before(e).contains([',', '.', '“', '"', ':']) && !matches!(doc.f(e), "que" | "that") {
+                e += 1;
+            }
+            if e == say.t1 || (say.t1..e).all(pronoun) {
+                return None;
+            }
+            (say.t1, e)
         } else {
             (a, b)
         };
@@ -1425,6 +1484,10 @@ fn number_start_ending_at(doc: &Doc<'_>, k: usize, t0: usize) -> Option<(u32, us
     if !numbers::may_start_number(doc, k) || matches!(doc.f(k + 1), "anos" | "ano" | "years" | "year" | "year-old" | "years-old") {
         return None;
     }
+    // "el 12 de marzo de 2024 agentes…": the year of a date counts nobody.
+    if dates::is_year_of_date(doc, k) {
+        return None;
+    }
     // The longest reading first: "one hundred and fifty" before "fifty".
     for start in k.saturating_sub(3).max(t0)..=k {
         if let Some(n) = numbers::number_at(doc, start, k + 1) {
@@ -1441,6 +1504,10 @@ fn number_before(doc: &Doc<'_>, victim_t0: usize, t0: usize) -> Option<(u32, Spa
     let mut k = victim_t0;
     let mut steps = 0;
     while k > t0 && steps < 3 {
+        // "Fray Servando 1472, colonia Topo Chico": punctuation ends the noun phrase.
+        if doc.gap_before(k).contains([',', ';', ':', '.', '(', ')']) {
+            break;
+        }
         k -= 1;
         steps += 1;
         if let Some((v, start)) = number_start_ending_at(doc, k, t0) {

@@ -185,7 +185,8 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             let next_is_division = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && lm(t1).is_some_and(|n| g.candidates(n.postings).take(256).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)));
             let prev_is_place = places.last().is_some_and(|p: &PlaceMention| p.t1 == i);
             // Neighbourhoods ("Colonia Santa Anita", "Mararu neighborhood") are not towns.
-            let neighbourhood = (i > s.t0 && matches!(doc.f(i - 1), "colonia" | "col" | "barrio" | "fraccionamiento" | "sector" | "zona" | "neighborhood" | "neighbourhood" | "vereda" | "caserio" | "bairro" | "favela" | "comunidad" | "ejido" | "rancheria"))
+            // Streets are named after towns and heroes ("calle Abasolo", "avenida Juárez").
+            let neighbourhood = (i > s.t0 && matches!(doc.f(i - 1), "colonia" | "col" | "barrio" | "fraccionamiento" | "sector" | "zona" | "neighborhood" | "neighbourhood" | "vereda" | "caserio" | "bairro" | "favela" | "comunidad" | "ejido" | "rancheria" | "calle" | "avenida" | "av" | "calzada" | "bulevar" | "boulevard" | "blvd" | "callejon" | "andador" | "privada" | "street" | "avenue" | "rua"))
                 || matches!(doc.f(t1), "neighborhood" | "neighbourhood" | "barrio" | "sector" | "community" | "favela" | "slum" | "district");
             // "San Juan de Teocalcingo": the match is the head of a longer Spanish name.
             let longer_spanish = t1 + 1 < s.t1

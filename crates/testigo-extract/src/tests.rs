@@ -122,6 +122,22 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // Hyphenated place names match their gazetteer keys.
     ("On 8 May 2020, in Port-au-Prince, a journalist was shot dead.", None,
         &[("/i/0/location/name", "\"Port-au-Prince\"")]),
+    // The year of a date counts nobody, in either language and word order.
+    ("El 3 de febrero de 2023 policías estatales detuvieron a cinco migrantes en Matehuala, San Luis Potosí.", Some("2023-02-06"),
+        &[("/i/0/detained", "5"), ("/i/0/victims/count", "5"), ("/i/0/event_date", "\"2023-02-03\"")]),
+    ("On January 9, 2022 soldiers detained 12 migrants near Comitán, Chiapas.", Some("2022-01-12"),
+        &[("/i/0/detained", "12"), ("/i/0/event_date", "\"2022-01-09\"")]),
+    // After "que" a date belongs to what is reported; a street number is no count; the head of
+    // a perpetrator phrase is no victim; an age under 18 is a minor.
+    ("Su madre contó que el 20 de abril de 2023 agentes de la Guardia Nacional lo golpearon frente al número 318, colonia Niño Artillero, en Nogales, Sonora. Tenía 16 años.", Some("2023-04-25"),
+        &[("/i/0/event_date", "\"2023-04-20\""), ("/i/0/victims/count", "null"), ("/i/0/victims/minors", "true")]),
+    // "Los agentes" refers back to the force named just before; "me dijeron" names no speaker
+    // ("me" is not who speaks); "le quitaron su dinero" is a robbery.
+    ("Llegó una patrulla de la policía estatal. Los agentes golpearon a un joven guatemalteco y le quitaron su dinero en Tenosique, Tabasco. Después me dijeron que me fuera.", Some("2022-09-14"),
+        &[("/i/0/perpetrators/0/category", "\"Police\""), ("/i/0/harms", "[\"injury\",\"robbery\"]"), ("/i/0/claims", "[]")]),
+    // A street named after a town ("calle Allende") is not that town.
+    ("Unos policías le quitaron su dinero a un migrante en la calle Allende, en Piedras Negras, Coahuila.", Some("2022-09-14"),
+        &[("/n", "1"), ("/i/0/location/name", "\"Piedras Negras\"")]),
 ];
 
 #[test]

@@ -104,7 +104,8 @@ pub fn incident_json(d: &IncidentDetail) -> Value {
 }
 
 /// [`incident_json`] of a redacted incident: sources without file names, fact values with
-/// their speaker's role and without quotes, and the list of what was redacted.
+/// their speaker's role and without quotes, `"minor"` in `victims.ages` for each minor's
+/// exact age, and the list of what was redacted.
 pub fn public_json(d: &IncidentDetail, redactions: &[Redaction]) -> Value {
     let mut v = incident_json(d);
     if let Some(sources) = v.get_mut("sources").and_then(Value::as_array_mut) {
@@ -121,6 +122,11 @@ pub fn public_json(d: &IncidentDetail, redactions: &[Redaction]) -> Value {
                 fact.insert("evidence".into(), testigo_core::redact::WITHHELD.into());
             }
         }
+    }
+    // Each minor's exact age is written "minor", beside the adults' ages.
+    let minors = testigo_core::redact::minor_ages(redactions);
+    if let Some(ages) = v.pointer_mut("/victims/ages").and_then(Value::as_array_mut) {
+        ages.extend(std::iter::repeat_n(Value::from("minor"), minors));
     }
     if let Some(o) = v.as_object_mut() {
         let list: Vec<Value> = redactions.iter().map(|r| json!({"field": r.field, "what": r.what})).collect();

@@ -5,11 +5,12 @@
 //! the quoted claims and who made them, the perpetrators as the text names them, the evidence
 //! spans) and the text, speaker and value of every claim. Documents ingested as *sensitive*
 //! (testimonies, intake forms) are encrypted whole: their original bytes, file name, title,
-//! URL, extracted text and metadata provenance. A published article stays as published. The
-//! columns used to filter and link incidents (dates, event type, place names and coordinates
-//! from the gazetteer, counts, categories) stay in plain text, and so do digests, audit
-//! entries and link reasons, which testigo writes without personal data (an analyst's reason
-//! is the analyst's words).
+//! publisher, URL, extracted text and metadata provenance; so is every later copy of the same
+//! bytes. A published article stays as published. Analysts' reasons (merge, split, revise)
+//! are sealed in versions, links and audit entries. The columns used to filter and link
+//! incidents (dates, event type, place names and coordinates from the gazetteer, counts,
+//! categories) stay in plain text, and so do digests and the reasons testigo writes itself,
+//! which hold no personal data.
 //!
 //! **Formats.** A key file is the text `testigo key v1\n` followed by the 32-byte key as 64
 //! lower-case hex digits and a newline. A key's id is the first 16 hex digits of the SHA-256
@@ -18,8 +19,8 @@
 //! 16-byte tag, authenticated together with the first 12 bytes. A sealed text column holds
 //! `tgk1:` and the envelope in hex; a sealed original holds the envelope as a blob.
 //!
-//! **Digests.** The SHA-256 of an original, the subject of each audit entry and the source key
-//! are computed over the plaintext, so that `sha256sum` of the file agrees with the store and
+//! **Digests.** The SHA-256 of an original, the subject and the reason of each audit entry
+//! and the source key are computed over the plaintext, so that `sha256sum` of the file agrees with the store and
 //! key rotation changes no digest; `verify` decrypts to check them.
 
 use std::fs::OpenOptions;

@@ -300,7 +300,7 @@ pub enum StoreError {
 
     /// The database holds encrypted data but no key was given.
     #[error(
-        "the database {db} is encrypted (key {key_id}) but there is no key file {key_path}: \
+        "the database {db} is encrypted (key id {key_id}) but there is no key file {key_path}: \
          restore the key file there, or point TESTIGO_KEY_FILE at it; without it the encrypted \
          data cannot be read",
         key_path = key_path.as_ref().map_or_else(|| "given".to_string(), |p| format!("at {}", p.display()))
@@ -316,7 +316,7 @@ pub enum StoreError {
 
     /// The key given is not the one the data was encrypted with.
     #[error(
-        "the key in {key_path} (key {found}) is not the key this data was encrypted with (key \
+        "the key in {key_path} (key id {found}) is not the key this data was encrypted with (key id \
          {expected}); give the right key file in TESTIGO_KEY_FILE (after `testigo key rotate` \
          only the new key opens the database)"
     )]

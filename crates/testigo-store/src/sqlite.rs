@@ -15,12 +15,13 @@ pub(crate) use self::keys::take_function_error;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::functions::FunctionFlags;
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Row, TransactionBehavior};
 use sha2::{Digest, Sha256};
 use testigo_core::{Incident, Language, Metadata, Span};
 
 use self::link::{
-    attribute_spans, candidates, deactivate_source, incident_state, insert_observation, insert_source,
+    attribute_spans, candidates, deactivate_source, incident_state, insert_analyst_source, insert_observation, insert_source,
     load_observations, move_observation, next_version, write_merged_version, IncidentState, SpanDocument, SpanOwners,
 };
 use self::keys::Keyholder;
@@ -39,6 +40,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The `link_reason` of the link between an incident and the document it was extracted from.
 const ORIGIN_LINK_REASON: &str = "extracted from this document";
+
+/// How the link reason of a source added by an analyst's merge starts (the analyst's name and
+/// words follow); public exports withhold such reasons.
+pub(crate) const MERGED_BY: &str = "merged by ";
+/// How the link reason of a source an analyst split off starts.
+pub(crate) const SPLIT_FROM: &str = "split from incident ";
 
 /// A [`Store`] in an SQLite database: a file, or memory for tests.
 ///
@@ -153,9 +160,38 @@ impl SqliteStore {
                 source: rusqlite::Error::InvalidPath(dest.to_path_buf()),
             });
         }
+        // The copy is created empty first, readable by its owner only (it holds what the
+        // database holds); VACUUM INTO accepts an empty file.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        options.open(dest).map_err(|e| StoreError::Open {
+            path: dest.to_path_buf(),
+            source: rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                Some(format!("cannot create it: {e}")),
+            ),
+        })?;
         let dest_path = dest.to_string_lossy().into_owned();
-        self.conn.execute("VACUUM INTO ?1", [dest_path]).ctx("copying the database")?;
+        if let Err(e) = self.conn.execute("VACUUM INTO ?1", [dest_path]) {
+            // Nothing of the copy is worth keeping.
+            let _ = std::fs::remove_file(dest);
+            return Err(e).ctx("copying the database");
+        }
         Ok(())
+    }
+
+    /// After an ingest sealed `sealed` stored copies in plain text: moves the rewritten pages
+    /// out of the write-ahead log, so that no plain text lingers there (best effort: the
+    /// ingest is committed; `secure_delete` already overwrote the old cells).
+    fn after_sealing(&self, sealed: usize) {
+        if sealed > 0 {
+            let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
     }
 
     /// Opens a new, empty database in memory; it disappears when the store is dropped.
@@ -244,14 +280,19 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn ingest(&mut self, doc: &NewDocument, incidents: &[Incident]) -> Result<IngestOutcome> {
-        let prepared = PreparedDocument::new(doc, &self.keys)?;
+        let prepared = PreparedDocument::new(doc, &self.keys, &self.conn)?;
         // IMMEDIATE takes the write lock now, so that two processes ingesting the same file
         // cannot both find it missing.
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an ingest")?;
+        let sealed_copies = seal_stored_copies(&tx, &prepared, &self.keys, &doc.actor)?;
         let document_id = match store_new_document(&tx, doc, &prepared, incidents)? {
             Ok(id) => id,
-            // Dropping the transaction rolls it back; it wrote nothing.
-            Err(known) => return Ok(IngestOutcome::AlreadyKnown { document_id: known }),
+            // Nothing written, unless stored copies of these bytes were sealed.
+            Err(known) => {
+                tx.commit().ctx("committing an ingest")?;
+                self.after_sealing(sealed_copies);
+                return Ok(IngestOutcome::AlreadyKnown { document_id: known });
+            }
         };
         let at = &prepared.at;
         let mut incident_ids = Vec::with_capacity(incidents.len());
@@ -264,7 +305,7 @@ impl Store for SqliteStore {
                 incident_id,
                 1,
                 incident,
-                &VersionMeta { at, actor: &doc.actor, action: "extract", author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
+                &VersionMeta { at, actor: &doc.actor, action: "extract", author: EXTRACTION_AUTHOR, reason: &prepared.reason, analyst: false, merged_into: None },
                 &SpanOwners::all(incident, document_id),
             )?;
             insert_source(&tx, incident_id, document_id, SourceRole::Origin, None, ORIGIN_LINK_REASON, at)?;
@@ -277,6 +318,7 @@ impl Store for SqliteStore {
             });
         }
         tx.commit().ctx("committing an ingest")?;
+        self.after_sealing(sealed_copies);
         Ok(IngestOutcome::New { document_id: DocumentId(document_id), incident_ids, links })
     }
 
@@ -286,11 +328,16 @@ impl Store for SqliteStore {
         incidents: &[Incident],
         linker: &dyn Linker,
     ) -> Result<IngestOutcome> {
-        let prepared = PreparedDocument::new(doc, &self.keys)?;
+        let prepared = PreparedDocument::new(doc, &self.keys, &self.conn)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an ingest")?;
+        let sealed_copies = seal_stored_copies(&tx, &prepared, &self.keys, &doc.actor)?;
         let document_id = match store_new_document(&tx, doc, &prepared, incidents)? {
             Ok(id) => id,
-            Err(known) => return Ok(IngestOutcome::AlreadyKnown { document_id: known }),
+            Err(known) => {
+                tx.commit().ctx("committing an ingest")?;
+                self.after_sealing(sealed_copies);
+                return Ok(IngestOutcome::AlreadyKnown { document_id: known });
+            }
         };
         let at = &prepared.at;
         let short_sha = &prepared.sha256[..12];
@@ -329,7 +376,7 @@ impl Store for SqliteStore {
                         id,
                         version,
                         linker,
-                        &VersionMeta { at, actor: &doc.actor, action: "link", author: LINK_AUTHOR, reason: &reason, merged_into: None },
+                        &VersionMeta { at, actor: &doc.actor, action: "link", author: LINK_AUTHOR, reason: &reason, analyst: false, merged_into: None },
                     )?;
                     incident_ids.push(id);
                     links.push(LinkOutcome { incident_id: id, linked: true, score: Some(score), reason: explanation });
@@ -358,7 +405,7 @@ impl Store for SqliteStore {
                         incident_id,
                         1,
                         &record,
-                        &VersionMeta { at, actor: &doc.actor, action: "extract", author: EXTRACTION_AUTHOR, reason: &prepared.reason, merged_into: None },
+                        &VersionMeta { at, actor: &doc.actor, action: "extract", author: EXTRACTION_AUTHOR, reason: &prepared.reason, analyst: false, merged_into: None },
                         &owners,
                     )?;
                     insert_source(&tx, incident_id, document_id, SourceRole::Origin, None, FIRST_REPORT, at)?;
@@ -379,6 +426,7 @@ impl Store for SqliteStore {
             }
         }
         tx.commit().ctx("committing an ingest")?;
+        self.after_sealing(sealed_copies);
         Ok(IngestOutcome::New { document_id: DocumentId(document_id), incident_ids, links })
     }
 
@@ -417,16 +465,16 @@ impl Store for SqliteStore {
             from.0,
             from_state.version + 1,
             &from_record,
-            &VersionMeta { at: &at, actor: author, action: "merge", author, reason: &closing, merged_into: Some(into.0) },
+            &VersionMeta { at: &at, actor: author, action: "merge", author, reason: &closing, analyst: true, merged_into: Some(into.0) },
             &owners,
         )?;
 
-        let link_reason = format!("merged by {author}: {reason}");
+        let link_reason = format!("{MERGED_BY}{author}: {reason}");
         for observation in &from_observations {
             move_observation(&tx, observation.row_id, into, &at)?;
             let document_id = observation.observation.document_id.0;
             if !has_active_source(&tx, into.0, document_id)? {
-                insert_source(&tx, into.0, document_id, SourceRole::Linked, None, &link_reason, &at)?;
+                insert_analyst_source(&tx, into.0, document_id, SourceRole::Linked, &link_reason, &at)?;
             }
         }
         tx.execute(
@@ -442,7 +490,7 @@ impl Store for SqliteStore {
             into,
             version,
             linker,
-            &VersionMeta { at: &at, actor: author, action: "merge", author, reason: &merged, merged_into: None },
+            &VersionMeta { at: &at, actor: author, action: "merge", author, reason: &merged, analyst: true, merged_into: None },
         )?;
         tx.commit().ctx("committing a merge")?;
         to_version(into, version)
@@ -619,7 +667,7 @@ impl Store for SqliteStore {
         let versions: Vec<(i64, String, String, String)> = self
             .conn
             .prepare_cached(
-                "SELECT version, created_at, author, reason FROM incident_versions \
+                "SELECT version, created_at, author, testigo_open(reason) FROM incident_versions \
                  WHERE incident_id = ?1 ORDER BY version",
             )
             .and_then(|mut s| s.query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect())
@@ -641,7 +689,7 @@ impl Store for SqliteStore {
             .prepare_cached(concat!(
                 "SELECT ",
                 document_columns!(),
-                ", s.role, s.link_score, s.link_reason, s.created_at, s.active, s.unlinked_at \
+                ", s.role, s.link_score, testigo_open(s.link_reason), s.created_at, s.active, s.unlinked_at \
                  FROM incident_sources AS s \
                  JOIN documents AS d ON d.id = s.document_id \
                  JOIN originals AS o ON o.sha256 = d.sha256 \
@@ -696,7 +744,7 @@ impl Store for SqliteStore {
             id.0,
             version,
             incident,
-            &VersionMeta { at: &at, actor: author, action: "revise", author, reason, merged_into: None },
+            &VersionMeta { at: &at, actor: author, action: "revise", author, reason, analyst: true, merged_into: None },
             &owners,
         )?;
         tx.commit().ctx("committing a revision")?;
@@ -734,7 +782,7 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting an audit entry")?;
         let seq = audit::append(
             &tx,
-            &audit::NewEntry { at: &at, actor, action, target, reason, subject_sha256: &subject },
+            &audit::NewEntry { at: &at, actor, action, target, reason, subject_sha256: &subject, seal_reason: false },
         )?;
         let entry = tx
             .prepare_cached(&format!("SELECT {} FROM audit_log WHERE seq = ?1", audit::COLUMNS))
@@ -745,7 +793,7 @@ impl Store for SqliteStore {
     }
 
     fn verify(&self) -> Result<VerifyReport> {
-        audit::verify(&self.conn)
+        audit::verify(&self.conn, &self.keys)
     }
 }
 
@@ -770,18 +818,22 @@ struct SealedDocument {
     bytes: Vec<u8>,
     name: String,
     title: Option<String>,
+    publisher: Option<String>,
     url: Option<String>,
     text: String,
     metadata_source: String,
 }
 
 impl PreparedDocument {
-    fn new(doc: &NewDocument, keys: &Keyholder) -> Result<PreparedDocument> {
+    /// Checks and prepares `doc`. Sensitivity follows the bytes: when a stored document with
+    /// the same SHA-256 is sensitive, `doc` is sealed too, whatever `doc.sensitive` says.
+    fn new(doc: &NewDocument, keys: &Keyholder, conn: &Connection) -> Result<PreparedDocument> {
         let sha256 = normalise_sha256(&doc.sha256)?;
         let actual = sha256_hex(&doc.bytes);
         if actual != sha256 {
             return Err(StoreError::Sha256Mismatch { name: doc.name.clone(), given: doc.sha256.clone(), actual });
         }
+        let sensitive = doc.sensitive || bytes_are_sealed(conn, &sha256)?;
         PreparedDocument {
             source_key: crate::source_key(&sha256, &doc.metadata),
             size: to_i64("original size", doc.bytes.len())?,
@@ -789,7 +841,7 @@ impl PreparedDocument {
                 .map_err(|source| StoreError::Encode { what: "metadata source", source })?,
             at: timestamp(doc.ingested_at),
             // A sensitive document's name may name a person: it is not written in plain text.
-            reason: if doc.sensitive {
+            reason: if sensitive {
                 format!("extracted from sensitive document {}", &sha256[..12])
             } else {
                 format!("extracted from {}", doc.name)
@@ -797,12 +849,12 @@ impl PreparedDocument {
             sealed: None,
             sha256,
         }
-        .seal(doc, keys)
+        .seal(doc, keys, sensitive)
     }
 
     /// Seals a sensitive document's fields; `KeyRequired` when there is no key.
-    fn seal(mut self, doc: &NewDocument, keys: &Keyholder) -> Result<PreparedDocument> {
-        if !doc.sensitive {
+    fn seal(mut self, doc: &NewDocument, keys: &Keyholder, sensitive: bool) -> Result<PreparedDocument> {
+        if !sensitive {
             return Ok(self);
         }
         let Some(key) = keys.key.as_deref() else {
@@ -813,6 +865,7 @@ impl PreparedDocument {
             bytes: key.seal(&doc.bytes)?,
             name: key.seal_text(&doc.name)?,
             title: m.title.as_deref().map(|t| key.seal_text(t)).transpose()?,
+            publisher: m.publisher.as_deref().map(|p| key.seal_text(p)).transpose()?,
             url: m.url.as_deref().map(|u| key.seal_text(u)).transpose()?,
             text: key.seal_text(&doc.text)?,
             metadata_source: key.seal_text(&self.metadata_source)?,
@@ -822,7 +875,78 @@ impl PreparedDocument {
 }
 
 
-/// The id of the document with this [`crate::source_key`], if stored.
+/// True when a stored document or original with this (lower-case) SHA-256 is sealed.
+fn bytes_are_sealed(conn: &Connection, sha256: &str) -> Result<bool> {
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM originals WHERE sha256 = ?1 AND sealed = 1) \
+         OR EXISTS (SELECT 1 FROM documents WHERE sha256 = ?1 AND sealed = 1)",
+    )
+    .and_then(|mut s| s.query_row([sha256], |r| r.get(0)))
+    .ctx("looking the document up")
+}
+
+/// When `prepared` is sealed, seals what is stored of the same bytes in plain text (they were
+/// ingested before without `--sensitive`), inside the caller's transaction: the original, every
+/// document of it (name, title, publisher, URL, text, metadata provenance) and the reasons
+/// that name those documents (`extracted from NAME` of their incidents' versions, their
+/// `ingest` audit entries). The plaintext, and so every digest and audit hash, stays the same;
+/// like key rotation it is a sanctioned rewrite of write-once rows, and each document sealed
+/// gets a `seal` audit entry by `actor`. Returns how many documents or originals were sealed.
+fn seal_stored_copies(conn: &Connection, prepared: &PreparedDocument, keys: &Keyholder, actor: &str) -> Result<usize> {
+    let (Some(_), Some(key)) = (&prepared.sealed, keys.key.as_deref()) else {
+        return Ok(0);
+    };
+    let sha256 = &prepared.sha256;
+    let documents: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM documents WHERE sha256 = ?1 AND sealed = 0 ORDER BY id")
+        .and_then(|mut s| s.query_map([sha256], |r| r.get(0))?.collect())
+        .ctx("looking the document up")?;
+    let original: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT bytes FROM originals WHERE sha256 = ?1 AND sealed = 0")
+        .and_then(|mut s| s.query_row([sha256], |r| r.get(0)).optional())
+        .ctx("reading an original")?;
+    if documents.is_empty() && original.is_none() {
+        return Ok(0);
+    }
+    let triggers = keys::lift_update_triggers(conn)?;
+    let named = "SELECT 'extracted from ' || name FROM documents WHERE sha256 = ?1 AND sealed = 0";
+    for sql in [
+        format!("UPDATE incident_versions SET reason = testigo_seal(reason) WHERE reason IN ({named})"),
+        format!(
+            "UPDATE audit_log SET reason = testigo_seal(reason) WHERE substr(reason, 1, 5) <> 'tgk1:' \
+             AND (reason IN ({named}) OR target IN \
+             (SELECT 'document:' || id FROM documents WHERE sha256 = ?1 AND sealed = 0))"
+        ),
+        "UPDATE documents SET name = testigo_seal(name), title = testigo_seal(title), \
+         publisher = testigo_seal(publisher), url = testigo_seal(url), text = testigo_seal(text), \
+         metadata_source = testigo_seal(metadata_source), sealed = 1 WHERE sha256 = ?1 AND sealed = 0"
+            .to_string(),
+    ] {
+        conn.execute(&sql, [sha256]).ctx("sealing a document stored in plain text")?;
+    }
+    if let Some(bytes) = &original {
+        conn.execute("UPDATE originals SET bytes = ?2, sealed = 1 WHERE sha256 = ?1", params![sha256, key.seal(bytes)?])
+            .ctx("sealing an original stored in plain text")?;
+    }
+    keys::restore_triggers(conn, &triggers)?;
+    for id in &documents {
+        audit::append(
+            conn,
+            &audit::NewEntry {
+                at: &prepared.at,
+                actor,
+                action: "seal",
+                target: &format!("document:{id}"),
+                reason: "the same bytes were ingested as sensitive: the document and its original are now stored \
+                         encrypted",
+                subject_sha256: sha256,
+                seal_reason: false,
+            },
+        )?;
+    }
+    Ok(documents.len() + usize::from(original.is_some()))
+}
+
 /// The first steps of both ingests, inside their transaction: `Err(id)` when the document (same
 /// bytes, same metadata) is already stored; otherwise the incidents' spans are checked against
 /// the text (after the lookup, so that known bytes stay a no-op whatever is passed) and the
@@ -929,15 +1053,15 @@ fn split_off(
         move_observation(tx, observation.row_id, new_id, &at)?;
     }
     deactivate_source(tx, id.0, document_id, &at)?;
-    let link_reason = format!("split from incident {id} by {author}: {reason}");
-    insert_source(tx, new_id.0, document_id, SourceRole::Origin, None, &link_reason, &at)?;
+    let link_reason = format!("{SPLIT_FROM}{id} by {author}: {reason}");
+    insert_analyst_source(tx, new_id.0, document_id, SourceRole::Origin, &link_reason, &at)?;
     let split_from = format!("split from incident {id}: {reason}");
     write_merged_version(
         tx,
         new_id,
         1,
         linker,
-        &VersionMeta { at: &at, actor: author, action: "split", author, reason: &split_from, merged_into: None },
+        &VersionMeta { at: &at, actor: author, action: "split", author, reason: &split_from, analyst: true, merged_into: None },
     )?;
 
     let split_off =
@@ -947,7 +1071,7 @@ fn split_off(
         id,
         state.version + 1,
         linker,
-        &VersionMeta { at: &at, actor: author, action: "split", author, reason: &split_off, merged_into: None },
+        &VersionMeta { at: &at, actor: author, action: "split", author, reason: &split_off, analyst: true, merged_into: None },
     )?;
     Ok(new_id)
 }
@@ -957,7 +1081,7 @@ fn insert_document(conn: &Connection, doc: &NewDocument, prepared: &PreparedDocu
     // The original is content-addressed and stored once: another document with the same bytes
     // (the same story under another publisher) may have stored it already.
     // A sensitive document's bytes are stored sealed; if the same bytes were stored before in
-    // plain text (a published copy), they stay as they are.
+    // plain text, `seal_stored_copies` has sealed them already.
     let sealed = prepared.sealed.as_ref();
     conn.execute(
         "INSERT OR IGNORE INTO originals (sha256, size, bytes, sealed) VALUES (?1, ?2, ?3, ?4)",
@@ -975,7 +1099,7 @@ fn insert_document(conn: &Connection, doc: &NewDocument, prepared: &PreparedDocu
             sealed.map_or(&doc.name, |s| &s.name),
             doc.kind,
             sealed.map_or(m.title.as_ref(), |s| s.title.as_ref()),
-            m.publisher,
+            sealed.map_or(m.publisher.as_ref(), |s| s.publisher.as_ref()),
             sealed.map_or(m.url.as_ref(), |s| s.url.as_ref()),
             m.published.map(date_text),
             m.language.map(|l| l.as_str()),
@@ -997,6 +1121,7 @@ fn insert_document(conn: &Connection, doc: &NewDocument, prepared: &PreparedDocu
             target: &format!("document:{id}"),
             reason: &prepared.reason,
             subject_sha256: &prepared.sha256,
+            seal_reason: false,
         },
     )?;
     Ok(id)
@@ -1068,7 +1193,7 @@ fn version_spans(conn: &Connection, version_id: i64) -> Result<Vec<SourcedSpan>>
 macro_rules! document_columns {
     () => {
         "d.id, d.sha256, iif(d.sealed, testigo_open(d.name), d.name), d.kind, o.size, \
-         iif(d.sealed, testigo_open(d.title), d.title), d.publisher, iif(d.sealed, testigo_open(d.url), d.url), \
+         iif(d.sealed, testigo_open(d.title), d.title), iif(d.sealed, testigo_open(d.publisher), d.publisher), iif(d.sealed, testigo_open(d.url), d.url), \
          d.published, d.language, iif(d.sealed, testigo_open(d.text), d.text), \
          iif(d.sealed, testigo_open(d.metadata_source), d.metadata_source), d.ingested_at, d.simhash, d.source_key, \
          d.sealed"
@@ -1196,6 +1321,9 @@ struct VersionMeta<'a> {
     action: &'a str,
     author: &'a str,
     reason: &'a str,
+    /// The reason holds an analyst's words (`--reason` of merge, split, revise): it is stored
+    /// sealed when the store has a key, in the version and in its audit entry.
+    analyst: bool,
     merged_into: Option<i64>,
 }
 
@@ -1210,52 +1338,24 @@ fn insert_version(
     owners: &SpanOwners,
 ) -> Result<()> {
     let record = serde_json::to_string(incident).map_err(|source| StoreError::Encode { what: "incident", source })?;
-    let mut categories: Vec<&str> = incident.perpetrators.iter().map(|p| p.category.as_str()).collect();
-    categories.sort_unstable();
-    categories.dedup();
-    let categories = serde_json::to_string(&categories)
-        .map_err(|source| StoreError::Encode { what: "perpetrator categories", source })?;
-    let mut harms: Vec<&str> = incident.harms.iter().map(|h| h.as_str()).collect();
-    harms.sort_unstable();
-    harms.dedup();
-    let harms = serde_json::to_string(&harms).map_err(|source| StoreError::Encode { what: "harms", source })?;
-    let location = incident.location.as_ref();
-    let admin1 = location.and_then(|l| l.admin1.as_deref());
-
-    conn.prepare_cached(
-        "INSERT INTO incident_versions (incident_id, version, record, created_at, author, reason, \
-         event_date, event_date_end, date_precision, event_type, sub_event_type, country, admin1, \
-         admin1_folded, admin2, location_name, latitude, longitude, fatalities, \
-         perpetrator_categories, harms, merged_into) \
-         VALUES (?1, ?2, testigo_seal(?3), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19, ?20, ?21, ?22)",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
-            incident_id,
-            version,
-            record,
-            meta.at,
-            meta.author,
-            meta.reason,
-            incident.event_date.map(date_text),
-            incident.event_date_end.map(date_text),
-            incident.date_precision.as_str(),
-            incident.event_type.as_str(),
-            incident.sub_event_type.as_str(),
-            location.and_then(|l| l.country.as_deref()).map(normalise_country),
-            admin1,
-            admin1.map(fold),
-            location.and_then(|l| l.admin2.as_deref()),
-            location.and_then(|l| l.name.as_deref()),
-            location.and_then(|l| l.latitude),
-            location.and_then(|l| l.longitude),
-            incident.fatalities,
-            categories,
-            harms,
-            meta.merged_into,
-        ])
-    })
+    let mut values: Vec<Value> = vec![
+        incident_id.into(),
+        version.into(),
+        record.clone().into(),
+        meta.at.to_string().into(),
+        meta.author.to_string().into(),
+        meta.reason.to_string().into(),
+    ];
+    values.extend(version_filter_values(incident)?);
+    values.push(meta.merged_into.into());
+    values.push(meta.analyst.into());
+    conn.prepare_cached(&format!(
+        "INSERT INTO incident_versions (incident_id, version, record, created_at, author, reason, {VERSION_FILTER_COLUMNS}, \
+         merged_into) \
+         VALUES (?1, ?2, testigo_seal(?3), ?4, ?5, CASE WHEN ?23 THEN testigo_seal(?6) ELSE ?6 END, ?7, ?8, ?9, ?10, \
+         ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
+    ))
+    .and_then(|mut s| s.execute(rusqlite::params_from_iter(values)))
     .ctx("storing an incident version")?;
     let version_id = conn.last_insert_rowid();
     audit::append(
@@ -1267,6 +1367,7 @@ fn insert_version(
             target: &format!("incident:{incident_id}"),
             reason: meta.reason,
             subject_sha256: &audit::subject_of_record(&record),
+            seal_reason: meta.analyst,
         },
     )?;
 
@@ -1306,6 +1407,46 @@ fn insert_version(
             .ctx("storing claims")?;
     }
     Ok(())
+}
+
+/// The columns of `incident_versions` copied from its record for filtering and the search
+/// index, in the order [`version_filter_values`] gives them.
+pub(crate) const VERSION_FILTER_COLUMNS: &str = "event_date, event_date_end, date_precision, event_type, \
+    sub_event_type, country, admin1, admin1_folded, admin2, location_name, latitude, longitude, fatalities, \
+    perpetrator_categories, harms";
+
+/// The values of [`VERSION_FILTER_COLUMNS`] for a version whose record is `incident`: what
+/// `insert_version` stores and `verify` expects.
+pub(crate) fn version_filter_values(incident: &Incident) -> Result<Vec<Value>> {
+    let mut categories: Vec<&str> = incident.perpetrators.iter().map(|p| p.category.as_str()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let categories = serde_json::to_string(&categories)
+        .map_err(|source| StoreError::Encode { what: "perpetrator categories", source })?;
+    let mut harms: Vec<&str> = incident.harms.iter().map(|h| h.as_str()).collect();
+    harms.sort_unstable();
+    harms.dedup();
+    let harms = serde_json::to_string(&harms).map_err(|source| StoreError::Encode { what: "harms", source })?;
+    let location = incident.location.as_ref();
+    let admin1 = location.and_then(|l| l.admin1.as_deref());
+    let text = |t: Option<&str>| t.map_or(Value::Null, |t| Value::Text(t.to_string()));
+    Ok(vec![
+        incident.event_date.map(date_text).into(),
+        incident.event_date_end.map(date_text).into(),
+        incident.date_precision.as_str().to_string().into(),
+        incident.event_type.as_str().to_string().into(),
+        incident.sub_event_type.as_str().to_string().into(),
+        location.and_then(|l| l.country.as_deref()).map(normalise_country).into(),
+        text(admin1),
+        admin1.map(fold).into(),
+        text(location.and_then(|l| l.admin2.as_deref())),
+        text(location.and_then(|l| l.name.as_deref())),
+        location.and_then(|l| l.latitude).into(),
+        location.and_then(|l| l.longitude).into(),
+        incident.fatalities.map(i64::from).into(),
+        categories.into(),
+        harms.into(),
+    ])
 }
 
 /// Refuses spans that do not lie on char boundaries of `text`: they would quote the wrong words.

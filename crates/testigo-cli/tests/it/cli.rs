@@ -22,6 +22,11 @@ impl Db {
         Db { _dir: dir, path, key }
     }
 
+    /// Another temporary database that uses this one's key file.
+    pub fn sharing_key(&self) -> Db {
+        Db { key: self.key.clone(), ..Db::new() }
+    }
+
     /// The folder of the database, key and anything a test writes beside them.
     pub fn dir(&self) -> &std::path::Path {
         self._dir.path()

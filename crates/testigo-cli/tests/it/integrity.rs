@@ -283,5 +283,7 @@ fn issue_6_public_exports_carry_no_personal_data_in_any_format() {
     assert!(first["redacted"].as_array().is_some_and(|r| !r.is_empty()), "{first}");
     assert!(!first["victims"]["ages"].as_array().expect("ages").iter().any(|a| a.as_u64() == Some(15)), "{first}");
     assert_eq!(first["victims"]["minors"], true, "{first}");
+    // README: minors' exact ages become "minor".
+    assert!(first["victims"]["ages"].as_array().expect("ages").contains(&serde_json::Value::from("minor")), "{first}");
     assert_no_secret_in(outdir.path());
 }

@@ -7,5 +7,6 @@ mod crash;
 mod hostile;
 mod integrity;
 mod linking;
+mod protect;
 mod seed;
 mod web;

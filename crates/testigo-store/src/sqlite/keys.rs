@@ -203,35 +203,36 @@ pub(crate) fn rotate(
     })
     .ctx("preparing a key rotation")?;
 
-    let triggers: Vec<(String, String)> = tx
-        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%BEFORE UPDATE%'")
-        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-        .ctx("reading the triggers")?;
-    for (name, _) in &triggers {
-        tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\""))).ctx("lifting a trigger")?;
-    }
+    let triggers = lift_update_triggers(&tx)?;
     let mut values = 0u64;
     for sql in [
         "UPDATE incident_versions SET record = testigo_rekey(record)",
         "UPDATE observations SET record = testigo_rekey(record)",
         "UPDATE claims SET text = testigo_rekey(text), attributed_to = testigo_rekey(attributed_to), \
          value = testigo_rekey(value)",
-        "UPDATE documents SET name = testigo_rekey(name), title = testigo_rekey(title), url = testigo_rekey(url), \
-         text = testigo_rekey(text), metadata_source = testigo_rekey(metadata_source) WHERE sealed = 1",
+        "UPDATE documents SET name = testigo_rekey(name), title = testigo_rekey(title), \
+         publisher = testigo_rekey(publisher), url = testigo_rekey(url), text = testigo_rekey(text), \
+         metadata_source = testigo_rekey(metadata_source) WHERE sealed = 1",
+        // Reasons may hold an analyst's words; all are sealed (the audit hash is over the plain
+        // reason, so the chain still verifies).
+        "UPDATE incident_versions SET reason = testigo_rekey(reason)",
+        "UPDATE incident_sources SET link_reason = testigo_rekey(link_reason)",
+        "UPDATE audit_log SET reason = testigo_rekey(reason)",
+        // The web application's analyst overrides and verification statuses (migration 6).
+        "UPDATE analyst_overrides SET value = testigo_rekey(value), reason = testigo_rekey(reason)",
+        "UPDATE verification SET reason = testigo_rekey(reason)",
         "UPDATE originals SET bytes = testigo_rekey_blob(bytes) WHERE sealed = 1",
     ] {
         let n = tx.execute(sql, []).ctx("re-encrypting")?;
         values += u64::try_from(n).unwrap_or(0);
     }
-    for (_, sql) in &triggers {
-        tx.execute_batch(sql).ctx("restoring a trigger")?;
-    }
+    restore_triggers(&tx, &triggers)?;
     tx.execute("UPDATE keyring SET retired_at = ?1 WHERE retired_at IS NULL", [at]).ctx("retiring the old key")?;
     tx.execute("INSERT INTO keyring (key_id, added_at) VALUES (?1, ?2)", params![new.id(), at])
         .ctx("recording the new key")?;
     let reason = match &old_id {
-        Some(old) => format!("re-encrypted {values} rows under key {} (was key {old})", new.id()),
-        None => format!("encrypted {values} rows under key {} (they were not encrypted before)", new.id()),
+        Some(old) => format!("re-encrypted {values} rows under key id {} (was key id {old})", new.id()),
+        None => format!("encrypted {values} rows under key id {} (they were not encrypted before)", new.id()),
     };
     audit::append(
         &tx,
@@ -242,10 +243,33 @@ pub(crate) fn rotate(
             target: "store",
             reason: &reason,
             subject_sha256: &super::sha256_hex(new.id().as_bytes()),
+            seal_reason: false,
         },
     )?;
     tx.commit().ctx("committing a key rotation")?;
     Ok(Rotation { old_key_id: old_id, new_key_id: new.id().to_string(), values })
+}
+
+/// Drops the `BEFORE UPDATE` triggers that make rows write-once, inside the caller's
+/// transaction, for the sanctioned rewrites (re-encryption: the plaintext stays the same);
+/// returns them for [`restore_triggers`].
+pub(crate) fn lift_update_triggers(tx: &Connection) -> Result<Vec<(String, String)>> {
+    let triggers: Vec<(String, String)> = tx
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%BEFORE UPDATE%'")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .ctx("reading the triggers")?;
+    for (name, _) in &triggers {
+        tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\""))).ctx("lifting a trigger")?;
+    }
+    Ok(triggers)
+}
+
+/// Re-creates the triggers [`lift_update_triggers`] dropped.
+pub(crate) fn restore_triggers(tx: &Connection, triggers: &[(String, String)]) -> Result<()> {
+    for (_, sql) in triggers {
+        tx.execute_batch(sql).ctx("restoring a trigger")?;
+    }
+    Ok(())
 }
 
 /// Where a store's key came from, for [`crate::SqliteStore::open_with_key_file`].

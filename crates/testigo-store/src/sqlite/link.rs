@@ -71,7 +71,7 @@ pub(super) fn load_observations(conn: &Connection, id: IncidentId) -> Result<Vec
     let rows: Vec<Row> = conn
         .prepare_cached(
             "SELECT o.id, testigo_open(o.record), d.id, d.sha256, iif(d.sealed, testigo_open(d.name), d.name), \
-             iif(d.sealed, testigo_open(d.text), d.text), iif(d.sealed, testigo_open(d.title), d.title), d.publisher, \
+             iif(d.sealed, testigo_open(d.text), d.text), iif(d.sealed, testigo_open(d.title), d.title), iif(d.sealed, testigo_open(d.publisher), d.publisher), \
              iif(d.sealed, testigo_open(d.url), d.url), d.published, d.language, d.simhash \
              FROM observations AS o JOIN documents AS d ON d.id = o.document_id \
              WHERE o.incident_id = ?1 AND o.active = 1 ORDER BY o.position",
@@ -181,6 +181,25 @@ pub(super) fn insert_source(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
     .and_then(|mut s| s.execute(params![incident_id, document_id, role.as_str(), score, reason, at]))
+    .ctx("linking an incident to a document")?;
+    Ok(())
+}
+
+/// [`insert_source`] for a link an analyst made (merge, split): its reason holds the analyst's
+/// words and is stored sealed when the store has a key.
+pub(super) fn insert_analyst_source(
+    conn: &Connection,
+    incident_id: i64,
+    document_id: i64,
+    role: SourceRole,
+    reason: &str,
+    at: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO incident_sources (incident_id, document_id, role, link_score, link_reason, created_at) \
+         VALUES (?1, ?2, ?3, NULL, testigo_seal(?4), ?5)",
+    )
+    .and_then(|mut s| s.execute(params![incident_id, document_id, role.as_str(), reason, at]))
     .ctx("linking an incident to a document")?;
     Ok(())
 }

@@ -158,7 +158,7 @@ impl SqliteStore {
         let reason = format!("user {name} added with role {}", role.as_str());
         audit::append(
             &tx,
-            &NewEntry { at: &at, actor, action: "user_add", target: &target, reason: &reason, subject_sha256: &sha256_hex(reason.as_bytes()) },
+            &NewEntry { at: &at, actor, action: "user_add", target: &target, reason: &reason, subject_sha256: &sha256_hex(reason.as_bytes()), seal_reason: false },
         )?;
         tx.commit().ctx("committing a new user")?;
         Ok(User { id, name: name.to_string(), role })
@@ -278,7 +278,7 @@ impl SqliteStore {
         .ctx("storing an API token")?;
         let target = format!("user:{}", user.id);
         let reason = format!("API token created for {}", user.name);
-        audit::append(&tx, &NewEntry { at: &at, actor, action: "token_create", target: &target, reason: &reason, subject_sha256: token_sha256 })?;
+        audit::append(&tx, &NewEntry { at: &at, actor, action: "token_create", target: &target, reason: &reason, subject_sha256: token_sha256, seal_reason: false })?;
         tx.commit().ctx("committing a token")?;
         Ok(user)
     }
@@ -310,14 +310,14 @@ impl SqliteStore {
         active_incident(&tx, id)?;
         let at = timestamp(Utc::now());
         tx.execute(
-            "INSERT INTO verification (incident_id, status, author, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO verification (incident_id, status, author, reason, created_at) VALUES (?1, ?2, ?3, testigo_seal(?4), ?5)",
             params![id.0, status.as_str(), author, reason, at],
         )
         .ctx("storing a verification status")?;
         let target = format!("incident:{id}");
         let what = format!("{target} {}", status.as_str());
         let reason = format!("{}: {reason}", status.as_str());
-        audit::append(&tx, &NewEntry { at: &at, actor: author, action: "verify", target: &target, reason: &reason, subject_sha256: &sha256_hex(what.as_bytes()) })?;
+        audit::append(&tx, &NewEntry { at: &at, actor: author, action: "verify", target: &target, reason: &reason, subject_sha256: &sha256_hex(what.as_bytes()), seal_reason: true })?;
         tx.commit().ctx("committing a verification status")
     }
 
@@ -331,7 +331,7 @@ impl SqliteStore {
         let rows: Vec<(String, String, String, String)> = self
             .conn
             .prepare_cached(
-                "SELECT status, author, reason, created_at FROM verification WHERE incident_id = ?1 ORDER BY id",
+                "SELECT status, author, testigo_open(reason), created_at FROM verification WHERE incident_id = ?1 ORDER BY id",
             )
             .and_then(|mut s| s.query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect())
             .ctx("reading verification changes")?;
@@ -368,7 +368,7 @@ impl SqliteStore {
         for (field, value) in values {
             tx.execute(
                 "INSERT INTO analyst_overrides (incident_id, field, value, author, reason, created_at) \
-                 VALUES (?1, ?2, testigo_seal(?3), ?4, ?5, ?6)",
+                 VALUES (?1, ?2, testigo_seal(?3), ?4, testigo_seal(?5), ?6)",
                 params![id.0, field, value.to_string(), author, reason, at],
             )
             .ctx("storing an analyst's value")?;
@@ -379,7 +379,7 @@ impl SqliteStore {
         let docs: Vec<SpanDocument<'_>> = observations.iter().map(|o| o.span_document()).collect();
         let owners = attribute_spans(&record, &docs, &id.to_string())?;
         let version = state.version + 1;
-        let meta = VersionMeta { at: &at, actor: author, action: "revise", author, reason: &reason, merged_into: None };
+        let meta = VersionMeta { at: &at, actor: author, action: "revise", author, reason: &reason, analyst: true, merged_into: None };
         insert_version(&tx, id.0, version, &record, &meta, &owners)?;
         tx.commit().ctx("committing an edit")?;
         to_version(id, version)
@@ -395,7 +395,7 @@ impl SqliteStore {
         let rows: Vec<(String, String, String, String, String)> = self
             .conn
             .prepare_cached(
-                "SELECT field, testigo_open(value), author, reason, created_at FROM analyst_overrides \
+                "SELECT field, testigo_open(value), author, testigo_open(reason), created_at FROM analyst_overrides \
                  WHERE incident_id = ?1 ORDER BY id",
             )
             .and_then(|mut s| {

@@ -215,3 +215,61 @@ fn a_schema_3_database_gets_an_entry_for_everything_already_stored() {
     let report = store.verify().unwrap();
     assert_eq!((report.originals, report.documents, report.incident_versions), (1, 1, 2));
 }
+
+/// Edits that leave originals and records alone but change what the store says about them: a
+/// document's metadata, evidence and claim rows, the search index, a link ended silently
+/// (acceptance finding D4).
+#[test]
+fn verify_names_edited_metadata_index_and_links() {
+    let cases = [
+        ("UPDATE documents SET published = '2019-07-01'", "document 1"),
+        ("UPDATE documents SET url = 'https://example.org/other'", "document 1"),
+        ("UPDATE incident_index SET event_type = 'Protests'", "incident 1's search index"),
+        ("UPDATE incident_index SET admin1_folded = 'sonora'", "incident 1's search index"),
+        ("UPDATE evidence SET span_end = span_end - 1 WHERE incident_version_id = 2", "incident 1 version 2's evidence"),
+        ("UPDATE claims SET attributed_to = 'nadie' WHERE incident_version_id = 1", "incident 1 version 1's claims[0]"),
+        (
+            "UPDATE incident_versions SET event_type = 'Protests' WHERE version = 2; \
+             UPDATE incident_index SET event_type = 'Protests'",
+            "incident 1 version 2's filter columns",
+        ),
+        ("UPDATE incident_sources SET active = 0, unlinked_at = '2024-01-01T00:00:00.000000000Z'", "the link of incident 1 to document 1"),
+    ];
+    for (sql, named) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.db");
+        drop(stored(&path));
+        SqliteStore::open(&path).unwrap().verify().unwrap();
+        tamper(&path, sql);
+        let err = SqliteStore::open(&path).unwrap().verify().unwrap_err();
+        let StoreError::Tampered { what, .. } = &err else { panic!("{sql}: {err:?}") };
+        assert_eq!(what, named, "{sql}: {err}");
+    }
+}
+
+/// A link the linker made, then its reason or its end edited in the file (finding D4).
+#[test]
+fn verify_names_an_edited_link_reason_or_a_silent_unlink() {
+    for (sql, named) in [
+        ("UPDATE incident_sources SET link_reason = 'analyst said so' WHERE role = 'linked'", "the link of incident 1 to document 2"),
+        (
+            "UPDATE incident_sources SET active = 0, unlinked_at = '2024-01-01T00:00:00.000000000Z' WHERE role = 'linked'",
+            "the link of incident 1 to document 2",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.db");
+        {
+            let mut store = SqliteStore::open(&path).unwrap();
+            store.ingest_linked(&doc("a.txt", SALTILLO), &[saltillo()], &SameDayAndPlace).unwrap();
+            let other = format!("{SALTILLO} Más tarde.");
+            store.ingest_linked(&doc("b.txt", &other), &[saltillo()], &SameDayAndPlace).unwrap();
+            assert_eq!(store.incident(IncidentId(1)).unwrap().unwrap().sources.len(), 2, "linked");
+            store.verify().unwrap();
+        }
+        tamper(&path, sql);
+        let err = SqliteStore::open(&path).unwrap().verify().unwrap_err();
+        let StoreError::Tampered { what, .. } = &err else { panic!("{sql}: {err:?}") };
+        assert_eq!(what, named, "{sql}: {err}");
+    }
+}
