@@ -1,7 +1,7 @@
 //! Place mentions: gazetteer matches over tokens, then disambiguation from the document's own
 //! context (admin1 and countries named nearby, population, locative prepositions).
 
-use testigo_gazetteer::{Entry, Gazetteer, Kind};
+use testigo_gazetteer::{Entry, Gazetteer, Kind, Posting};
 
 use crate::lexicon::{FnvMap, WordSet};
 use crate::text::Doc;
@@ -59,8 +59,8 @@ pub struct PlaceMention {
     pub t1: usize,
     /// Sentence index.
     pub sentence: usize,
-    /// Candidate entity indices (gazetteer entries), most populous first.
-    pub candidates: Vec<u32>,
+    /// Candidate readings (gazetteer postings, demonyms left out), most populous first.
+    pub candidates: Vec<Posting>,
     /// Chosen reading (gazetteer entity index), if any candidate scored high enough.
     pub chosen: Option<u32>,
     /// Score of the chosen reading.
@@ -160,7 +160,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             };
             let t1 = i + m.tokens;
             // Postings are most populous first; the long tail of a common name cannot win.
-            let cands: Vec<Entry<'_>> = g.candidates(m.postings).take(40).collect();
+            let cands: Vec<Posting> = g.postings(m.postings).take(40).collect();
             key.clear();
             for (n, w) in words[i - s.t0..t1 - s.t0].iter().enumerate() {
                 if n > 0 {
@@ -168,21 +168,21 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 }
                 key.push_str(w);
             }
-            let demonym = cands.iter().find(|e| e.kind() == Kind::Demonym);
+            let demonym = cands.iter().find(|e| e.kind == Kind::Demonym);
             let upper = doc.tokens[i].upper || all_upper;
             // A place name is a proper noun: every content word capitalised ("San Pedro Sula",
             // "Ciudad de México"), or at least the first.
             let initial = i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
             let stop = STOP.contains(key.as_str()) || (initial && STOP_INITIAL.contains(key.as_str()));
             // Postings are most populous first; beyond the first 64 readings nothing can win.
-            let non_demonym: Vec<u32> = cands.iter().filter(|e| e.kind() != Kind::Demonym).map(|e| e.index()).collect();
+            let non_demonym: Vec<Posting> = cands.iter().filter(|e| e.kind != Kind::Demonym).copied().collect();
             // Part of a longer proper name ("María Senaida Escobar", "Andrés Manuel López"):
             // a capitalised word joined by a single space on either side.
             // An acronym ("AMLO", "CNDH") is not a town, though some town may be spelt so.
-            let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && cands.iter().all(|e| e.kind() == Kind::Place || e.kind() == Kind::Demonym);
+            let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && cands.iter().all(|e| e.kind == Kind::Place || e.kind == Kind::Demonym);
             // A capitalised neighbour that is itself a division or country ("Tijuana Baja
             // California") does not make a longer name.
-            let next_is_division = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && lm(t1).is_some_and(|n| g.candidates(n.postings).take(256).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)));
+            let next_is_division = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && lm(t1).is_some_and(|n| g.postings(n.postings).take(256).any(|e| matches!(e.kind, Kind::Admin1 | Kind::Country)));
             let prev_is_place = places.last().is_some_and(|p: &PlaceMention| p.t1 == i);
             // Neighbourhoods ("Colonia Santa Anita", "Mararu neighborhood") are not towns.
             // Streets are named after towns and heroes ("calle Abasolo", "avenida Juárez").
@@ -195,7 +195,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 && (doc.tokens[t1 + 1].upper || (doc.f(t1 + 1) == "la" && doc.tokens.get(t1 + 2).is_some_and(|t| t.upper)))
                 && !{
                     let k = if doc.f(t1 + 1) == "la" { t1 + 2 } else { t1 + 1 };
-                    lm(k).is_some_and(|n| g.candidates(n.postings).take(256).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)))
+                    lm(k).is_some_and(|n| g.postings(n.postings).take(256).any(|e| matches!(e.kind, Kind::Admin1 | Kind::Country)))
                 };
             let part_of_name = acronym || neighbourhood || longer_spanish || {
                 let before = !prev_is_place && i > s.t0 && doc.tokens[i - 1].upper && doc.gap_before(i) == " " && !matches!(doc.f(i - 1), "in" | "en" | "near" | "from" | "de" | "the" | "el" | "la" | "at" | "to" | "a" | "on" | "por" | "desde" | "hacia" | "cerca" | "outside" | "between" | "entre" | "y" | "and");
@@ -282,10 +282,9 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
         .map(|m| {
             m.candidates
                 .iter()
-                .filter_map(|&c| {
-                    let e = g.lookup_index(c)?;
-                    let pop = e.population() as f32;
-                    Some(Cand { idx: c, kind: e.kind(), cc: e.cc_bytes(), admin1: e.admin1().map(|a| a.index()), pop, log_pop: (pop + 1.0).log10() })
+                .map(|c| {
+                    let pop = c.population as f32;
+                    Cand { idx: c.index, kind: c.kind, cc: c.cc, admin1: c.admin1, pop, log_pop: (pop + 1.0).log10() }
                 })
                 .collect()
         })
@@ -395,15 +394,14 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
         let containers: Vec<(u32, Kind, [u8; 2])> = b
             .candidates
             .iter()
-            .filter_map(|&y| g.lookup_index(y).map(|e| (y, e.kind(), e.cc_bytes())))
-            .filter(|(_, k, _)| matches!(k, Kind::Admin1 | Kind::Country))
+            .filter(|y| matches!(y.kind, Kind::Admin1 | Kind::Country))
+            .map(|y| (y.index, y.kind, y.cc))
             .collect();
-        'outer: for &x in &a.candidates {
+        'outer: for ex in &a.candidates {
             if containers.is_empty() {
                 break;
             }
-            let Some(ex) = g.lookup_index(x) else { continue };
-            let (x_kind, x_cc, x_admin1) = (ex.kind(), ex.cc_bytes(), ex.admin1().map(|q| q.index()));
+            let (x, x_kind, x_cc, x_admin1) = (ex.index, ex.kind, ex.cc, ex.admin1);
             for &(y, y_kind, y_cc) in &containers {
                 let fits = match (x_kind, y_kind) {
                     (Kind::Place, Kind::Admin1) => x_admin1 == Some(y),
@@ -429,16 +427,12 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
         if places[mi].city_cue || places[mi].state_cue {
             continue;
         }
-        let admin1_alt = places[mi].candidates.iter().copied().find(|&x| {
-            g.lookup_index(x).is_some_and(|a| a.kind() == Kind::Admin1 && a.cc_bytes() == e.cc_bytes())
-        });
-        let place_alt = places[mi].candidates.iter().copied().find(|&x| {
-            g.lookup_index(x).is_some_and(|p| p.kind() == Kind::Place && p.admin1().is_some_and(|a| Some(a.index()) == admin1_alt))
-        });
+        let admin1_alt = places[mi].candidates.iter().find(|a| a.kind == Kind::Admin1 && a.cc == e.cc_bytes()).map(|a| a.index);
+        let place_alt = places[mi].candidates.iter().find(|p| p.kind == Kind::Place && p.admin1.is_some() && p.admin1 == admin1_alt).map(|p| p.index);
         if let (Some(a), Some(p)) = (admin1_alt, place_alt) {
             // Is the state named right after ("Colima, Colima" / "Chihuahua (Chihuahua)")?
             let next_is_state = places.get(mi + 1).is_some_and(|n| {
-                n.sentence == places[mi].sentence && n.t0 <= places[mi].t1 + 1 && n.candidates.contains(&a)
+                n.sentence == places[mi].sentence && n.t0 <= places[mi].t1 + 1 && n.candidates.iter().any(|c| c.index == a)
             });
             places[mi].chosen = Some(if next_is_state { p } else { a });
         }
