@@ -179,8 +179,8 @@ async fn an_analyst_corrects_a_field_and_it_is_in_the_audit_log() {
     let (status, audit, _) = t.get("/audit", Some(&admin)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(audit.contains("set fatalities: shelter confirmed &lt;three&gt;") && audit.contains("<td>ana</td>"), "{audit}");
-    assert!(audit.contains("<td>verify</td>") && audit.contains("corroborated: three sources"), "{audit}");
-    assert!(audit.contains("<td>ingest</td>"), "uploads and ingests are there too");
+    assert!(audit.contains("title=\"verify\">verification status set<") && audit.contains("corroborated: three sources"), "{audit}");
+    assert!(audit.contains("title=\"ingest\">report stored<"), "uploads and ingests are there too");
 }
 
 #[tokio::test]
