@@ -232,3 +232,7 @@ users-done-role = The role of { $name } was changed.
 users-done-disabled = { $name } is disabled: their sessions ended and their API tokens were revoked.
 users-done-enabled = { $name } is enabled again (their old API tokens stay revoked).
 users-done-password = The password of { $name } was set; their sessions ended.
+# Upload results, one per file.
+upload-stored = stored: { $incidents } incident(s), { $linked } linked to incidents already stored
+upload-known = already stored; nothing written
+upload-sidecar = metadata sidecar

@@ -232,3 +232,7 @@ users-done-role = Se cambió el rol de { $name }.
 users-done-disabled = { $name } está desactivado: sus sesiones terminaron y sus tokens de API se revocaron.
 users-done-enabled = { $name } está activo de nuevo (sus tokens de API antiguos siguen revocados).
 users-done-password = Se fijó la contraseña de { $name }; sus sesiones terminaron.
+# Resultados de una subida, uno por archivo.
+upload-stored = guardado: { $incidents } incidente(s), { $linked } vinculado(s) a incidentes ya guardados
+upload-known = ya estaba guardado; no se escribió nada
+upload-sidecar = metadatos de un informe

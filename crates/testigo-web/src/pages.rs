@@ -965,7 +965,7 @@ pub(crate) async fn upload(
     let results = tokio::task::spawn_blocking({
         let state = state.clone();
         let author = session.user.name.clone();
-        move || ingest_files(&state, files, &author)
+        move || ingest_files(&state, lang, files, &author)
     })
     .await
     .map_err(|e| WebError::Internal(e.to_string()))??;
@@ -984,7 +984,7 @@ fn sanitize_name(name: &str) -> String {
 /// Ingests uploaded files as `testigo ingest` does: sidecars (`NAME.meta.json`) go with their
 /// report; every other file is a report.
 /// The uploader is the actor of the audit log's entries.
-fn ingest_files(state: &Shared, files: Vec<(String, Vec<u8>)>, author: &str) -> Result<Vec<FileResult>, WebError> {
+fn ingest_files(state: &Shared, lang: Lang, files: Vec<(String, Vec<u8>)>, author: &str) -> Result<Vec<FileResult>, WebError> {
     let (sidecars, reports): (Vec<_>, Vec<_>) = files.into_iter().partition(|(n, _)| is_sidecar(n));
     let extractor = Extractor::new(Gazetteer::embedded());
     let mut results = Vec::with_capacity(reports.len());
@@ -1015,7 +1015,8 @@ fn ingest_files(state: &Shared, files: Vec<(String, Vec<u8>)>, author: &str) -> 
         match outcome {
             Ok(IngestOutcome::New { incident_ids, links, .. }) => {
                 let linked = links.iter().filter(|l| l.linked).count();
-                let mut message = format!("stored: {} incident(s), {} linked to incidents already stored", incident_ids.len(), linked);
+                let counts = [("incidents", incident_ids.len().into()), ("linked", linked.into())];
+                let mut message = state.messages.get_args(lang, "upload-stored", &counts);
                 for w in &prepared.warnings {
                     message.push_str("; ");
                     message.push_str(w);
@@ -1025,7 +1026,7 @@ fn ingest_files(state: &Shared, files: Vec<(String, Vec<u8>)>, author: &str) -> 
                 results.push(FileResult { name, ok: true, message, incidents: ids });
             }
             Ok(IngestOutcome::AlreadyKnown { .. }) => {
-                results.push(FileResult { name, ok: true, message: "already stored; nothing written".to_string(), incidents: vec![] })
+                results.push(FileResult { name, ok: true, message: state.messages.get(lang, "upload-known"), incidents: vec![] })
             }
             Err(e) => {
                 let shown = match WebError::from(e) {
@@ -1037,7 +1038,7 @@ fn ingest_files(state: &Shared, files: Vec<(String, Vec<u8>)>, author: &str) -> 
         }
     }
     for (name, _) in sidecars {
-        results.push(FileResult { name, ok: true, message: "metadata sidecar".to_string(), incidents: vec![] });
+        results.push(FileResult { name, ok: true, message: state.messages.get(lang, "upload-sidecar"), incidents: vec![] });
     }
     Ok(results)
 }

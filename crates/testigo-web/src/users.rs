@@ -177,7 +177,7 @@ fn users_body(ctx: &Ctx<'_>, accounts: &[UserAccount], outcome: &Outcome) -> Mar
 fn new_password(state: &Shared, lang: Lang, form: &HashMap<String, String>) -> Result<String, Refusal> {
     let password = form.get("password").cloned().unwrap_or_default();
     let chars = password.chars().count();
-    if chars < auth::MIN_PASSWORD_CHARS || chars > MAX_PASSWORD_CHARS {
+    if !(auth::MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
         let args = [("min", auth::MIN_PASSWORD_CHARS.into()), ("max", MAX_PASSWORD_CHARS.into())];
         return Err(Refusal(state.messages.get_args(lang, "users-password-length", &args)));
     }

@@ -234,7 +234,7 @@ async fn error_pages_and_audit_actions_speak_the_requests_language() {
     let (status, page) = get_in(&t, es, "/incidents?from=ayer", Some(&vic)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("No se puede hacer la solicitud") && page.contains("id=\"error-detail\">from: &quot;ayer&quot;"), "{page}");
-    let (status, page, _) = split(t.send(post(&"/incidents/1/status", Some(&ana), format!("csrf={ana_csrf}&status=maybe&reason=r"))).await).await;
+    let (status, page, _) = split(t.send(post("/incidents/1/status", Some(&ana), format!("csrf={ana_csrf}&status=maybe&reason=r"))).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("Elija uno de los estados de verificación"), "{page}");
     // 405: a method the address does not take.

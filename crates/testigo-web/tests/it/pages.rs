@@ -247,6 +247,10 @@ async fn uploads_go_through_the_ingest_path_with_per_file_results() {
     assert_eq!(store.stats().unwrap().documents as usize, report_files().len());
     let (_, page, _) = crate::split(t.send(upload(Some(&csrf))).await).await;
     assert!(page.contains("already stored; nothing written"), "idempotent");
+    let mut spanish = upload(Some(&csrf));
+    spanish.headers_mut().insert(header::ACCEPT_LANGUAGE, "es".parse().unwrap());
+    let (_, page, _) = crate::split(t.send(spanish).await).await;
+    assert!(page.contains("ya estaba guardado; no se escribió nada") && page.contains("metadatos de un informe"), "per-file results in Spanish");
 }
 
 #[tokio::test]
