@@ -254,8 +254,8 @@ async fn security_headers(request: Request, next: Next) -> Response {
 }
 
 /// What went wrong, as the user may see it: never with internals. Pages show it in the
-/// request's language (the messages `error-*` of the `.ftl` files, filled in by
-/// [`localize_errors`]); the API as `{"error": ...}`.
+/// request's language (the messages `error-*` of the `.ftl` files, filled in by the middleware
+/// `localize_errors`); the API as `{"error": ...}` in English.
 #[derive(Debug)]
 pub enum WebError {
     /// 404.
@@ -323,8 +323,8 @@ impl WebError {
     }
 }
 
-/// The messages that [`error_stems`] and the error pages use: every one is in both `.ftl`
-/// files (a test checks).
+/// The stems of the error pages' messages (`STEM-title` and `STEM-text`), every one in both
+/// `.ftl` files (a test checks).
 pub fn error_stems() -> &'static [&'static str] {
     &[
         "error-not-found",
