@@ -214,6 +214,7 @@ users-yourself = your own account: demoting or disabling it ends your access as 
 users-role-submit = Change role
 users-enable = Enable
 users-disable = Disable
+users-disable-confirm = Disable the account of { $name }? Their sessions end and their API tokens are revoked at once.
 users-password-reset = Set a new password
 users-password = New password
 users-password-again = The same again

@@ -214,6 +214,7 @@ users-yourself = su propia cuenta: si la degrada o la desactiva, pierde su acces
 users-role-submit = Cambiar rol
 users-enable = Activar
 users-disable = Desactivar
+users-disable-confirm = ¿Desactivar la cuenta de { $name }? Sus sesiones terminan y sus tokens de API se revocan de inmediato.
 users-password-reset = Fijar una contraseña nueva
 users-password = Contraseña nueva
 users-password-again = La misma otra vez

@@ -143,7 +143,8 @@ fn users_body(ctx: &Ctx<'_>, accounts: &[UserAccount], outcome: &Outcome) -> Mar
                                 } @else {
                                     form.inline method="post" action={ "/users/" (id) "/disable" } {
                                         (csrf_field(ctx))
-                                        button.danger type="submit" { (ctx.t("users-disable")) }
+                                        @let question = ctx.messages.get_args(lang, "users-disable-confirm", &[("name", a.user.name.clone().into())]);
+                                        button.danger type="submit" data-confirm=(question) { (ctx.t("users-disable")) }
                                     }
                                 }
                             }

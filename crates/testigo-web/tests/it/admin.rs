@@ -55,6 +55,7 @@ async fn issue_5_admins_manage_users_and_nobody_else_may() {
     for (name, role) in [("admin", "admin"), ("ana", "analyst"), ("vic", "viewer")] {
         assert!(users.contains(&format!("<td class=\"name\">{name}</td><td>{role}</td>")), "{name}: {users}");
     }
+    assert!(users.contains("data-confirm=\"Disable the account of vic? Their sessions end"), "disabling asks first: {users}");
     assert!(users.contains("<td class=\"state\">active</td>") && users.contains(" UTC</td>"), "created, last login, state: {users}");
 
     // Adding a user: the CSRF token, a valid name, a long enough password typed twice.
