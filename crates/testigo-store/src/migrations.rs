@@ -8,7 +8,7 @@
 pub(crate) const APPLICATION_ID: i32 = 0x5453_5447;
 
 /// The migrations, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version whose migration is followed by writing the audit entries of what was
 /// stored before it (see `audit::backfill`).
@@ -553,4 +553,17 @@ BEGIN
     VALUES (NEW.incident_id, NEW.version, NEW.fatalities, NEW.harms, NEW.perpetrator_categories,
         NEW.sub_event_type, NEW.location_name, NEW.admin1);
 END;
+";
+
+/// Version 7: user management by admins in the web application. An account is never deleted,
+/// because the record names its authors (audit entries, versions, verification changes and
+/// overrides keep the user name): an admin disables it instead, which ends its sessions and
+/// revokes its API tokens, and may enable it again. `last_login_at` is the time of the latest
+/// browser login.
+const V7: &str = "
+ALTER TABLE users ADD COLUMN last_login_at TEXT;
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+
+CREATE TRIGGER users_no_delete BEFORE DELETE ON users
+BEGIN SELECT RAISE(ABORT, 'accounts are disabled, never deleted: the record names their authors'); END;
 ";

@@ -8,6 +8,7 @@ use std::time::Duration;
 mod audit;
 mod keys;
 mod link;
+mod accounts;
 mod monitor;
 
 pub use self::keys::Rotation;
