@@ -1151,11 +1151,32 @@ impl<'g> Extractor<'g> {
             .find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0) && !noun(c))
             .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0)))
             .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According)))?;
+        // "It was reported", "fueron denunciados", "(as reported)", "after being reported
+        // missing": a report verb in the passive with no agent ("by…", "por…") names nobody.
+        if matches!(say.cue, Cue::Say) && say.t0 > s.t0 && !matches!(doc.f(say.t1), "by" | "por") {
+            let verb = doc.f(say.t0);
+            let participle = !(verb.ends_with("ing") || verb.ends_with("ando") || verb.ends_with("iendo"));
+            if participle && matches!(doc.f(say.t0 - 1), "was" | "were" | "is" | "are" | "be" | "been" | "being" | "as" | "fue" | "fueron" | "sido" | "siendo" | "es" | "son" | "era" | "eran") {
+                return None;
+            }
+        }
+        // "según fue reportado", "según se informó", "as was reported": impersonal, no speaker.
+        if matches!(say.cue, Cue::According) && matches!(doc.f(say.t1), "fue" | "fueron" | "se" | "was" | "were" | "ha" | "han" | "has" | "have") {
+            return None;
+        }
         // Who: after "according to"/"según"; before the verb otherwise; after the verb when it
         // follows a quotation ("…,” said the witness).
         let (a, b) = if matches!(say.cue, Cue::According) {
             let mut e = say.t1;
             while e < s.t1 && e < say.t1 + 8 && !doc.gap_before(e + 1).contains(',') && !doc.gap_before(e + 1).contains(['“', '"', ':']) {
+                // "According to reports the attack…", "según la Fiscalía el hombre…": an
+                // article that does not follow "of"/"de" opens the reported clause.
+                if e + 1 < s.t1
+                    && matches!(doc.f(e + 1), "the" | "a" | "an" | "el" | "la" | "los" | "las" | "un" | "una" | "that" | "que")
+                    && !matches!(doc.f(e), "of" | "de" | "del" | "to" | "a" | "for" | "para" | "por" | "by" | "from")
+                {
+                    break;
+                }
                 e += 1;
             }
             (say.t1, (e + 1).min(s.t1))
@@ -1228,6 +1249,22 @@ impl<'g> Extractor<'g> {
         } else {
             (a, b)
         };
+        // "There are no reports…", "No injuries were reported", "Neither… nor…": nobody is
+        // said to speak.
+        if a < b && matches!(doc.f(a), "there" | "no" | "neither" | "none" | "nobody" | "nadie" | "ningun" | "ninguna" | "ni" | "hay") {
+            return None;
+        }
+        // "The guards also", "las autoridades no", "the authorities have not": adverbs,
+        // auxiliaries and negation after the speaker are not part of it.
+        let mut b = b;
+        while b > a
+            && matches!(
+                doc.f(b - 1),
+                "also" | "not" | "no" | "never" | "have" | "has" | "had" | "did" | "does" | "do" | "would" | "could" | "will" | "previously" | "already" | "later" | "then" | "tambien" | "ya" | "ha" | "han" | "habia" | "habian" | "nunca" | "despues" | "luego" | "is" | "was" | "were" | "are"
+            )
+        {
+            b -= 1;
+        }
         if a >= b {
             return None;
         }
