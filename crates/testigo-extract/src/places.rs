@@ -73,15 +73,9 @@ pub struct PlaceMention {
     pub state_cue: bool,
     /// Introduced by "in", "en", "at", "near", "cerca de"...: a place reading is expected.
     pub loc_prep: bool,
-    /// The punctuation between the previous token and this mention (", " in "Saltillo, Coahuila").
-    pub gap_before: String,
     /// "the Nicaraguan city of León", "la ciudad nicaragüense de León": the country the text
     /// puts this place in.
     pub cc_hint: Option<[u8; 2]>,
-}
-
-fn doc_gap(_a: &PlaceMention, b: &PlaceMention) -> String {
-    b.gap_before.clone()
 }
 
 fn cc_key(cc: &str) -> [u8; 2] {
@@ -160,7 +154,15 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             };
             let t1 = i + m.tokens;
             // Postings are most populous first; the long tail of a common name cannot win.
-            let cands: Vec<Posting> = g.postings(m.postings).take(40).collect();
+            let mut demonym = false;
+            let mut non_demonym: Vec<Posting> = Vec::new();
+            for p in g.postings(m.postings).take(40) {
+                if p.kind == Kind::Demonym {
+                    demonym = true;
+                } else {
+                    non_demonym.push(p);
+                }
+            }
             key.clear();
             for (n, w) in words[i - s.t0..t1 - s.t0].iter().enumerate() {
                 if n > 0 {
@@ -168,18 +170,15 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 }
                 key.push_str(w);
             }
-            let demonym = cands.iter().find(|e| e.kind == Kind::Demonym);
             let upper = doc.tokens[i].upper || all_upper;
             // A place name is a proper noun: every content word capitalised ("San Pedro Sula",
             // "Ciudad de México"), or at least the first.
             let initial = i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
             let stop = STOP.contains(key.as_str()) || (initial && STOP_INITIAL.contains(key.as_str()));
-            // Postings are most populous first; beyond the first 64 readings nothing can win.
-            let non_demonym: Vec<Posting> = cands.iter().filter(|e| e.kind != Kind::Demonym).copied().collect();
             // Part of a longer proper name ("María Senaida Escobar", "Andrés Manuel López"):
             // a capitalised word joined by a single space on either side.
             // An acronym ("AMLO", "CNDH") is not a town, though some town may be spelt so.
-            let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && cands.iter().all(|e| e.kind == Kind::Place || e.kind == Kind::Demonym);
+            let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && non_demonym.iter().all(|e| e.kind == Kind::Place);
             // A capitalised neighbour that is itself a division or country ("Tijuana Baja
             // California") does not make a longer name.
             let next_is_division = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && lm(t1).is_some_and(|n| g.postings(n.postings).take(256).any(|e| matches!(e.kind, Kind::Admin1 | Kind::Country)));
@@ -202,7 +201,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 let after = !next_is_division && t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && !matches!(doc.f(t1), "state" | "province" | "department" | "city" | "county" | "oblast" | "region" | "municipality" | "district" | "governorate");
                 (before || after) && !all_upper
             };
-            if upper && !stop && !part_of_name && !non_demonym.is_empty() && !(demonym.is_some() && m.tokens == 1 && non_demonym.len() < 2 && key.len() < 4) {
+            if upper && !stop && !part_of_name && !non_demonym.is_empty() && !(demonym && m.tokens == 1 && non_demonym.len() < 2 && key.len() < 4) {
                 let prev = |k: usize| if k >= 1 && i >= s.t0 + k { doc.f(i - k) } else { "" };
                 let p1 = prev(1);
                 let p2 = prev(2);
@@ -237,7 +236,6 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                     role,
                     city_cue,
                     state_cue,
-                    gap_before: doc.gap_before(i).to_string(),
                     cc_hint: if city_cue {
                         demonyms.iter().rev().find(|(t, _)| *t + 4 >= i && *t < i).map(|(_, cc)| cc_key(cc))
                     } else {
@@ -252,16 +250,17 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     // "con rumbo a Medias Aguas, Veracruz": the state after a destination (or origin) shares
     // its role.
     for k in 1..places.len() {
-        let (prev, cur) = (places[k - 1].clone(), &mut places[k]);
-        if prev.sentence == cur.sentence && matches!(prev.role, Role::From | Role::To) && prev.t1 == cur.t0 && matches!(doc.gap_before(cur.t0).trim(), "," | "(") {
-            cur.role = prev.role;
+        let (sentence, role, t1) = (places[k - 1].sentence, places[k - 1].role, places[k - 1].t1);
+        let cur = &mut places[k];
+        if sentence == cur.sentence && matches!(role, Role::From | Role::To) && t1 == cur.t0 && matches!(doc.gap_before(cur.t0).trim(), "," | "(") {
+            cur.role = role;
         }
     }
-    resolve(&mut places, &demonyms, g);
+    resolve(doc, &mut places, &demonyms, g);
     (places, demonyms)
 }
 
-fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazetteer) {
+fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazetteer) {
     type HashMap<K, V> = FnvMap<K, V>;
     // Two rounds: first with every candidate of the other mentions as weak context, then with
     // the readings chosen in round one. Context is summed per admin1 and per country; a
@@ -295,7 +294,7 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
         // A mention's own contributions: a handful of entries, searched linearly.
         let mut own: Vec<(Vec<(u32, f32)>, Vec<([u8; 2], f32)>)> = Vec::with_capacity(n);
         for (mi, m) in places.iter().enumerate() {
-            let readings: Vec<&Cand> = if round == 0 { cands[mi].iter().collect() } else { cands[mi].iter().filter(|c| Some(c.idx) == m.chosen).take(1).collect() };
+            let readings = cands[mi].iter().filter(|c| round == 0 || Some(c.idx) == m.chosen).take(if round == 0 { usize::MAX } else { 1 });
             let w = if round == 0 { 1.0 / m.candidates.len().max(1) as f32 } else { 1.0 };
             let mut oa: Vec<(u32, f32)> = Vec::new();
             let mut oc: Vec<([u8; 2], f32)> = Vec::new();
@@ -386,7 +385,7 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
     // California)": a name followed by its own division or country settles both readings.
     for mi in 0..places.len().saturating_sub(1) {
         let (a, b) = (&places[mi], &places[mi + 1]);
-        if a.sentence != b.sentence || b.t0 != a.t1 || !matches!(doc_gap(a, b).as_str(), "," | "(" | ", " | " (") {
+        if a.sentence != b.sentence || b.t0 != a.t1 || !matches!(doc.gap_before(b.t0), "," | "(" | ", " | " (") {
             continue;
         }
         let mut pin: Option<(u32, u32)> = None;
