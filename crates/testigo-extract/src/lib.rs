@@ -148,7 +148,9 @@ impl<'g> Extractor<'g> {
 
     /// Extracts the incidents of one text. Never fails; see the crate docs for the rules.
     pub fn extract(&self, input: ExtractInput<'_>) -> Extraction {
-        let doc = Doc::new(input.text);
+        // The folded forms that differ from the text, for this document only.
+        let mut arena = String::with_capacity(input.text.len() / 2);
+        let doc = Doc::new_in(input.text, &mut arena);
         let language = input.language.unwrap_or_else(|| detect_language_doc(&doc));
         let cues = self.cues(&doc);
         // Only sentences that carry a cue, and their neighbours, can hold an incident's place,

@@ -445,7 +445,8 @@ mod tests {
     #[test]
     fn roles_from_prepositions() {
         let g = Gazetteer::embedded();
-        let d = Doc::new("Migrants from El Salvador were attacked in Saltillo, Coahuila.");
+        let mut arena = String::new();
+        let d = Doc::new_in("Migrants from El Salvador were attacked in Saltillo, Coahuila.", &mut arena);
         let (p, _) = find(&d, g, &[], &[], &[]);
         let roles: Vec<(String, Role)> = p.iter().map(|m| (d.slice(m.t0, m.t1).to_string(), m.role)).collect();
         assert!(roles.contains(&("El Salvador".to_string(), Role::From)), "{roles:?}");

@@ -34,9 +34,11 @@ pub struct Sentence {
 pub struct Doc<'t> {
     /// The original text.
     pub text: &'t str,
-    /// The folded form of each token (see [`fold::fold`]), by token index. One small string
-    /// each: [`Doc::f`] is the most frequent call of extraction and is then a plain load.
-    pub folded: Vec<Box<str>>,
+    /// The folded form of each token (see [`fold::fold`]), by token index: a slice of the
+    /// text itself when the word is already folded (lower-case ASCII), else of the caller's
+    /// arena (see [`Doc::new_in`]). [`Doc::f`] is the most frequent call of extraction and is
+    /// a plain load; no token costs an allocation of its own.
+    pub folded: Vec<&'t str>,
     /// Tokens in order.
     pub tokens: Vec<Token>,
     /// Sentences in order.
@@ -70,11 +72,20 @@ static ABBREVIATIONS: crate::lexicon::WordSet = crate::lexicon::WordSet::new(&[
     "nov", "dec", "ene", "abr", "ago", "dic", "inc", "co", "corp", "ltd", "fig", "pag", "tel", "depto", "edo", "mpio",
 ]);
 
+/// Where a token's folded form was written while tokenising: `(in_arena, start, end)`.
+type FoldRange = (bool, usize, usize);
+
 impl<'t> Doc<'t> {
-    /// Tokenises `text` and splits it into sentences and paragraphs.
-    pub fn new(text: &'t str) -> Doc<'t> {
-        let mut folded: Vec<Box<str>> = Vec::with_capacity(text.len() / 6);
-        let mut buf = String::new();
+    /// Tokenises `text` and splits it into sentences and paragraphs; the folded forms that
+    /// differ from the text are written into `arena` (cleared first), which the document then
+    /// borrows. Reusing one arena for many documents allocates nothing per document.
+    pub fn new_in(text: &'t str, arena: &'t mut String) -> Doc<'t> {
+        arena.clear();
+        let mut ranges: Vec<FoldRange> = Vec::with_capacity(text.len() / 6);
+        let folded_of = |r: &FoldRange, arena: &String| -> u64 {
+            let w = if r.0 { arena.get(r.1..r.2) } else { text.get(r.1..r.2) };
+            word_hash(w.unwrap_or(""))
+        };
         let mut tokens = Vec::with_capacity(text.len() / 6);
         let mut sentences = Vec::new();
         let mut hashes = Vec::with_capacity(text.len() / 6);
@@ -158,23 +169,29 @@ impl<'t> Doc<'t> {
                 pending_break = false;
                 newline_run = 0;
                 let word = &text[start..j];
-                let f: Box<str> = if word.is_ascii() {
-                    let mut f: Box<str> = word.into();
-                    f.make_ascii_lowercase();
-                    f
+                let range = if !word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                    // Already folded: the text itself.
+                    (false, start, j)
                 } else {
-                    buf.clear();
-                    for ch in word.chars() {
-                        if ch != '-' {
-                            fold::fold_char_into(ch, &mut buf);
-                        } else {
-                            buf.push('-');
+                    let a = arena.len();
+                    if word.is_ascii() {
+                        arena.push_str(word);
+                        if let Some(f) = arena.get_mut(a..) {
+                            f.make_ascii_lowercase();
+                        }
+                    } else {
+                        for ch in word.chars() {
+                            if ch != '-' {
+                                fold::fold_char_into(ch, arena);
+                            } else {
+                                arena.push('-');
+                            }
                         }
                     }
-                    buf.as_str().into()
+                    (true, a, arena.len())
                 };
-                hashes.push(word_hash(&f));
-                folded.push(f);
+                hashes.push(folded_of(&range, arena));
+                ranges.push(range);
                 tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper });
                 i = j;
                 continue;
@@ -184,7 +201,11 @@ impl<'t> Doc<'t> {
                     let is_abbrev = c == '.'
                         && tokens.last().is_some_and(|t| {
                             t.end == i && {
-                                let w: &str = folded.last().map_or("", |w| w);
+                                let w: &str = match ranges.last() {
+                                    Some(&(true, a, b)) => arena.get(a..b).unwrap_or(""),
+                                    Some(&(false, a, b)) => text.get(a..b).unwrap_or(""),
+                                    None => "",
+                                };
                                 ABBREVIATIONS.contains_hashed(hashes.last().copied().unwrap_or(0), w)
                                     || (w.len() == 1 && text[t.start..t.end].chars().all(|x| x.is_uppercase()))
                             }
@@ -245,16 +266,16 @@ impl<'t> Doc<'t> {
             }
             s.end = e;
         }
+        // The arena is complete: from here on the document only reads it.
+        let arena: &'t String = arena;
+        let folded = ranges.iter().map(|&(in_arena, a, b)| if in_arena { arena.get(a..b) } else { text.get(a..b) }.unwrap_or("")).collect();
         Doc { text, folded, tokens, sentences, hashes }
     }
 
     /// Folded form of token `i`.
     #[inline]
     pub fn f(&self, i: usize) -> &str {
-        match self.folded.get(i) {
-            Some(w) => w,
-            None => "",
-        }
+        self.folded.get(i).copied().unwrap_or("")
     }
 
     /// [`word_hash`] of token `i`'s folded form (that of "" past the end).
@@ -302,7 +323,8 @@ mod tests {
 
     #[test]
     fn sentences_split_after_periods_but_not_abbreviations() {
-        let d = Doc::new("Mr. Smith went to St. Louis. He was shot at 9:30 p.m. in the U.S. capital. Then he left.\n\nNew para.");
+        let mut arena = String::new();
+        let d = Doc::new_in("Mr. Smith went to St. Louis. He was shot at 9:30 p.m. in the U.S. capital. Then he left.\n\nNew para.", &mut arena);
         let texts: Vec<&str> = (0..d.sentences.len()).map(|i| d.sentence_text(i)).collect();
         assert_eq!(texts[0], "Mr. Smith went to St. Louis.");
         assert_eq!(texts.len(), 4, "{texts:?}");
@@ -311,12 +333,14 @@ mod tests {
 
     #[test]
     fn tokens_carry_byte_offsets_and_folded_forms() {
-        let d = Doc::new("En Tecún Umán, veintitrés migrantes.");
+        let mut arena = String::new();
+        let d = Doc::new_in("En Tecún Umán, veintitrés migrantes.", &mut arena);
         assert_eq!(d.raw(1), "Tecún");
         assert_eq!(d.f(1), "tecun");
         assert_eq!(d.f(3), "veintitres");
         assert!(d.tokens[1].upper);
-        let d = Doc::new("twenty-three U.S.-Mexico");
+        let mut arena2 = String::new();
+        let d = Doc::new_in("twenty-three U.S.-Mexico", &mut arena2);
         assert_eq!(d.f(0), "twenty-three");
         assert_eq!(d.raw(3), "Mexico");
     }
