@@ -72,6 +72,25 @@ static ABBREVIATIONS: crate::lexicon::WordSet = crate::lexicon::WordSet::new(&[
     "nov", "dec", "ene", "abr", "ago", "dic", "inc", "co", "corp", "ltd", "fig", "pag", "tel", "depto", "edo", "mpio",
 ]);
 
+/// Byte classes of ASCII for the tokeniser's inner loop (0 for bytes >= 0x80).
+const ALNUM: u8 = 1;
+const UPPER: u8 = 2;
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = ALNUM;
+        }
+        if c.is_ascii_uppercase() {
+            t[b] |= UPPER;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// Where a token's folded form was written while tokenising: `(in_arena, start, end)`.
 type FoldRange = (bool, usize, usize);
 
@@ -116,15 +135,24 @@ impl<'t> Doc<'t> {
                 // Start of a token.
                 let start = i;
                 let mut j = i;
+                // Whether the word differs from its folded form (upper-case or non-ASCII).
+                let mut needs_fold = false;
                 // Words join across an apostrophe or hyphen only when a letter follows: keep
                 // "U.S.-Mexico" as separate words but "twenty-three" as one token.
                 while j < text.len() {
                     // ASCII fast path: letters and digits need no decoding.
                     let b = bytes[j];
-                    if b.is_ascii_alphanumeric() {
+                    let class = ASCII_CLASS[usize::from(b)];
+                    if class & ALNUM != 0 {
+                        needs_fold |= class & UPPER != 0;
                         j += 1;
                         continue;
                     }
+                    // Other ASCII (punctuation, space) ends the word, except a hyphen.
+                    if b < 0x80 && b != b'-' {
+                        break;
+                    }
+                    needs_fold |= b >= 0x80;
                     let d = match text[j..].chars().next() {
                         Some(d) => d,
                         None => break,
@@ -169,7 +197,7 @@ impl<'t> Doc<'t> {
                 pending_break = false;
                 newline_run = 0;
                 let word = &text[start..j];
-                let range = if !word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                let range = if !needs_fold {
                     // Already folded: the text itself.
                     (false, start, j)
                 } else {
