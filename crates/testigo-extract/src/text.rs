@@ -53,9 +53,16 @@ pub struct Doc<'t> {
 #[inline]
 pub fn word_hash(w: &str) -> u64 {
     let mut h = w.len() as u64;
-    for chunk in w.as_bytes().chunks(8) {
+    let mut chunks = w.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
         let mut b = [0u8; 8];
-        b[..chunk.len()].copy_from_slice(chunk);
+        b.copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut b = [0u8; 8];
+        b[..rest.len()].copy_from_slice(rest);
         h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
     h
@@ -140,14 +147,18 @@ impl<'t> Doc<'t> {
                 // Words join across an apostrophe or hyphen only when a letter follows: keep
                 // "U.S.-Mexico" as separate words but "twenty-three" as one token.
                 while j < text.len() {
-                    // ASCII fast path: letters and digits need no decoding.
-                    let b = bytes[j];
-                    let class = ASCII_CLASS[usize::from(b)];
-                    if class & ALNUM != 0 {
-                        needs_fold |= class & UPPER != 0;
+                    // ASCII fast path: a run of letters and digits needs no decoding.
+                    let mut seen = 0u8;
+                    for &b in &bytes[j..] {
+                        let class = ASCII_CLASS[usize::from(b)];
+                        if class & ALNUM == 0 {
+                            break;
+                        }
+                        seen |= class;
                         j += 1;
-                        continue;
                     }
+                    needs_fold |= seen & UPPER != 0;
+                    let Some(&b) = bytes.get(j) else { break };
                     // Other ASCII (punctuation, space) ends the word, except a hyphen.
                     if b < 0x80 && b != b'-' {
                         break;
