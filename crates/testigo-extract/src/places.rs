@@ -276,28 +276,35 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
         /// log10(population + 1).
         log_pop: f32,
     }
-    let cands: Vec<Vec<Cand>> = places
-        .iter()
-        .map(|m| {
-            m.candidates
-                .iter()
-                .map(|c| {
-                    let pop = c.population as f32;
-                    Cand { idx: c.index, kind: c.kind, cc: c.cc, admin1: c.admin1, pop, log_pop: (pop + 1.0).log10() }
-                })
-                .collect()
-        })
-        .collect();
+    // All mentions' candidates in one vector; mention `mi`'s are `cands[at[mi]..at[mi + 1]]`.
+    let mut cands: Vec<Cand> = Vec::with_capacity(places.iter().map(|m| m.candidates.len()).sum());
+    let mut at: Vec<usize> = Vec::with_capacity(n + 1);
+    at.push(0);
+    for m in places.iter() {
+        cands.extend(m.candidates.iter().map(|c| {
+            let pop = c.population as f32;
+            Cand { idx: c.index, kind: c.kind, cc: c.cc, admin1: c.admin1, pop, log_pop: (pop + 1.0).log10() }
+        }));
+        at.push(cands.len());
+    }
+    let mut tot_a1: HashMap<u32, f32> = HashMap::default();
+    let mut tot_cc: HashMap<[u8; 2], f32> = HashMap::default();
+    // A mention's own contributions, a handful of entries searched linearly: mention `mi`'s are
+    // `own_a1[own_at[mi].0..own_at[mi + 1].0]` and `own_cc[own_at[mi].1..own_at[mi + 1].1]`.
+    let mut own_a1: Vec<(u32, f32)> = Vec::new();
+    let mut own_cc: Vec<([u8; 2], f32)> = Vec::new();
+    let mut own_at: Vec<(usize, usize)> = Vec::with_capacity(n + 1);
     for round in 0..2 {
-        let mut tot_a1: HashMap<u32, f32> = HashMap::default();
-        let mut tot_cc: HashMap<[u8; 2], f32> = HashMap::default();
-        // A mention's own contributions: a handful of entries, searched linearly.
-        let mut own: Vec<(Vec<(u32, f32)>, Vec<([u8; 2], f32)>)> = Vec::with_capacity(n);
+        tot_a1.clear();
+        tot_cc.clear();
+        own_a1.clear();
+        own_cc.clear();
+        own_at.clear();
+        own_at.push((0, 0));
         for (mi, m) in places.iter().enumerate() {
-            let readings = cands[mi].iter().filter(|c| round == 0 || Some(c.idx) == m.chosen).take(if round == 0 { usize::MAX } else { 1 });
+            let readings = cands[at[mi]..at[mi + 1]].iter().filter(|c| round == 0 || Some(c.idx) == m.chosen).take(if round == 0 { usize::MAX } else { 1 });
             let w = if round == 0 { 1.0 / m.candidates.len().max(1) as f32 } else { 1.0 };
-            let mut oa: Vec<(u32, f32)> = Vec::new();
-            let mut oc: Vec<([u8; 2], f32)> = Vec::new();
+            let (a0, c0) = (own_a1.len(), own_cc.len());
             for r in readings {
                 let (a1, wa, wc) = match r.kind {
                     Kind::Country => (None, 0.0, w),
@@ -308,35 +315,37 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                     _ => (r.admin1, w * 0.5, w * 0.5),
                 };
                 if let Some(a1) = a1 {
-                    match oa.iter_mut().find(|x| x.0 == a1) {
+                    match own_a1[a0..].iter_mut().find(|x| x.0 == a1) {
                         Some(x) => x.1 = x.1.max(wa),
-                        None => oa.push((a1, wa)),
+                        None => own_a1.push((a1, wa)),
                     }
                 }
-                match oc.iter_mut().find(|x| x.0 == r.cc) {
+                match own_cc[c0..].iter_mut().find(|x| x.0 == r.cc) {
                     Some(x) => x.1 = x.1.max(wc),
-                    None => oc.push((r.cc, wc)),
+                    None => own_cc.push((r.cc, wc)),
                 }
             }
-            for (k, v) in &oa {
+            for (k, v) in &own_a1[a0..] {
                 *tot_a1.entry(*k).or_insert(0.0) += v;
             }
-            for (k, v) in &oc {
+            for (k, v) in &own_cc[c0..] {
                 *tot_cc.entry(*k).or_insert(0.0) += v;
             }
-            own.push((oa, oc));
+            own_at.push((own_a1.len(), own_cc.len()));
         }
         for (_, cc) in demonyms {
             *tot_cc.entry(cc_key(cc)).or_insert(0.0) += 0.3;
         }
         for mi in 0..n {
             let m = &places[mi];
-            let has_country = cands[mi].iter().any(|c| c.kind == Kind::Country);
+            let mine = &cands[at[mi]..at[mi + 1]];
+            let has_country = mine.iter().any(|c| c.kind == Kind::Country);
+            let (oa, oc) = (&own_a1[own_at[mi].0..own_at[mi + 1].0], &own_cc[own_at[mi].1..own_at[mi + 1].1]);
             let mut best: Option<(u32, f32)> = None;
-            for c in &cands[mi] {
+            for c in mine {
                 let (pop, cc, kind) = (c.pop, c.cc, c.kind);
-                let own_a1 = |a1: u32| own[mi].0.iter().find(|x| x.0 == a1).map_or(0.0, |x| x.1);
-                let own_cc = own[mi].1.iter().find(|x| x.0 == cc).map_or(0.0, |x| x.1);
+                let own_a1 = |a1: u32| oa.iter().find(|x| x.0 == a1).map_or(0.0, |x| x.1);
+                let own_cc = oc.iter().find(|x| x.0 == cc).map_or(0.0, |x| x.1);
                 let a1s = c.admin1.map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own_a1(a1));
                 let ccs = tot_cc.get(&cc).copied().unwrap_or(0.0) - own_cc;
                 let mut score = match kind {
