@@ -279,6 +279,16 @@ pub struct Lexicon {
     by_first: Vec<Vec<Candidate>>,
     /// Prefix phrases by the packed first three bytes of their first word, longest first.
     prefix_by_head: FnvMap<u32, Vec<Candidate>>,
+    /// One bit per hashed head of `prefix_by_head` (4,096 bits): most words' heads have no
+    /// prefix phrase, and a bit test answers that without a map lookup.
+    prefix_heads: [u64; 64],
+}
+
+/// The bit of a head in [`Lexicon`]'s `prefix_heads` filter.
+#[inline]
+fn head_bit(h: u32) -> (usize, u64) {
+    let k = (h.wrapping_mul(0x9E37_79B1) >> 20) as usize;
+    (k >> 6, 1u64 << (k & 63))
 }
 
 /// A phrase filed under its first word, with what rejects most non-matches at once.
@@ -386,7 +396,11 @@ impl Lexicon {
             // Prefixes are filed under their first three bytes; the full prefix is checked on
             // match. One lookup per token finds every prefix that can apply.
             Some(PWord::Prefix(p)) => match head3(p) {
-                Some(h) => self.prefix_by_head.entry(h).or_default(),
+                Some(h) => {
+                    let (w, bit) = head_bit(h);
+                    self.prefix_heads[w] |= bit;
+                    self.prefix_by_head.entry(h).or_default()
+                }
                 None => return,
             },
         };
@@ -403,7 +417,7 @@ impl Lexicon {
 
     /// Parses a lexicon table in the format of [`LEXICON`]; unknown classes are skipped.
     pub fn from_table(table: &str) -> Lexicon {
-        let mut lex = Lexicon { phrases: Vec::new(), vocab: ByHash::default(), vocab_len: 0, by_first: Vec::new(), prefix_by_head: FnvMap::default() };
+        let mut lex = Lexicon { phrases: Vec::new(), vocab: ByHash::default(), vocab_len: 0, by_first: Vec::new(), prefix_by_head: FnvMap::default(), prefix_heads: [0; 64] };
         for line in table.lines() {
             let line = line.trim_end();
             if line.starts_with('#') || line.is_empty() {
@@ -472,7 +486,11 @@ impl Lexicon {
         if let Some(list) = ids.get(i).and_then(|&w| self.by_first.get(w as usize)) {
             try_list(list, out);
         }
-        if let Some(list) = head3(word(i)).and_then(|h| self.prefix_by_head.get(&h)) {
+        let head = head3(word(i)).filter(|&h| {
+            let (w, bit) = head_bit(h);
+            self.prefix_heads[w] & bit != 0
+        });
+        if let Some(list) = head.and_then(|h| self.prefix_by_head.get(&h)) {
             try_list(list, out);
         }
     }
