@@ -52,8 +52,14 @@ pub struct Doc<'t> {
 /// (lexicon vocabulary, word sets) is one probe without re-hashing its bytes.
 #[inline]
 pub fn word_hash(w: &str) -> u64 {
+    word_hash_bytes(w.as_bytes())
+}
+
+/// [`word_hash`] of a word's UTF-8 bytes.
+#[inline]
+fn word_hash_bytes(w: &[u8]) -> u64 {
     let mut h = w.len() as u64;
-    let mut chunks = w.as_bytes().chunks_exact(8);
+    let mut chunks = w.chunks_exact(8);
     for chunk in &mut chunks {
         let mut b = [0u8; 8];
         b.copy_from_slice(chunk);
@@ -184,11 +190,11 @@ impl<'t> Doc<'t> {
                         break;
                     }
                 }
-                let upper = c.is_uppercase();
+                let upper = if c.is_ascii() { c.is_ascii_uppercase() } else { c.is_uppercase() };
                 // A "sentence" longer than MAX_SENTENCE_TOKENS (a text without punctuation, a
                 // table, junk) is cut, so that the work per sentence stays bounded.
                 let too_long = tokens.len() - sent_t0 >= MAX_SENTENCE_TOKENS;
-                if (pending_break && (upper || c.is_numeric() || newline_run >= 1)) || too_long {
+                if (pending_break && (upper || newline_run >= 1 || if c.is_ascii() { c.is_ascii_digit() } else { c.is_numeric() })) || too_long {
                     // Close the previous sentence before this token.
                     if tokens.len() > sent_t0 {
                         sentences.push(Sentence {
@@ -229,7 +235,7 @@ impl<'t> Doc<'t> {
                     }
                     (true, a, arena.len())
                 };
-                hashes.push(folded_of(&range, arena));
+                hashes.push(if range.0 { folded_of(&range, arena) } else { word_hash_bytes(&bytes[start..j]) });
                 ranges.push(range);
                 tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper });
                 i = j;
