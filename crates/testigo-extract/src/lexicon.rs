@@ -60,10 +60,18 @@ fn by_hash_get<'m, V>(map: &'m ByHash<V>, h: u64, w: &str) -> Option<&'m V> {
 }
 
 /// A set of folded words given as a static list, hashed on first use: one probe per lookup
-/// (a long `matches!` over strings compares one arm after another).
+/// (a long `matches!` over strings compares one arm after another), and before it a test of
+/// one bit of a 4,096-bit filter of the words' hashes, which answers most misses.
 pub struct WordSet {
     source: WordSource,
-    set: std::sync::OnceLock<ByHash<()>>,
+    set: std::sync::OnceLock<(ByHash<()>, [u64; 64])>,
+}
+
+/// The filter bit of a word hash: (word, mask) in a `[u64; 64]`.
+#[inline]
+fn filter_bit(h: u64) -> (usize, u64) {
+    let k = (h >> 52) as usize;
+    (k >> 6, 1u64 << (k & 63))
 }
 
 /// Where a [`WordSet`]'s words come from.
@@ -90,18 +98,23 @@ impl WordSet {
 
     /// [`WordSet::contains`] for a word whose [`word_hash`] is known (see [`Doc::h`]).
     pub fn contains_hashed(&self, h: u64, w: &str) -> bool {
-        let set = self.set.get_or_init(|| {
+        let (set, filter) = self.set.get_or_init(|| {
             let mut m = ByHash::default();
+            let mut filter = [0u64; 64];
             let words = match self.source {
                 WordSource::Static(w) => w.to_vec(),
                 WordSource::Built(f) => f(),
             };
             for w in words {
-                m.entry(word_hash(w)).or_insert_with(Vec::new).push(((*w).into(), ()));
+                let h = word_hash(w);
+                let (k, bit) = filter_bit(h);
+                filter[k] |= bit;
+                m.entry(h).or_insert_with(Vec::new).push(((*w).into(), ()));
             }
-            m
+            (m, filter)
         });
-        by_hash_get(set, h, w).is_some()
+        let (k, bit) = filter_bit(h);
+        filter[k] & bit != 0 && by_hash_get(set, h, w).is_some()
     }
 
     /// [`WordSet::contains`] for token `i` of `doc`.
