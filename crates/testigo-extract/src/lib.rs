@@ -170,7 +170,7 @@ impl<'g> Extractor<'g> {
         doc.sentences
             .iter()
             .map(|s| {
-                let mut cues: Vec<CueMatch> = Vec::new();
+                let mut cues: Vec<CueMatch> = Vec::with_capacity((s.t1 - s.t0) / 4 + 1);
                 let mut i = s.t0;
                 while i < s.t1 {
                     buf.clear();

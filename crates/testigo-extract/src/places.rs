@@ -94,8 +94,8 @@ pub fn entry(g: &Gazetteer, idx: u32) -> Option<Entry<'_>> {
 /// their `Cue::Demonym` numbers index.
 /// `mask[s]` says whether sentence `s` is scanned (all sentences when `mask` is shorter).
 pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>], ccs: &[String], mask: &[bool]) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
-    let mut places = Vec::new();
-    let mut demonyms = Vec::new();
+    let mut places = Vec::with_capacity(8);
+    let mut demonyms = Vec::with_capacity(4);
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
     let no_name: std::cell::RefCell<std::collections::HashSet<&str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = Default::default();
     // The longest gazetteer match at each token, computed at most once (the neighbour checks
@@ -155,7 +155,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             let t1 = i + m.tokens;
             // Postings are most populous first; the long tail of a common name cannot win.
             let mut demonym = false;
-            let mut non_demonym: Vec<Posting> = Vec::new();
+            let mut non_demonym: Vec<Posting> = Vec::with_capacity(g.posting_count(m.postings).min(40));
             for p in g.postings(m.postings).take(40) {
                 if p.kind == Kind::Demonym {
                     demonym = true;

@@ -113,14 +113,17 @@ impl<'t> Doc<'t> {
     /// borrows. Reusing one arena for many documents allocates nothing per document.
     pub fn new_in(text: &'t str, arena: &'t mut String) -> Doc<'t> {
         arena.clear();
-        let mut ranges: Vec<FoldRange> = Vec::with_capacity(text.len() / 6);
+        // About one token per six bytes of prose; room for a few more so that short texts
+        // never grow these vectors.
+        let cap = text.len() / 5 + 8;
+        let mut ranges: Vec<FoldRange> = Vec::with_capacity(cap);
         let folded_of = |r: &FoldRange, arena: &String| -> u64 {
             let w = if r.0 { arena.get(r.1..r.2) } else { text.get(r.1..r.2) };
             word_hash(w.unwrap_or(""))
         };
-        let mut tokens = Vec::with_capacity(text.len() / 6);
-        let mut sentences = Vec::new();
-        let mut hashes = Vec::with_capacity(text.len() / 6);
+        let mut tokens = Vec::with_capacity(cap);
+        let mut sentences = Vec::with_capacity(text.len() / 80 + 2);
+        let mut hashes = Vec::with_capacity(cap);
         let mut paragraph = 0u32;
         let mut sent_start_byte = 0usize;
         let mut sent_t0 = 0usize;
