@@ -604,7 +604,7 @@ impl<'g> Extractor<'g> {
         let mut flags = (false, false, false, false, false, false); // protest, riot, clash, explosion, custody, attack
         let mut seizure = false;
         let mut crowd_span: Option<Span> = None;
-        let mut trigger_words: Vec<String> = Vec::new();
+        let mut trigger_words: Vec<&str> = Vec::new();
         for &si in event_sentences {
             let f = &facts[si];
             for &(h, a, b) in &f.harms {
@@ -612,7 +612,7 @@ impl<'g> Extractor<'g> {
                     harms.push(h);
                 }
                 ev("harms", span(a, b));
-                trigger_words.push(doc.f(a).to_string());
+                trigger_words.push(doc.f(a));
             }
             for c in &f.cues {
                 match c.cue {
@@ -641,7 +641,7 @@ impl<'g> Extractor<'g> {
         if (flags.4 || detained_by_state) && harms.contains(&Harm::Killing) && !harms.iter().any(|h| matches!(h, Harm::Shooting | Harm::Injury | Harm::Torture)) {
             harms.push(Harm::DeathInCustody);
         }
-        if harms.contains(&Harm::DeathInTransit) && !harms.contains(&Harm::Killing) && trigger_words.iter().any(|w| w.starts_with("ahog") || w == "drowned") {
+        if harms.contains(&Harm::DeathInTransit) && !harms.contains(&Harm::Killing) && trigger_words.iter().any(|w| w.starts_with("ahog") || *w == "drowned") {
             harms.push(Harm::Killing);
         }
         // Counts.
@@ -743,12 +743,12 @@ impl<'g> Extractor<'g> {
             // Demonyms are sorted by token: binary search the sentence's slice.
             let lo = demonyms.partition_point(|(t, _)| *t < s.t0);
             let hi = demonyms.partition_point(|(t, _)| *t < s.t1);
-            let mut nat_mentions: Vec<(usize, String, bool)> = demonyms[lo..hi.max(lo)].iter().map(|(t, cc)| (*t, cc.clone(), false)).collect();
+            let mut nat_mentions: Vec<(usize, &str, bool)> = demonyms[lo..hi.max(lo)].iter().map(|(t, cc)| (*t, cc.as_str(), false)).collect();
             for &pi in &f.places {
                 let p = &places[pi];
                 if p.role == Role::From && has_people {
                     if let Some(e) = p.chosen.and_then(|c| self.gaz.lookup_index(c)).filter(|e| e.kind() == Kind::Country) {
-                        nat_mentions.push((p.t0, e.cc().to_string(), true));
+                        nat_mentions.push((p.t0, e.cc(), true));
                     }
                 }
             }
@@ -766,15 +766,15 @@ impl<'g> Extractor<'g> {
                 let as_noun = (w.ends_with("os") || w.ends_with("as") || w.ends_with("ans") || w.ends_with("ians") || w.ends_with("ns")) && !bound_other && next.is_none_or(|c| c.t0 > t + 1);
                 let official_adj = matches!(doc.f(t + 1), "president" | "presidente" | "government" | "gobierno" | "authorities" | "autoridades" | "foreign" | "ministry" | "cancilleria" | "consulate" | "consulado" | "embassy" | "embajada" | "police" | "army" | "military" | "ruling" | "soldiers" | "officials" | "team" | "border");
                 if (*forced || bound_victim || (as_noun && !region)) && !official_adj && (is_event || f.says) {
-                    if !nationalities.contains(cc) {
-                        nationalities.push(cc.clone());
+                    if !nationalities.iter().any(|n| n == cc) {
+                        nationalities.push(cc.to_string());
                     }
                     ev("victims.nationalities", span(*t, t + 1));
                     if f.says && claims.len() < 200 {
                         if let Some(c) = claim_of(si, f, speakers) {
                             let mut c = c;
                             c.fact = Some("victims.nationalities".into());
-                            c.value = Some(cc.clone());
+                            c.value = Some(cc.to_string());
                             if let Some(x) = claims.iter_mut().find(|x| x.span == c.span && x.fact.is_none()) {
                                 x.fact = c.fact;
                                 x.value = c.value;
