@@ -8,7 +8,7 @@
 pub(crate) const APPLICATION_ID: i32 = 0x5453_5447;
 
 /// The migrations, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The schema version whose migration is followed by writing the audit entries of what was
 /// stored before it (see `audit::backfill`).
@@ -552,5 +552,52 @@ BEGIN
         sub_event_type, location_name, admin1)
     VALUES (NEW.incident_id, NEW.version, NEW.fatalities, NEW.harms, NEW.perpetrator_categories,
         NEW.sub_event_type, NEW.location_name, NEW.admin1);
+END;
+";
+
+/// Version 7: the full-text index of sources, keyed by incident. `sources_fts` replaces
+/// `documents_fts`: one row per active link of an incident to a document that is not sealed,
+/// with the document's text, and rowid `incident_id * 2^32 + document_id`, so that a search
+/// reads the incidents straight from the index (`rowid >> 32`, in incident order) instead of
+/// looking every matching document's links up. It is contentless (the text is in `documents`)
+/// and keeps prefix indexes of 4 to 8 characters, the lengths of most stems, so that a word
+/// found in most documents is found in milliseconds.
+///
+/// Triggers keep it: a new active link adds a row, an ended link (a merge, a split, a move)
+/// removes it, and sealing a document (the same bytes ingested again as sensitive) removes the
+/// rows of its links: a sealed document is never searchable. `documents_fts` kept the words of
+/// a document sealed after it was indexed; this migration builds the index anew without them.
+/// Ids fit: incidents below 2^31, documents below 2^32.
+const V7: &str = "
+DROP TRIGGER documents_fts_insert;
+DROP TABLE documents_fts;
+
+CREATE VIRTUAL TABLE sources_fts USING fts5 (
+    text, content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '4 5 6 7 8'
+);
+INSERT INTO sources_fts (rowid, text)
+SELECT (s.incident_id << 32) + s.document_id, d.text
+FROM incident_sources AS s JOIN documents AS d ON d.id = s.document_id
+WHERE s.active = 1 AND d.sealed = 0
+ORDER BY s.incident_id, s.document_id;
+
+CREATE TRIGGER sources_fts_link AFTER INSERT ON incident_sources WHEN NEW.active = 1
+BEGIN
+    INSERT INTO sources_fts (rowid, text)
+    SELECT (NEW.incident_id << 32) + NEW.document_id, d.text FROM documents AS d
+    WHERE d.id = NEW.document_id AND d.sealed = 0;
+END;
+CREATE TRIGGER sources_fts_unlink AFTER UPDATE OF active ON incident_sources
+WHEN OLD.active = 1 AND NEW.active = 0
+BEGIN
+    DELETE FROM sources_fts WHERE rowid = (OLD.incident_id << 32) + OLD.document_id;
+END;
+CREATE TRIGGER sources_fts_seal AFTER UPDATE OF sealed ON documents
+WHEN OLD.sealed = 0 AND NEW.sealed = 1
+BEGIN
+    DELETE FROM sources_fts WHERE rowid IN
+        (SELECT (s.incident_id << 32) + s.document_id FROM incident_sources AS s
+         WHERE s.document_id = NEW.id AND s.active = 1);
 END;
 ";

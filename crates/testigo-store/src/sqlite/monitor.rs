@@ -17,6 +17,25 @@ use crate::monitor::{
 };
 use crate::{fold, IncidentId, IncidentSummary, Result, StoreError};
 
+/// Above this many incidents found by a search's words, the list, the map and the statistics
+/// read the incidents in their own order (an index) and keep those found, stopping when a page
+/// is full; at or below it, they start from the incidents found. A broad word (in half the
+/// sources) thus costs a page's worth of reads, and a rare one a few lookups.
+/// (Unit tests use 3, so that a few incidents take both ways.)
+const FEW_FOUND: usize = if cfg!(test) { 3 } else { 2_000 };
+
+/// How a query's words restrict the incidents, once the incidents they find are in
+/// `temp.search_hits` (see [`SqliteStore::find_words`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Words {
+    /// No words: every incident.
+    None,
+    /// At most [`FEW_FOUND`] incidents found: the query starts from them.
+    Few,
+    /// More: the query keeps the incidents found as it reads the others in order.
+    Many,
+}
+
 /// The WHERE clause of the incidents matching a query, with its parameters in order (all SQL
 /// is parameterised; only conditions with a value are written, so that SQLite can use the
 /// indexes of `incident_index` and read `incident_facets` (`fc`) or the current version (`v`,
@@ -26,11 +45,14 @@ struct Filter {
     params: Vec<Box<dyn rusqlite::ToSql>>,
     needs_facets: bool,
     needs_version: bool,
+    words: Words,
 }
 
 impl Filter {
-    fn of(query: &IncidentQuery) -> Filter {
-        let mut f = Filter { sql: "x.merged_into IS NULL".to_string(), params: Vec::new(), needs_facets: false, needs_version: false };
+    /// The filter of `query`, whose words (if any) found the incidents of `temp.search_hits`
+    /// as `words` says.
+    fn of(query: &IncidentQuery, words: Words) -> Filter {
+        let mut f = Filter { sql: "x.merged_into IS NULL".to_string(), params: Vec::new(), needs_facets: false, needs_version: false, words };
         // `on`: 0 the index only, 1 the facets, 2 the version.
         let and = |f: &mut Filter, cond: &str, value: Box<dyn rusqlite::ToSql>, on: u8| {
             f.sql.push_str(" AND ");
@@ -74,22 +96,23 @@ impl Filter {
         if let Some(c) = query.contested {
             and(&mut f, "(json_array_length(testigo_open(v.record), '$.contested') > 0) = ?", Box::new(c), 2);
         }
-        if let Some(terms) = query.text.as_deref().and_then(search_terms) {
-            and(
-                &mut f,
-                "x.incident_id IN (SELECT s.incident_id FROM incident_sources AS s WHERE s.active = 1 \
-                 AND s.document_id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))",
-                Box::new(terms),
-                0,
-            );
+        if words == Words::Many {
+            // The unary plus keeps SQLite from starting from the incidents found: it reads
+            // them in the order of an index and looks each up in the found ones' b-tree.
+            f.sql.push_str(" AND +x.incident_id IN temp.search_hits");
         }
         f
     }
 
-    /// The FROM clause: the index of current versions, joined to their facets and to the
-    /// versions themselves when needed.
+    /// The FROM clause: the index of current versions (after the incidents found by the
+    /// words, when they are few), joined to their facets and to the versions themselves when
+    /// needed.
     fn from(&self, always_facets: bool) -> String {
-        let mut from = "FROM incident_index AS x".to_string();
+        let mut from = match self.words {
+            // CROSS JOIN makes SQLite read the incidents found first, whatever it estimates.
+            Words::Few => "FROM temp.search_hits AS h CROSS JOIN incident_index AS x ON x.incident_id = h.incident_id".to_string(),
+            Words::None | Words::Many => "FROM incident_index AS x".to_string(),
+        };
         if self.needs_facets || always_facets {
             from.push_str(" JOIN incident_facets AS fc ON fc.incident_id = x.incident_id");
         }
@@ -423,7 +446,8 @@ impl SqliteStore {
     ///
     /// Database errors.
     pub fn map_points(&self, query: &IncidentQuery, limit: u32) -> Result<Vec<MapPoint>> {
-        let f = Filter::of(query);
+        let _read = Snapshot::begin(&self.conn)?;
+        let f = Filter::of(query, self.find_words(query)?);
         let sql = format!(
             "SELECT x.incident_id, x.latitude, x.longitude, x.event_type, fc.sub_event_type, x.event_date, \
              testigo_open(fc.location_name), fc.admin1, fc.fatalities {} \
@@ -462,7 +486,8 @@ impl SqliteStore {
     ///
     /// Database errors.
     pub fn incident_stats(&self, query: &IncidentQuery) -> Result<IncidentStats> {
-        let f = Filter::of(query);
+        let _read = Snapshot::begin(&self.conn)?;
+        let f = Filter::of(query, self.find_words(query)?);
         let group = |select: &str, join: &str, tail: &str| -> Result<Vec<StatRow>> {
             let sql = format!("SELECT {select}, count(*), sum(coalesce(fc.fatalities, 0)) {}{join} WHERE {} {tail}", f.from(true), f.sql);
             self.conn
@@ -496,7 +521,9 @@ impl SqliteStore {
     ///
     /// Database errors.
     pub fn search_incidents(&self, query: &IncidentQuery) -> Result<IncidentPage> {
-        let f = Filter::of(query);
+        // The count and the page see the same state of the store.
+        let _read = Snapshot::begin(&self.conn)?;
+        let f = Filter::of(query, self.find_words(query)?);
         // The count needs the facets only for a condition on them; the page also for its order.
         let from = f.from(false);
         let page_from = f.from(query.sort == Sort::FatalitiesDesc);
@@ -547,6 +574,46 @@ impl SqliteStore {
         }
         Ok(IncidentPage { total: u64::try_from(total).unwrap_or(0), total_is_lower_bound, items })
     }
+
+    /// Puts the incidents that the words of `query.text` find into `temp.search_hits` (a table
+    /// of this connection only), and says how many they are: an incident is found when one of
+    /// its active sources holds every word (see [`search_terms`]).
+    fn find_words(&self, query: &IncidentQuery) -> Result<Words> {
+        let Some(terms) = query.text.as_deref().and_then(search_terms) else {
+            return Ok(Words::None);
+        };
+        self.conn
+            .execute_batch("CREATE TEMP TABLE IF NOT EXISTS search_hits (incident_id INTEGER PRIMARY KEY); DELETE FROM temp.search_hits;")
+            .ctx("preparing a search")?;
+        // The index's rowids are incident_id * 2^32 + document_id (migration 7): the incidents
+        // come out of the index in order, without a lookup of each document's links.
+        let found = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO temp.search_hits (incident_id) SELECT rowid >> 32 FROM sources_fts WHERE sources_fts MATCH ?1")
+            .and_then(|mut s| s.execute([terms]))
+            .ctx("searching the sources' text")?;
+        Ok(if found <= FEW_FOUND { Words::Few } else { Words::Many })
+    }
+}
+
+/// Several statements that read one state of the store: a savepoint (a read transaction when
+/// none is open), released when dropped. The only writes in it are to this connection's
+/// temporary tables.
+struct Snapshot<'c>(&'c Connection);
+
+impl<'c> Snapshot<'c> {
+    fn begin(conn: &'c Connection) -> Result<Snapshot<'c>> {
+        conn.execute_batch("SAVEPOINT testigo_read").ctx("starting a read")?;
+        Ok(Snapshot(conn))
+    }
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        // Nothing to undo (temporary tables only), and nothing to report: releasing a
+        // savepoint that exists cannot fail.
+        let _ = self.0.execute_batch("RELEASE testigo_read");
+    }
 }
 
 /// The ORDER BY clause of a sort.
@@ -582,4 +649,114 @@ pub(super) fn current_overrides(conn: &Connection, id: IncidentId) -> Result<Vec
 
 fn parse_role(role: &str) -> Result<Role> {
     Role::parse(role).ok_or_else(|| StoreError::corrupt("user role", role, "unknown role"))
+}
+
+#[cfg(test)]
+mod tests {
+    use testigo_core::{Incident, Metadata};
+
+    use super::*;
+    use crate::{CandidateWindow, IncidentId, Linker, NewDocument, Observation, Store};
+
+    /// Links nothing by itself; a merge keeps the first account.
+    struct NoLinks;
+
+    impl Linker for NoLinks {
+        fn window(&self, _new: &Incident) -> Option<CandidateWindow> {
+            None
+        }
+        fn score(&self, _new: &Incident, _existing: &Incident) -> (f64, String) {
+            (0.0, String::new())
+        }
+        fn threshold(&self) -> f64 {
+            1.0
+        }
+        fn merge(&self, observations: &[Observation]) -> Incident {
+            observations[0].incident.clone()
+        }
+    }
+
+    /// An incident on a day of March 2019 in a Mexican state, as its stored record (JSON).
+    fn incident(day: u32, admin1: &str, fatalities: u32) -> Incident {
+        let date = format!("2019-03-{day:02}");
+        serde_json::from_value(serde_json::json!({
+            "event_date": date, "event_date_end": date, "date_precision": "day",
+            "event_type": "Violence against civilians", "sub_event_type": "Attack", "harms": ["killing"],
+            "location": {"name": format!("Place {day}"), "admin1": admin1, "country": "MX",
+                         "latitude": 16.0 + f64::from(day) / 10.0, "longitude": -93.0, "geo_precision": 1},
+            "perpetrators": [{"text": "policías", "category": "Police", "alleged": false}],
+            "victims": {"nationalities": [], "ages": [], "genders": []},
+            "fatalities": fatalities, "claims": [], "contested": [], "evidence": {}
+        }))
+        .expect("an incident record")
+    }
+
+    fn document(n: usize, text: &str) -> NewDocument {
+        let text = format!("Informe {n}. {text}");
+        NewDocument {
+            sha256: sha256_hex(text.as_bytes()),
+            bytes: text.clone().into_bytes(),
+            name: format!("{n}.txt"),
+            kind: "text".to_string(),
+            text,
+            metadata: Metadata::default(),
+            metadata_source: Value::Null,
+            ingested_at: Utc::now(),
+            actor: "tester".to_string(),
+            sensitive: false,
+            simhash: None,
+        }
+    }
+
+    /// The list, the map and the statistics find the same incidents whether a search's words
+    /// find few incidents (the query starts from them) or many (it keeps them as it reads the
+    /// others in order), in every order, on every page, with every count limit.
+    #[test]
+    fn issue_5_broad_and_narrow_searches_agree_with_the_words_in_the_sources() {
+        let mut store = SqliteStore::open_in_memory().expect("store");
+        // Eleven incidents on eleven days in two states; a form of "disparos" is in the sources
+        // of all but incidents 4 and 5, and incident 5 gets one by a merge (incident 11's
+        // source); "golpiza" is in three.
+        let texts = [
+            "Hubo disparos.", "Disparó un agente.", "Dispararon y hubo una golpiza.", "Una golpiza sin más.",
+            "Nada de eso.", "Los disparos siguieron.", "Disparos en la noche.", "Otra golpiza, otros disparos.",
+            "Disparos cerca del tren.", "Se oyeron disparos.", "Un testigo oyó los disparos.",
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            let day = u32::try_from(i).expect("few") + 1;
+            let state = if i % 2 == 0 { "Chiapas" } else { "Coahuila" };
+            store.ingest(&document(i, text), &[incident(day, state, day % 3)]).expect("ingest");
+        }
+        store.merge_incidents(IncidentId(5), IncidentId(11), &NoLinks, "ana", "the same night").expect("merge");
+        let with_disparos = |id: i64| id != 4;
+        let with_golpiza = |id: i64| [3, 4, 8].contains(&id);
+        let ids = |page: &IncidentPage| page.items.iter().map(|i| i.summary.id.0).collect::<Vec<_>>();
+        for (word, found, broad) in [("disparos", &with_disparos as &dyn Fn(i64) -> bool, true), ("golpiza", &with_golpiza, false)] {
+            let q = IncidentQuery { text: Some(word.to_string()), ..IncidentQuery::default() };
+            let words = store.find_words(&q).expect("words");
+            assert_eq!(words, if broad { Words::Many } else { Words::Few }, "{word}");
+            for sort in Sort::ALL {
+                for admin1 in [None, Some("chiapas")] {
+                    let filters = IncidentQuery { sort, admin1: admin1.map(str::to_string), ..IncidentQuery::default() };
+                    let all = store.search_incidents(&filters).expect("list");
+                    let expected: Vec<i64> = ids(&all).into_iter().filter(|id| found(*id)).collect();
+                    let searched = IncidentQuery { text: Some(word.to_string()), ..filters.clone() };
+                    let got = store.search_incidents(&searched).expect("search");
+                    assert_eq!((ids(&got), got.total, got.total_is_lower_bound), (expected.clone(), expected.len() as u64, false), "{word} {sort:?} {admin1:?}");
+                    let mut paged = Vec::new();
+                    for offset in (0..expected.len() + 2).step_by(2) {
+                        let q = IncidentQuery { limit: Some(2), offset: offset as u32, count_limit: Some(3), ..searched.clone() };
+                        let page = store.search_incidents(&q).expect("page");
+                        assert_eq!((page.total, page.total_is_lower_bound), (expected.len().min(3) as u64, expected.len() > 3));
+                        paged.extend(ids(&page));
+                    }
+                    assert_eq!(paged, expected, "pages of {word} {sort:?} {admin1:?}");
+                    let points: Vec<i64> = store.map_points(&searched, 100).expect("map").iter().map(|p| p.id).collect();
+                    assert_eq!(points, expected, "map of {word} {sort:?} {admin1:?}");
+                    let stats = store.incident_stats(&searched).expect("statistics");
+                    assert_eq!(stats.by_month.iter().map(|r| r.incidents).sum::<u64>(), expected.len() as u64);
+                }
+            }
+        }
+    }
 }

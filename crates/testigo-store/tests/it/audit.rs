@@ -196,7 +196,8 @@ fn a_schema_3_database_gets_an_entry_for_everything_already_stored() {
     {
         let conn = rusqlite::Connection::open(&old).unwrap();
         conn.execute_batch(
-            "DROP TRIGGER documents_fts_insert; DROP TABLE documents_fts; DROP TABLE analyst_overrides; \
+            "DROP TRIGGER sources_fts_link; DROP TRIGGER sources_fts_unlink; DROP TRIGGER sources_fts_seal; \
+             DROP TABLE sources_fts; DROP TABLE analyst_overrides; \
              DROP TABLE verification; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; \
              DROP INDEX incident_index_by_date; DROP INDEX incident_index_admin1; \
              DROP TRIGGER incident_versions_facets; DROP TABLE incident_facets; \
