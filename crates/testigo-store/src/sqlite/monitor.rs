@@ -46,13 +46,22 @@ struct Filter {
     needs_facets: bool,
     needs_version: bool,
     words: Words,
+    /// The state asked for, folded.
+    admin1: Option<String>,
 }
 
 impl Filter {
     /// The filter of `query`, whose words (if any) found the incidents of `temp.search_hits`
     /// as `words` says.
     fn of(query: &IncidentQuery, words: Words) -> Filter {
-        let mut f = Filter { sql: "x.merged_into IS NULL".to_string(), params: Vec::new(), needs_facets: false, needs_version: false, words };
+        let mut f = Filter {
+            sql: "x.merged_into IS NULL".to_string(),
+            params: Vec::new(),
+            needs_facets: false,
+            needs_version: false,
+            words,
+            admin1: query.admin1.as_deref().map(fold),
+        };
         // `on`: 0 the index only, 1 the facets, 2 the version.
         let and = |f: &mut Filter, cond: &str, value: Box<dyn rusqlite::ToSql>, on: u8| {
             f.sql.push_str(" AND ");
@@ -120,6 +129,20 @@ impl Filter {
             from.push_str(" JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version");
         }
         from
+    }
+
+    /// The WHERE clause and its parameters (then `more`) of a query ordered by `sort` that
+    /// joins the facets: in the order by fatalities, the state is asked of the facets' copy
+    /// too, so that SQLite can read a state's incidents from the facets' index in that order.
+    fn ordered<'a>(&'a self, sort: Sort, more: &[&'a dyn rusqlite::ToSql]) -> (String, Vec<&'a dyn rusqlite::ToSql>) {
+        match &self.admin1 {
+            Some(admin1) if sort == Sort::FatalitiesDesc => {
+                let mut params: Vec<&'a dyn rusqlite::ToSql> = vec![admin1];
+                params.extend_from_slice(more);
+                (format!("{} AND fc.admin1_folded = ?", self.sql), self.bind(&params))
+            }
+            _ => (self.sql.clone(), self.bind(more)),
+        }
     }
 
     /// The parameters, then `more`.
@@ -448,20 +471,20 @@ impl SqliteStore {
     pub fn map_points(&self, query: &IncidentQuery, limit: u32) -> Result<Vec<MapPoint>> {
         let _read = Snapshot::begin(&self.conn)?;
         let f = Filter::of(query, self.find_words(query)?);
+        let limit = i64::from(limit);
+        let (filter, params) = f.ordered(query.sort, &[&limit]);
         let sql = format!(
             "SELECT x.incident_id, x.latitude, x.longitude, x.event_type, fc.sub_event_type, x.event_date, \
              testigo_open(fc.location_name), fc.admin1, fc.fatalities {} \
-             WHERE {} AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL \
+             WHERE {filter} AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL \
              ORDER BY {} LIMIT ?",
             f.from(true),
-            f.sql,
             order_by(query.sort)
         );
-        let limit = i64::from(limit);
         self.conn
             .prepare_cached(&sql)
             .and_then(|mut s| {
-                s.query_map(f.bind(&[&limit]).as_slice(), |r| {
+                s.query_map(params.as_slice(), |r| {
                     Ok(MapPoint {
                         id: r.get(0)?,
                         latitude: r.get(1)?,
@@ -538,14 +561,11 @@ impl SqliteStore {
         let total = if total_is_lower_bound { query.count_limit.map_or(total, i64::from) } else { total };
         let limit = query.limit.map_or(-1, i64::from);
         let offset = i64::from(query.offset);
+        let (filter, params) = f.ordered(query.sort, &[&limit, &offset]);
         let page: Vec<(i64, i64)> = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT x.incident_id, x.version {page_from} WHERE {} ORDER BY {} LIMIT ? OFFSET ?",
-                f.sql,
-                order_by(query.sort)
-            ))
-            .and_then(|mut s| s.query_map(f.bind(&[&limit, &offset]).as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .prepare_cached(&format!("SELECT x.incident_id, x.version {page_from} WHERE {filter} ORDER BY {} LIMIT ? OFFSET ?", order_by(query.sort)))
+            .and_then(|mut s| s.query_map(params.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
             .ctx("searching incidents")?;
         let mut items = Vec::with_capacity(page.len());
         for (id, version) in page {
@@ -623,7 +643,9 @@ fn order_by(sort: Sort) -> &'static str {
         // index on (event_date, incident_id) is read backwards.
         Sort::DateDesc => "x.event_date DESC, x.incident_id DESC",
         Sort::DateAsc => "x.event_date IS NULL, x.event_date, x.incident_id",
-        Sort::FatalitiesDesc => "coalesce(fc.fatalities, -1) DESC, x.event_date DESC, x.incident_id DESC",
+        // The facets' copies of the date and the id (the same values), so that the order is
+        // that of an index of the facets (migration 7).
+        Sort::FatalitiesDesc => "coalesce(fc.fatalities, -1) DESC, fc.event_date DESC, fc.incident_id DESC",
         Sort::Recent => "x.incident_id DESC",
     }
 }
@@ -653,6 +675,7 @@ fn parse_role(role: &str) -> Result<Role> {
 
 #[cfg(test)]
 mod tests {
+    use chrono::Datelike;
     use testigo_core::{Incident, Metadata};
 
     use super::*;
@@ -728,6 +751,9 @@ mod tests {
             store.ingest(&document(i, text), &[incident(day, state, day % 3)]).expect("ingest");
         }
         store.merge_incidents(IncidentId(5), IncidentId(11), &NoLinks, "ana", "the same night").expect("merge");
+        // An analyst moves incident 2 to another state and day: the facets' copies follow.
+        let moved = [("location.admin1".to_string(), Value::from("Chiapas")), ("event_date".to_string(), Value::from("2019-03-30"))];
+        store.set_fields(IncidentId(2), &moved, "ana", "the shelter's record").expect("edit");
         let with_disparos = |id: i64| id != 4;
         let with_golpiza = |id: i64| [3, 4, 8].contains(&id);
         let ids = |page: &IncidentPage| page.items.iter().map(|i| i.summary.id.0).collect::<Vec<_>>();
@@ -739,6 +765,23 @@ mod tests {
                 for admin1 in [None, Some("chiapas")] {
                     let filters = IncidentQuery { sort, admin1: admin1.map(str::to_string), ..IncidentQuery::default() };
                     let all = store.search_incidents(&filters).expect("list");
+                    // The order and the state, checked against the records themselves.
+                    let key = |i: &ListedIncident| {
+                        let incident = &i.summary.incident;
+                        let toll = incident.fatalities.map_or(-1, i64::from);
+                        let day = incident.event_date.map_or(0, |d| i64::from(d.num_days_from_ce()));
+                        let id = i.summary.id.0;
+                        match sort {
+                            Sort::FatalitiesDesc => (-toll, -day, -id),
+                            Sort::DateDesc => (0, -day, -id),
+                            Sort::DateAsc => (0, day, id),
+                            Sort::Recent => (0, 0, -id),
+                        }
+                    };
+                    assert!(all.items.windows(2).all(|w| key(&w[0]) < key(&w[1])), "{sort:?} {admin1:?}: {:?}", ids(&all));
+                    let state = |i: &ListedIncident| i.summary.incident.location.as_ref().and_then(|l| l.admin1.clone());
+                    assert!(admin1.is_none() || all.items.iter().all(|i| state(i).as_deref() == Some("Chiapas")));
+                    assert_eq!((all.total, all.items.len()), if admin1.is_some() { (6, 6) } else { (10, 10) });
                     let expected: Vec<i64> = ids(&all).into_iter().filter(|id| found(*id)).collect();
                     let searched = IncidentQuery { text: Some(word.to_string()), ..filters.clone() };
                     let got = store.search_incidents(&searched).expect("search");
