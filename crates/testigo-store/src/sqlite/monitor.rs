@@ -1,6 +1,6 @@
 //! The SQL of [`crate::monitor`]: accounts, verification, overrides, search and history.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::Value;
 
@@ -11,6 +11,7 @@ use super::{
     timestamp, to_version, SqliteStore, VersionMeta,
 };
 use crate::error::SqlContext;
+use crate::migrations::SPAN_CLASS_MAX_DAYS;
 use crate::monitor::{
     apply_overrides, search_terms, FieldOverride, IncidentPage, IncidentStats, MapPoint, StatRow, IncidentQuery, ListedIncident, Role,
     SessionRecord, Sort, User, UserCredentials, Verification, VerificationChange,
@@ -52,8 +53,9 @@ struct Filter {
 
 impl Filter {
     /// The filter of `query`, whose words (if any) found the incidents of `temp.search_hits`
-    /// as `words` says.
-    fn of(query: &IncidentQuery, words: Words) -> Filter {
+    /// as `words` says; `earliest` is the first day on which an incident that reaches
+    /// `query.from` can start (see [`SqliteStore::earliest_start`]).
+    fn of(query: &IncidentQuery, words: Words, earliest: Option<NaiveDate>) -> Filter {
         let mut f = Filter {
             sql: "x.merged_into IS NULL".to_string(),
             params: Vec::new(),
@@ -72,6 +74,11 @@ impl Filter {
         };
         if let Some(d) = query.from {
             and(&mut f, "coalesce(x.event_date_end, x.event_date) >= ?", Box::new(date_text(d)), 0);
+        }
+        if let Some(d) = earliest {
+            // Implied by the condition above; written so that the first day bounds an index
+            // range from below too (without it, every incident before `to` is read).
+            and(&mut f, "x.event_date >= ?", Box::new(date_text(d)), 0);
         }
         if let Some(d) = query.to {
             and(&mut f, "x.event_date <= ?", Box::new(date_text(d)), 0);
@@ -154,7 +161,8 @@ impl Filter {
 impl SqliteStore {
     /// Gives this connection a page cache of `mib` MiB and maps up to that much of the file
     /// into memory, for a long-running reader such as the web server (SQLite's default cache is
-    /// 2 MiB, so every listing would read its index from the file again).
+    /// 2 MiB, so every listing would read its index from the file again), and keeps its
+    /// temporary tables (the incidents a search found) in memory.
     ///
     /// # Errors
     ///
@@ -162,6 +170,7 @@ impl SqliteStore {
     pub fn set_read_cache(&self, mib: u32) -> Result<()> {
         let kib = -i64::from(mib) * 1024;
         self.conn.pragma_update(None, "cache_size", kib).ctx("setting the cache size")?;
+        self.conn.pragma_update(None, "temp_store", "MEMORY").ctx("keeping temporary tables in memory")?;
         let bytes = i64::from(mib) * 1024 * 1024;
         // The answer (the size SQLite accepted) is a row, so read it rather than update.
         let _: i64 = self.conn.query_row(&format!("PRAGMA mmap_size = {bytes}"), [], |r| r.get(0)).ctx("setting the memory map")?;
@@ -470,7 +479,7 @@ impl SqliteStore {
     /// Database errors.
     pub fn map_points(&self, query: &IncidentQuery, limit: u32) -> Result<Vec<MapPoint>> {
         let _read = Snapshot::begin(&self.conn)?;
-        let f = Filter::of(query, self.find_words(query)?);
+        let f = Filter::of(query, self.find_words(query)?, self.earliest_start(query.from)?);
         let limit = i64::from(limit);
         let (filter, params) = f.ordered(query.sort, &[&limit]);
         let sql = format!(
@@ -510,7 +519,7 @@ impl SqliteStore {
     /// Database errors.
     pub fn incident_stats(&self, query: &IncidentQuery) -> Result<IncidentStats> {
         let _read = Snapshot::begin(&self.conn)?;
-        let f = Filter::of(query, self.find_words(query)?);
+        let f = Filter::of(query, self.find_words(query)?, self.earliest_start(query.from)?);
         let group = |select: &str, join: &str, tail: &str| -> Result<Vec<StatRow>> {
             let sql = format!("SELECT {select}, count(*), sum(coalesce(fc.fatalities, 0)) {}{join} WHERE {} {tail}", f.from(true), f.sql);
             self.conn
@@ -546,7 +555,7 @@ impl SqliteStore {
     pub fn search_incidents(&self, query: &IncidentQuery) -> Result<IncidentPage> {
         // The count and the page see the same state of the store.
         let _read = Snapshot::begin(&self.conn)?;
-        let f = Filter::of(query, self.find_words(query)?);
+        let f = Filter::of(query, self.find_words(query)?, self.earliest_start(query.from)?);
         // The count needs the facets only for a condition on them; the page also for its order.
         let from = f.from(false);
         let page_from = f.from(query.sort == Sort::FatalitiesDesc);
@@ -593,6 +602,38 @@ impl SqliteStore {
             });
         }
         Ok(IncidentPage { total: u64::try_from(total).unwrap_or(0), total_is_lower_bound, items })
+    }
+
+    /// The first day on which an incident whose date range reaches `from` can start: `from`
+    /// less the longest range of the active incidents, found by its span class (the last entry
+    /// of the index `incident_index_dates`), or measured among the few of the last class.
+    fn earliest_start(&self, from: Option<NaiveDate>) -> Result<Option<NaiveDate>> {
+        let Some(from) = from else { return Ok(None) };
+        let class: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT max(span_class) FROM incident_index WHERE merged_into IS NULL")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .ctx("reading the longest date range")?;
+        let days = match class {
+            None => 0,
+            Some(k) => match usize::try_from(k).ok().and_then(|i| SPAN_CLASS_MAX_DAYS.get(i)) {
+                Some(&days) => days,
+                None => {
+                    let longest: Option<f64> = self
+                        .conn
+                        .prepare_cached(
+                            "SELECT max(julianday(coalesce(event_date_end, event_date)) - julianday(event_date)) \
+                             FROM incident_index WHERE merged_into IS NULL AND span_class = ?1",
+                        )
+                        .and_then(|mut s| s.query_row([k], |r| r.get(0)))
+                        .ctx("reading the longest date range")?;
+                    // Whole days: the julian days of two dates differ by a whole number.
+                    longest.map_or(0, |d| if d.is_finite() && (0.0..4e6).contains(&d) { d.ceil() as u64 } else { u64::MAX })
+                }
+            },
+        };
+        // No such day (a range longer than the calendar): no bound.
+        Ok(from.checked_sub_days(Days::new(days)))
     }
 
     /// Puts the incidents that the words of `query.text` find into `temp.search_hits` (a table
@@ -675,7 +716,7 @@ fn parse_role(role: &str) -> Result<Role> {
 
 #[cfg(test)]
 mod tests {
-    use chrono::Datelike;
+    use chrono::{Datelike, NaiveDate};
     use testigo_core::{Incident, Metadata};
 
     use super::*;
@@ -712,6 +753,14 @@ mod tests {
             "fatalities": fatalities, "claims": [], "contested": [], "evidence": {}
         }))
         .expect("an incident record")
+    }
+
+    /// An incident from day `first` to day `last` (`YYYY-MM-DD`).
+    fn ranged(first: &str, last: &str) -> Incident {
+        let mut incident = incident(1, "Sonora", 0);
+        incident.event_date = NaiveDate::parse_from_str(first, "%Y-%m-%d").ok();
+        incident.event_date_end = NaiveDate::parse_from_str(last, "%Y-%m-%d").ok();
+        incident
     }
 
     fn document(n: usize, text: &str) -> NewDocument {
@@ -801,5 +850,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A filter on the first day finds every incident whose range reaches it, however long
+    /// the ranges stored (the filter also bounds the start by the longest one).
+    #[test]
+    fn issue_5_the_first_day_filter_finds_long_ranges() {
+        let mut store = SqliteStore::open_in_memory().expect("store");
+        let ranges = [("2019-03-05", "2019-03-05"), ("2019-02-20", "2019-03-10"), ("2013-01-01", "2019-06-01"), ("2019-01-01", "2019-01-02")];
+        let found = |store: &SqliteStore, from: &str, to: &str| {
+            let q = IncidentQuery {
+                from: NaiveDate::parse_from_str(from, "%Y-%m-%d").ok(),
+                to: NaiveDate::parse_from_str(to, "%Y-%m-%d").ok(),
+                sort: Sort::DateAsc,
+                ..IncidentQuery::default()
+            };
+            let page = store.search_incidents(&q).expect("search");
+            let points = store.map_points(&q, 10).expect("map").len() as u64;
+            assert_eq!((page.total, points), (page.items.len() as u64, page.total));
+            page.items.iter().map(|i| i.summary.id.0).collect::<Vec<_>>()
+        };
+        for (i, (first, last)) in ranges.iter().enumerate() {
+            store.ingest(&document(i, "Un informe."), &[ranged(first, last)]).expect("ingest");
+            // The bound changes with the longest range stored: checked after each one.
+            let expected: Vec<i64> = [3, 4, 2, 1].into_iter().filter(|id| *id <= i as i64 + 1).filter(|id| *id != 4).collect();
+            assert_eq!(found(&store, "2019-03-01", "2019-03-31"), expected, "after {} incidents", i + 1);
+        }
+        assert_eq!(found(&store, "2019-03-06", "2019-12-31"), [3, 2]);
+        assert_eq!(found(&store, "2019-01-02", "2019-01-02"), [3, 4]);
+        assert_eq!(found(&store, "2019-06-02", "2030-01-01"), Vec::<i64>::new());
     }
 }
