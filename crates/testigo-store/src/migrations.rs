@@ -575,7 +575,8 @@ END;
 /// version's `admin1_folded` and `event_date`, so that an index of the facets holds the whole
 /// order (fatalities, then date, then id), for all incidents and within a state, and a page
 /// stops after its incidents instead of sorting them all. The state index of `incident_index`
-/// also holds the country and `merged_into`, so that a state's count reads the index only.
+/// also holds the country and `merged_into`, and the date index the range's last day and the
+/// version, so that a state's count and a page of a date range read an index only.
 const V7: &str = "
 DROP TRIGGER documents_fts_insert;
 DROP TABLE documents_fts;
@@ -627,5 +628,8 @@ CREATE INDEX incident_facets_admin1_toll ON incident_facets (admin1_folded, coal
 
 DROP INDEX incident_index_admin1;
 CREATE INDEX incident_index_admin1 ON incident_index (admin1_folded, event_date, country, merged_into)
+    WHERE merged_into IS NULL;
+DROP INDEX incident_index_by_date;
+CREATE INDEX incident_index_by_date ON incident_index (event_date, incident_id, event_date_end, version, merged_into)
     WHERE merged_into IS NULL;
 ";
