@@ -59,6 +59,9 @@ pub struct SqliteStore {
     path: PathBuf,
     /// The encryption key, if any, with what messages about it name.
     keys: Keyholder,
+    /// The incidents the last broad search found, read by the SQL function `testigo_found`
+    /// (see `sqlite/monitor.rs`).
+    found: monitor::FoundSet,
 }
 
 impl std::fmt::Debug for Keyholder {
@@ -269,12 +272,13 @@ impl SqliteStore {
         // pages after a key rotation.
         conn.pragma_update(None, "secure_delete", true).map_err(|source| opening_error(&path, source))?;
         keys::register(&conn, &keys).map_err(|source| opening_error(&path, source))?;
+        let found = monitor::FoundSet::register(&conn).map_err(|source| opening_error(&path, source))?;
         migrate(&mut conn, &path, target)?;
         conn.pragma_update(None, "foreign_keys", true).map_err(|source| opening_error(&path, source))?;
         if target >= KEYRING_VERSION {
             keys::check(&conn, &keys, &timestamp(Utc::now()))?;
         }
-        Ok(SqliteStore { conn, path, keys })
+        Ok(SqliteStore { conn, path, keys, found })
     }
 }
 

@@ -1,6 +1,9 @@
 //! The SQL of [`crate::monitor`]: accounts, verification, overrides, search and history.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::Value;
 
@@ -25,16 +28,51 @@ use crate::{fold, IncidentId, IncidentSummary, Result, StoreError};
 /// (Unit tests use 3, so that a few incidents take both ways.)
 const FEW_FOUND: usize = if cfg!(test) { 3 } else { 2_000 };
 
-/// How a query's words restrict the incidents, once the incidents they find are in
-/// `temp.search_hits` (see [`SqliteStore::find_words`]).
+/// How a query's words restrict the incidents (see [`SqliteStore::find_words`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Words {
     /// No words: every incident.
     None,
-    /// At most [`FEW_FOUND`] incidents found: the query starts from them.
+    /// At most [`FEW_FOUND`] incidents found, in `temp.search_hits`: the query starts from
+    /// them.
     Few,
-    /// More: the query keeps the incidents found as it reads the others in order.
+    /// More, in the connection's [`FoundSet`]: the query keeps the incidents found as it reads
+    /// the others in order.
     Many,
+}
+
+/// The incidents a broad search found, as a bit set by incident id, shared with the SQL
+/// function `testigo_found(incident_id)` (true when found) that a query calls for each incident
+/// it reads. Filling it costs a read of the full-text index, where a temporary table would
+/// also cost a b-tree insert per incident.
+#[derive(Debug, Clone)]
+pub(super) struct FoundSet(Arc<Mutex<Vec<u64>>>);
+
+impl FoundSet {
+    /// Registers `testigo_found` on `conn`, reading a new, empty set.
+    pub(super) fn register(conn: &Connection) -> rusqlite::Result<FoundSet> {
+        let set = FoundSet(Arc::new(Mutex::new(Vec::new())));
+        let bits = Arc::clone(&set.0);
+        conn.create_scalar_function("testigo_found", 1, FunctionFlags::SQLITE_UTF8, move |ctx| {
+            let id: i64 = ctx.get(0)?;
+            // A set is whole once filled (nothing can panic while it is), so a poisoned lock
+            // still guards a set worth reading.
+            let bits = bits.lock().unwrap_or_else(PoisonError::into_inner);
+            Ok(usize::try_from(id).ok().and_then(|i| bits.get(i / 64).map(|w| w >> (i % 64) & 1 == 1)).unwrap_or(false))
+        })?;
+        Ok(set)
+    }
+
+    /// Makes `ids` (incident ids, ascending) the set.
+    fn fill(&self, ids: &[i64]) {
+        let mut bits = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        bits.clear();
+        let max = ids.last().and_then(|&m| usize::try_from(m).ok()).unwrap_or(0);
+        bits.resize(max / 64 + 1, 0);
+        for i in ids.iter().filter_map(|&id| usize::try_from(id).ok()) {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+    }
 }
 
 /// The WHERE clause of the incidents matching a query, with its parameters in order (all SQL
@@ -113,9 +151,7 @@ impl Filter {
             and(&mut f, "(json_array_length(testigo_open(v.record), '$.contested') > 0) = ?", Box::new(c), 2);
         }
         if words == Words::Many {
-            // The unary plus keeps SQLite from starting from the incidents found: it reads
-            // them in the order of an index and looks each up in the found ones' b-tree.
-            f.sql.push_str(" AND +x.incident_id IN temp.search_hits");
+            f.sql.push_str(" AND testigo_found(x.incident_id)");
         }
         f
     }
@@ -636,24 +672,36 @@ impl SqliteStore {
         Ok(from.checked_sub_days(Days::new(days)))
     }
 
-    /// Puts the incidents that the words of `query.text` find into `temp.search_hits` (a table
-    /// of this connection only), and says how many they are: an incident is found when one of
-    /// its active sources holds every word (see [`search_terms`]).
+    /// Finds the incidents that the words of `query.text` find, and says how many they are:
+    /// an incident is found when one of its active sources holds every word (see
+    /// [`search_terms`]). A few go into `temp.search_hits` (a table of this connection only),
+    /// more into the connection's [`FoundSet`].
     fn find_words(&self, query: &IncidentQuery) -> Result<Words> {
         let Some(terms) = query.text.as_deref().and_then(search_terms) else {
             return Ok(Words::None);
         };
+        // The index's rowids are incident_id * 2^32 + document_id (migration 7): the incidents
+        // come out of the index in order, without a lookup of each document's links.
+        let mut found: Vec<i64> = self
+            .conn
+            .prepare_cached("SELECT rowid >> 32 FROM sources_fts WHERE sources_fts MATCH ?1")
+            .and_then(|mut s| s.query_map([terms], |r| r.get(0))?.collect())
+            .ctx("searching the sources' text")?;
+        // In rowid order already; sorted again all the same, as the set needs the largest last.
+        found.sort_unstable();
+        found.dedup();
+        if found.len() > FEW_FOUND {
+            self.found.fill(&found);
+            return Ok(Words::Many);
+        }
         self.conn
             .execute_batch("CREATE TEMP TABLE IF NOT EXISTS search_hits (incident_id INTEGER PRIMARY KEY); DELETE FROM temp.search_hits;")
             .ctx("preparing a search")?;
-        // The index's rowids are incident_id * 2^32 + document_id (migration 7): the incidents
-        // come out of the index in order, without a lookup of each document's links.
-        let found = self
-            .conn
-            .prepare_cached("INSERT OR IGNORE INTO temp.search_hits (incident_id) SELECT rowid >> 32 FROM sources_fts WHERE sources_fts MATCH ?1")
-            .and_then(|mut s| s.execute([terms]))
-            .ctx("searching the sources' text")?;
-        Ok(if found <= FEW_FOUND { Words::Few } else { Words::Many })
+        let mut insert = self.conn.prepare_cached("INSERT INTO temp.search_hits (incident_id) VALUES (?1)").ctx("preparing a search")?;
+        for id in found {
+            insert.execute([id]).ctx("keeping a search's incidents")?;
+        }
+        Ok(Words::Few)
     }
 }
 
