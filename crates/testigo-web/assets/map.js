@@ -14,11 +14,12 @@
   // z-index 400), so that the opaque land never covers a marker, whichever loads first.
   map.createPane("outlines").style.zIndex = 350;
   var renderer = L.svg({ pane: "outlines" });
+  // A layer of outlines, or null when its file cannot be had (the others are drawn anyway).
   function outline(url, object, style) {
     return fetch(url).then(function (r) { return r.json(); }).then(function (topo) {
       return L.geoJSON(topojson.feature(topo, topo.objects[object]),
         { style: style, interactive: false, pane: "outlines", renderer: renderer });
-    });
+    }).catch(function () { return null; });
   }
   var states = { color: "#a3afbd", weight: 0.6, fill: false, dashArray: "3" };
   // Fetched at once, drawn in this order: the land first, the state borders over it.
@@ -28,9 +29,10 @@
     outline("/static/vendor/us-states-10m.json", "states", states),
     outline("/static/vendor/admin1-mx-ca.json", "states", states)
   ]).then(function (layers) {
-    layers.forEach(function (layer) { layer.addTo(map); });
-    el.setAttribute("data-outlines", String(layers.length));
-    return layers;
+    var drawn = layers.filter(function (layer) { return layer; });
+    drawn.forEach(function (layer) { layer.addTo(map); });
+    el.setAttribute("data-outlines", String(drawn.length));
+    return drawn;
   });
   fetch(el.getAttribute("data-points"), { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
