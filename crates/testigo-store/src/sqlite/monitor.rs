@@ -90,9 +90,9 @@ struct Filter {
 }
 
 impl Filter {
-    /// The filter of `query`, whose words (if any) found the incidents of `temp.search_hits`
-    /// as `words` says; `earliest` is the first day on which an incident that reaches
-    /// `query.from` can start (see [`SqliteStore::earliest_start`]).
+    /// The filter of `query`, whose words (if any) found incidents as `words` says (see
+    /// [`SqliteStore::find_words`]); `earliest` is the first day on which an incident that
+    /// reaches `query.from` can start (see [`SqliteStore::earliest_start`]).
     fn of(query: &IncidentQuery, words: Words, earliest: Option<NaiveDate>) -> Filter {
         let mut f = Filter {
             sql: "x.merged_into IS NULL".to_string(),
