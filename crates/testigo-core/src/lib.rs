@@ -11,6 +11,7 @@
 
 #![deny(missing_docs)]
 
+pub mod json;
 pub mod redact;
 
 use std::collections::BTreeMap;

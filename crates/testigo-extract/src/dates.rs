@@ -505,7 +505,8 @@ mod tests {
     use super::*;
 
     fn one(s: &str, lang: Language, published: Option<&str>) -> (Option<String>, Option<String>, DatePrecision) {
-        let d = Doc::new(s);
+        let mut arena = String::new();
+        let d = Doc::new_in(s, &mut arena);
         let p = published.and_then(|p| NaiveDate::parse_from_str(p, "%Y-%m-%d").ok());
         let m = find(&d, 0, d.tokens.len(), lang, p, None);
         let m = m.first().cloned().expect("a date");

@@ -60,10 +60,18 @@ fn by_hash_get<'m, V>(map: &'m ByHash<V>, h: u64, w: &str) -> Option<&'m V> {
 }
 
 /// A set of folded words given as a static list, hashed on first use: one probe per lookup
-/// (a long `matches!` over strings compares one arm after another).
+/// (a long `matches!` over strings compares one arm after another), and before it a test of
+/// one bit of a 4,096-bit filter of the words' hashes, which answers most misses.
 pub struct WordSet {
     source: WordSource,
-    set: std::sync::OnceLock<ByHash<()>>,
+    set: std::sync::OnceLock<(ByHash<()>, [u64; 64])>,
+}
+
+/// The filter bit of a word hash: (word, mask) in a `[u64; 64]`.
+#[inline]
+fn filter_bit(h: u64) -> (usize, u64) {
+    let k = (h >> 52) as usize;
+    (k >> 6, 1u64 << (k & 63))
 }
 
 /// Where a [`WordSet`]'s words come from.
@@ -90,18 +98,23 @@ impl WordSet {
 
     /// [`WordSet::contains`] for a word whose [`word_hash`] is known (see [`Doc::h`]).
     pub fn contains_hashed(&self, h: u64, w: &str) -> bool {
-        let set = self.set.get_or_init(|| {
+        let (set, filter) = self.set.get_or_init(|| {
             let mut m = ByHash::default();
+            let mut filter = [0u64; 64];
             let words = match self.source {
                 WordSource::Static(w) => w.to_vec(),
                 WordSource::Built(f) => f(),
             };
             for w in words {
-                m.entry(word_hash(w)).or_insert_with(Vec::new).push(((*w).into(), ()));
+                let h = word_hash(w);
+                let (k, bit) = filter_bit(h);
+                filter[k] |= bit;
+                m.entry(h).or_insert_with(Vec::new).push(((*w).into(), ()));
             }
-            m
+            (m, filter)
         });
-        by_hash_get(set, h, w).is_some()
+        let (k, bit) = filter_bit(h);
+        filter[k] & bit != 0 && by_hash_get(set, h, w).is_some()
     }
 
     /// [`WordSet::contains`] for token `i` of `doc`.
@@ -279,6 +292,16 @@ pub struct Lexicon {
     by_first: Vec<Vec<Candidate>>,
     /// Prefix phrases by the packed first three bytes of their first word, longest first.
     prefix_by_head: FnvMap<u32, Vec<Candidate>>,
+    /// One bit per hashed head of `prefix_by_head` (4,096 bits): most words' heads have no
+    /// prefix phrase, and a bit test answers that without a map lookup.
+    prefix_heads: [u64; 64],
+}
+
+/// The bit of a head in [`Lexicon`]'s `prefix_heads` filter.
+#[inline]
+fn head_bit(h: u32) -> (usize, u64) {
+    let k = (h.wrapping_mul(0x9E37_79B1) >> 20) as usize;
+    (k >> 6, 1u64 << (k & 63))
 }
 
 /// A phrase filed under its first word, with what rejects most non-matches at once.
@@ -386,7 +409,11 @@ impl Lexicon {
             // Prefixes are filed under their first three bytes; the full prefix is checked on
             // match. One lookup per token finds every prefix that can apply.
             Some(PWord::Prefix(p)) => match head3(p) {
-                Some(h) => self.prefix_by_head.entry(h).or_default(),
+                Some(h) => {
+                    let (w, bit) = head_bit(h);
+                    self.prefix_heads[w] |= bit;
+                    self.prefix_by_head.entry(h).or_default()
+                }
                 None => return,
             },
         };
@@ -403,7 +430,7 @@ impl Lexicon {
 
     /// Parses a lexicon table in the format of [`LEXICON`]; unknown classes are skipped.
     pub fn from_table(table: &str) -> Lexicon {
-        let mut lex = Lexicon { phrases: Vec::new(), vocab: ByHash::default(), vocab_len: 0, by_first: Vec::new(), prefix_by_head: FnvMap::default() };
+        let mut lex = Lexicon { phrases: Vec::new(), vocab: ByHash::default(), vocab_len: 0, by_first: Vec::new(), prefix_by_head: FnvMap::default(), prefix_heads: [0; 64] };
         for line in table.lines() {
             let line = line.trim_end();
             if line.starts_with('#') || line.is_empty() {
@@ -472,7 +499,11 @@ impl Lexicon {
         if let Some(list) = ids.get(i).and_then(|&w| self.by_first.get(w as usize)) {
             try_list(list, out);
         }
-        if let Some(list) = head3(word(i)).and_then(|h| self.prefix_by_head.get(&h)) {
+        let head = head3(word(i)).filter(|&h| {
+            let (w, bit) = head_bit(h);
+            self.prefix_heads[w] & bit != 0
+        });
+        if let Some(list) = head.and_then(|h| self.prefix_by_head.get(&h)) {
             try_list(list, out);
         }
     }

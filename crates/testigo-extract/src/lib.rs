@@ -148,7 +148,9 @@ impl<'g> Extractor<'g> {
 
     /// Extracts the incidents of one text. Never fails; see the crate docs for the rules.
     pub fn extract(&self, input: ExtractInput<'_>) -> Extraction {
-        let doc = Doc::new(input.text);
+        // The folded forms that differ from the text, for this document only.
+        let mut arena = String::with_capacity(input.text.len() / 2);
+        let doc = Doc::new_in(input.text, &mut arena);
         let language = input.language.unwrap_or_else(|| detect_language_doc(&doc));
         let cues = self.cues(&doc);
         // Only sentences that carry a cue, and their neighbours, can hold an incident's place,
@@ -1151,25 +1153,86 @@ impl<'g> Extractor<'g> {
             .find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0) && !noun(c))
             .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0)))
             .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According)))?;
+        // "It was reported", "fueron denunciados", "(as reported)", "after being reported
+        // missing": a report verb in the passive with no agent ("by…", "por…") names nobody.
+        if matches!(say.cue, Cue::Say) && say.t0 > s.t0 && !matches!(doc.f(say.t1), "by" | "por") {
+            let verb = doc.f(say.t0);
+            let participle = !(verb.ends_with("ing") || verb.ends_with("ando") || verb.ends_with("iendo"));
+            if participle && matches!(doc.f(say.t0 - 1), "was" | "were" | "is" | "are" | "be" | "been" | "being" | "as" | "fue" | "fueron" | "sido" | "siendo" | "es" | "son" | "era" | "eran") {
+                return None;
+            }
+        }
+        // "según fue reportado", "según se informó", "as was reported": impersonal, no speaker.
+        // "según contaron a este medio": a verb with an unnamed subject ("según denunciaron sus
+        // madres" names it after the verb).
+        let verb_after = matches!(say.cue, Cue::According) && (doc.f(say.t1).ends_with("aron") || doc.f(say.t1).ends_with("ieron"));
+        let subject_after = verb_after && matches!(doc.f(say.t1 + 1), "la" | "el" | "los" | "las" | "un" | "una" | "unos" | "unas" | "su" | "sus") && say.t1 + 2 < s.t1;
+        if matches!(say.cue, Cue::According) && (matches!(doc.f(say.t1), "fue" | "fueron" | "se" | "was" | "were" | "ha" | "han" | "has" | "have") || (verb_after && !subject_after)) {
+            return None;
+        }
         // Who: after "according to"/"según"; before the verb otherwise; after the verb when it
         // follows a quotation ("…,” said the witness).
         let (a, b) = if matches!(say.cue, Cue::According) {
-            let mut e = say.t1;
-            while e < s.t1 && e < say.t1 + 8 && !doc.gap_before(e + 1).contains(',') && !doc.gap_before(e + 1).contains(['“', '"', ':']) {
-                e += 1;
-            }
-            (say.t1, (e + 1).min(s.t1))
-        } else {
-            let mut a = say.t0;
-            while a > s.t0 && say.t0 - a < 10 {
-                let gap = doc.gap_before(a);
-                if gap.contains(['”', '"', '“', ':', ';']) || (gap.contains(',') && say.t0 - a >= 1 && !doc.tokens[a].upper) {
+            let start = if subject_after { say.t1 + 1 } else { say.t1 };
+            let mut e = start;
+            while e < s.t1 && e < start + 8 && !doc.gap_before(e + 1).contains(',') && !doc.gap_before(e + 1).contains(['“', '"', ':']) {
+                // "According to reports the attack…", "según la Fiscalía el hombre…": an
+                // article that does not follow "of"/"de" opens the reported clause.
+                if e + 1 < s.t1
+                    && matches!(doc.f(e + 1), "the" | "a" | "an" | "el" | "la" | "los" | "las" | "un" | "una" | "that" | "que")
+                    && !matches!(doc.f(e), "of" | "de" | "del" | "to" | "a" | "for" | "para" | "por" | "by" | "from")
+                {
                     break;
                 }
-                if matches!(doc.f(a - 1), "that" | "que" | "and" | "y" | "but" | "pero") {
+                e += 1;
+            }
+            (start, (e + 1).min(s.t1))
+        } else {
+            let mut a = say.t0;
+            // "…, informó Protección Civil", "…,” said the witness": a verb right after a
+            // comma or a quote has its speaker after it.
+            // The speaker is then a noun phrase right after the verb.
+            let np_follows = say.t1 < s.t1
+                && (doc.tokens[say.t1].upper || matches!(doc.f(say.t1), "the" | "a" | "an" | "la" | "el" | "los" | "las" | "un" | "una" | "su" | "sus" | "his" | "her" | "their" | "its" | "local" | "state" | "federal" | "police" | "officials" | "authorities" | "witnesses" | "residents" | "testigos" | "vecinos"));
+            // …and that phrase ends the clause ("…, said the witness."), unlike an object
+            // clause without "that" ("…, said the account was false") or an addressee ("told
+            // El País that…").
+            let np_ends_clause = || {
+                let mut e = say.t1 + 1;
+                while e < s.t1 && e < say.t1 + 8 && !doc.gap_before(e).contains([',', '.', ';', ':', '“', '"', '”']) && !matches!(doc.f(e), "that" | "que") {
+                    // A verb inside makes it a clause ("said the story was false").
+                    if matches!(doc.f(e), "was" | "were" | "is" | "are" | "had" | "has" | "have" | "would" | "will" | "could" | "did" | "fue" | "fueron" | "era" | "eran" | "es" | "son" | "estaba" | "estaban" | "habia" | "ha" | "han") {
+                        return false;
+                    }
+                    e += 1;
+                }
+                e == s.t1 || doc.gap_before(e).contains([',', '.', ';']) || matches!(doc.f(e), "que" | "quien" | "who" | "which")
+            };
+            let inverted = np_follows
+                && !matches!(doc.f(say.t0), "told" | "tell" | "tells" | "telling" | "asked" | "urged")
+                && (say.t0 == s.t0 || doc.gap_before(say.t0).contains([',', ';', ':', '”', '"', '“']))
+                && np_ends_clause();
+            while a > s.t0 && say.t0 - a < 10 && !inverted {
+                let gap = doc.gap_before(a);
+                if gap.contains(['”', '"', '“', ':', ';']) || (gap.contains(',') && say.t0 - a >= 1) {
+                    break;
+                }
+                // "Customs and Border Protection said": "and" inside a name does not end it.
+                let in_name = a >= s.t0 + 2 && doc.tokens[a].upper && doc.tokens[a - 2].upper && matches!(doc.f(a - 1), "and" | "y");
+                if !in_name && matches!(doc.f(a - 1), "that" | "que" | "and" | "y" | "but" | "pero" | "ni" | "nor" | "or" | "o") {
+                    break;
+                }
+                // "When two of the men said", "where on Tuesday he told": a subordinator opens
+                // the clause of the speaker.
+                if matches!(doc.f(a - 1), "when" | "where" | "while" | "after" | "before" | "because" | "if" | "cuando" | "donde" | "mientras" | "porque" | "si") {
                     break;
                 }
                 a -= 1;
+            }
+            // "…, where on Tuesday morning he told agents": a subject pronoun right before the
+            // verb is who speaks (and names nobody).
+            if a < say.t0 && matches!(doc.f(say.t0 - 1), "he" | "she" | "they" | "we" | "i" | "el" | "ella" | "ellos" | "ellas" | "nosotros" | "yo") {
+                a = say.t0 - 1;
             }
             // "reported by X" / "denunciado por X".
             if matches!(doc.f(say.t1), "by" | "por") {
@@ -1178,12 +1241,16 @@ impl<'g> Extractor<'g> {
                     e += 1;
                 }
                 (say.t1 + 1, e)
-            } else if a == say.t0 {
+            } else if a == say.t0 && inverted && !matches!(doc.f(say.t1), "on" | "about" | "over" | "sobre" | "de" | "del" | "en" | "in" | "acerca" | "regarding") {
                 let mut e = say.t1;
                 while e < s.t1 && e < say.t1 + 8 && !doc.gap_before(e).contains([',', '.', '“', '"']) {
                     e += 1;
                 }
                 (say.t1, e)
+            } else if a == say.t0 {
+                // "…and said we would cross", "…ni mencionó que": the subject is further back;
+                // the sentence's speaker noun, if any, is taken below.
+                (say.t0, say.t0)
             } else {
                 (a, say.t0)
             }
@@ -1191,14 +1258,14 @@ impl<'g> Extractor<'g> {
         // "El albergue … difundió un comunicado en el que denuncia…": the speaker is the
         // sentence's first speaker noun.
         // "Rosaura Quintanilla, who runs a legal aid office, said": the name before the clause.
-        let a = if a < b && a > s.t0 && matches!(doc.f(a), "who" | "quien" | "which") && doc.gap_before(a).contains(',') {
+        let (a, b) = if a < b && a > s.t0 && matches!(doc.f(a), "who" | "quien" | "which") && doc.gap_before(a).contains(',') {
             let mut k = a - 1;
             while k > s.t0 && !doc.gap_before(k).contains([',', '.', ';', ':', '“', '"']) && a - k < 6 {
                 k -= 1;
             }
-            k
+            (k, a)
         } else {
-            a
+            (a, b)
         };
         let (a, b) = if a >= b || (b - a == 1 && matches!(doc.f(a), "que" | "that" | "which" | "who" | "quien")) {
             match f.cues.iter().find(|c| matches!(c.cue, Cue::Speaker(_)) || matches!(c.cue, Cue::Perp(p) if p.is_state())) {
@@ -1228,6 +1295,22 @@ impl<'g> Extractor<'g> {
         } else {
             (a, b)
         };
+        // "There are no reports…", "No injuries were reported", "Neither… nor…": nobody is
+        // said to speak.
+        if a < b && matches!(doc.f(a), "there" | "no" | "neither" | "none" | "nobody" | "nadie" | "ningun" | "ninguna" | "ni" | "hay") {
+            return None;
+        }
+        // "The guards also", "las autoridades no", "the authorities have not": adverbs,
+        // auxiliaries and negation after the speaker are not part of it.
+        let mut b = b;
+        while b > a
+            && matches!(
+                doc.f(b - 1),
+                "also" | "not" | "no" | "never" | "have" | "has" | "had" | "did" | "does" | "do" | "would" | "could" | "will" | "previously" | "already" | "later" | "then" | "tambien" | "ya" | "ha" | "han" | "habia" | "habian" | "nunca" | "despues" | "luego" | "is" | "was" | "were" | "are"
+            )
+        {
+            b -= 1;
+        }
         if a >= b {
             return None;
         }

@@ -180,7 +180,8 @@ mod tests {
     use super::*;
 
     fn read(s: &str) -> Option<u32> {
-        let d = Doc::new(s);
+        let mut arena = String::new();
+        let d = Doc::new_in(s, &mut arena);
         number_at(&d, 0, d.tokens.len()).map(|n| n.value)
     }
 

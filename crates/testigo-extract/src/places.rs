@@ -1,7 +1,7 @@
 //! Place mentions: gazetteer matches over tokens, then disambiguation from the document's own
 //! context (admin1 and countries named nearby, population, locative prepositions).
 
-use testigo_gazetteer::{Entry, Gazetteer, Kind};
+use testigo_gazetteer::{Entry, Gazetteer, Kind, Posting};
 
 use crate::lexicon::{FnvMap, WordSet};
 use crate::text::Doc;
@@ -59,8 +59,8 @@ pub struct PlaceMention {
     pub t1: usize,
     /// Sentence index.
     pub sentence: usize,
-    /// Candidate entity indices (gazetteer entries), most populous first.
-    pub candidates: Vec<u32>,
+    /// Candidate readings (gazetteer postings, demonyms left out), most populous first.
+    pub candidates: Vec<Posting>,
     /// Chosen reading (gazetteer entity index), if any candidate scored high enough.
     pub chosen: Option<u32>,
     /// Score of the chosen reading.
@@ -73,15 +73,9 @@ pub struct PlaceMention {
     pub state_cue: bool,
     /// Introduced by "in", "en", "at", "near", "cerca de"...: a place reading is expected.
     pub loc_prep: bool,
-    /// The punctuation between the previous token and this mention (", " in "Saltillo, Coahuila").
-    pub gap_before: String,
     /// "the Nicaraguan city of León", "la ciudad nicaragüense de León": the country the text
     /// puts this place in.
     pub cc_hint: Option<[u8; 2]>,
-}
-
-fn doc_gap(_a: &PlaceMention, b: &PlaceMention) -> String {
-    b.gap_before.clone()
 }
 
 fn cc_key(cc: &str) -> [u8; 2] {
@@ -160,7 +154,15 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             };
             let t1 = i + m.tokens;
             // Postings are most populous first; the long tail of a common name cannot win.
-            let cands: Vec<Entry<'_>> = g.candidates(m.postings).take(40).collect();
+            let mut demonym = false;
+            let mut non_demonym: Vec<Posting> = Vec::new();
+            for p in g.postings(m.postings).take(40) {
+                if p.kind == Kind::Demonym {
+                    demonym = true;
+                } else {
+                    non_demonym.push(p);
+                }
+            }
             key.clear();
             for (n, w) in words[i - s.t0..t1 - s.t0].iter().enumerate() {
                 if n > 0 {
@@ -168,21 +170,18 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 }
                 key.push_str(w);
             }
-            let demonym = cands.iter().find(|e| e.kind() == Kind::Demonym);
             let upper = doc.tokens[i].upper || all_upper;
             // A place name is a proper noun: every content word capitalised ("San Pedro Sula",
             // "Ciudad de México"), or at least the first.
             let initial = i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
             let stop = STOP.contains(key.as_str()) || (initial && STOP_INITIAL.contains(key.as_str()));
-            // Postings are most populous first; beyond the first 64 readings nothing can win.
-            let non_demonym: Vec<u32> = cands.iter().filter(|e| e.kind() != Kind::Demonym).map(|e| e.index()).collect();
             // Part of a longer proper name ("María Senaida Escobar", "Andrés Manuel López"):
             // a capitalised word joined by a single space on either side.
             // An acronym ("AMLO", "CNDH") is not a town, though some town may be spelt so.
-            let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && cands.iter().all(|e| e.kind() == Kind::Place || e.kind() == Kind::Demonym);
+            let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && non_demonym.iter().all(|e| e.kind == Kind::Place);
             // A capitalised neighbour that is itself a division or country ("Tijuana Baja
             // California") does not make a longer name.
-            let next_is_division = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && lm(t1).is_some_and(|n| g.candidates(n.postings).take(256).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)));
+            let next_is_division = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && lm(t1).is_some_and(|n| g.postings(n.postings).take(256).any(|e| matches!(e.kind, Kind::Admin1 | Kind::Country)));
             let prev_is_place = places.last().is_some_and(|p: &PlaceMention| p.t1 == i);
             // Neighbourhoods ("Colonia Santa Anita", "Mararu neighborhood") are not towns.
             // Streets are named after towns and heroes ("calle Abasolo", "avenida Juárez").
@@ -195,14 +194,14 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 && (doc.tokens[t1 + 1].upper || (doc.f(t1 + 1) == "la" && doc.tokens.get(t1 + 2).is_some_and(|t| t.upper)))
                 && !{
                     let k = if doc.f(t1 + 1) == "la" { t1 + 2 } else { t1 + 1 };
-                    lm(k).is_some_and(|n| g.candidates(n.postings).take(256).any(|e| matches!(e.kind(), Kind::Admin1 | Kind::Country)))
+                    lm(k).is_some_and(|n| g.postings(n.postings).take(256).any(|e| matches!(e.kind, Kind::Admin1 | Kind::Country)))
                 };
             let part_of_name = acronym || neighbourhood || longer_spanish || {
                 let before = !prev_is_place && i > s.t0 && doc.tokens[i - 1].upper && doc.gap_before(i) == " " && !matches!(doc.f(i - 1), "in" | "en" | "near" | "from" | "de" | "the" | "el" | "la" | "at" | "to" | "a" | "on" | "por" | "desde" | "hacia" | "cerca" | "outside" | "between" | "entre" | "y" | "and");
                 let after = !next_is_division && t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && !matches!(doc.f(t1), "state" | "province" | "department" | "city" | "county" | "oblast" | "region" | "municipality" | "district" | "governorate");
                 (before || after) && !all_upper
             };
-            if upper && !stop && !part_of_name && !non_demonym.is_empty() && !(demonym.is_some() && m.tokens == 1 && non_demonym.len() < 2 && key.len() < 4) {
+            if upper && !stop && !part_of_name && !non_demonym.is_empty() && !(demonym && m.tokens == 1 && non_demonym.len() < 2 && key.len() < 4) {
                 let prev = |k: usize| if k >= 1 && i >= s.t0 + k { doc.f(i - k) } else { "" };
                 let p1 = prev(1);
                 let p2 = prev(2);
@@ -237,7 +236,6 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                     role,
                     city_cue,
                     state_cue,
-                    gap_before: doc.gap_before(i).to_string(),
                     cc_hint: if city_cue {
                         demonyms.iter().rev().find(|(t, _)| *t + 4 >= i && *t < i).map(|(_, cc)| cc_key(cc))
                     } else {
@@ -252,16 +250,17 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     // "con rumbo a Medias Aguas, Veracruz": the state after a destination (or origin) shares
     // its role.
     for k in 1..places.len() {
-        let (prev, cur) = (places[k - 1].clone(), &mut places[k]);
-        if prev.sentence == cur.sentence && matches!(prev.role, Role::From | Role::To) && prev.t1 == cur.t0 && matches!(doc.gap_before(cur.t0).trim(), "," | "(") {
-            cur.role = prev.role;
+        let (sentence, role, t1) = (places[k - 1].sentence, places[k - 1].role, places[k - 1].t1);
+        let cur = &mut places[k];
+        if sentence == cur.sentence && matches!(role, Role::From | Role::To) && t1 == cur.t0 && matches!(doc.gap_before(cur.t0).trim(), "," | "(") {
+            cur.role = role;
         }
     }
-    resolve(&mut places, &demonyms, g);
+    resolve(doc, &mut places, &demonyms, g);
     (places, demonyms)
 }
 
-fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazetteer) {
+fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazetteer) {
     type HashMap<K, V> = FnvMap<K, V>;
     // Two rounds: first with every candidate of the other mentions as weak context, then with
     // the readings chosen in round one. Context is summed per admin1 and per country; a
@@ -277,29 +276,35 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
         /// log10(population + 1).
         log_pop: f32,
     }
-    let cands: Vec<Vec<Cand>> = places
-        .iter()
-        .map(|m| {
-            m.candidates
-                .iter()
-                .filter_map(|&c| {
-                    let e = g.lookup_index(c)?;
-                    let pop = e.population() as f32;
-                    Some(Cand { idx: c, kind: e.kind(), cc: e.cc_bytes(), admin1: e.admin1().map(|a| a.index()), pop, log_pop: (pop + 1.0).log10() })
-                })
-                .collect()
-        })
-        .collect();
+    // All mentions' candidates in one vector; mention `mi`'s are `cands[at[mi]..at[mi + 1]]`.
+    let mut cands: Vec<Cand> = Vec::with_capacity(places.iter().map(|m| m.candidates.len()).sum());
+    let mut at: Vec<usize> = Vec::with_capacity(n + 1);
+    at.push(0);
+    for m in places.iter() {
+        cands.extend(m.candidates.iter().map(|c| {
+            let pop = c.population as f32;
+            Cand { idx: c.index, kind: c.kind, cc: c.cc, admin1: c.admin1, pop, log_pop: (pop + 1.0).log10() }
+        }));
+        at.push(cands.len());
+    }
+    let mut tot_a1: HashMap<u32, f32> = HashMap::default();
+    let mut tot_cc: HashMap<[u8; 2], f32> = HashMap::default();
+    // A mention's own contributions, a handful of entries searched linearly: mention `mi`'s are
+    // `own_a1[own_at[mi].0..own_at[mi + 1].0]` and `own_cc[own_at[mi].1..own_at[mi + 1].1]`.
+    let mut own_a1: Vec<(u32, f32)> = Vec::new();
+    let mut own_cc: Vec<([u8; 2], f32)> = Vec::new();
+    let mut own_at: Vec<(usize, usize)> = Vec::with_capacity(n + 1);
     for round in 0..2 {
-        let mut tot_a1: HashMap<u32, f32> = HashMap::default();
-        let mut tot_cc: HashMap<[u8; 2], f32> = HashMap::default();
-        // A mention's own contributions: a handful of entries, searched linearly.
-        let mut own: Vec<(Vec<(u32, f32)>, Vec<([u8; 2], f32)>)> = Vec::with_capacity(n);
+        tot_a1.clear();
+        tot_cc.clear();
+        own_a1.clear();
+        own_cc.clear();
+        own_at.clear();
+        own_at.push((0, 0));
         for (mi, m) in places.iter().enumerate() {
-            let readings: Vec<&Cand> = if round == 0 { cands[mi].iter().collect() } else { cands[mi].iter().filter(|c| Some(c.idx) == m.chosen).take(1).collect() };
+            let readings = cands[at[mi]..at[mi + 1]].iter().filter(|c| round == 0 || Some(c.idx) == m.chosen).take(if round == 0 { usize::MAX } else { 1 });
             let w = if round == 0 { 1.0 / m.candidates.len().max(1) as f32 } else { 1.0 };
-            let mut oa: Vec<(u32, f32)> = Vec::new();
-            let mut oc: Vec<([u8; 2], f32)> = Vec::new();
+            let (a0, c0) = (own_a1.len(), own_cc.len());
             for r in readings {
                 let (a1, wa, wc) = match r.kind {
                     Kind::Country => (None, 0.0, w),
@@ -310,35 +315,37 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
                     _ => (r.admin1, w * 0.5, w * 0.5),
                 };
                 if let Some(a1) = a1 {
-                    match oa.iter_mut().find(|x| x.0 == a1) {
+                    match own_a1[a0..].iter_mut().find(|x| x.0 == a1) {
                         Some(x) => x.1 = x.1.max(wa),
-                        None => oa.push((a1, wa)),
+                        None => own_a1.push((a1, wa)),
                     }
                 }
-                match oc.iter_mut().find(|x| x.0 == r.cc) {
+                match own_cc[c0..].iter_mut().find(|x| x.0 == r.cc) {
                     Some(x) => x.1 = x.1.max(wc),
-                    None => oc.push((r.cc, wc)),
+                    None => own_cc.push((r.cc, wc)),
                 }
             }
-            for (k, v) in &oa {
+            for (k, v) in &own_a1[a0..] {
                 *tot_a1.entry(*k).or_insert(0.0) += v;
             }
-            for (k, v) in &oc {
+            for (k, v) in &own_cc[c0..] {
                 *tot_cc.entry(*k).or_insert(0.0) += v;
             }
-            own.push((oa, oc));
+            own_at.push((own_a1.len(), own_cc.len()));
         }
         for (_, cc) in demonyms {
             *tot_cc.entry(cc_key(cc)).or_insert(0.0) += 0.3;
         }
         for mi in 0..n {
             let m = &places[mi];
-            let has_country = cands[mi].iter().any(|c| c.kind == Kind::Country);
+            let mine = &cands[at[mi]..at[mi + 1]];
+            let has_country = mine.iter().any(|c| c.kind == Kind::Country);
+            let (oa, oc) = (&own_a1[own_at[mi].0..own_at[mi + 1].0], &own_cc[own_at[mi].1..own_at[mi + 1].1]);
             let mut best: Option<(u32, f32)> = None;
-            for c in &cands[mi] {
+            for c in mine {
                 let (pop, cc, kind) = (c.pop, c.cc, c.kind);
-                let own_a1 = |a1: u32| own[mi].0.iter().find(|x| x.0 == a1).map_or(0.0, |x| x.1);
-                let own_cc = own[mi].1.iter().find(|x| x.0 == cc).map_or(0.0, |x| x.1);
+                let own_a1 = |a1: u32| oa.iter().find(|x| x.0 == a1).map_or(0.0, |x| x.1);
+                let own_cc = oc.iter().find(|x| x.0 == cc).map_or(0.0, |x| x.1);
                 let a1s = c.admin1.map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own_a1(a1));
                 let ccs = tot_cc.get(&cc).copied().unwrap_or(0.0) - own_cc;
                 let mut score = match kind {
@@ -387,7 +394,7 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
     // California)": a name followed by its own division or country settles both readings.
     for mi in 0..places.len().saturating_sub(1) {
         let (a, b) = (&places[mi], &places[mi + 1]);
-        if a.sentence != b.sentence || b.t0 != a.t1 || !matches!(doc_gap(a, b).as_str(), "," | "(" | ", " | " (") {
+        if a.sentence != b.sentence || b.t0 != a.t1 || !matches!(doc.gap_before(b.t0), "," | "(" | ", " | " (") {
             continue;
         }
         let mut pin: Option<(u32, u32)> = None;
@@ -395,15 +402,14 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
         let containers: Vec<(u32, Kind, [u8; 2])> = b
             .candidates
             .iter()
-            .filter_map(|&y| g.lookup_index(y).map(|e| (y, e.kind(), e.cc_bytes())))
-            .filter(|(_, k, _)| matches!(k, Kind::Admin1 | Kind::Country))
+            .filter(|y| matches!(y.kind, Kind::Admin1 | Kind::Country))
+            .map(|y| (y.index, y.kind, y.cc))
             .collect();
-        'outer: for &x in &a.candidates {
+        'outer: for ex in &a.candidates {
             if containers.is_empty() {
                 break;
             }
-            let Some(ex) = g.lookup_index(x) else { continue };
-            let (x_kind, x_cc, x_admin1) = (ex.kind(), ex.cc_bytes(), ex.admin1().map(|q| q.index()));
+            let (x, x_kind, x_cc, x_admin1) = (ex.index, ex.kind, ex.cc, ex.admin1);
             for &(y, y_kind, y_cc) in &containers {
                 let fits = match (x_kind, y_kind) {
                     (Kind::Place, Kind::Admin1) => x_admin1 == Some(y),
@@ -429,16 +435,12 @@ fn resolve(places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazett
         if places[mi].city_cue || places[mi].state_cue {
             continue;
         }
-        let admin1_alt = places[mi].candidates.iter().copied().find(|&x| {
-            g.lookup_index(x).is_some_and(|a| a.kind() == Kind::Admin1 && a.cc_bytes() == e.cc_bytes())
-        });
-        let place_alt = places[mi].candidates.iter().copied().find(|&x| {
-            g.lookup_index(x).is_some_and(|p| p.kind() == Kind::Place && p.admin1().is_some_and(|a| Some(a.index()) == admin1_alt))
-        });
+        let admin1_alt = places[mi].candidates.iter().find(|a| a.kind == Kind::Admin1 && a.cc == e.cc_bytes()).map(|a| a.index);
+        let place_alt = places[mi].candidates.iter().find(|p| p.kind == Kind::Place && p.admin1.is_some() && p.admin1 == admin1_alt).map(|p| p.index);
         if let (Some(a), Some(p)) = (admin1_alt, place_alt) {
             // Is the state named right after ("Colima, Colima" / "Chihuahua (Chihuahua)")?
             let next_is_state = places.get(mi + 1).is_some_and(|n| {
-                n.sentence == places[mi].sentence && n.t0 <= places[mi].t1 + 1 && n.candidates.contains(&a)
+                n.sentence == places[mi].sentence && n.t0 <= places[mi].t1 + 1 && n.candidates.iter().any(|c| c.index == a)
             });
             places[mi].chosen = Some(if next_is_state { p } else { a });
         }
@@ -452,7 +454,8 @@ mod tests {
     #[test]
     fn roles_from_prepositions() {
         let g = Gazetteer::embedded();
-        let d = Doc::new("Migrants from El Salvador were attacked in Saltillo, Coahuila.");
+        let mut arena = String::new();
+        let d = Doc::new_in("Migrants from El Salvador were attacked in Saltillo, Coahuila.", &mut arena);
         let (p, _) = find(&d, g, &[], &[], &[]);
         let roles: Vec<(String, Role)> = p.iter().map(|m| (d.slice(m.t0, m.t1).to_string(), m.role)).collect();
         assert!(roles.contains(&("El Salvador".to_string(), Role::From)), "{roles:?}");

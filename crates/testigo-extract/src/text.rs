@@ -34,9 +34,11 @@ pub struct Sentence {
 pub struct Doc<'t> {
     /// The original text.
     pub text: &'t str,
-    /// The folded form of each token (see [`fold::fold`]), by token index. One small string
-    /// each: [`Doc::f`] is the most frequent call of extraction and is then a plain load.
-    pub folded: Vec<Box<str>>,
+    /// The folded form of each token (see [`fold::fold`]), by token index: a slice of the
+    /// text itself when the word is already folded (lower-case ASCII), else of the caller's
+    /// arena (see [`Doc::new_in`]). [`Doc::f`] is the most frequent call of extraction and is
+    /// a plain load; no token costs an allocation of its own.
+    pub folded: Vec<&'t str>,
     /// Tokens in order.
     pub tokens: Vec<Token>,
     /// Sentences in order.
@@ -50,10 +52,23 @@ pub struct Doc<'t> {
 /// (lexicon vocabulary, word sets) is one probe without re-hashing its bytes.
 #[inline]
 pub fn word_hash(w: &str) -> u64 {
+    word_hash_bytes(w.as_bytes())
+}
+
+/// [`word_hash`] of a word's UTF-8 bytes.
+#[inline]
+fn word_hash_bytes(w: &[u8]) -> u64 {
     let mut h = w.len() as u64;
-    for chunk in w.as_bytes().chunks(8) {
+    let mut chunks = w.chunks_exact(8);
+    for chunk in &mut chunks {
         let mut b = [0u8; 8];
-        b[..chunk.len()].copy_from_slice(chunk);
+        b.copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut b = [0u8; 8];
+        b[..rest.len()].copy_from_slice(rest);
         h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
     h
@@ -70,11 +85,39 @@ static ABBREVIATIONS: crate::lexicon::WordSet = crate::lexicon::WordSet::new(&[
     "nov", "dec", "ene", "abr", "ago", "dic", "inc", "co", "corp", "ltd", "fig", "pag", "tel", "depto", "edo", "mpio",
 ]);
 
+/// Byte classes of ASCII for the tokeniser's inner loop (0 for bytes >= 0x80).
+const ALNUM: u8 = 1;
+const UPPER: u8 = 2;
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = ALNUM;
+        }
+        if c.is_ascii_uppercase() {
+            t[b] |= UPPER;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Where a token's folded form was written while tokenising: `(in_arena, start, end)`.
+type FoldRange = (bool, usize, usize);
+
 impl<'t> Doc<'t> {
-    /// Tokenises `text` and splits it into sentences and paragraphs.
-    pub fn new(text: &'t str) -> Doc<'t> {
-        let mut folded: Vec<Box<str>> = Vec::with_capacity(text.len() / 6);
-        let mut buf = String::new();
+    /// Tokenises `text` and splits it into sentences and paragraphs; the folded forms that
+    /// differ from the text are written into `arena` (cleared first), which the document then
+    /// borrows. Reusing one arena for many documents allocates nothing per document.
+    pub fn new_in(text: &'t str, arena: &'t mut String) -> Doc<'t> {
+        arena.clear();
+        let mut ranges: Vec<FoldRange> = Vec::with_capacity(text.len() / 6);
+        let folded_of = |r: &FoldRange, arena: &String| -> u64 {
+            let w = if r.0 { arena.get(r.1..r.2) } else { text.get(r.1..r.2) };
+            word_hash(w.unwrap_or(""))
+        };
         let mut tokens = Vec::with_capacity(text.len() / 6);
         let mut sentences = Vec::new();
         let mut hashes = Vec::with_capacity(text.len() / 6);
@@ -105,15 +148,28 @@ impl<'t> Doc<'t> {
                 // Start of a token.
                 let start = i;
                 let mut j = i;
+                // Whether the word differs from its folded form (upper-case or non-ASCII).
+                let mut needs_fold = false;
                 // Words join across an apostrophe or hyphen only when a letter follows: keep
                 // "U.S.-Mexico" as separate words but "twenty-three" as one token.
                 while j < text.len() {
-                    // ASCII fast path: letters and digits need no decoding.
-                    let b = bytes[j];
-                    if b.is_ascii_alphanumeric() {
+                    // ASCII fast path: a run of letters and digits needs no decoding.
+                    let mut seen = 0u8;
+                    for &b in &bytes[j..] {
+                        let class = ASCII_CLASS[usize::from(b)];
+                        if class & ALNUM == 0 {
+                            break;
+                        }
+                        seen |= class;
                         j += 1;
-                        continue;
                     }
+                    needs_fold |= seen & UPPER != 0;
+                    let Some(&b) = bytes.get(j) else { break };
+                    // Other ASCII (punctuation, space) ends the word, except a hyphen.
+                    if b < 0x80 && b != b'-' {
+                        break;
+                    }
+                    needs_fold |= b >= 0x80;
                     let d = match text[j..].chars().next() {
                         Some(d) => d,
                         None => break,
@@ -134,11 +190,11 @@ impl<'t> Doc<'t> {
                         break;
                     }
                 }
-                let upper = c.is_uppercase();
+                let upper = if c.is_ascii() { c.is_ascii_uppercase() } else { c.is_uppercase() };
                 // A "sentence" longer than MAX_SENTENCE_TOKENS (a text without punctuation, a
                 // table, junk) is cut, so that the work per sentence stays bounded.
                 let too_long = tokens.len() - sent_t0 >= MAX_SENTENCE_TOKENS;
-                if (pending_break && (upper || c.is_numeric() || newline_run >= 1)) || too_long {
+                if (pending_break && (upper || newline_run >= 1 || if c.is_ascii() { c.is_ascii_digit() } else { c.is_numeric() })) || too_long {
                     // Close the previous sentence before this token.
                     if tokens.len() > sent_t0 {
                         sentences.push(Sentence {
@@ -158,23 +214,29 @@ impl<'t> Doc<'t> {
                 pending_break = false;
                 newline_run = 0;
                 let word = &text[start..j];
-                let f: Box<str> = if word.is_ascii() {
-                    let mut f: Box<str> = word.into();
-                    f.make_ascii_lowercase();
-                    f
+                let range = if !needs_fold {
+                    // Already folded: the text itself.
+                    (false, start, j)
                 } else {
-                    buf.clear();
-                    for ch in word.chars() {
-                        if ch != '-' {
-                            fold::fold_char_into(ch, &mut buf);
-                        } else {
-                            buf.push('-');
+                    let a = arena.len();
+                    if word.is_ascii() {
+                        arena.push_str(word);
+                        if let Some(f) = arena.get_mut(a..) {
+                            f.make_ascii_lowercase();
+                        }
+                    } else {
+                        for ch in word.chars() {
+                            if ch != '-' {
+                                fold::fold_char_into(ch, arena);
+                            } else {
+                                arena.push('-');
+                            }
                         }
                     }
-                    buf.as_str().into()
+                    (true, a, arena.len())
                 };
-                hashes.push(word_hash(&f));
-                folded.push(f);
+                hashes.push(if range.0 { folded_of(&range, arena) } else { word_hash_bytes(&bytes[start..j]) });
+                ranges.push(range);
                 tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper });
                 i = j;
                 continue;
@@ -184,7 +246,11 @@ impl<'t> Doc<'t> {
                     let is_abbrev = c == '.'
                         && tokens.last().is_some_and(|t| {
                             t.end == i && {
-                                let w: &str = folded.last().map_or("", |w| w);
+                                let w: &str = match ranges.last() {
+                                    Some(&(true, a, b)) => arena.get(a..b).unwrap_or(""),
+                                    Some(&(false, a, b)) => text.get(a..b).unwrap_or(""),
+                                    None => "",
+                                };
                                 ABBREVIATIONS.contains_hashed(hashes.last().copied().unwrap_or(0), w)
                                     || (w.len() == 1 && text[t.start..t.end].chars().all(|x| x.is_uppercase()))
                             }
@@ -245,16 +311,16 @@ impl<'t> Doc<'t> {
             }
             s.end = e;
         }
+        // The arena is complete: from here on the document only reads it.
+        let arena: &'t String = arena;
+        let folded = ranges.iter().map(|&(in_arena, a, b)| if in_arena { arena.get(a..b) } else { text.get(a..b) }.unwrap_or("")).collect();
         Doc { text, folded, tokens, sentences, hashes }
     }
 
     /// Folded form of token `i`.
     #[inline]
     pub fn f(&self, i: usize) -> &str {
-        match self.folded.get(i) {
-            Some(w) => w,
-            None => "",
-        }
+        self.folded.get(i).copied().unwrap_or("")
     }
 
     /// [`word_hash`] of token `i`'s folded form (that of "" past the end).
@@ -302,7 +368,8 @@ mod tests {
 
     #[test]
     fn sentences_split_after_periods_but_not_abbreviations() {
-        let d = Doc::new("Mr. Smith went to St. Louis. He was shot at 9:30 p.m. in the U.S. capital. Then he left.\n\nNew para.");
+        let mut arena = String::new();
+        let d = Doc::new_in("Mr. Smith went to St. Louis. He was shot at 9:30 p.m. in the U.S. capital. Then he left.\n\nNew para.", &mut arena);
         let texts: Vec<&str> = (0..d.sentences.len()).map(|i| d.sentence_text(i)).collect();
         assert_eq!(texts[0], "Mr. Smith went to St. Louis.");
         assert_eq!(texts.len(), 4, "{texts:?}");
@@ -311,12 +378,14 @@ mod tests {
 
     #[test]
     fn tokens_carry_byte_offsets_and_folded_forms() {
-        let d = Doc::new("En Tecún Umán, veintitrés migrantes.");
+        let mut arena = String::new();
+        let d = Doc::new_in("En Tecún Umán, veintitrés migrantes.", &mut arena);
         assert_eq!(d.raw(1), "Tecún");
         assert_eq!(d.f(1), "tecun");
         assert_eq!(d.f(3), "veintitres");
         assert!(d.tokens[1].upper);
-        let d = Doc::new("twenty-three U.S.-Mexico");
+        let mut arena2 = String::new();
+        let d = Doc::new_in("twenty-three U.S.-Mexico", &mut arena2);
         assert_eq!(d.f(0), "twenty-three");
         assert_eq!(d.raw(3), "Mexico");
     }

@@ -6,7 +6,10 @@
 //!
 //! Layout of the four parts (all little-endian):
 //! - `fst`: an `fst::Map` from a name key (see `fold::key`) to `(postings_offset << 16) | count`.
-//! - `postings`: `u32` entity indices; the entities that carry one key, most populous first.
+//! - `postings`: one [`POSTING`]-byte summary per entity that carries a key, most populous
+//!   first: `index u32 | admin1 u32 | population u32 | kind u8 | cc [u8; 2] | 0`. The summary
+//!   repeats the fields that rank readings, so that ranking a name's readings reads one
+//!   contiguous run instead of one scattered entity record per reading.
 //! - `entities`: fixed records of [`RECORD`] bytes (see [`Rec`]).
 //! - `strings`: UTF-8 names, referenced by offset and length from the records.
 
@@ -16,6 +19,8 @@ use super::fold;
 
 /// Bytes per entity record.
 pub const RECORD: usize = 40;
+/// Bytes per posting (an entity's summary beside a name key; see the module docs).
+pub const POSTING: usize = 16;
 /// Entity kind codes stored in byte 0 of a record.
 pub const KIND_COUNTRY: u8 = 0;
 /// First-level administrative division.
@@ -33,7 +38,7 @@ pub struct Parts {
     pub fst: Vec<u8>,
     /// Token-prefix table (see [`prefix_table`]).
     pub prefixes: Vec<u8>,
-    /// `u32` entity indices.
+    /// Posting summaries of [`POSTING`] bytes.
     pub postings: Vec<u8>,
     /// Entity records.
     pub entities: Vec<u8>,
@@ -237,9 +242,13 @@ fn encode(recs: Vec<Rec>, keys: Vec<(String, u32)>) -> Result<Parts, String> {
             (std::cmp::Reverse(r.population), r.kind, i)
         });
         ids.truncate(u16::MAX as usize);
-        let off = (postings.len() / 4) as u64;
-        for i in &ids {
+        let off = (postings.len() / POSTING) as u64;
+        for &i in &ids {
+            let r = &recs[i as usize];
             postings.extend_from_slice(&i.to_le_bytes());
+            postings.extend_from_slice(&r.admin1.to_le_bytes());
+            postings.extend_from_slice(&r.population.to_le_bytes());
+            postings.extend_from_slice(&[r.kind, r.cc[0], r.cc[1], 0]);
         }
         let value = (off << 16) | ids.len() as u64;
         builder.insert(k.as_bytes(), value).map_err(|e| e.to_string())?;

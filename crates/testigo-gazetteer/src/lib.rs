@@ -77,6 +77,19 @@ pub enum Kind {
     Demonym,
 }
 
+impl Kind {
+    /// The kind of an index kind code (`index::KIND_*`); unknown codes read as a place.
+    #[inline]
+    fn from_code(code: u8) -> Kind {
+        match code {
+            index::KIND_COUNTRY => Kind::Country,
+            index::KIND_ADMIN1 => Kind::Admin1,
+            index::KIND_DEMONYM => Kind::Demonym,
+            _ => Kind::Place,
+        }
+    }
+}
+
 /// The gazetteer: name lookup and entity records.
 pub struct Gazetteer {
     fst: Fst<Bytes>,
@@ -93,6 +106,22 @@ pub struct Gazetteer {
 pub struct Entry<'g> {
     gaz: &'g Gazetteer,
     idx: u32,
+}
+
+/// One reading of a name as summarised beside the name's key (see [`Gazetteer::postings`]):
+/// what ranking readings needs, without reading the entity's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting {
+    /// The entity's index (see [`Entry::index`], [`Gazetteer::lookup_index`]).
+    pub index: u32,
+    /// Country, admin1, place or demonym.
+    pub kind: Kind,
+    /// ISO 3166-1 alpha-2 code, as two ASCII bytes (a demonym's nationality).
+    pub cc: [u8; 2],
+    /// Index of the admin1 entity it lies in (itself for an admin1); `None` when unknown.
+    pub admin1: Option<u32>,
+    /// Inhabitants (0 when unknown).
+    pub population: u32,
 }
 
 /// A name found in a token sequence by [`Gazetteer::longest_match`].
@@ -206,14 +235,32 @@ impl Gazetteer {
         self.countries.get(&key).map(|&i| self.entry(i))
     }
 
-    /// The candidates of a [`TokenMatch`] (or of a raw `fst` value).
+    /// The candidates of a [`TokenMatch`] (or of a raw `fst` value), most populous first.
     pub fn candidates(&self, postings: u64) -> impl Iterator<Item = Entry<'_>> + '_ {
+        self.postings(postings).map(|p| self.entry(p.index))
+    }
+
+    /// The candidates of a [`TokenMatch`] as [`Posting`] summaries, most populous first: the
+    /// fields that rank readings, read from one contiguous run of the index (no entity record
+    /// is touched). Empty for a handle that is not this gazetteer's.
+    pub fn postings(&self, postings: u64) -> impl Iterator<Item = Posting> + '_ {
         let off = (postings >> 16) as usize;
         let count = (postings & 0xFFFF) as usize;
-        let bytes = self.postings.as_ref();
-        (off..off + count).filter_map(move |i| {
-            let b = bytes.get(i * 4..i * 4 + 4)?;
-            Some(self.entry(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+        let bytes = self.postings.as_ref().get(off * index::POSTING..(off + count) * index::POSTING).unwrap_or(&[]);
+        let n = self.len() as u32;
+        bytes.chunks_exact(index::POSTING).filter_map(move |b| {
+            let idx = le32(b, 0);
+            if idx >= n {
+                return None;
+            }
+            let admin1 = le32(b, 4);
+            Some(Posting {
+                index: idx,
+                admin1: (admin1 != index::NONE && admin1 < n).then_some(admin1),
+                population: le32(b, 8),
+                kind: Kind::from_code(b[12]),
+                cc: [b[13], b[14]],
+            })
         })
     }
 
@@ -302,12 +349,7 @@ impl<'g> Entry<'g> {
     /// Country, admin1, place or demonym.
     #[inline]
     pub fn kind(&self) -> Kind {
-        match self.rec().first() {
-            Some(&index::KIND_COUNTRY) => Kind::Country,
-            Some(&index::KIND_ADMIN1) => Kind::Admin1,
-            Some(&index::KIND_DEMONYM) => Kind::Demonym,
-            _ => Kind::Place,
-        }
+        Kind::from_code(self.rec().first().copied().unwrap_or(index::KIND_PLACE))
     }
     /// ISO 3166-1 alpha-2 code of the country the entity belongs to (a demonym's nationality).
     #[inline]
@@ -475,6 +517,38 @@ mod tests {
         for toks in [&["qqzx"][..], &["san", "qqzx"], &["ciudad", "de", "mexico"], &["", "x"], &[]] {
             assert_eq!(g.longest_match(toks, 6), longest_by_fst(g, toks, 6), "{toks:?}");
         }
+    }
+
+    #[test]
+    fn posting_summaries_agree_with_the_entity_records() {
+        use fst::{IntoStreamer, Streamer};
+        let g = Gazetteer::embedded();
+        let map = fst::Map::new(g.fst.as_bytes()).expect("fst");
+        let mut stream = map.stream();
+        let (mut n, mut checked) = (0u64, 0usize);
+        while let Some((_, v)) = stream.next() {
+            n += 1;
+            if n % 53 != 0 {
+                continue;
+            }
+            let entries: Vec<Entry<'_>> = g.candidates(v).collect();
+            let postings: Vec<Posting> = g.postings(v).collect();
+            assert_eq!(entries.len(), (v & 0xFFFF) as usize);
+            assert_eq!(entries.len(), postings.len());
+            for (e, p) in entries.iter().zip(&postings) {
+                assert_eq!(p.index, e.index());
+                assert_eq!(p.kind, e.kind());
+                assert_eq!(p.cc, e.cc_bytes());
+                assert_eq!(p.population, e.population());
+                assert_eq!(p.admin1, e.admin1().map(|a| a.index()), "{e:?}");
+                checked += 1;
+            }
+            // Most populous first.
+            assert!(postings.windows(2).all(|w| w[0].population >= w[1].population));
+        }
+        assert!(checked > 10_000, "only {checked} postings checked");
+        // A handle past the end reads as no candidates, not a panic.
+        assert_eq!(g.postings(u64::MAX).count(), 0);
     }
 
     #[test]

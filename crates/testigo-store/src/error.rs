@@ -35,6 +35,30 @@ pub enum StoreError {
         name: String,
     },
 
+    /// No user has this id (a user management request for an account that does not exist).
+    #[error("there is no user number {id}")]
+    UnknownUserId {
+        /// The id.
+        id: i64,
+    },
+
+    /// The change would leave no active admin, and nobody could manage users any more.
+    #[error(
+        "{name:?} is the last active admin: make another user an admin first, so that someone \
+         can still manage users"
+    )]
+    LastAdmin {
+        /// The admin's name.
+        name: String,
+    },
+
+    /// The user's account is disabled, so it may not get new credentials.
+    #[error("the account of {name:?} is disabled; an admin can enable it again on the Users page")]
+    UserDisabled {
+        /// The name.
+        name: String,
+    },
+
     /// The database file could not be opened or created.
     #[error(
         "cannot open the database {path}: {source}; check that the directory exists and that \

@@ -8,7 +8,7 @@
 pub(crate) const APPLICATION_ID: i32 = 0x5453_5447;
 
 /// The migrations, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The schema version whose migration is followed by writing the audit entries of what was
 /// stored before it (see `audit::backfill`).
@@ -555,7 +555,20 @@ BEGIN
 END;
 ";
 
-/// Version 7: the list's and the search's latency on large stores (issue 5).
+/// Version 7: user management by admins in the web application. An account is never deleted,
+/// because the record names its authors (audit entries, versions, verification changes and
+/// overrides keep the user name): an admin disables it instead, which ends its sessions and
+/// revokes its API tokens, and may enable it again. `last_login_at` is the time of the latest
+/// browser login.
+const V7: &str = "
+ALTER TABLE users ADD COLUMN last_login_at TEXT;
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+
+CREATE TRIGGER users_no_delete BEFORE DELETE ON users
+BEGIN SELECT RAISE(ABORT, 'accounts are disabled, never deleted: the record names their authors'); END;
+";
+
+/// Version 8: the list's and the search's latency on large stores (issue 5).
 ///
 /// The full-text index of sources, keyed by incident: `sources_fts` replaces
 /// `documents_fts`: one row per active link of an incident to a document that is not sealed,
@@ -577,7 +590,7 @@ END;
 /// stops after its incidents instead of sorting them all. The state index of `incident_index`
 /// also holds the country and `merged_into`, and the date index the range's last day and the
 /// version, so that a state's count and a page of a date range read an index only.
-const V7: &str = "
+const V8: &str = "
 DROP TRIGGER documents_fts_insert;
 DROP TABLE documents_fts;
 

@@ -66,6 +66,30 @@ pub struct UserCredentials {
     pub user: User,
     /// The password hash as stored (argon2id PHC string).
     pub password_hash: String,
+    /// True when an admin disabled the account: it may not log in.
+    pub disabled: bool,
+}
+
+/// A user account as the admins' Users page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserAccount {
+    /// The user.
+    pub user: User,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+    /// The latest browser login, if any (API tokens do not count).
+    pub last_login_at: Option<DateTime<Utc>>,
+    /// When an admin disabled the account; `None` while it is active.
+    pub disabled_at: Option<DateTime<Utc>>,
+}
+
+/// The credentials a change of an account ended: its browser sessions and its API tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AccessEnded {
+    /// Browser sessions ended (their cookies stop working at once).
+    pub sessions: usize,
+    /// API tokens revoked.
+    pub tokens: usize,
 }
 
 /// A browser session found by its token.

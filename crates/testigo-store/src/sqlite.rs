@@ -8,6 +8,7 @@ use std::time::Duration;
 mod audit;
 mod keys;
 mod link;
+mod accounts;
 mod monitor;
 
 pub use self::keys::Rotation;
@@ -934,7 +935,7 @@ fn seal_stored_copies(conn: &Connection, prepared: &PreparedDocument, keys: &Key
     }
     keys::restore_triggers(conn, &triggers)?;
     if !documents.is_empty() {
-        // A trigger (migration 7) took the documents out of the full-text index; merging the
+        // A trigger (migration 8) took the documents out of the full-text index; merging the
         // index's segments also drops their words from the file (secure_delete overwrites the
         // pages freed). Rare, and worth its second on a large store.
         conn.execute("INSERT INTO sources_fts (sources_fts) VALUES ('optimize')", [])

@@ -19,3 +19,11 @@ document.addEventListener("click", function (event) {
     history.replaceState(null, "", link.getAttribute("href"));
   }
 });
+
+// A form whose button carries data-confirm (disabling an account) asks before it is sent.
+document.addEventListener("submit", function (event) {
+  var button = event.target.querySelector ? event.target.querySelector("[data-confirm]") : null;
+  if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+    event.preventDefault();
+  }
+});

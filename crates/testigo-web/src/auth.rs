@@ -7,6 +7,7 @@
 //! does not let anyone log in.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -96,18 +97,31 @@ pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Counts failed logins per key (a user name, a client address) in a sliding window and
-/// refuses further attempts once a key reaches the limit.
+/// Failed logins one client address may make in the limiter's window (five minutes) before it
+/// must wait, whatever names it tries. More than the five per user name, so that colleagues
+/// behind one office router are not locked out by each other's typing slips.
+pub const ADDRESS_FAILURES: u32 = 20;
+
+/// The most keys a [`RateLimiter`] tracks at once: memory stays bounded under a flood of
+/// names or addresses.
+pub const LIMITER_CAPACITY: usize = 10_000;
+
+/// Counts failed logins per key (a user name, a client address) in a window that starts at a
+/// key's first failure, and refuses further attempts once a key reaches the limit. It tracks
+/// at most `capacity` keys: when full, it forgets the keys whose window has passed, and if none
+/// has, the key whose window started first.
 pub struct RateLimiter {
     limit: u32,
     window: Duration,
+    capacity: usize,
     failures: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
 impl RateLimiter {
-    /// At most `limit` failures per key within `window`.
-    pub fn new(limit: u32, window: Duration) -> RateLimiter {
-        RateLimiter { limit, window, failures: Mutex::new(HashMap::new()) }
+    /// At most `limit` failures per key within `window`, tracking at most `capacity` keys
+    /// (at least one).
+    pub fn new(limit: u32, window: Duration, capacity: usize) -> RateLimiter {
+        RateLimiter { limit, window, capacity: capacity.max(1), failures: Mutex::new(HashMap::new()) }
     }
 
     /// True when `key` may try again now.
@@ -124,9 +138,14 @@ impl RateLimiter {
     pub fn failed(&self, key: &str) {
         let now = Instant::now();
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        // Forget old windows so that the map stays small under a flood of names.
-        if map.len() > 10_000 {
+        if map.len() >= self.capacity && !map.contains_key(key) {
             map.retain(|_, (_, since)| now.duration_since(*since) < self.window);
+            if map.len() >= self.capacity {
+                let oldest = map.iter().min_by_key(|(_, (_, since))| *since).map(|(k, _)| k.clone());
+                if let Some(k) = oldest {
+                    map.remove(&k);
+                }
+            }
         }
         let entry = map.entry(key.to_string()).or_insert((0, now));
         if now.duration_since(entry.1) >= self.window {
@@ -138,6 +157,27 @@ impl RateLimiter {
     /// Forgets the failures of `key` (after a successful login).
     pub fn succeeded(&self, key: &str) {
         self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+
+    /// How many keys it tracks now (never more than its capacity).
+    pub fn tracked(&self) -> usize {
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
+
+/// The key under which the failed logins of a client address are counted: an IPv4 address
+/// whole (also when written as an IPv4-mapped IPv6 address), an IPv6 address by its /64
+/// network, which one subscriber usually holds whole.
+pub fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
     }
 }
 
@@ -158,7 +198,7 @@ mod tests {
 
     #[test]
     fn the_rate_limiter_refuses_after_the_limit() {
-        let r = RateLimiter::new(2, Duration::from_secs(60));
+        let r = RateLimiter::new(2, Duration::from_secs(60), 100);
         assert!(r.allowed("ana"));
         r.failed("ana");
         r.failed("ana");
@@ -166,5 +206,32 @@ mod tests {
         assert!(r.allowed("bob"));
         r.succeeded("ana");
         assert!(r.allowed("ana"));
+    }
+
+    #[test]
+    fn the_rate_limiter_keeps_at_most_its_capacity() {
+        let r = RateLimiter::new(3, Duration::from_secs(60), 50);
+        r.failed("first");
+        r.failed("first");
+        r.failed("first");
+        for n in 0..10_000 {
+            r.failed(&format!("name-{n}"));
+            assert!(r.tracked() <= 50);
+        }
+        assert_eq!(r.tracked(), 50);
+        assert!(r.allowed("first"), "the oldest key was forgotten to make room");
+        assert!(r.allowed("name-9999"));
+        r.failed("name-9999");
+        r.failed("name-9999");
+        assert!(!r.allowed("name-9999"), "recent keys are still counted");
+    }
+
+    #[test]
+    fn addresses_are_keyed_by_ipv4_address_and_ipv6_network() {
+        let key = |s: &str| address_key(s.parse().unwrap());
+        assert_eq!(key("203.0.113.7"), "203.0.113.7");
+        assert_eq!(key("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:bbbb::9"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
     }
 }

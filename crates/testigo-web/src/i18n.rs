@@ -1,6 +1,8 @@
 //! English and Spanish, from Project Fluent files compiled into the binary
 //! (`locales/en.ftl`, `locales/es.ftl`), and dates and numbers written the locale's way.
 
+use std::sync::OnceLock;
+
 use chrono::{Datelike, NaiveDate};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -120,6 +122,13 @@ impl Messages {
     }
 }
 
+/// The English message `id`, for code without the application's state (the API's errors,
+/// which are in English); the id itself if the files do not parse.
+pub fn english(id: &str) -> String {
+    static MESSAGES: OnceLock<Option<Messages>> = OnceLock::new();
+    MESSAGES.get_or_init(|| Messages::load().ok()).as_ref().map_or_else(|| id.to_string(), |m| m.get(Lang::En, id))
+}
+
 fn bundle(tag: &str, source: &str) -> anyhow::Result<FluentBundle<FluentResource>> {
     let langid: unic_langid::LanguageIdentifier = tag.parse().map_err(|e| anyhow::anyhow!("language {tag}: {e:?}"))?;
     let resource = FluentResource::try_new(source.to_string())
@@ -175,6 +184,59 @@ mod tests {
         let extra: Vec<_> = es.iter().filter(|id| !en.contains(id)).collect();
         assert!(extra.is_empty(), "missing in en.ftl: {extra:?}");
         assert_eq!(m.get(Lang::Es, "nav-incidents"), "Incidentes");
+    }
+
+    /// The message ids written literally in `source` where a message is asked for: after
+    /// `t(`, `lang, ` or `ctx, `, and ids chosen by `=> ` or in `{ }` (a choice between two).
+    fn literal_ids(source: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for context in ["t(\"", "lang, \"", "ctx, \"", "=> \"", "{ \""] {
+            for (at, _) in source.match_indices(context) {
+                let rest = &source[at + context.len()..];
+                let Some(end) = rest.find('"') else { continue };
+                let id = &rest[..end];
+                if id.contains('-') && !id.ends_with('-') && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
+                    out.push(id.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_message_the_code_asks_for_is_in_both_languages() {
+        let m = Messages::load().unwrap();
+        let has = |lang: Lang, id: &str| m.get(lang, id) != id;
+        let mut wanted: Vec<String> = Vec::new();
+        for source in [
+            include_str!("lib.rs"),
+            include_str!("pages.rs"),
+            include_str!("render.rs"),
+            include_str!("users.rs"),
+            include_str!("views.rs"),
+        ] {
+            wanted.extend(literal_ids(source));
+        }
+        assert!(wanted.len() > 100, "the scan finds the ids: {}", wanted.len());
+        // Ids made from a stem or a vocabulary.
+        for stem in crate::error_stems() {
+            wanted.push(format!("{stem}-title"));
+            wanted.push(format!("{stem}-text"));
+        }
+        wanted.extend(crate::pages::AUDIT_ACTIONS.iter().map(|a| format!("audit-action-{a}")));
+        wanted.extend(["viewer", "analyst", "admin"].map(|r| format!("role-{r}")));
+        wanted.extend(testigo_store::monitor::Verification::ALL.iter().map(|v| format!("status-{}", v.as_str())));
+        wanted.extend(testigo_store::monitor::Sort::ALL.iter().map(|v| format!("sort-{}", v.as_str())));
+        wanted.extend(testigo_core::Harm::ALL.iter().map(|h| format!("harm-{}", h.as_str())));
+        wanted.extend(testigo_store::monitor::EDITABLE_FIELDS.iter().map(|f| format!("edit-{}", f.replace('.', "-"))));
+        wanted.extend(["added", "role", "disabled", "enabled", "password"].map(|d| format!("users-done-{d}")));
+        for lang in [Lang::En, Lang::Es] {
+            let missing: Vec<&String> = wanted
+                .iter()
+                .filter(|id| !has(lang, id) && !(has(lang, &format!("{id}-title")) && has(lang, &format!("{id}-text"))))
+                .collect();
+            assert!(missing.is_empty(), "missing in {}.ftl: {missing:?}", lang.as_str());
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod auth;
 pub mod i18n;
 mod pages;
 mod render;
+mod users;
 mod views;
 
 use std::net::SocketAddr;
@@ -33,7 +34,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
@@ -94,6 +95,8 @@ pub struct AppState {
     messages: Messages,
     /// Failed logins per user name.
     login_limiter: auth::RateLimiter,
+    /// Failed logins per client address (the TCP peer; see [`ClientAddr`]).
+    address_limiter: auth::RateLimiter,
 }
 
 /// The shared state.
@@ -124,7 +127,8 @@ impl AppState {
             next: AtomicUsize::new(0),
             config,
             messages: Messages::load()?,
-            login_limiter: auth::RateLimiter::new(5, Duration::from_secs(300)),
+            login_limiter: auth::RateLimiter::new(5, Duration::from_secs(300), auth::LIMITER_CAPACITY),
+            address_limiter: auth::RateLimiter::new(auth::ADDRESS_FAILURES, Duration::from_secs(300), auth::LIMITER_CAPACITY),
         }))
     }
 
@@ -172,6 +176,8 @@ pub fn app(state: Shared) -> Router {
         .route("/incidents/{id}/split", post(pages::split))
         .route("/originals/{sha256}", get(pages::original))
         .route("/audit", get(pages::audit))
+        .route("/users", get(users::users_page).post(users::users_create))
+        .route("/users/{id}/{change}", post(users::users_change))
         .route("/map", get(views::map_page))
         .route("/map/points", get(views::map_points))
         .route("/stats", get(views::stats_page))
@@ -181,6 +187,7 @@ pub fn app(state: Shared) -> Router {
         .nest("/api/v1", api::router())
         .fallback(|| async { WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state.clone(), localize_errors))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -203,6 +210,7 @@ fn public_app(state: Shared) -> Router {
         .route("/stats.csv", get(views::stats_csv))
         .fallback(|| async { WebError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state.clone(), localize_errors))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -218,7 +226,8 @@ pub async fn serve(config: Config, addr: SocketAddr) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}; choose another --addr"))?;
     eprintln!("testigo: serving on http://{}", listener.local_addr().unwrap_or(addr));
-    axum::serve(listener, app(state)).await?;
+    // The peer address of each connection is what the login limiter counts per client.
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>()).await?;
     Ok(())
 }
 
@@ -244,18 +253,24 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// What went wrong, as the user may see it: never with internals.
+/// What went wrong, as the user may see it: never with internals. Pages show it in the
+/// request's language (the messages `error-*` of the `.ftl` files, filled in by the middleware
+/// `localize_errors`); the API as `{"error": ...}` in English.
 #[derive(Debug)]
 pub enum WebError {
     /// 404.
     NotFound,
-    /// 400 with a message for the user (already in their language, or a store message that
+    /// 400 with a detail for the user (already in their language, or a store message that
     /// says how to fix the input).
     BadRequest(String),
     /// 401 for the API; pages redirect to the login form instead.
     Unauthorized,
-    /// 403: logged in, but the role does not allow it; or a form without its CSRF token.
+    /// 403: logged in, but the role does not allow it.
     Forbidden,
+    /// 403: a form without the session's CSRF token (forged, or from an older session).
+    Csrf,
+    /// 413: a body larger than the server accepts.
+    TooLarge,
     /// 429.
     TooManyAttempts,
     /// 500; the message is logged, not shown.
@@ -268,26 +283,116 @@ impl WebError {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
-    /// The message shown to the user.
+    /// The stem of the messages (`STEM-title`, `STEM-text`) that explain this error.
+    fn message_stem(&self) -> &'static str {
+        match self {
+            WebError::NotFound => "error-not-found",
+            WebError::BadRequest(_) => "error-bad-request",
+            WebError::Unauthorized => "error-unauthorized",
+            WebError::Forbidden => "error-forbidden",
+            WebError::Csrf => "error-csrf",
+            WebError::TooLarge => "error-too-large",
+            WebError::TooManyAttempts => "error-too-many",
+            WebError::Internal(_) => "error-internal",
+        }
+    }
+
+    /// The message shown to the user in English (the API's language); internals are logged.
     fn public_message(&self) -> String {
         match self {
-            WebError::NotFound => "Not found.".to_string(),
-            WebError::BadRequest(m) => m.clone(),
-            WebError::Unauthorized => "Log in first.".to_string(),
-            WebError::Forbidden => "You may not do this.".to_string(),
-            WebError::TooManyAttempts => "Too many attempts; wait a few minutes.".to_string(),
-            WebError::Internal(m) => {
-                eprintln!("testigo serve: internal error: {m}");
-                "Something went wrong on the server; it has been logged.".to_string()
+            WebError::BadRequest(detail) => detail.clone(),
+            other => {
+                other.log();
+                i18n::english(&format!("{}-text", other.message_stem()))
             }
         }
     }
+
+    /// Writes an internal error's message to standard error.
+    fn log(&self) {
+        if let WebError::Internal(m) = self {
+            eprintln!("testigo serve: internal error: {m}");
+        }
+    }
+}
+
+/// The stems of the error pages' messages (`STEM-title` and `STEM-text`), every one in both
+/// `.ftl` files (a test checks).
+pub fn error_stems() -> &'static [&'static str] {
+    &[
+        "error-not-found",
+        "error-bad-request",
+        "error-unauthorized",
+        "error-forbidden",
+        "error-csrf",
+        "error-too-large",
+        "error-too-many",
+        "error-internal",
+        "error-method",
+        "error-other",
+    ]
+}
+
+/// An error response not yet rendered: [`localize_errors`] renders it in the request's
+/// language.
+#[derive(Debug, Clone)]
+struct ErrorPage {
+    stem: &'static str,
+    detail: Option<String>,
+}
+
+/// Renders error responses in the language of the request: those of [`WebError`], and the
+/// plain-text ones that axum's extractors answer by themselves (a body too large, a form or a
+/// path that does not parse, a method the route does not take), as pages, or as JSON errors
+/// under `/api/`.
+async fn localize_errors(State(state): State<Shared>, request: Request, next: Next) -> Response {
+    let lang = request_lang(request.headers());
+    let api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    let status = response.status();
+    let page = match response.extensions_mut().remove::<ErrorPage>() {
+        Some(page) => page,
+        None if (status.is_client_error() || status.is_server_error()) && is_plain(response.headers()) => {
+            let stem = match status {
+                StatusCode::NOT_FOUND => "error-not-found",
+                StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::UNSUPPORTED_MEDIA_TYPE => "error-bad-request",
+                StatusCode::PAYLOAD_TOO_LARGE => "error-too-large",
+                StatusCode::METHOD_NOT_ALLOWED => "error-method",
+                s if s.is_server_error() => "error-internal",
+                _ => "error-other",
+            };
+            ErrorPage { stem, detail: None }
+        }
+        None => return response,
+    };
+    let title = state.messages.get(lang, &format!("{}-title", page.stem));
+    let text = state.messages.get(lang, &format!("{}-text", page.stem));
+    let mut rendered = if api {
+        let message = page.detail.unwrap_or(text);
+        (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+    } else {
+        let back = state.messages.get(lang, "error-back");
+        (status, render::error_page(status, lang, &title, &text, page.detail.as_deref(), &back)).into_response()
+    };
+    // Keep what the handler said besides the body (an `Allow` or `WWW-Authenticate` header).
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH && !rendered.headers().contains_key(name) {
+            rendered.headers_mut().insert(name, value.clone());
+        }
+    }
+    rendered
+}
+
+/// True for a response without a body of ours: no media type, or plain text.
+fn is_plain(headers: &HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_none_or(|t| t.starts_with("text/plain"))
 }
 
 impl From<StoreError> for WebError {
@@ -302,7 +407,12 @@ impl From<StoreError> for WebError {
             | StoreError::AmbiguousSource { .. }
             | StoreError::DocumentNotASource { .. }
             | StoreError::OnlySource { .. }
-            | StoreError::InvalidSha256 { .. } => WebError::BadRequest(e.to_string()),
+            | StoreError::InvalidSha256 { .. }
+            | StoreError::UserExists { .. }
+            | StoreError::UnknownUser { .. }
+            | StoreError::LastAdmin { .. }
+            | StoreError::UserDisabled { .. } => WebError::BadRequest(e.to_string()),
+            StoreError::UnknownUserId { .. } => WebError::NotFound,
             StoreError::Busy { .. } => WebError::Internal(format!("database busy: {e}")),
             other => WebError::Internal(other.to_string()),
         }
@@ -311,9 +421,15 @@ impl From<StoreError> for WebError {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let message = self.public_message();
-        (status, render::error_page(status, &message)).into_response()
+        self.log();
+        let mut response = self.status().into_response();
+        let stem = self.message_stem();
+        let detail = match self {
+            WebError::BadRequest(d) => Some(d),
+            _ => None,
+        };
+        response.extensions_mut().insert(ErrorPage { stem, detail });
+        response
     }
 }
 
@@ -394,7 +510,13 @@ pub struct LoginRequired {
 impl IntoResponse for LoginRequired {
     fn into_response(self) -> Response {
         match (self.forbidden, self.redirect) {
-            (true, _) => WebError::Forbidden.into_response(),
+            (true, _) => {
+                // Not logged in: refused (403, not a redirect, for a form sent without a
+                // session), and told to log in.
+                let mut response = StatusCode::FORBIDDEN.into_response();
+                response.extensions_mut().insert(ErrorPage { stem: "error-unauthorized", detail: None });
+                response
+            }
             (false, Some(next)) => {
                 let next: String = next.chars().filter(|c| c.is_ascii_alphanumeric() || "/?=&-_.%".contains(*c)).collect();
                 Redirect::to(&format!("/login?next={}", percent_encode(&next))).into_response()
@@ -429,13 +551,27 @@ impl<const MIN: u8> FromRequestParts<Shared> for Auth<MIN> {
         let session = session_of(state, &parts.headers).await.map_err(IntoResponse::into_response)?;
         match session {
             Some(s) if s.user.role >= min_role(MIN) => Ok(Auth(s)),
-            Some(_) => Err(LoginRequired { redirect: None, forbidden: true }.into_response()),
+            Some(_) => Err(WebError::Forbidden.into_response()),
             None if parts.method == Method::GET => {
                 let next = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
                 Err(LoginRequired { redirect: Some(next), forbidden: false }.into_response())
             }
             None => Err(LoginRequired { redirect: None, forbidden: true }.into_response()),
         }
+    }
+}
+
+/// The network address of the client, for the login limiter: the TCP peer's address, which
+/// [`serve`] records for every connection. Never a header such as `X-Forwarded-For`, which any
+/// client can write: behind a reverse proxy every client has the proxy's address, and shares
+/// its limit. `None` when the router runs without connection information (in-process tests).
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
     }
 }
 
@@ -464,7 +600,7 @@ impl AppState {
 fn check_csrf(session: &Session, sent: Option<&str>) -> Result<(), WebError> {
     match sent {
         Some(t) if !session.csrf.is_empty() && auth::constant_time_eq(t.as_bytes(), session.csrf.as_bytes()) => Ok(()),
-        _ => Err(WebError::Forbidden),
+        _ => Err(WebError::Csrf),
     }
 }
 
@@ -481,13 +617,18 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
+/// True for an acceptable user name: 1 to 64 bytes of letters, digits, `.`, `_`, `-` or `@`.
+pub fn valid_user_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c))
+}
+
 /// Creates a user (for `testigo user add`); `actor` is who does it, for the audit log.
 ///
 /// # Errors
 ///
 /// When the name or password is unacceptable, the name is taken, or the database fails.
 pub fn add_user(store: &mut SqliteStore, name: &str, role: Role, password: &str, actor: &str) -> anyhow::Result<User> {
-    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c)) {
+    if !valid_user_name(name) {
         anyhow::bail!("a user name is 1 to 64 letters, digits, '.', '_', '-' or '@'");
     }
     if password.chars().count() < auth::MIN_PASSWORD_CHARS {

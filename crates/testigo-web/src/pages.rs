@@ -19,7 +19,7 @@ use testigo_store::{DocumentId, IncidentDetail, IncidentId, IngestOutcome, Sourc
 use crate::i18n::{self, Lang};
 use crate::render::{csrf_field, layout, marked_text, Ctx};
 use crate::{
-    auth, check_csrf, cookie, set_cookie, Admin, Analyst, Auth, Reader, RequestLang, Session, Shared, Viewer, WebError,
+    auth, check_csrf, cookie, set_cookie, Admin, Analyst, Auth, ClientAddr, Reader, RequestLang, Session, Shared, Viewer, WebError,
     LANG_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS,
 };
 
@@ -36,7 +36,7 @@ const MAX_FILES: usize = 1000;
 /// The most incidents one download holds.
 const MAX_EXPORT: u32 = 100_000;
 
-fn ctx<'a>(state: &'a Shared, lang: Lang, session: Option<&'a Session>, uri: &Uri) -> Ctx<'a> {
+pub(crate) fn ctx<'a>(state: &'a Shared, lang: Lang, session: Option<&'a Session>, uri: &Uri) -> Ctx<'a> {
     Ctx {
         lang,
         messages: &state.messages,
@@ -142,6 +142,7 @@ fn login_page(ctx: &Ctx<'_>, csrf: &str, next: Option<&str>, error: Option<&str>
 pub(crate) async fn login(
     State(state): State<Shared>,
     RequestLang(lang): RequestLang,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     uri: Uri,
     Form(form): Form<HashMap<String, String>>,
@@ -150,18 +151,22 @@ pub(crate) async fn login(
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     let sent = form.get("csrf").map(String::as_str).unwrap_or("");
     if expected.is_empty() || !auth::constant_time_eq(expected.as_bytes(), sent.as_bytes()) {
-        return Err(WebError::Forbidden);
+        return Err(WebError::Csrf);
     }
     let name = form.get("name").cloned().unwrap_or_default();
     let password = form.get("password").cloned().unwrap_or_default();
     let next = safe_next(form.get("next").map(String::as_str));
-    if !state.login_limiter.allowed(&name) {
+    // Failures are counted per user name (no name is guessed at for long) and per client
+    // address (no client tries many names); names are cut to the longest a user may have.
+    let name_key: String = name.chars().take(64).collect();
+    let addr_key = addr.map_or_else(|| "unknown".to_string(), auth::address_key);
+    if !state.login_limiter.allowed(&name_key) || !state.address_limiter.allowed(&addr_key) {
         return Err(WebError::TooManyAttempts);
     }
     let lookup = name.clone();
     let credentials = state.db(move |store| Ok(store.user_credentials(&lookup)?)).await?;
     let ok = tokio::task::spawn_blocking(move || match credentials {
-        Some(c) if auth::verify_password(&password, &c.password_hash) => Some(c.user),
+        Some(c) if auth::verify_password(&password, &c.password_hash) => Some((c.user, c.disabled)),
         Some(_) => None,
         None => {
             // Take as long as for a real user, so that timing does not tell which names exist.
@@ -171,13 +176,21 @@ pub(crate) async fn login(
     })
     .await
     .map_err(|e| WebError::Internal(e.to_string()))?;
-    let Some(user) = ok else {
-        state.login_limiter.failed(&name);
-        let ctx = ctx(&state, lang, None, &uri);
-        let page = login_page(&ctx, &expected, Some(&next), Some(&ctx.t("login-failed")));
-        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    let user = match ok {
+        Some((user, false)) => user,
+        failed => {
+            state.login_limiter.failed(&name_key);
+            state.address_limiter.failed(&addr_key);
+            // A disabled account is named only to whoever knows its password.
+            let message = if failed.is_some() { "login-disabled" } else { "login-failed" };
+            let ctx = ctx(&state, lang, None, &uri);
+            let page = login_page(&ctx, &expected, Some(&next), Some(&ctx.t(message)));
+            return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+        }
     };
-    state.login_limiter.succeeded(&name);
+    // A success forgets the name's failures, not the address's: one known account must not
+    // let a client go on guessing others.
+    state.login_limiter.succeeded(&name_key);
     let token = auth::new_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let csrf = auth::new_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let digest = auth::token_digest(&token);
@@ -820,7 +833,7 @@ pub(crate) async fn set_status(
     let status = form
         .get("status")
         .and_then(|s| Verification::parse(s))
-        .ok_or_else(|| WebError::BadRequest("status: unknown verification status".to_string()))?;
+        .ok_or_else(|| WebError::BadRequest(state.messages.get(lang, "status-unknown")))?;
     state.db(move |store| Ok(store.set_verification(IncidentId(id), status, &author, &reason)?)).await?;
     Ok(Redirect::to(&format!("/incidents/{id}")).into_response())
 }
@@ -833,7 +846,7 @@ pub(crate) async fn merge(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let (author, reason) = analyst_form(&state, &session, lang, &form)?;
-    let from = form_number(&form, "from", "from: give the number of the incident to merge into this one")?;
+    let from = form_number(&form, "from", &state.messages.get(lang, "merge-from-required"))?;
     state
         .db(move |store| {
             Ok(store.merge_incidents(IncidentId(id), IncidentId(from), &testigo_link::StoreLinker, &author, &reason)?)
@@ -850,7 +863,7 @@ pub(crate) async fn split(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let (author, reason) = analyst_form(&state, &session, lang, &form)?;
-    let document = form_number(&form, "document", "document: choose the source to split off")?;
+    let document = form_number(&form, "document", &state.messages.get(lang, "split-source-required"))?;
     let new = state
         .db(move |store| {
             Ok(store.split_document(IncidentId(id), DocumentId(document), &testigo_link::StoreLinker, &author, &reason)?)
@@ -931,17 +944,18 @@ pub(crate) async fn upload(
 ) -> Result<Response, WebError> {
     let mut csrf: Option<String> = None;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let too_big = || WebError::BadRequest(format!("the upload is larger than {} MB", crate::MAX_UPLOAD_BYTES / (1024 * 1024)));
+    let too_big = || WebError::TooLarge;
     while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {
         match field.name() {
-            Some("csrf") => csrf = Some(field.text().await.map_err(|_| WebError::Forbidden)?),
+            Some("csrf") => csrf = Some(field.text().await.map_err(|_| WebError::Csrf)?),
             Some("files") => {
                 // The form puts the token first: refuse files sent without it before reading them.
                 check_csrf(&session, csrf.as_deref())?;
                 let name = field.file_name().map(sanitize_name).unwrap_or_else(|| "unnamed".to_string());
                 let bytes = field.bytes().await.map_err(|_| too_big())?;
                 if files.len() >= MAX_FILES {
-                    return Err(WebError::BadRequest(format!("at most {MAX_FILES} files at once")));
+                    let m = state.messages.get_args(lang, "upload-too-many-files", &[("count", MAX_FILES.into())]);
+                    return Err(WebError::BadRequest(m));
                 }
                 files.push((name, bytes.to_vec()));
             }
@@ -952,7 +966,7 @@ pub(crate) async fn upload(
     let results = tokio::task::spawn_blocking({
         let state = state.clone();
         let author = session.user.name.clone();
-        move || ingest_files(&state, files, &author)
+        move || ingest_files(&state, lang, files, &author)
     })
     .await
     .map_err(|e| WebError::Internal(e.to_string()))??;
@@ -971,7 +985,7 @@ fn sanitize_name(name: &str) -> String {
 /// Ingests uploaded files as `testigo ingest` does: sidecars (`NAME.meta.json`) go with their
 /// report; every other file is a report.
 /// The uploader is the actor of the audit log's entries.
-fn ingest_files(state: &Shared, files: Vec<(String, Vec<u8>)>, author: &str) -> Result<Vec<FileResult>, WebError> {
+fn ingest_files(state: &Shared, lang: Lang, files: Vec<(String, Vec<u8>)>, author: &str) -> Result<Vec<FileResult>, WebError> {
     let (sidecars, reports): (Vec<_>, Vec<_>) = files.into_iter().partition(|(n, _)| is_sidecar(n));
     let extractor = Extractor::new(Gazetteer::embedded());
     let mut results = Vec::with_capacity(reports.len());
@@ -1002,7 +1016,8 @@ fn ingest_files(state: &Shared, files: Vec<(String, Vec<u8>)>, author: &str) -> 
         match outcome {
             Ok(IngestOutcome::New { incident_ids, links, .. }) => {
                 let linked = links.iter().filter(|l| l.linked).count();
-                let mut message = format!("stored: {} incident(s), {} linked to incidents already stored", incident_ids.len(), linked);
+                let counts = [("incidents", incident_ids.len().into()), ("linked", linked.into())];
+                let mut message = state.messages.get_args(lang, "upload-stored", &counts);
                 for w in &prepared.warnings {
                     message.push_str("; ");
                     message.push_str(w);
@@ -1012,7 +1027,7 @@ fn ingest_files(state: &Shared, files: Vec<(String, Vec<u8>)>, author: &str) -> 
                 results.push(FileResult { name, ok: true, message, incidents: ids });
             }
             Ok(IngestOutcome::AlreadyKnown { .. }) => {
-                results.push(FileResult { name, ok: true, message: "already stored; nothing written".to_string(), incidents: vec![] })
+                results.push(FileResult { name, ok: true, message: state.messages.get(lang, "upload-known"), incidents: vec![] })
             }
             Err(e) => {
                 let shown = match WebError::from(e) {
@@ -1024,7 +1039,7 @@ fn ingest_files(state: &Shared, files: Vec<(String, Vec<u8>)>, author: &str) -> 
         }
     }
     for (name, _) in sidecars {
-        results.push(FileResult { name, ok: true, message: "metadata sidecar".to_string(), incidents: vec![] });
+        results.push(FileResult { name, ok: true, message: state.messages.get(lang, "upload-sidecar"), incidents: vec![] });
     }
     Ok(results)
 }
@@ -1035,6 +1050,22 @@ fn is_sidecar(name: &str) -> bool {
 
 // ---------------------------------------------------------------------------------------------
 // Audit.
+
+/// The actions the audit log records, each named in the `.ftl` files as `audit-action-NAME`.
+pub(crate) const AUDIT_ACTIONS: &[&str] = &[
+    "ingest", "extract", "link", "revise", "merge", "split", "verify", "seal", "key_rotate", "version", "user_add",
+    "user_role", "user_disable", "user_enable", "user_password", "token_create",
+];
+
+/// An audit action's name in the user's language (the action itself when it has none: an
+/// action recorded by a later testigo, or appended by another program).
+fn audit_action(ctx: &Ctx<'_>, action: &str) -> String {
+    if AUDIT_ACTIONS.contains(&action) {
+        ctx.t(&format!("audit-action-{action}"))
+    } else {
+        action.to_string()
+    }
+}
 
 pub(crate) async fn audit(
     State(state): State<Shared>,
@@ -1071,7 +1102,7 @@ pub(crate) async fn audit(
                         td { (e.seq) }
                         td { (e.at.format("%Y-%m-%d %H:%M:%S UTC")) }
                         td { (e.actor) }
-                        td { (e.action) }
+                        td { span.action title=(e.action) { (audit_action(&ctx, &e.action)) } }
                         td {
                             @if let Some(n) = e.target.strip_prefix("incident:").filter(|n| n.bytes().all(|b| b.is_ascii_digit())) {
                                 a href={ "/incidents/" (n) } { (e.target) }

@@ -63,7 +63,10 @@ pub(crate) fn layout(ctx: &Ctx<'_>, title: &str, body: Markup) -> Markup {
                             a href="/map" { (ctx.t("nav-map")) }
                             a href="/stats" { (ctx.t("nav-stats")) }
                             @if ctx.can(Role::Analyst) { a href="/upload" { (ctx.t("nav-upload")) } }
-                            @if ctx.can(Role::Admin) { a href="/audit" { (ctx.t("nav-audit")) } }
+                            @if ctx.can(Role::Admin) {
+                                a href="/audit" { (ctx.t("nav-audit")) }
+                                a href="/users" { (ctx.t("nav-users")) }
+                            }
                         }
                     }
                     div.right {
@@ -87,21 +90,23 @@ pub(crate) fn layout(ctx: &Ctx<'_>, title: &str, body: Markup) -> Markup {
     }
 }
 
-/// The page of an error, in plain words.
-pub(crate) fn error_page(status: StatusCode, message: &str) -> Markup {
+/// The page of an error, in plain words and in the request's language: the status and its
+/// title, what it means, the detail (what exactly was wrong with the request), a way back.
+pub(crate) fn error_page(status: StatusCode, lang: Lang, title: &str, text: &str, detail: Option<&str>, back: &str) -> Markup {
     html! {
         (DOCTYPE)
-        html {
+        html lang=(lang.as_str()) {
             head {
                 meta charset="utf-8";
-                title { (status.as_u16()) " — testigo" }
+                title { (status.as_u16()) " — " (title) " — testigo" }
                 link rel="stylesheet" href="/static/app.css";
             }
             body {
                 main.error {
-                    h1 { (status.as_u16()) " " (status.canonical_reason().unwrap_or("")) }
-                    p { (message) }
-                    p { a href="/incidents" { "testigo" } }
+                    h1 { (status.as_u16()) " — " (title) }
+                    p #error-text { (text) }
+                    @if let Some(d) = detail { p.detail #error-detail { (d) } }
+                    p { a href="/incidents" { (back) } }
                 }
             }
         }

@@ -262,16 +262,22 @@ impl SqliteStore {
     /// Database errors.
     pub fn user_credentials(&self, name: &str) -> Result<Option<UserCredentials>> {
         self.conn
-            .prepare_cached("SELECT id, name, role, password_hash FROM users WHERE name = ?1")
+            .prepare_cached("SELECT id, name, role, password_hash, disabled_at IS NOT NULL FROM users WHERE name = ?1")
             .and_then(|mut s| {
                 s.query_row([name], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, bool>(4)?,
+                    ))
                 })
                 .optional()
             })
             .ctx("reading a user")?
-            .map(|(id, name, role, password_hash)| {
-                Ok(UserCredentials { user: User { id, name, role: parse_role(&role)? }, password_hash })
+            .map(|(id, name, role, password_hash, disabled)| {
+                Ok(UserCredentials { user: User { id, name, role: parse_role(&role)? }, password_hash, disabled })
             })
             .transpose()
     }
@@ -291,7 +297,8 @@ impl SqliteStore {
     }
 
     /// Stores a browser session: the SHA-256 of its token (the token itself is only in the
-    /// cookie), its user, its CSRF token and when it expires. Expired sessions are removed.
+    /// cookie), its user, its CSRF token and when it expires, and notes the login as the user's
+    /// latest. Expired sessions are removed.
     ///
     /// # Errors
     ///
@@ -307,10 +314,14 @@ impl SqliteStore {
                 params![token_sha256, user_id, csrf, timestamp(now), timestamp(expires_at)],
             )
             .ctx("storing a session")?;
+        self.conn
+            .execute("UPDATE users SET last_login_at = ?1 WHERE id = ?2", params![timestamp(now), user_id])
+            .ctx("noting a login")?;
         Ok(())
     }
 
-    /// The session whose token has this SHA-256, unless it expired before `now`.
+    /// The session whose token has this SHA-256, unless it expired before `now` or its user's
+    /// account is disabled.
     ///
     /// # Errors
     ///
@@ -320,7 +331,8 @@ impl SqliteStore {
             .conn
             .prepare_cached(
                 "SELECT u.id, u.name, u.role, s.csrf, s.expires_at FROM sessions AS s \
-                 JOIN users AS u ON u.id = s.user_id WHERE s.token_sha256 = ?1 AND s.expires_at >= ?2",
+                 JOIN users AS u ON u.id = s.user_id WHERE s.token_sha256 = ?1 AND s.expires_at >= ?2 \
+                 AND u.disabled_at IS NULL",
             )
             .and_then(|mut s| {
                 s.query_row(params![token_sha256, timestamp(now)], |r| {
@@ -354,12 +366,15 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::UnknownUser`] when there is no such user, and database errors.
+    /// [`StoreError::UnknownUser`] when there is no such user, [`StoreError::UserDisabled`]
+    /// when the account is disabled, and database errors.
     pub fn create_api_token(&mut self, token_sha256: &str, user_name: &str, actor: &str) -> Result<User> {
-        let user = self
-            .user_credentials(user_name)?
-            .ok_or_else(|| StoreError::UnknownUser { name: user_name.to_string() })?
-            .user;
+        let credentials =
+            self.user_credentials(user_name)?.ok_or_else(|| StoreError::UnknownUser { name: user_name.to_string() })?;
+        if credentials.disabled {
+            return Err(StoreError::UserDisabled { name: user_name.to_string() });
+        }
+        let user = credentials.user;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("starting a token")?;
         let at = timestamp(Utc::now());
         tx.execute(
@@ -374,7 +389,8 @@ impl SqliteStore {
         Ok(user)
     }
 
-    /// The user an API token (given by its SHA-256) acts as, if the token is known.
+    /// The user an API token (given by its SHA-256) acts as, if the token is known and the
+    /// user's account is not disabled.
     ///
     /// # Errors
     ///
@@ -384,7 +400,7 @@ impl SqliteStore {
             .conn
             .prepare_cached(
                 "SELECT u.id, u.name, u.role FROM api_tokens AS t JOIN users AS u ON u.id = t.user_id \
-                 WHERE t.token_sha256 = ?1",
+                 WHERE t.token_sha256 = ?1 AND u.disabled_at IS NULL",
             )
             .and_then(|mut s| s.query_row([token_sha256], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional())
             .ctx("reading an API token")?;
@@ -680,7 +696,7 @@ impl SqliteStore {
         let Some(terms) = query.text.as_deref().and_then(search_terms) else {
             return Ok(Words::None);
         };
-        // The index's rowids are incident_id * 2^32 + document_id (migration 7): the incidents
+        // The index's rowids are incident_id * 2^32 + document_id (migration 8): the incidents
         // come out of the index in order, without a lookup of each document's links.
         let mut found: Vec<i64> = self
             .conn
@@ -733,7 +749,7 @@ fn order_by(sort: Sort) -> &'static str {
         Sort::DateDesc => "x.event_date DESC, x.incident_id DESC",
         Sort::DateAsc => "x.event_date IS NULL, x.event_date, x.incident_id",
         // The facets' copies of the date and the id (the same values), so that the order is
-        // that of an index of the facets (migration 7).
+        // that of an index of the facets (migration 8).
         Sort::FatalitiesDesc => "coalesce(fc.fatalities, -1) DESC, fc.event_date DESC, fc.incident_id DESC",
         Sort::Recent => "x.incident_id DESC",
     }
@@ -758,7 +774,7 @@ pub(super) fn current_overrides(conn: &Connection, id: IncidentId) -> Result<Vec
         .collect()
 }
 
-fn parse_role(role: &str) -> Result<Role> {
+pub(super) fn parse_role(role: &str) -> Result<Role> {
     Role::parse(role).ok_or_else(|| StoreError::corrupt("user role", role, "unknown role"))
 }
 

@@ -216,7 +216,7 @@ fn a_schema_3_database_gets_an_entry_for_everything_already_stored() {
     assert_eq!(log[0].actor, "ana");
     let report = store.verify().unwrap();
     assert_eq!((report.originals, report.documents, report.incident_versions), (1, 1, 2));
-    // Migration 7 indexed the stored source for search and copied the state and date of the
+    // Migration 8 indexed the stored source for search and copied the state and date of the
     // current version into the facets, which the order by fatalities reads (issue 5).
     let query = IncidentQuery { text: Some("shot".into()), admin1: Some("coahuila".into()), sort: Sort::FatalitiesDesc, ..IncidentQuery::default() };
     let page = store.search_incidents(&query).unwrap();

@@ -37,6 +37,74 @@ fn users_sessions_and_tokens() {
 }
 
 #[test]
+fn issue_5_admins_manage_accounts_without_losing_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("testigo.db");
+    let mut store = testigo_store::SqliteStore::open(&path).unwrap();
+    let lucia = store.add_user("lucia", Role::Admin, "$argon2id$lucia", "root").unwrap();
+    let ana = store.add_user("ana", Role::Analyst, "$argon2id$ana", "lucia").unwrap();
+    let now = Utc::now();
+    store.create_session("s-ana", ana.id, "c", now + Duration::hours(1)).unwrap();
+    store.create_api_token(&"a".repeat(64), "ana", "lucia").unwrap();
+    let accounts = store.user_accounts().unwrap();
+    assert_eq!(accounts.iter().map(|a| a.user.name.as_str()).collect::<Vec<_>>(), ["ana", "lucia"]);
+    assert!(accounts[0].last_login_at.is_some(), "a browser login is noted");
+    assert!(accounts[1].last_login_at.is_none() && accounts[1].disabled_at.is_none());
+
+    // A new role applies to the running session at once.
+    assert_eq!(store.set_user_role(ana.id, Role::Viewer, "lucia").unwrap().user.role, Role::Viewer);
+    assert_eq!(store.session("s-ana", now).unwrap().unwrap().user.role, Role::Viewer);
+
+    // Disabling ends the sessions and revokes the tokens; the account stays, named.
+    let ended = store.disable_user(ana.id, "lucia").unwrap();
+    assert_eq!((ended.sessions, ended.tokens), (1, 1));
+    assert_eq!(store.session("s-ana", now).unwrap(), None);
+    assert_eq!(store.api_token_user(&"a".repeat(64)).unwrap(), None);
+    assert!(store.user_credentials("ana").unwrap().unwrap().disabled);
+    assert!(store.user_account(ana.id).unwrap().unwrap().disabled_at.is_some());
+    assert!(matches!(store.create_api_token(&"b".repeat(64), "ana", "lucia"), Err(StoreError::UserDisabled { .. })));
+    assert!(matches!(store.add_user("ana", Role::Viewer, "x", "lucia"), Err(StoreError::UserExists { .. })), "the name stays taken");
+    assert_eq!(store.disable_user(ana.id, "lucia").unwrap(), Default::default(), "twice changes nothing");
+    store.enable_user(ana.id, "lucia").unwrap();
+    assert!(!store.user_credentials("ana").unwrap().unwrap().disabled);
+    assert_eq!(store.api_token_user(&"a".repeat(64)).unwrap(), None, "revoked tokens stay revoked");
+
+    // A new password ends the sessions, and the audit log never holds it.
+    store.create_session("s-ana-2", ana.id, "c", now + Duration::hours(1)).unwrap();
+    assert_eq!(store.set_password(ana.id, "$argon2id$new-secret-hash", "lucia").unwrap().sessions, 1);
+    assert_eq!(store.session("s-ana-2", now).unwrap(), None);
+    assert_eq!(store.user_credentials("ana").unwrap().unwrap().password_hash, "$argon2id$new-secret-hash");
+
+    // The last active admin can be neither demoted nor disabled; a disabled admin does not count.
+    assert!(matches!(store.set_user_role(lucia.id, Role::Analyst, "lucia"), Err(StoreError::LastAdmin { .. })));
+    assert!(matches!(store.disable_user(lucia.id, "lucia"), Err(StoreError::LastAdmin { .. })));
+    let mar = store.add_user("mar", Role::Admin, "$argon2id$mar", "lucia").unwrap();
+    store.disable_user(mar.id, "lucia").unwrap();
+    assert!(matches!(store.set_user_role(lucia.id, Role::Viewer, "lucia"), Err(StoreError::LastAdmin { .. })));
+    store.enable_user(mar.id, "lucia").unwrap();
+    assert_eq!(store.set_user_role(lucia.id, Role::Analyst, "mar").unwrap().user.role, Role::Analyst);
+    assert!(matches!(store.set_user_role(99, Role::Viewer, "mar"), Err(StoreError::UnknownUserId { id: 99 })));
+    assert_eq!(store.user_account(99).unwrap(), None);
+
+    // Who did what, in the chained log; the chain still verifies.
+    let log = store.audit_log(&AuditFilter { target: Some(format!("user:{}", ana.id)), limit: 0, offset: 0 }).unwrap();
+    let actions: Vec<_> = log.iter().rev().map(|e| (e.actor.as_str(), e.action.as_str())).collect();
+    assert_eq!(
+        actions,
+        [("lucia", "user_add"), ("lucia", "token_create"), ("lucia", "user_role"), ("lucia", "user_disable"), ("lucia", "user_enable"), ("lucia", "user_password")]
+    );
+    assert!(log.iter().all(|e| !e.reason.contains("secret")), "no password hash in the log");
+    assert_eq!(log[0].reason, "password of ana set; 1 session(s) ended");
+    assert!(store.verify().unwrap().audit_entries >= 9);
+    drop(store);
+
+    // Accounts are never deleted: their names are the authors of the record.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let err = conn.execute("DELETE FROM users WHERE name = 'ana'", []).unwrap_err();
+    assert!(err.to_string().contains("never deleted"), "{err}");
+}
+
+#[test]
 fn verification_status_is_a_history() {
     let mut store = memory();
     let (_, links) = ingest(&mut store, &doc("s.txt", SALTILLO), &[saltillo()]);

@@ -53,7 +53,8 @@ fn start_server(dir: &Path) -> String {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, testigo_web::app(state)).await.unwrap();
+            let app = testigo_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+            axum::serve(listener, app).await.unwrap();
         });
     });
     format!("http://{addr}")
@@ -179,6 +180,19 @@ fn issue_5_the_monitors_workflow_in_a_real_browser() {
     let page = b.source();
     assert!(page.contains("set fatalities: the shelter counts two dead") && page.contains("<td>ana</td>"), "{page}");
     shot(&b, "08-audit-log");
+
+    // The admin manages users: adds a viewer, who appears in the list.
+    b.click("a[href='/users']");
+    b.wait_for("#add-user");
+    b.type_into("#new-name", "lena");
+    b.type_into("#add-user input[name='password']", "a-password-for-lena");
+    b.type_into("#add-user input[name='password2']", "a-password-for-lena");
+    b.click("#add-user-submit");
+    b.wait_for("#notice");
+    let page = b.source();
+    assert!(page.contains("User lena added.") && page.contains("<td class=\"name\">lena</td>"), "{page}");
+    shot(&b, "08b-users");
+    b.go(&format!("{base}/audit"));
     b.click("a.lang");
     b.wait_for("html[lang='es']");
     let page = b.source();

@@ -5,6 +5,7 @@
 // Tests may unwrap: a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod admin;
 mod api;
 mod openapi;
 mod pages;
@@ -81,7 +82,15 @@ impl TestApp {
         self.dir.path().join("testigo.db")
     }
 
+    /// Sends a request from 127.0.0.1, as `testigo serve` would see a local browser.
     pub async fn send(&self, req: Request<Body>) -> Response<Body> {
+        self.send_from("127.0.0.1:50000", req).await
+    }
+
+    /// Sends a request from the client address `peer` (`IP:PORT`), as the TCP peer.
+    pub async fn send_from(&self, peer: &str, mut req: Request<Body>) -> Response<Body> {
+        let addr: std::net::SocketAddr = peer.parse().unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
         self.app.clone().oneshot(req).await.unwrap()
     }
 
@@ -95,22 +104,38 @@ impl TestApp {
     }
 
     pub async fn post_form(&self, path: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> (StatusCode, String, axum::http::HeaderMap) {
+        self.post_form_from("127.0.0.1:50000", path, cookie, form).await
+    }
+
+    /// [`TestApp::post_form`] from the client address `peer`.
+    pub async fn post_form_from(
+        &self,
+        peer: &str,
+        path: &str,
+        cookie: Option<&str>,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, axum::http::HeaderMap) {
         let body = form.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&");
         let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, c);
         }
-        split(self.send(b.body(Body::from(body)).unwrap()).await).await
+        split(self.send_from(peer, b.body(Body::from(body)).unwrap()).await).await
     }
 
     /// Logs `name` in through the login form; returns the session cookie and its CSRF token.
     pub async fn login(&self, name: &str) -> (String, String) {
+        self.login_with(name, PASSWORD).await
+    }
+
+    /// [`TestApp::login`] with another password.
+    pub async fn login_with(&self, name: &str, password: &str) -> (String, String) {
         let (status, body, headers) = self.get("/login", None).await;
         assert_eq!(status, StatusCode::OK);
         let login_cookie = cookie_pair(&headers, "testigo_login_csrf");
         let csrf = hidden(&body, "csrf");
         let (status, _, headers) =
-            self.post_form("/login", Some(&login_cookie), &[("csrf", &csrf), ("name", name), ("password", PASSWORD), ("next", "/incidents")]).await;
+            self.post_form("/login", Some(&login_cookie), &[("csrf", &csrf), ("name", name), ("password", password), ("next", "/incidents")]).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "login of {name}");
         let session = cookie_pair(&headers, "testigo_session");
         let (_, page, _) = self.get("/incidents", Some(&session)).await;

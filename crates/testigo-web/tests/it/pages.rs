@@ -179,8 +179,8 @@ async fn an_analyst_corrects_a_field_and_it_is_in_the_audit_log() {
     let (status, audit, _) = t.get("/audit", Some(&admin)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(audit.contains("set fatalities: shelter confirmed &lt;three&gt;") && audit.contains("<td>ana</td>"), "{audit}");
-    assert!(audit.contains("<td>verify</td>") && audit.contains("corroborated: three sources"), "{audit}");
-    assert!(audit.contains("<td>ingest</td>"), "uploads and ingests are there too");
+    assert!(audit.contains("title=\"verify\">verification status set<") && audit.contains("corroborated: three sources"), "{audit}");
+    assert!(audit.contains("title=\"ingest\">report stored<"), "uploads and ingests are there too");
 }
 
 #[tokio::test]
@@ -247,6 +247,10 @@ async fn uploads_go_through_the_ingest_path_with_per_file_results() {
     assert_eq!(store.stats().unwrap().documents as usize, report_files().len());
     let (_, page, _) = crate::split(t.send(upload(Some(&csrf))).await).await;
     assert!(page.contains("already stored; nothing written"), "idempotent");
+    let mut spanish = upload(Some(&csrf));
+    spanish.headers_mut().insert(header::ACCEPT_LANGUAGE, "es".parse().unwrap());
+    let (_, page, _) = crate::split(t.send(spanish).await).await;
+    assert!(page.contains("ya estaba guardado; no se escribió nada") && page.contains("metadatos de un informe"), "per-file results in Spanish");
 }
 
 #[tokio::test]
