@@ -589,9 +589,7 @@ BEGIN SELECT RAISE(ABORT, 'accounts are disabled, never deleted: the record name
 /// order (fatalities, then date, then id), for all incidents and within a state, and a page
 /// stops after its incidents instead of sorting them all. The state index of `incident_index`
 /// also holds the country and `merged_into`, and the date index the range's last day and the
-/// version, so that a state's count and a page of a date range read an index only. An index of
-/// the facets by first day with the harms and perpetrators lets a count of days with a harm or
-/// perpetrator filter look up only the incidents that pass it.
+/// version, so that a state's count and a page of a date range read an index only.
 const V8: &str = "
 DROP TRIGGER documents_fts_insert;
 DROP TABLE documents_fts;
@@ -639,7 +637,6 @@ BEGIN
         NEW.sub_event_type, NEW.location_name, NEW.admin1, NEW.admin1_folded, NEW.event_date);
 END;
 CREATE INDEX incident_facets_toll ON incident_facets (coalesce(fatalities, -1), event_date);
-CREATE INDEX incident_facets_days ON incident_facets (event_date, harms, perpetrator_categories);
 CREATE INDEX incident_facets_admin1_toll ON incident_facets (admin1_folded, coalesce(fatalities, -1), event_date);
 
 DROP INDEX incident_index_admin1;
