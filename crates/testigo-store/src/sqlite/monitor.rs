@@ -932,6 +932,9 @@ mod tests {
             let page = store.search_incidents(&q).expect("search");
             let points = store.map_points(&q, 10).expect("map").len() as u64;
             assert_eq!((page.total, points), (page.items.len() as u64, page.total));
+            // A condition on the facets (every incident here is a killing) changes nothing.
+            let harmed = store.search_incidents(&IncidentQuery { harm: Some("killing".into()), ..q }).expect("search");
+            assert_eq!((harmed.total, &harmed.items), (page.total, &page.items));
             page.items.iter().map(|i| i.summary.id.0).collect::<Vec<_>>()
         };
         for (i, (first, last)) in ranges.iter().enumerate() {
@@ -943,5 +946,10 @@ mod tests {
         assert_eq!(found(&store, "2019-03-06", "2019-12-31"), [3, 2]);
         assert_eq!(found(&store, "2019-01-02", "2019-01-02"), [3, 4]);
         assert_eq!(found(&store, "2019-06-02", "2030-01-01"), Vec::<i64>::new());
+        // An analyst moves incident 1 to April: the list and the map follow.
+        let moved = [("event_date".to_string(), Value::from("2019-04-15")), ("event_date_end".to_string(), Value::from("2019-04-15"))];
+        store.set_fields(IncidentId(1), &moved, "ana", "the shelter's record").expect("edit");
+        assert_eq!(found(&store, "2019-03-01", "2019-03-31"), [3, 2]);
+        assert_eq!(found(&store, "2019-04-01", "2019-04-30"), [3, 1]);
     }
 }
