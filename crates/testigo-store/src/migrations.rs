@@ -8,7 +8,7 @@
 pub(crate) const APPLICATION_ID: i32 = 0x5453_5447;
 
 /// The migrations, oldest first.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// The schema version whose migration is followed by writing the audit entries of what was
 /// stored before it (see `audit::backfill`).
@@ -566,4 +566,83 @@ ALTER TABLE users ADD COLUMN disabled_at TEXT;
 
 CREATE TRIGGER users_no_delete BEFORE DELETE ON users
 BEGIN SELECT RAISE(ABORT, 'accounts are disabled, never deleted: the record names their authors'); END;
+";
+
+/// Version 8: the list's and the search's latency on large stores (issue 5).
+///
+/// The full-text index of sources, keyed by incident: `sources_fts` replaces
+/// `documents_fts`: one row per active link of an incident to a document that is not sealed,
+/// with the document's text, and rowid `incident_id * 2^32 + document_id`, so that a search
+/// reads the incidents straight from the index (`rowid >> 32`, in incident order) instead of
+/// looking every matching document's links up. It is contentless (the text is in `documents`)
+/// and keeps prefix indexes of 4 to 8 characters, the lengths of most stems, so that a word
+/// found in most documents is found in milliseconds.
+///
+/// Triggers keep it: a new active link adds a row, an ended link (a merge, a split, a move)
+/// removes it, and sealing a document (the same bytes ingested again as sensitive) removes the
+/// rows of its links: a sealed document is never searchable. `documents_fts` kept the words of
+/// a document sealed after it was indexed; this migration builds the index anew without them.
+/// Ids fit: incidents below 2^31, documents below 2^32.
+///
+/// The order by fatalities read from an index: `incident_facets` gets copies of the current
+/// version's `admin1_folded` and `event_date`, so that an index of the facets holds the whole
+/// order (fatalities, then date, then id), for all incidents and within a state, and a page
+/// stops after its incidents instead of sorting them all. The state index of `incident_index`
+/// also holds the country and `merged_into`, and the date index the range's last day and the
+/// version, so that a state's count and a page of a date range read an index only.
+const V8: &str = "
+DROP TRIGGER documents_fts_insert;
+DROP TABLE documents_fts;
+
+CREATE VIRTUAL TABLE sources_fts USING fts5 (
+    text, content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '4 5 6 7 8'
+);
+INSERT INTO sources_fts (rowid, text)
+SELECT (s.incident_id << 32) + s.document_id, d.text
+FROM incident_sources AS s JOIN documents AS d ON d.id = s.document_id
+WHERE s.active = 1 AND d.sealed = 0
+ORDER BY s.incident_id, s.document_id;
+
+CREATE TRIGGER sources_fts_link AFTER INSERT ON incident_sources WHEN NEW.active = 1
+BEGIN
+    INSERT INTO sources_fts (rowid, text)
+    SELECT (NEW.incident_id << 32) + NEW.document_id, d.text FROM documents AS d
+    WHERE d.id = NEW.document_id AND d.sealed = 0;
+END;
+CREATE TRIGGER sources_fts_unlink AFTER UPDATE OF active ON incident_sources
+WHEN OLD.active = 1 AND NEW.active = 0
+BEGIN
+    DELETE FROM sources_fts WHERE rowid = (OLD.incident_id << 32) + OLD.document_id;
+END;
+CREATE TRIGGER sources_fts_seal AFTER UPDATE OF sealed ON documents
+WHEN OLD.sealed = 0 AND NEW.sealed = 1
+BEGIN
+    DELETE FROM sources_fts WHERE rowid IN
+        (SELECT (s.incident_id << 32) + s.document_id FROM incident_sources AS s
+         WHERE s.document_id = NEW.id AND s.active = 1);
+END;
+
+ALTER TABLE incident_facets ADD COLUMN admin1_folded TEXT;
+ALTER TABLE incident_facets ADD COLUMN event_date TEXT;
+UPDATE incident_facets SET (admin1_folded, event_date) =
+    (SELECT v.admin1_folded, v.event_date FROM incident_versions AS v
+     WHERE v.incident_id = incident_facets.incident_id AND v.version = incident_facets.version);
+DROP TRIGGER incident_versions_facets;
+CREATE TRIGGER incident_versions_facets AFTER INSERT ON incident_versions
+BEGIN
+    INSERT OR REPLACE INTO incident_facets (incident_id, version, fatalities, harms, perpetrator_categories,
+        sub_event_type, location_name, admin1, admin1_folded, event_date)
+    VALUES (NEW.incident_id, NEW.version, NEW.fatalities, NEW.harms, NEW.perpetrator_categories,
+        NEW.sub_event_type, NEW.location_name, NEW.admin1, NEW.admin1_folded, NEW.event_date);
+END;
+CREATE INDEX incident_facets_toll ON incident_facets (coalesce(fatalities, -1), event_date);
+CREATE INDEX incident_facets_admin1_toll ON incident_facets (admin1_folded, coalesce(fatalities, -1), event_date);
+
+DROP INDEX incident_index_admin1;
+CREATE INDEX incident_index_admin1 ON incident_index (admin1_folded, event_date, country, merged_into)
+    WHERE merged_into IS NULL;
+DROP INDEX incident_index_by_date;
+CREATE INDEX incident_index_by_date ON incident_index (event_date, incident_id, event_date_end, version, merged_into)
+    WHERE merged_into IS NULL;
 ";

@@ -60,6 +60,9 @@ pub struct SqliteStore {
     path: PathBuf,
     /// The encryption key, if any, with what messages about it name.
     keys: Keyholder,
+    /// The incidents the last broad search found, read by the SQL function `testigo_found`
+    /// (see `sqlite/monitor.rs`).
+    found: monitor::FoundSet,
 }
 
 impl std::fmt::Debug for Keyholder {
@@ -270,12 +273,13 @@ impl SqliteStore {
         // pages after a key rotation.
         conn.pragma_update(None, "secure_delete", true).map_err(|source| opening_error(&path, source))?;
         keys::register(&conn, &keys).map_err(|source| opening_error(&path, source))?;
+        let found = monitor::FoundSet::register(&conn).map_err(|source| opening_error(&path, source))?;
         migrate(&mut conn, &path, target)?;
         conn.pragma_update(None, "foreign_keys", true).map_err(|source| opening_error(&path, source))?;
         if target >= KEYRING_VERSION {
             keys::check(&conn, &keys, &timestamp(Utc::now()))?;
         }
-        Ok(SqliteStore { conn, path, keys })
+        Ok(SqliteStore { conn, path, keys, found })
     }
 }
 
@@ -930,6 +934,13 @@ fn seal_stored_copies(conn: &Connection, prepared: &PreparedDocument, keys: &Key
             .ctx("sealing an original stored in plain text")?;
     }
     keys::restore_triggers(conn, &triggers)?;
+    if !documents.is_empty() {
+        // A trigger (migration 8) took the documents out of the full-text index; merging the
+        // index's segments also drops their words from the file (secure_delete overwrites the
+        // pages freed). Rare, and worth its second on a large store.
+        conn.execute("INSERT INTO sources_fts (sources_fts) VALUES ('optimize')", [])
+            .ctx("dropping a sealed document's words from the full-text index")?;
+    }
     for id in &documents {
         audit::append(
             conn,

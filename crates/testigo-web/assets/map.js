@@ -1,6 +1,7 @@
 // testigo: the incident map. Leaflet over an offline base layer (Natural Earth country
-// outlines and US state outlines, served by testigo itself; no tile server), clustered markers
-// coloured by event type, popups linking to incidents. Served as a file (no inline script).
+// outlines, US state outlines and the states of Mexico and Central America, served by testigo
+// itself; no tile server), clustered markers coloured by event type, popups linking to
+// incidents. Served as a file (no inline script).
 "use strict";
 (function () {
   var el = document.getElementById("map");
@@ -9,20 +10,30 @@
   var types = (el.getAttribute("data-types") || "").split("|");
   // Without tiles nothing sets a zoom range, which the clusters need.
   var map = L.map(el, { worldCopyJump: true, minZoom: 2, maxZoom: 12 }).setView([20, -95], 4);
+  // The outlines have a pane of their own under the markers' (Leaflet's overlay pane is at
+  // z-index 400), so that the opaque land never covers a marker, whichever loads first.
+  map.createPane("outlines").style.zIndex = 350;
+  var renderer = L.svg({ pane: "outlines" });
+  // A layer of outlines, or null when its file cannot be had (the others are drawn anyway).
   function outline(url, object, style) {
     return fetch(url).then(function (r) { return r.json(); }).then(function (topo) {
-      var layer = L.geoJSON(topojson.feature(topo, topo.objects[object]), { style: style, interactive: false });
-      layer.addTo(map);
-      layer.bringToBack();
-      return layer;
-    });
+      return L.geoJSON(topojson.feature(topo, topo.objects[object]),
+        { style: style, interactive: false, pane: "outlines", renderer: renderer });
+    }).catch(function () { return null; });
   }
-  var base = outline("/static/vendor/countries-50m.json", "countries",
-    { color: "#7b8a9c", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 })
-    .then(function () {
-      return outline("/static/vendor/us-states-10m.json", "states",
-        { color: "#a3afbd", weight: 0.6, fill: false, dashArray: "3" });
-    });
+  var states = { color: "#a3afbd", weight: 0.6, fill: false, dashArray: "3" };
+  // Fetched at once, drawn in this order: the land first, the state borders over it.
+  var base = Promise.all([
+    outline("/static/vendor/countries-50m.json", "countries",
+      { color: "#7b8a9c", weight: 1, fillColor: "#f4f1ea", fillOpacity: 1 }),
+    outline("/static/vendor/us-states-10m.json", "states", states),
+    outline("/static/vendor/admin1-mx-ca.json", "states", states)
+  ]).then(function (layers) {
+    var drawn = layers.filter(function (layer) { return layer; });
+    drawn.forEach(function (layer) { layer.addTo(map); });
+    el.setAttribute("data-outlines", String(drawn.length));
+    return drawn;
+  });
   fetch(el.getAttribute("data-points"), { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (data) {

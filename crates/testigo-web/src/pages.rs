@@ -81,6 +81,7 @@ const VENDOR: &[(&str, &str, &[u8])] = &[
     ("topojson-client.min.js", "text/javascript; charset=utf-8", include_bytes!("../assets/vendor/topojson-client.min.js")),
     ("countries-50m.json", "application/json", include_bytes!("../assets/vendor/countries-50m.json")),
     ("us-states-10m.json", "application/json", include_bytes!("../assets/vendor/us-states-10m.json")),
+    ("admin1-mx-ca.json", "application/json", include_bytes!("../assets/vendor/admin1-mx-ca.json")),
 ];
 
 pub(crate) async fn vendor_file(Path(file): Path<String>) -> Response {

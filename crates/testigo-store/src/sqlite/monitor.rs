@@ -1,6 +1,9 @@
 //! The SQL of [`crate::monitor`]: accounts, verification, overrides, search and history.
 
-use chrono::{DateTime, Utc};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::Value;
 
@@ -11,11 +14,66 @@ use super::{
     timestamp, to_version, SqliteStore, VersionMeta,
 };
 use crate::error::SqlContext;
+use crate::migrations::SPAN_CLASS_MAX_DAYS;
 use crate::monitor::{
     apply_overrides, search_terms, FieldOverride, IncidentPage, IncidentStats, MapPoint, StatRow, IncidentQuery, ListedIncident, Role,
     SessionRecord, Sort, User, UserCredentials, Verification, VerificationChange,
 };
 use crate::{fold, IncidentId, IncidentSummary, Result, StoreError};
+
+/// Above this many incidents found by a search's words, the list, the map and the statistics
+/// read the incidents in their own order (an index) and keep those found, stopping when a page
+/// is full; at or below it, they start from the incidents found. A broad word (in half the
+/// sources) thus costs a page's worth of reads, and a rare one a few lookups.
+/// (Unit tests use 3, so that a few incidents take both ways.)
+const FEW_FOUND: usize = if cfg!(test) { 3 } else { 2_000 };
+
+/// How a query's words restrict the incidents (see [`SqliteStore::find_words`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Words {
+    /// No words: every incident.
+    None,
+    /// At most [`FEW_FOUND`] incidents found, in `temp.search_hits`: the query starts from
+    /// them.
+    Few,
+    /// More, in the connection's [`FoundSet`]: the query keeps the incidents found as it reads
+    /// the others in order.
+    Many,
+}
+
+/// The incidents a broad search found, as a bit set by incident id, shared with the SQL
+/// function `testigo_found(incident_id)` (true when found) that a query calls for each incident
+/// it reads. Filling it costs a read of the full-text index, where a temporary table would
+/// also cost a b-tree insert per incident.
+#[derive(Debug, Clone)]
+pub(super) struct FoundSet(Arc<Mutex<Vec<u64>>>);
+
+impl FoundSet {
+    /// Registers `testigo_found` on `conn`, reading a new, empty set.
+    pub(super) fn register(conn: &Connection) -> rusqlite::Result<FoundSet> {
+        let set = FoundSet(Arc::new(Mutex::new(Vec::new())));
+        let bits = Arc::clone(&set.0);
+        conn.create_scalar_function("testigo_found", 1, FunctionFlags::SQLITE_UTF8, move |ctx| {
+            let id: i64 = ctx.get(0)?;
+            // A set is whole once filled (nothing can panic while it is), so a poisoned lock
+            // still guards a set worth reading.
+            let bits = bits.lock().unwrap_or_else(PoisonError::into_inner);
+            Ok(usize::try_from(id).ok().and_then(|i| bits.get(i / 64).map(|w| w >> (i % 64) & 1 == 1)).unwrap_or(false))
+        })?;
+        Ok(set)
+    }
+
+    /// Makes `ids` (incident ids, ascending) the set.
+    fn fill(&self, ids: &[i64]) {
+        let mut bits = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        bits.clear();
+        let max = ids.last().and_then(|&m| usize::try_from(m).ok()).unwrap_or(0);
+        bits.resize(max / 64 + 1, 0);
+        for i in ids.iter().filter_map(|&id| usize::try_from(id).ok()) {
+            bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+}
 
 /// The WHERE clause of the incidents matching a query, with its parameters in order (all SQL
 /// is parameterised; only conditions with a value are written, so that SQLite can use the
@@ -26,11 +84,24 @@ struct Filter {
     params: Vec<Box<dyn rusqlite::ToSql>>,
     needs_facets: bool,
     needs_version: bool,
+    words: Words,
+    /// The state asked for, folded.
+    admin1: Option<String>,
 }
 
 impl Filter {
-    fn of(query: &IncidentQuery) -> Filter {
-        let mut f = Filter { sql: "x.merged_into IS NULL".to_string(), params: Vec::new(), needs_facets: false, needs_version: false };
+    /// The filter of `query`, whose words (if any) found incidents as `words` says (see
+    /// [`SqliteStore::find_words`]); `earliest` is the first day on which an incident that
+    /// reaches `query.from` can start (see [`SqliteStore::earliest_start`]).
+    fn of(query: &IncidentQuery, words: Words, earliest: Option<NaiveDate>) -> Filter {
+        let mut f = Filter {
+            sql: "x.merged_into IS NULL".to_string(),
+            params: Vec::new(),
+            needs_facets: false,
+            needs_version: false,
+            words,
+            admin1: query.admin1.as_deref().map(fold),
+        };
         // `on`: 0 the index only, 1 the facets, 2 the version.
         let and = |f: &mut Filter, cond: &str, value: Box<dyn rusqlite::ToSql>, on: u8| {
             f.sql.push_str(" AND ");
@@ -41,6 +112,11 @@ impl Filter {
         };
         if let Some(d) = query.from {
             and(&mut f, "coalesce(x.event_date_end, x.event_date) >= ?", Box::new(date_text(d)), 0);
+        }
+        if let Some(d) = earliest {
+            // Implied by the condition above; written so that the first day bounds an index
+            // range from below too (without it, every incident before `to` is read).
+            and(&mut f, "x.event_date >= ?", Box::new(date_text(d)), 0);
         }
         if let Some(d) = query.to {
             and(&mut f, "x.event_date <= ?", Box::new(date_text(d)), 0);
@@ -74,22 +150,21 @@ impl Filter {
         if let Some(c) = query.contested {
             and(&mut f, "(json_array_length(testigo_open(v.record), '$.contested') > 0) = ?", Box::new(c), 2);
         }
-        if let Some(terms) = query.text.as_deref().and_then(search_terms) {
-            and(
-                &mut f,
-                "x.incident_id IN (SELECT s.incident_id FROM incident_sources AS s WHERE s.active = 1 \
-                 AND s.document_id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?))",
-                Box::new(terms),
-                0,
-            );
+        if words == Words::Many {
+            f.sql.push_str(" AND testigo_found(x.incident_id)");
         }
         f
     }
 
-    /// The FROM clause: the index of current versions, joined to their facets and to the
-    /// versions themselves when needed.
+    /// The FROM clause: the index of current versions (after the incidents found by the
+    /// words, when they are few), joined to their facets and to the versions themselves when
+    /// needed.
     fn from(&self, always_facets: bool) -> String {
-        let mut from = "FROM incident_index AS x".to_string();
+        let mut from = match self.words {
+            // CROSS JOIN makes SQLite read the incidents found first, whatever it estimates.
+            Words::Few => "FROM temp.search_hits AS h CROSS JOIN incident_index AS x ON x.incident_id = h.incident_id".to_string(),
+            Words::None | Words::Many => "FROM incident_index AS x".to_string(),
+        };
         if self.needs_facets || always_facets {
             from.push_str(" JOIN incident_facets AS fc ON fc.incident_id = x.incident_id");
         }
@@ -97,6 +172,20 @@ impl Filter {
             from.push_str(" JOIN incident_versions AS v ON v.incident_id = x.incident_id AND v.version = x.version");
         }
         from
+    }
+
+    /// The WHERE clause and its parameters (then `more`) of a query ordered by `sort` that
+    /// joins the facets: in the order by fatalities, the state is asked of the facets' copy
+    /// too, so that SQLite can read a state's incidents from the facets' index in that order.
+    fn ordered<'a>(&'a self, sort: Sort, more: &[&'a dyn rusqlite::ToSql]) -> (String, Vec<&'a dyn rusqlite::ToSql>) {
+        match &self.admin1 {
+            Some(admin1) if sort == Sort::FatalitiesDesc => {
+                let mut params: Vec<&'a dyn rusqlite::ToSql> = vec![admin1];
+                params.extend_from_slice(more);
+                (format!("{} AND fc.admin1_folded = ?", self.sql), self.bind(&params))
+            }
+            _ => (self.sql.clone(), self.bind(more)),
+        }
     }
 
     /// The parameters, then `more`.
@@ -108,7 +197,8 @@ impl Filter {
 impl SqliteStore {
     /// Gives this connection a page cache of `mib` MiB and maps up to that much of the file
     /// into memory, for a long-running reader such as the web server (SQLite's default cache is
-    /// 2 MiB, so every listing would read its index from the file again).
+    /// 2 MiB, so every listing would read its index from the file again), and keeps its
+    /// temporary tables (the incidents a search found) in memory.
     ///
     /// # Errors
     ///
@@ -116,6 +206,7 @@ impl SqliteStore {
     pub fn set_read_cache(&self, mib: u32) -> Result<()> {
         let kib = -i64::from(mib) * 1024;
         self.conn.pragma_update(None, "cache_size", kib).ctx("setting the cache size")?;
+        self.conn.pragma_update(None, "temp_store", "MEMORY").ctx("keeping temporary tables in memory")?;
         let bytes = i64::from(mib) * 1024 * 1024;
         // The answer (the size SQLite accepted) is a row, so read it rather than update.
         let _: i64 = self.conn.query_row(&format!("PRAGMA mmap_size = {bytes}"), [], |r| r.get(0)).ctx("setting the memory map")?;
@@ -439,21 +530,22 @@ impl SqliteStore {
     ///
     /// Database errors.
     pub fn map_points(&self, query: &IncidentQuery, limit: u32) -> Result<Vec<MapPoint>> {
-        let f = Filter::of(query);
+        let _read = Snapshot::begin(&self.conn)?;
+        let f = Filter::of(query, self.find_words(query)?, self.earliest_start(query.from)?);
+        let limit = i64::from(limit);
+        let (filter, params) = f.ordered(query.sort, &[&limit]);
         let sql = format!(
             "SELECT x.incident_id, x.latitude, x.longitude, x.event_type, fc.sub_event_type, x.event_date, \
              testigo_open(fc.location_name), fc.admin1, fc.fatalities {} \
-             WHERE {} AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL \
+             WHERE {filter} AND x.latitude IS NOT NULL AND x.longitude IS NOT NULL \
              ORDER BY {} LIMIT ?",
             f.from(true),
-            f.sql,
             order_by(query.sort)
         );
-        let limit = i64::from(limit);
         self.conn
             .prepare_cached(&sql)
             .and_then(|mut s| {
-                s.query_map(f.bind(&[&limit]).as_slice(), |r| {
+                s.query_map(params.as_slice(), |r| {
                     Ok(MapPoint {
                         id: r.get(0)?,
                         latitude: r.get(1)?,
@@ -478,7 +570,8 @@ impl SqliteStore {
     ///
     /// Database errors.
     pub fn incident_stats(&self, query: &IncidentQuery) -> Result<IncidentStats> {
-        let f = Filter::of(query);
+        let _read = Snapshot::begin(&self.conn)?;
+        let f = Filter::of(query, self.find_words(query)?, self.earliest_start(query.from)?);
         let group = |select: &str, join: &str, tail: &str| -> Result<Vec<StatRow>> {
             let sql = format!("SELECT {select}, count(*), sum(coalesce(fc.fatalities, 0)) {}{join} WHERE {} {tail}", f.from(true), f.sql);
             self.conn
@@ -512,7 +605,9 @@ impl SqliteStore {
     ///
     /// Database errors.
     pub fn search_incidents(&self, query: &IncidentQuery) -> Result<IncidentPage> {
-        let f = Filter::of(query);
+        // The count and the page see the same state of the store.
+        let _read = Snapshot::begin(&self.conn)?;
+        let f = Filter::of(query, self.find_words(query)?, self.earliest_start(query.from)?);
         // The count needs the facets only for a condition on them; the page also for its order.
         let from = f.from(false);
         let page_from = f.from(query.sort == Sort::FatalitiesDesc);
@@ -527,14 +622,11 @@ impl SqliteStore {
         let total = if total_is_lower_bound { query.count_limit.map_or(total, i64::from) } else { total };
         let limit = query.limit.map_or(-1, i64::from);
         let offset = i64::from(query.offset);
+        let (filter, params) = f.ordered(query.sort, &[&limit, &offset]);
         let page: Vec<(i64, i64)> = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT x.incident_id, x.version {page_from} WHERE {} ORDER BY {} LIMIT ? OFFSET ?",
-                f.sql,
-                order_by(query.sort)
-            ))
-            .and_then(|mut s| s.query_map(f.bind(&[&limit, &offset]).as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .prepare_cached(&format!("SELECT x.incident_id, x.version {page_from} WHERE {filter} ORDER BY {} LIMIT ? OFFSET ?", order_by(query.sort)))
+            .and_then(|mut s| s.query_map(params.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
             .ctx("searching incidents")?;
         let mut items = Vec::with_capacity(page.len());
         for (id, version) in page {
@@ -563,6 +655,90 @@ impl SqliteStore {
         }
         Ok(IncidentPage { total: u64::try_from(total).unwrap_or(0), total_is_lower_bound, items })
     }
+
+    /// The first day on which an incident whose date range reaches `from` can start: `from`
+    /// less the longest range of the active incidents, found by its span class (the last entry
+    /// of the index `incident_index_dates`), or measured among the few of the last class.
+    fn earliest_start(&self, from: Option<NaiveDate>) -> Result<Option<NaiveDate>> {
+        let Some(from) = from else { return Ok(None) };
+        let class: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT max(span_class) FROM incident_index WHERE merged_into IS NULL")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .ctx("reading the longest date range")?;
+        let days = match class {
+            None => 0,
+            Some(k) => match usize::try_from(k).ok().and_then(|i| SPAN_CLASS_MAX_DAYS.get(i)) {
+                Some(&days) => days,
+                None => {
+                    let longest: Option<f64> = self
+                        .conn
+                        .prepare_cached(
+                            "SELECT max(julianday(coalesce(event_date_end, event_date)) - julianday(event_date)) \
+                             FROM incident_index WHERE merged_into IS NULL AND span_class = ?1",
+                        )
+                        .and_then(|mut s| s.query_row([k], |r| r.get(0)))
+                        .ctx("reading the longest date range")?;
+                    // Whole days: the julian days of two dates differ by a whole number.
+                    longest.map_or(0, |d| if d.is_finite() && (0.0..4e6).contains(&d) { d.ceil() as u64 } else { u64::MAX })
+                }
+            },
+        };
+        // No such day (a range longer than the calendar): no bound.
+        Ok(from.checked_sub_days(Days::new(days)))
+    }
+
+    /// Finds the incidents that the words of `query.text` find, and says how many they are:
+    /// an incident is found when one of its active sources holds every word (see
+    /// [`search_terms`]). A few go into `temp.search_hits` (a table of this connection only),
+    /// more into the connection's [`FoundSet`].
+    fn find_words(&self, query: &IncidentQuery) -> Result<Words> {
+        let Some(terms) = query.text.as_deref().and_then(search_terms) else {
+            return Ok(Words::None);
+        };
+        // The index's rowids are incident_id * 2^32 + document_id (migration 8): the incidents
+        // come out of the index in order, without a lookup of each document's links.
+        let mut found: Vec<i64> = self
+            .conn
+            .prepare_cached("SELECT rowid >> 32 FROM sources_fts WHERE sources_fts MATCH ?1")
+            .and_then(|mut s| s.query_map([terms], |r| r.get(0))?.collect())
+            .ctx("searching the sources' text")?;
+        // In rowid order already; sorted again all the same, as the set needs the largest last.
+        found.sort_unstable();
+        found.dedup();
+        if found.len() > FEW_FOUND {
+            self.found.fill(&found);
+            return Ok(Words::Many);
+        }
+        self.conn
+            .execute_batch("CREATE TEMP TABLE IF NOT EXISTS search_hits (incident_id INTEGER PRIMARY KEY); DELETE FROM temp.search_hits;")
+            .ctx("preparing a search")?;
+        let mut insert = self.conn.prepare_cached("INSERT INTO temp.search_hits (incident_id) VALUES (?1)").ctx("preparing a search")?;
+        for id in found {
+            insert.execute([id]).ctx("keeping a search's incidents")?;
+        }
+        Ok(Words::Few)
+    }
+}
+
+/// Several statements that read one state of the store: a savepoint (a read transaction when
+/// none is open), released when dropped. The only writes in it are to this connection's
+/// temporary tables.
+struct Snapshot<'c>(&'c Connection);
+
+impl<'c> Snapshot<'c> {
+    fn begin(conn: &'c Connection) -> Result<Snapshot<'c>> {
+        conn.execute_batch("SAVEPOINT testigo_read").ctx("starting a read")?;
+        Ok(Snapshot(conn))
+    }
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        // Nothing to undo (temporary tables only), and nothing to report: releasing a
+        // savepoint that exists cannot fail.
+        let _ = self.0.execute_batch("RELEASE testigo_read");
+    }
 }
 
 /// The ORDER BY clause of a sort.
@@ -572,7 +748,9 @@ fn order_by(sort: Sort) -> &'static str {
         // index on (event_date, incident_id) is read backwards.
         Sort::DateDesc => "x.event_date DESC, x.incident_id DESC",
         Sort::DateAsc => "x.event_date IS NULL, x.event_date, x.incident_id",
-        Sort::FatalitiesDesc => "coalesce(fc.fatalities, -1) DESC, x.event_date DESC, x.incident_id DESC",
+        // The facets' copies of the date and the id (the same values), so that the order is
+        // that of an index of the facets (migration 8).
+        Sort::FatalitiesDesc => "coalesce(fc.fatalities, -1) DESC, fc.event_date DESC, fc.incident_id DESC",
         Sort::Recent => "x.incident_id DESC",
     }
 }
@@ -598,4 +776,180 @@ pub(super) fn current_overrides(conn: &Connection, id: IncidentId) -> Result<Vec
 
 pub(super) fn parse_role(role: &str) -> Result<Role> {
     Role::parse(role).ok_or_else(|| StoreError::corrupt("user role", role, "unknown role"))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Datelike, NaiveDate};
+    use testigo_core::{Incident, Metadata};
+
+    use super::*;
+    use crate::{CandidateWindow, IncidentId, Linker, NewDocument, Observation, Store};
+
+    /// Links nothing by itself; a merge keeps the first account.
+    struct NoLinks;
+
+    impl Linker for NoLinks {
+        fn window(&self, _new: &Incident) -> Option<CandidateWindow> {
+            None
+        }
+        fn score(&self, _new: &Incident, _existing: &Incident) -> (f64, String) {
+            (0.0, String::new())
+        }
+        fn threshold(&self) -> f64 {
+            1.0
+        }
+        fn merge(&self, observations: &[Observation]) -> Incident {
+            observations[0].incident.clone()
+        }
+    }
+
+    /// An incident on a day of March 2019 in a Mexican state, as its stored record (JSON).
+    fn incident(day: u32, admin1: &str, fatalities: u32) -> Incident {
+        let date = format!("2019-03-{day:02}");
+        serde_json::from_value(serde_json::json!({
+            "event_date": date, "event_date_end": date, "date_precision": "day",
+            "event_type": "Violence against civilians", "sub_event_type": "Attack", "harms": ["killing"],
+            "location": {"name": format!("Place {day}"), "admin1": admin1, "country": "MX",
+                         "latitude": 16.0 + f64::from(day) / 10.0, "longitude": -93.0, "geo_precision": 1},
+            "perpetrators": [{"text": "policías", "category": "Police", "alleged": false}],
+            "victims": {"nationalities": [], "ages": [], "genders": []},
+            "fatalities": fatalities, "claims": [], "contested": [], "evidence": {}
+        }))
+        .expect("an incident record")
+    }
+
+    /// An incident from day `first` to day `last` (`YYYY-MM-DD`).
+    fn ranged(first: &str, last: &str) -> Incident {
+        let mut incident = incident(1, "Sonora", 0);
+        incident.event_date = NaiveDate::parse_from_str(first, "%Y-%m-%d").ok();
+        incident.event_date_end = NaiveDate::parse_from_str(last, "%Y-%m-%d").ok();
+        incident
+    }
+
+    fn document(n: usize, text: &str) -> NewDocument {
+        let text = format!("Informe {n}. {text}");
+        NewDocument {
+            sha256: sha256_hex(text.as_bytes()),
+            bytes: text.clone().into_bytes(),
+            name: format!("{n}.txt"),
+            kind: "text".to_string(),
+            text,
+            metadata: Metadata::default(),
+            metadata_source: Value::Null,
+            ingested_at: Utc::now(),
+            actor: "tester".to_string(),
+            sensitive: false,
+            simhash: None,
+        }
+    }
+
+    /// The list, the map and the statistics find the same incidents whether a search's words
+    /// find few incidents (the query starts from them) or many (it keeps them as it reads the
+    /// others in order), in every order, on every page, with every count limit.
+    #[test]
+    fn issue_5_broad_and_narrow_searches_agree_with_the_words_in_the_sources() {
+        let mut store = SqliteStore::open_in_memory().expect("store");
+        // Eleven incidents on eleven days in two states; a form of "disparos" is in the sources
+        // of all but incidents 4 and 5, and incident 5 gets one by a merge (incident 11's
+        // source); "golpiza" is in three.
+        let texts = [
+            "Hubo disparos.", "Disparó un agente.", "Dispararon y hubo una golpiza.", "Una golpiza sin más.",
+            "Nada de eso.", "Los disparos siguieron.", "Disparos en la noche.", "Otra golpiza, otros disparos.",
+            "Disparos cerca del tren.", "Se oyeron disparos.", "Un testigo oyó los disparos.",
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            let day = u32::try_from(i).expect("few") + 1;
+            let state = if i % 2 == 0 { "Chiapas" } else { "Coahuila" };
+            store.ingest(&document(i, text), &[incident(day, state, day % 3)]).expect("ingest");
+        }
+        store.merge_incidents(IncidentId(5), IncidentId(11), &NoLinks, "ana", "the same night").expect("merge");
+        // An analyst moves incident 2 to another state and day: the facets' copies follow.
+        let moved = [("location.admin1".to_string(), Value::from("Chiapas")), ("event_date".to_string(), Value::from("2019-03-30"))];
+        store.set_fields(IncidentId(2), &moved, "ana", "the shelter's record").expect("edit");
+        let with_disparos = |id: i64| id != 4;
+        let with_golpiza = |id: i64| [3, 4, 8].contains(&id);
+        let ids = |page: &IncidentPage| page.items.iter().map(|i| i.summary.id.0).collect::<Vec<_>>();
+        for (word, found, broad) in [("disparos", &with_disparos as &dyn Fn(i64) -> bool, true), ("golpiza", &with_golpiza, false)] {
+            let q = IncidentQuery { text: Some(word.to_string()), ..IncidentQuery::default() };
+            let words = store.find_words(&q).expect("words");
+            assert_eq!(words, if broad { Words::Many } else { Words::Few }, "{word}");
+            for sort in Sort::ALL {
+                for admin1 in [None, Some("chiapas")] {
+                    let filters = IncidentQuery { sort, admin1: admin1.map(str::to_string), ..IncidentQuery::default() };
+                    let all = store.search_incidents(&filters).expect("list");
+                    // The order and the state, checked against the records themselves.
+                    let key = |i: &ListedIncident| {
+                        let incident = &i.summary.incident;
+                        let toll = incident.fatalities.map_or(-1, i64::from);
+                        let day = incident.event_date.map_or(0, |d| i64::from(d.num_days_from_ce()));
+                        let id = i.summary.id.0;
+                        match sort {
+                            Sort::FatalitiesDesc => (-toll, -day, -id),
+                            Sort::DateDesc => (0, -day, -id),
+                            Sort::DateAsc => (0, day, id),
+                            Sort::Recent => (0, 0, -id),
+                        }
+                    };
+                    assert!(all.items.windows(2).all(|w| key(&w[0]) < key(&w[1])), "{sort:?} {admin1:?}: {:?}", ids(&all));
+                    let state = |i: &ListedIncident| i.summary.incident.location.as_ref().and_then(|l| l.admin1.clone());
+                    assert!(admin1.is_none() || all.items.iter().all(|i| state(i).as_deref() == Some("Chiapas")));
+                    assert_eq!((all.total, all.items.len()), if admin1.is_some() { (6, 6) } else { (10, 10) });
+                    let expected: Vec<i64> = ids(&all).into_iter().filter(|id| found(*id)).collect();
+                    let searched = IncidentQuery { text: Some(word.to_string()), ..filters.clone() };
+                    let got = store.search_incidents(&searched).expect("search");
+                    assert_eq!((ids(&got), got.total, got.total_is_lower_bound), (expected.clone(), expected.len() as u64, false), "{word} {sort:?} {admin1:?}");
+                    let mut paged = Vec::new();
+                    for offset in (0..expected.len() + 2).step_by(2) {
+                        let q = IncidentQuery { limit: Some(2), offset: offset as u32, count_limit: Some(3), ..searched.clone() };
+                        let page = store.search_incidents(&q).expect("page");
+                        assert_eq!((page.total, page.total_is_lower_bound), (expected.len().min(3) as u64, expected.len() > 3));
+                        paged.extend(ids(&page));
+                    }
+                    assert_eq!(paged, expected, "pages of {word} {sort:?} {admin1:?}");
+                    let points: Vec<i64> = store.map_points(&searched, 100).expect("map").iter().map(|p| p.id).collect();
+                    assert_eq!(points, expected, "map of {word} {sort:?} {admin1:?}");
+                    let stats = store.incident_stats(&searched).expect("statistics");
+                    assert_eq!(stats.by_month.iter().map(|r| r.incidents).sum::<u64>(), expected.len() as u64);
+                }
+            }
+        }
+    }
+
+    /// A filter on the first day finds every incident whose range reaches it, however long
+    /// the ranges stored (the filter also bounds the start by the longest one).
+    #[test]
+    fn issue_5_the_first_day_filter_finds_long_ranges() {
+        let mut store = SqliteStore::open_in_memory().expect("store");
+        let ranges = [("2019-03-05", "2019-03-05"), ("2019-02-20", "2019-03-10"), ("2013-01-01", "2019-06-01"), ("2019-01-01", "2019-01-02")];
+        let found = |store: &SqliteStore, from: &str, to: &str| {
+            let q = IncidentQuery {
+                from: NaiveDate::parse_from_str(from, "%Y-%m-%d").ok(),
+                to: NaiveDate::parse_from_str(to, "%Y-%m-%d").ok(),
+                sort: Sort::DateAsc,
+                ..IncidentQuery::default()
+            };
+            let page = store.search_incidents(&q).expect("search");
+            let points = store.map_points(&q, 10).expect("map").len() as u64;
+            assert_eq!((page.total, points), (page.items.len() as u64, page.total));
+            // A condition on the facets (every incident here is a killing) changes nothing.
+            let harmed = store.search_incidents(&IncidentQuery { harm: Some("killing".into()), ..q }).expect("search");
+            assert_eq!((harmed.total, &harmed.items), (page.total, &page.items));
+            page.items.iter().map(|i| i.summary.id.0).collect::<Vec<_>>()
+        };
+        for (i, (first, last)) in ranges.iter().enumerate() {
+            store.ingest(&document(i, "Un informe."), &[ranged(first, last)]).expect("ingest");
+            // The bound changes with the longest range stored: checked after each one.
+            let expected: Vec<i64> = [3, 4, 2, 1].into_iter().filter(|id| *id <= i as i64 + 1).filter(|id| *id != 4).collect();
+            assert_eq!(found(&store, "2019-03-01", "2019-03-31"), expected, "after {} incidents", i + 1);
+        }
+        assert_eq!(found(&store, "2019-03-06", "2019-12-31"), [3, 2]);
+        assert_eq!(found(&store, "2019-01-02", "2019-01-02"), [3, 4]);
+        assert_eq!(found(&store, "2019-06-02", "2030-01-01"), Vec::<i64>::new());
+        // An analyst moves incident 1 to April: the list and the map follow.
+        let moved = [("event_date".to_string(), Value::from("2019-04-15")), ("event_date_end".to_string(), Value::from("2019-04-15"))];
+        store.set_fields(IncidentId(1), &moved, "ana", "the shelter's record").expect("edit");
+        assert_eq!(found(&store, "2019-03-01", "2019-03-31"), [3, 2]);
+        assert_eq!(found(&store, "2019-04-01", "2019-04-30"), [3, 1]);
+    }
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use testigo_store::monitor::{IncidentQuery, Sort};
 use testigo_store::{audit_hash, AuditFilter, IncidentId, SqliteStore, Store, StoreError, GENESIS_HASH};
 
 use crate::link::SameDayAndPlace;
@@ -196,7 +197,8 @@ fn a_schema_3_database_gets_an_entry_for_everything_already_stored() {
     {
         let conn = rusqlite::Connection::open(&old).unwrap();
         conn.execute_batch(
-            "DROP TRIGGER documents_fts_insert; DROP TABLE documents_fts; DROP TABLE analyst_overrides; \
+            "DROP TRIGGER sources_fts_link; DROP TRIGGER sources_fts_unlink; DROP TRIGGER sources_fts_seal; \
+             DROP TABLE sources_fts; DROP TABLE analyst_overrides; \
              DROP TABLE verification; DROP TABLE api_tokens; DROP TABLE sessions; DROP TABLE users; \
              DROP INDEX incident_index_by_date; DROP INDEX incident_index_admin1; \
              DROP TRIGGER incident_versions_facets; DROP TABLE incident_facets; \
@@ -214,6 +216,11 @@ fn a_schema_3_database_gets_an_entry_for_everything_already_stored() {
     assert_eq!(log[0].actor, "ana");
     let report = store.verify().unwrap();
     assert_eq!((report.originals, report.documents, report.incident_versions), (1, 1, 2));
+    // Migration 8 indexed the stored source for search and copied the state and date of the
+    // current version into the facets, which the order by fatalities reads (issue 5).
+    let query = IncidentQuery { text: Some("shot".into()), admin1: Some("coahuila".into()), sort: Sort::FatalitiesDesc, ..IncidentQuery::default() };
+    let page = store.search_incidents(&query).unwrap();
+    assert_eq!((page.total, page.items.len(), page.items[0].summary.incident.fatalities), (1, 1, Some(2)));
 }
 
 /// Edits that leave originals and records alone but change what the store says about them: a

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use testigo_store::monitor::IncidentQuery;
 use testigo_store::{IncidentId, NewDocument, SqliteStore, Store, StoreError, StoreKey};
 
 use crate::{doc, saltillo, SALTILLO};
@@ -250,9 +251,13 @@ fn sensitivity_follows_the_bytes() {
     plain.sensitive = false;
     plain.metadata.publisher = Some("Casa Amaya".to_string());
     store.ingest(&plain, &[saltillo()]).unwrap();
+    let words = IncidentQuery { text: Some("Vanguardia gun".to_string()), ..IncidentQuery::default() };
+    assert_eq!(store.search_incidents(&words).unwrap().total, 1, "a plain document is searched");
     let mut sealed = plain.clone();
     sealed.sensitive = true;
     assert!(matches!(store.ingest(&sealed, &[]).unwrap(), testigo_store::IngestOutcome::AlreadyKnown { .. }));
+    // Sealed, its words are no longer in the full-text index (issue 5).
+    assert_eq!(store.search_incidents(&words).unwrap().total, 0, "a sealed document is never searched");
     let docs = store.documents_by_sha256(&plain.sha256).unwrap();
     assert!(docs.iter().all(|d| d.sensitive) && docs[0].text == text);
     assert_eq!(store.original(&plain.sha256).unwrap().unwrap(), text.as_bytes());

@@ -4,8 +4,9 @@ use crate::{doc, saltillo, stats, SALTILLO};
 
 /// The schema version this testigo creates: 1, then 2 for linking (issue 4), 3 for several
 /// documents of one original, 4 for the audit log and 5 for encryption at rest (issue 6), 6 for
-/// the web application (issue 5), 7 for user management by admins (issue 5).
-pub const LATEST_SCHEMA: i64 = 7;
+/// the web application (issue 5), 7 for user management by admins and 8 for the latency of the
+/// list and the search (issue 5).
+pub const LATEST_SCHEMA: i64 = 8;
 
 fn applied(path: &std::path::Path) -> Vec<(i64, String)> {
     let conn = rusqlite::Connection::open(path).unwrap();

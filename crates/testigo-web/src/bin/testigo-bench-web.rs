@@ -4,7 +4,10 @@
 //! connections, several at once). Prints the median and 99th-percentile latency and the
 //! requests per second of each page; asserts nothing.
 //!
-//! Usage: `testigo-bench-web [N] [REQUESTS_PER_KIND] [CONNECTIONS]`. The kinds: the list's
+//! Usage: `testigo-bench-web [N] [REQUESTS_PER_KIND] [CONNECTIONS] [--store FILE]`. With
+//! `--store FILE` the store is built in FILE and kept, or reused when FILE exists (building it
+//! takes most of a run; a reused store is migrated as any store is when opened, and must have
+//! been built with the same N). The kinds: the list's
 //! first page, a page N of it, a state with the order by fatalities, a year with perpetrator and
 //! harm filters, a word searched in the sources (each of the words is in 20-60% of the
 //! generated texts, so these are broad searches), the same within a state, and an incident.
@@ -200,13 +203,19 @@ fn report_line(name: &str, mut times: Vec<Duration>, wall: Duration) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let keep = args.iter().position(|a| a == "--store").map(|i| {
+        let path = args.get(i + 1).cloned().unwrap_or_default();
+        args.drain(i..(i + 2).min(args.len()));
+        std::path::PathBuf::from(path)
+    });
     let n: u64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let requests: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(2_000);
     let connections: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(4);
     let dir = std::env::temp_dir().join(format!("testigo-bench-web-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
-    let db = dir.join("bench.db");
+    let db = keep.clone().unwrap_or_else(|| dir.join("bench.db"));
+    let reuse = keep.is_some() && db.exists();
     let fail = |e: &dyn std::fmt::Display| -> ! {
         eprintln!("testigo-bench-web: {e}");
         std::process::exit(2)
@@ -216,19 +225,25 @@ fn main() {
     let token = testigo_web::auth::new_token().unwrap_or_else(|e| fail(&e));
     {
         let mut store = SqliteStore::open(&db).unwrap_or_else(|e| fail(&e));
-        let mut r = Rng(0x9E3779B97F4A7C15);
-        for i in 0..n {
-            let (doc, incident) = report(&mut r, i);
-            // Plain ingest: building the store is not what is measured.
-            store.ingest(&doc, &[incident]).unwrap_or_else(|e| fail(&e));
-        }
-        let user = testigo_web::add_user(&mut store, "bench", Role::Viewer, "bench-password-1", "bench").unwrap_or_else(|e| fail(&e));
+        let user = if reuse {
+            let found = store.user_credentials("bench").unwrap_or_else(|e| fail(&e));
+            found.map(|c| c.user).unwrap_or_else(|| fail(&format!("{} has no user bench: not a store of this benchmark", db.display())))
+        } else {
+            let mut r = Rng(0x9E3779B97F4A7C15);
+            for i in 0..n {
+                let (doc, incident) = report(&mut r, i);
+                // Plain ingest: building the store is not what is measured.
+                store.ingest(&doc, &[incident]).unwrap_or_else(|e| fail(&e));
+            }
+            testigo_web::add_user(&mut store, "bench", Role::Viewer, "bench-password-1", "bench").unwrap_or_else(|e| fail(&e))
+        };
         store
             .create_session(&testigo_web::auth::token_digest(&token), user.id, "csrf", Utc::now() + chrono::Duration::hours(1))
             .unwrap_or_else(|e| fail(&e));
     }
     let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
-    println!("store of {n} incidents with their source texts built in {:.1} s, {:.0} MB", t0.elapsed().as_secs_f64(), size as f64 / 1e6);
+    let how = if reuse { "reused (opened)" } else { "built" };
+    println!("store of {n} incidents with their source texts {how} in {:.1} s, {:.0} MB", t0.elapsed().as_secs_f64(), size as f64 / 1e6);
 
     let config = testigo_web::Config { db: db.clone(), key_file: None, secure_cookies: false, connections: 4, public: false };
     let state = testigo_web::AppState::open(config).unwrap_or_else(|e| fail(&e));

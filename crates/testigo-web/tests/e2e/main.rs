@@ -121,6 +121,9 @@ fn issue_5_the_monitors_workflow_in_a_real_browser() {
     // The same incident on the map: its marker's popup links to it.
     b.go(&format!("{base}/map?q=disparos"));
     b.wait_for("#map[data-count='1'] path.leaflet-interactive");
+    // The offline base layer: countries, US states, and the states of Mexico and Central
+    // America, drawn in their own pane under the markers.
+    b.wait_for("#map[data-outlines='3'] .leaflet-outlines-pane path");
     std::thread::sleep(std::time::Duration::from_millis(800));
     shot(&b, "03b-map");
     b.click("#map path.leaflet-interactive");

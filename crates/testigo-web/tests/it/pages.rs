@@ -287,10 +287,19 @@ async fn map_and_statistics_follow_the_filters() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["items"].as_array().unwrap().len(), 1, "{v}");
     assert_eq!(v["items"][0]["place"], "Saltillo");
-    for file in ["leaflet.js", "leaflet.markercluster.js", "countries-50m.json", "us-states-10m.json", "topojson-client.min.js"] {
+    for file in ["leaflet.js", "leaflet.markercluster.js", "countries-50m.json", "us-states-10m.json", "admin1-mx-ca.json", "topojson-client.min.js"] {
         let (status, body, _) = t.get(&format!("/static/vendor/{file}"), None).await;
         assert_eq!(status, StatusCode::OK, "{file}");
         assert!(body.len() > 1000, "{file}");
+    }
+    // The states of Mexico and Central America (issue 5): every country users need, in a
+    // file small enough for a slow connection.
+    let (_, body, _) = t.get("/static/vendor/admin1-mx-ca.json", None).await;
+    assert!(body.len() < 300_000, "{} bytes", body.len());
+    let topo: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let ids: Vec<&str> = topo["objects"]["states"]["geometries"].as_array().unwrap().iter().filter_map(|g| g["id"].as_str()).collect();
+    for state in ["MX-COA", "MX-CHP", "GT-PE", "HN-CR", "SV-SS", "NI-MN", "CR-SJ", "PA-8", "BZ-CY"] {
+        assert!(ids.contains(&state), "{state} in {ids:?}");
     }
     let (status, page, _) = t.get("/stats", s).await;
     assert_eq!(status, StatusCode::OK);
