@@ -237,3 +237,14 @@ users-done-password = The password of { $name } was set; their sessions ended.
 upload-stored = stored: { $incidents } incident(s), { $linked } linked to incidents already stored
 upload-known = already stored; nothing written
 upload-sidecar = metadata sidecar
+
+## A list filter that does not parse ($param: the parameter, $value: what was given).
+filter-invalid = { $param }: “{ $value }” is not { $expected }
+filter-expect-date = a date written YYYY-MM-DD
+filter-expect-event-type = an ACLED event type
+filter-expect-harm = a harm of the list
+filter-expect-perpetrator = a perpetrator category of the list
+filter-expect-verification = a verification status (unverified, corroborated, verified, disputed, retracted)
+filter-expect-yes-no = yes or no
+filter-expect-sort = a sort order of the list
+filter-expect-country = a two-letter country code such as MX

@@ -237,3 +237,14 @@ users-done-password = Se fijó la contraseña de { $name }; sus sesiones termina
 upload-stored = guardado: { $incidents } incidente(s), { $linked } vinculado(s) a incidentes ya guardados
 upload-known = ya estaba guardado; no se escribió nada
 upload-sidecar = metadatos de un informe
+
+## Un filtro de la lista que no se entiende ($param: el parámetro, $value: lo que se dio).
+filter-invalid = { $param }: «{ $value }» no es { $expected }
+filter-expect-date = una fecha escrita AAAA-MM-DD
+filter-expect-event-type = un tipo de evento de ACLED
+filter-expect-harm = un daño de la lista
+filter-expect-perpetrator = una categoría de perpetrador de la lista
+filter-expect-verification = un estado de verificación (unverified, corroborated, verified, disputed, retracted)
+filter-expect-yes-no = sí (yes) o no
+filter-expect-sort = un orden de la lista
+filter-expect-country = un código de país de dos letras, como MX

@@ -125,7 +125,7 @@ fn item_json(item: &ListedIncident) -> Value {
 }
 
 async fn list(state: &Shared, q: &HashMap<String, String>) -> Result<Json<Value>, ApiError> {
-    let mut query = parse_query(q).map_err(WebError::BadRequest)?;
+    let mut query = parse_query(q).map_err(|e| WebError::BadRequest(e.english()))?;
     let limit = match q.get("limit") {
         Some(l) => l.parse::<u32>().ok().filter(|l| (1..=MAX_LIMIT).contains(l)).ok_or_else(|| {
             WebError::BadRequest(format!("limit: a whole number from 1 to {MAX_LIMIT}"))

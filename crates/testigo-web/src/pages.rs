@@ -223,38 +223,98 @@ pub(crate) async fn logout(
 // ---------------------------------------------------------------------------------------------
 // The incident list.
 
+/// What a list filter's value should have been (see [`QueryError`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Expected {
+    /// `YYYY-MM-DD`.
+    Date,
+    /// An ACLED `event_type`.
+    EventType,
+    /// A harm of SPEC's list.
+    Harm,
+    /// A perpetrator category of SPEC's list.
+    Perpetrator,
+    /// A verification status.
+    Verification,
+    /// `yes` or `no`.
+    YesNo,
+    /// A sort order of the list.
+    Sort,
+    /// An ISO 3166-1 alpha-2 code.
+    Country,
+}
+
+impl Expected {
+    /// The Fluent id of the expectation's wording.
+    fn id(self) -> &'static str {
+        match self {
+            Expected::Date => "filter-expect-date",
+            Expected::EventType => "filter-expect-event-type",
+            Expected::Harm => "filter-expect-harm",
+            Expected::Perpetrator => "filter-expect-perpetrator",
+            Expected::Verification => "filter-expect-verification",
+            Expected::YesNo => "filter-expect-yes-no",
+            Expected::Sort => "filter-expect-sort",
+            Expected::Country => "filter-expect-country",
+        }
+    }
+}
+
+/// A list filter that does not parse: the query parameter, the value given (trimmed) and what
+/// was expected. Pages say it in the reader's language ([`QueryError::message`]); the API and
+/// downloads in English ([`QueryError::english`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct QueryError {
+    param: &'static str,
+    value: String,
+    expected: Expected,
+}
+
+impl QueryError {
+    fn new(param: &'static str, value: &str, expected: Expected) -> QueryError {
+        QueryError { param, value: value.to_string(), expected }
+    }
+
+    /// The message in `lang` (Fluent `filter-invalid` with the expectation's wording).
+    pub(crate) fn message(&self, messages: &i18n::Messages, lang: Lang) -> String {
+        let expected = messages.get(lang, self.expected.id());
+        messages.get_args(lang, "filter-invalid", &[("param", self.param.into()), ("value", self.value.as_str().into()), ("expected", expected.into())])
+    }
+
+    /// The message in English.
+    pub(crate) fn english(&self) -> String {
+        format!("{}: {:?} is not {}", self.param, self.value, i18n::english(self.expected.id()))
+    }
+}
+
 /// The list filters of a query string (shared by the page, the downloads and the API).
 ///
 /// # Errors
 ///
-/// A message naming the parameter that does not parse.
-pub(crate) fn parse_query(q: &HashMap<String, String>) -> Result<IncidentQuery, String> {
+/// [`QueryError`] for the first parameter that does not parse.
+pub(crate) fn parse_query(q: &HashMap<String, String>) -> Result<IncidentQuery, QueryError> {
     let get = |k: &str| q.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let date = |k: &str| -> Result<Option<chrono::NaiveDate>, String> {
+    let date = |k: &'static str| -> Result<Option<chrono::NaiveDate>, QueryError> {
         get(k)
-            .map(|v| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| format!("{k}: {v:?} is not a date YYYY-MM-DD")))
+            .map(|v| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| QueryError::new(k, v, Expected::Date)))
             .transpose()
     };
-    let event_type = get("event_type")
-        .map(|v| EventType::parse(v).ok_or_else(|| format!("event_type: {v:?} is not an ACLED event type")))
-        .transpose()?;
-    let harm = get("harm").map(|v| Harm::parse(v).map(|h| h.as_str().to_string()).ok_or_else(|| format!("harm: unknown {v:?}"))).transpose()?;
+    let event_type = get("event_type").map(|v| EventType::parse(v).ok_or_else(|| QueryError::new("event_type", v, Expected::EventType))).transpose()?;
+    let harm = get("harm").map(|v| Harm::parse(v).map(|h| h.as_str().to_string()).ok_or_else(|| QueryError::new("harm", v, Expected::Harm))).transpose()?;
     let perpetrator = get("perpetrator")
-        .map(|v| ActorCategory::parse(v).map(|c| c.as_str().to_string()).ok_or_else(|| format!("perpetrator: unknown {v:?}")))
+        .map(|v| ActorCategory::parse(v).map(|c| c.as_str().to_string()).ok_or_else(|| QueryError::new("perpetrator", v, Expected::Perpetrator)))
         .transpose()?;
-    let verification = get("verification")
-        .map(|v| Verification::parse(v).ok_or_else(|| format!("verification: unknown {v:?}")))
-        .transpose()?;
+    let verification = get("verification").map(|v| Verification::parse(v).ok_or_else(|| QueryError::new("verification", v, Expected::Verification))).transpose()?;
     let contested = match get("contested") {
         None => None,
         Some("yes" | "true") => Some(true),
         Some("no" | "false") => Some(false),
-        Some(v) => return Err(format!("contested: {v:?} is not yes or no")),
+        Some(v) => return Err(QueryError::new("contested", v, Expected::YesNo)),
     };
-    let sort = get("sort").map(|v| Sort::parse(v).ok_or_else(|| format!("sort: unknown {v:?}"))).transpose()?.unwrap_or_default();
+    let sort = get("sort").map(|v| Sort::parse(v).ok_or_else(|| QueryError::new("sort", v, Expected::Sort))).transpose()?.unwrap_or_default();
     let country = get("country").map(|c| c.to_ascii_uppercase());
-    if country.as_ref().is_some_and(|c| c.len() != 2 || !c.chars().all(|x| x.is_ascii_alphabetic())) {
-        return Err("country: give a two-letter code such as MX".to_string());
+    if let Some(c) = country.as_ref().filter(|c| c.len() != 2 || !c.chars().all(|x| x.is_ascii_alphabetic())) {
+        return Err(QueryError::new("country", c, Expected::Country));
     }
     Ok(IncidentQuery {
         text: get("q").map(str::to_string),
@@ -294,7 +354,7 @@ pub(crate) async fn incidents(
 ) -> Result<Markup, WebError> {
     let q = readable_query(&state, q);
     let ctx = ctx(&state, lang, session.as_ref(), &uri);
-    let mut query = parse_query(&q).map_err(WebError::BadRequest)?;
+    let mut query = parse_query(&q).map_err(|e| WebError::BadRequest(e.message(&state.messages, lang)))?;
     let page: u32 = q.get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1 && *p <= 100_000).unwrap_or(1);
     query.limit = Some(PAGE_SIZE);
     query.offset = (page - 1) * PAGE_SIZE;
@@ -427,7 +487,7 @@ pub(crate) async fn export_response(state: &Shared, q: &HashMap<String, String>)
         .get("format")
         .and_then(|f| Format::parse(f))
         .ok_or_else(|| WebError::BadRequest("format: use acled-csv, geojson or jsonl".to_string()))?;
-    let mut query = parse_query(q).map_err(WebError::BadRequest)?;
+    let mut query = parse_query(q).map_err(|e| WebError::BadRequest(e.english()))?;
     query.limit = Some(MAX_EXPORT);
     let public = state.is_public();
     let bytes = state

@@ -35,7 +35,7 @@ pub(crate) async fn map_page(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Markup, WebError> {
     let q = crate::pages::readable_query(&state, q);
-    parse_query(&q).map_err(WebError::BadRequest)?;
+    parse_query(&q).map_err(|e| WebError::BadRequest(e.message(&state.messages, lang)))?;
     let ctx = Ctx { lang, messages: &state.messages, session: session.as_ref(), here: uri.to_string(), public: state.is_public() };
     let filters = filter_query(&q);
     let body = html! {
@@ -63,7 +63,7 @@ pub(crate) async fn map_points(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let q = crate::pages::readable_query(&state, q);
-    let query = parse_query(&q).map_err(WebError::BadRequest)?;
+    let query = parse_query(&q).map_err(|e| WebError::BadRequest(e.english()))?;
     let points = state.db(move |store| Ok(store.map_points(&query, MAX_POINTS)?)).await?;
     let public = state.is_public();
     let items: Vec<_> = points
@@ -88,7 +88,7 @@ pub(crate) async fn map_points(
 
 async fn stats_of(state: &Shared, q: HashMap<String, String>) -> Result<IncidentStats, WebError> {
     let q = crate::pages::readable_query(state, q);
-    let query = parse_query(&q).map_err(WebError::BadRequest)?;
+    let query = parse_query(&q).map_err(|e| WebError::BadRequest(e.english()))?;
     state.db(move |store| Ok(store.incident_stats(&query)?)).await
 }
 

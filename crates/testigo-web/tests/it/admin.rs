@@ -234,7 +234,7 @@ async fn error_pages_and_audit_actions_speak_the_requests_language() {
     assert!(page.contains("No se puede hacer la solicitud") && !page.contains("Cannot parse"), "{page}");
     let (status, page) = get_in(&t, es, "/incidents?from=ayer", Some(&vic)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(page.contains("No se puede hacer la solicitud") && page.contains("id=\"error-detail\">from: &quot;ayer&quot;"), "{page}");
+    assert!(page.contains("No se puede hacer la solicitud") && page.contains("id=\"error-detail\">from: «ayer» no es una fecha escrita AAAA-MM-DD"), "{page}");
     let (status, page, _) = split(t.send(post("/incidents/1/status", Some(&ana), format!("csrf={ana_csrf}&status=maybe&reason=r"))).await).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(page.contains("Elija uno de los estados de verificación"), "{page}");
@@ -297,4 +297,22 @@ async fn issue_5_logins_are_limited_per_client_address() {
     }
     assert_eq!(attempt("[2001:db8:5:6::abcd]:4000", "ana".into(), PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(attempt("[2001:db8:5:7::1]:4000", "ana".into(), PASSWORD).await, StatusCode::SEE_OTHER);
+}
+
+/// A list filter that does not parse is explained in the reader's language on the pages, and
+/// in English by the API.
+#[tokio::test]
+async fn issue_5_bad_filters_are_explained_in_the_readers_language() {
+    let t = TestApp::new(true);
+    let (viewer, _) = t.login("vic").await;
+    let v = Some(viewer.as_str());
+    let (status, body) = get_in(&t, "es-MX,es;q=0.9", "/incidents?to=31/12/2024", v).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("to: «31/12/2024» no es una fecha escrita AAAA-MM-DD"), "{body}");
+    let (_, body) = get_in(&t, "es", "/map?country=Mexico", v).await;
+    assert!(body.contains("country: «MEXICO» no es un código de país de dos letras, como MX"), "{body}");
+    let (_, body) = get_in(&t, "en", "/incidents?contested=maybe", v).await;
+    assert!(body.contains("contested: “maybe” is not yes or no"), "{body}");
+    let (_, body) = get_in(&t, "es", "/incidents?event_type=Robo", v).await;
+    assert!(body.contains("event_type: «Robo» no es un tipo de evento de ACLED"), "{body}");
 }

@@ -93,7 +93,7 @@ async fn search_filters_and_downloads() {
     assert!(body.contains("Saltillo") && body.contains("contested"), "{body}");
     let (status, body, _) = t.get("/incidents?from=yesterday", s).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body.contains("from: &quot;yesterday&quot; is not a date"), "{body}");
+    assert!(body.contains("from: “yesterday” is not a date written YYYY-MM-DD"), "{body}");
     assert!(all.contains("/incidents/export?format=acled-csv"), "{all}");
     let (status, csv, headers) = t.get("/incidents/export?format=acled-csv&q=disparos", s).await;
     assert_eq!(status, StatusCode::OK);
