@@ -1147,12 +1147,18 @@ impl<'g> Extractor<'g> {
     fn claim(&self, doc: &Doc<'_>, f: &SentenceFacts, si: usize, speakers: &mut Vec<(String, Stance)>) -> Option<Claim> {
         let s = doc.sentences[si];
         let noun = |c: &CueMatch| matches!(doc.f(c.t0), "comunicado" | "statement" | "carta" | "open" | "in" | "en");
+        // "alleged members of a cartel", "presuntos integrantes": an adjective, not a report.
+        let adjective = |c: &CueMatch| {
+            matches!(doc.f(c.t0), "alleged" | "presunto" | "presunta" | "presuntos" | "presuntas" | "supuesto" | "supuesta" | "supuestos" | "supuestas")
+                && c.t1 < s.t1
+                && !matches!(doc.f(c.t1), "that" | "que" | "by" | "por" | "to" | "in" | "on" | "at")
+        };
         let say = f
             .cues
             .iter()
-            .find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0) && !noun(c))
-            .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0)))
-            .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According)))?;
+            .find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0) && !noun(c) && !adjective(c))
+            .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0) && !adjective(c)))
+            .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According) && !adjective(c)))?;
         // "It was reported", "fueron denunciados", "(as reported)", "after being reported
         // missing": a report verb in the passive with no agent ("by…", "por…") names nobody.
         if matches!(say.cue, Cue::Say) && say.t0 > s.t0 && !matches!(doc.f(say.t1), "by" | "por") {
@@ -1212,7 +1218,13 @@ impl<'g> Extractor<'g> {
                 && !matches!(doc.f(say.t0), "told" | "tell" | "tells" | "telling" | "asked" | "urged")
                 && (say.t0 == s.t0 || doc.gap_before(say.t0).contains([',', ';', ':', '”', '"', '“']))
                 && np_ends_clause();
-            while a > s.t0 && say.t0 - a < 10 && !inverted {
+            // "…outside the school, claiming that…": a participle clause after a comma has the
+            // main clause's subject, not the words before the comma.
+            let participle_clause = doc.gap_before(say.t0).contains(',') && {
+                let v = doc.f(say.t0);
+                v.ends_with("ing") || v.ends_with("ando") || v.ends_with("iendo")
+            };
+            while a > s.t0 && say.t0 - a < 10 && !inverted && !participle_clause {
                 let gap = doc.gap_before(a);
                 if gap.contains(['”', '"', '“', ':', ';']) || (gap.contains(',') && say.t0 - a >= 1) {
                     break;
@@ -1297,7 +1309,7 @@ impl<'g> Extractor<'g> {
         };
         // "There are no reports…", "No injuries were reported", "Neither… nor…": nobody is
         // said to speak.
-        if a < b && matches!(doc.f(a), "there" | "no" | "neither" | "none" | "nobody" | "nadie" | "ningun" | "ninguna" | "ni" | "hay") {
+        if a < b && (matches!(doc.f(a), "there" | "no" | "neither" | "none" | "nobody" | "nadie" | "ningun" | "ninguna" | "ni" | "hay") || (a > s.t0 && matches!(doc.f(a - 1), "nor" | "ni"))) {
             return None;
         }
         // "The guards also", "las autoridades no", "the authorities have not": adverbs,

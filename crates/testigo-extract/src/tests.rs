@@ -83,6 +83,12 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/claims/0/attributed_to", "\"local media\"")]),
     ("Un migrante fue asesinado en Tapachula, Chiapas. Las autoridades no informaron si hubo detenidos.", Some("2021-06-03"),
         &[("/i/0/claims/0/attributed_to", "\"Las autoridades\"")]),
+    // "Neither … nor … reported", "alleged members" (an adjective), a participle clause after
+    // a comma: no speaker named, or the sentence's own speaker noun.
+    ("On 3 June 2021, in Uruapan, Michoacán, alleged members of a cartel shot dead two farmers. Neither fatalities nor injuries among the attackers reported.", None,
+        &[("/i/0/claims", "[]"), ("/i/0/fatalities", "2")]),
+    ("On 3 June 2021, in Tuxtla Gutiérrez, Chiapas, police beat a group of migrants outside the bus station, claiming that they had no papers.", None,
+        &[("/i/0/claims/0/attributed_to", "\"police\""), ("/i/0/claims/0/stance", "\"official\"")]),
     // After a comma the verb comes before its speaker ("…, informó X"), unless the phrase after
     // it is an addressee or a clause; an appositive or a relative clause is not the speaker;
     // "and" inside a name does not end it.
