@@ -101,7 +101,7 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     ("A Honduran man died in a holding cell in Yuma, Arizona, U.S. Customs and Border Protection said.", Some("2021-06-03"),
         &[("/i/0/claims/0/attributed_to", "\"U.S. Customs and Border Protection\"")]),
     ("Dos jóvenes fueron detenidos sin orden en Matamoros, Tamaulipas, según denunciaron sus familias. Según contaron a este diario, los golpearon.", Some("2021-06-03"),
-        &[("/i/0/claims/0/attributed_to", "\"sus familias\""), ("/i/0/claims/1", "null")]),
+        &[("/i/0/claims/0/attributed_to", "\"sus familias\""), ("/i/0/claims/0/stance", "\"victim's family\""), ("/i/0/claims/1", "null")]),
     // A participle clause is a verb, not a noun: ", killing three herders".
     ("Gunmen stormed a farm near Kukawa, in Borno State, on Monday, killing three herders.", Some("2024-02-21"),
         &[("/n", "1"), ("/i/0/fatalities", "3"), ("/i/0/event_date", "\"2024-02-19\""), ("/i/0/location/admin1", "\"Borno\"")]),
