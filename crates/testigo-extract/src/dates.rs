@@ -188,6 +188,13 @@ fn part_of_month(w: &str, next: &str) -> Option<u8> {
 /// Words that can begin a date expression (besides digits): a cheap filter that keeps the
 /// full grammar off most tokens.
 /// Words that can open a date expression (besides digits and "mid-").
+/// The words after an article that can make it start a date ("the next day", "la semana
+/// pasada"); any other article starts none.
+static AFTER_ARTICLE: WordSet = WordSet::new(&[
+    "day", "next", "previous", "following", "week", "weekend", "month", "night", "morning", "afternoon", "evening", "dia", "mes",
+    "semana", "fin", "pasado", "madrugada", "manana", "tarde", "noche", "days", "weeks", "dias", "semanas",
+]);
+
 static DATE_STARTS: WordSet = WordSet::new(&[
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "enero", "febrero",
@@ -226,13 +233,7 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
         }
         // Articles start a date only in a few set phrases ("the next day", "a week ago",
         // "la semana pasada", "el mes pasado").
-        if matches!(w, "the" | "a" | "an" | "el" | "la" | "un" | "una" | "one" | "esta" | "this")
-            && !matches!(
-                doc.f(i + 1),
-                "day" | "next" | "previous" | "following" | "week" | "weekend" | "month" | "night" | "morning" | "afternoon" | "evening"
-                    | "dia" | "mes" | "semana" | "fin" | "pasado" | "madrugada" | "manana" | "tarde" | "noche" | "days" | "weeks" | "dias" | "semanas"
-            )
-        {
+        if matches!(w, "the" | "a" | "an" | "el" | "la" | "un" | "una" | "one" | "esta" | "this") && !AFTER_ARTICLE.contains_token(doc, i + 1) {
             i += 1;
             continue;
         }

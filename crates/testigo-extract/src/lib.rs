@@ -211,8 +211,7 @@ impl<'g> Extractor<'g> {
             for (di, d) in f.dates.iter().enumerate() {
                 // "said on Monday", "informó el lunes": the date of the report, not of the event.
                 // "since Christmas", "desde el lunes": the start of a state, not the event.
-                let before: Vec<&str> = (d.t0.saturating_sub(3).max(s.t0)..d.t0).map(|x| doc.f(x)).collect();
-                let report = before.iter().any(|w| matches!(*w, "since" | "desde" | "published" | "publicado"))
+                let report = (d.t0.saturating_sub(3).max(s.t0)..d.t0).any(|x| matches!(doc.f(x), "since" | "desde" | "published" | "publicado"))
                     || f.cues.iter().any(|c| {
                         // "relató que el 12 de marzo…": after "que"/"that" the date is the
                         // reported event's, not the report's.
