@@ -8,9 +8,11 @@ pub use testigo_ingest::{actor, prepare, prepare_as, prepare_bytes, Prepared, MA
 
 /// One input line of `testigo extract` (SPEC.md): `id` and `text` required.
 #[derive(serde::Deserialize)]
-struct ExtractLine {
+struct ExtractLine<'a> {
     id: serde_json::Value,
-    text: String,
+    /// Borrowed from the line when it has no escapes (most texts): no copy.
+    #[serde(borrow)]
+    text: std::borrow::Cow<'a, str>,
     #[serde(default)]
     published: Option<String>,
     #[serde(default)]
