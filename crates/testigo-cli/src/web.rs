@@ -39,6 +39,36 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// List the accounts: name, role, created, last login, disabled.
+    List,
+    /// Change an account's role (the last active admin keeps theirs).
+    Role {
+        /// Login name.
+        name: String,
+        /// admin, analyst or viewer.
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
+    /// Disable an account: its sessions end and its API tokens are revoked at once. Accounts
+    /// are never deleted (their history names them); the last active admin stays.
+    Disable {
+        /// Login name.
+        name: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// Login name.
+        name: String,
+    },
+    /// Set a new password (asked for, or the first line of standard input with
+    /// --password-stdin); the account's sessions end.
+    Password {
+        /// Login name.
+        name: String,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 /// `testigo token …`.
@@ -71,16 +101,61 @@ pub fn serve(db: &Path, key_file: &Path, args: &ServeArgs) -> anyhow::Result<Exi
 
 /// Runs `testigo user add`.
 pub fn user(store: &mut testigo_store::SqliteStore, command: &UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Add { name, role, password_stdin } = command;
-    let password = if *password_stdin {
-        let mut line = String::new();
-        io::stdin().lock().read_line(&mut line)?;
-        line.trim_end_matches(['\n', '\r']).to_string()
-    } else {
-        prompt_password()?
+    let actor = testigo_ingest::actor();
+    let read_password = |from_stdin: bool| -> anyhow::Result<String> {
+        if from_stdin {
+            let mut line = String::new();
+            io::stdin().lock().read_line(&mut line)?;
+            Ok(line.trim_end_matches(['\n', '\r']).to_string())
+        } else {
+            prompt_password()
+        }
     };
-    let user = testigo_web::add_user(store, name, *role, &password, &testigo_ingest::actor())?;
-    eprintln!("created user {} with role {}", user.name, user.role);
+    let id_of = |store: &testigo_store::SqliteStore, name: &str| -> anyhow::Result<i64> {
+        match store.user_credentials(name)? {
+            Some(c) => Ok(c.user.id),
+            None => anyhow::bail!("no user named {name:?} (see `testigo user list`)"),
+        }
+    };
+    match command {
+        UserCommand::Add { name, role, password_stdin } => {
+            let password = read_password(*password_stdin)?;
+            let user = testigo_web::add_user(store, name, *role, &password, &actor)?;
+            eprintln!("created user {} with role {}", user.name, user.role);
+        }
+        UserCommand::List => {
+            println!("{:<24} {:<8} {:<17} {:<17} state", "name", "role", "created (UTC)", "last login (UTC)");
+            let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or_else(|| "-".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string());
+            for a in store.user_accounts()? {
+                let state = match a.disabled_at {
+                    Some(t) => format!("disabled {}", when(Some(t))),
+                    None => "active".to_string(),
+                };
+                println!("{:<24} {:<8} {:<17} {:<17} {state}", a.user.name, a.user.role, when(Some(a.created_at)), when(a.last_login_at));
+            }
+        }
+        UserCommand::Role { name, role } => {
+            let a = store.set_user_role(id_of(store, name)?, *role, &actor)?;
+            eprintln!("{} is now {}", a.user.name, a.user.role);
+        }
+        UserCommand::Disable { name } => {
+            let ended = store.disable_user(id_of(store, name)?, &actor)?;
+            eprintln!("disabled {name}: {} session(s) ended, {} API token(s) revoked", ended.sessions, ended.tokens);
+        }
+        UserCommand::Enable { name } => {
+            store.enable_user(id_of(store, name)?, &actor)?;
+            eprintln!("enabled {name}");
+        }
+        UserCommand::Password { name, password_stdin } => {
+            let id = id_of(store, name)?;
+            let password = read_password(*password_stdin)?;
+            if password.chars().count() < testigo_web::auth::MIN_PASSWORD_CHARS {
+                anyhow::bail!("the password must have at least {} characters", testigo_web::auth::MIN_PASSWORD_CHARS);
+            }
+            let ended = store.set_password(id, &testigo_web::auth::hash_password(&password)?, &actor)?;
+            eprintln!("new password set for {name}: {} session(s) ended", ended.sessions);
+        }
+    }
     Ok(())
 }
 

@@ -38,6 +38,51 @@ fn issue_5_users_and_tokens_from_the_command_line() {
     assert_eq!(occurrences(&db.path, token), 0);
 }
 
+/// An admin manages accounts from the command line as on the Users page: list, role,
+/// disable (the API token stops existing), enable, new password; the last admin stays one.
+#[test]
+fn issue_5_accounts_are_managed_from_the_command_line() {
+    let db = Db::new();
+    for (name, role) in [("root", "admin"), ("ana", "analyst")] {
+        let o = run(&db, &["user", "add", name, "--role", role, "--password-stdin"]).with_stdin("a-long-password\n");
+        assert_eq!(o.code, 0, "{}", o.stderr);
+    }
+    let token = run(&db, &["token", "create", "--user", "ana"]).stdout.trim().to_string();
+    assert_eq!(token.len(), 64);
+    let o = run(&db, &["user", "list"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let line = |out: &str, name: &str| out.lines().find(|l| l.starts_with(name)).map(str::to_string).unwrap_or_default();
+    assert!(line(&o.stdout, "ana ").contains("analyst") && line(&o.stdout, "ana ").ends_with("active"), "{}", o.stdout);
+    let o = run(&db, &["user", "role", "ana", "viewer"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("ana is now viewer"), "{}", o.stderr);
+    // The last active admin cannot be demoted or disabled.
+    let o = run(&db, &["user", "role", "root", "viewer"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    let o = run(&db, &["user", "disable", "root"]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    let o = run(&db, &["user", "disable", "ana"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("1 API token(s) revoked"), "{}", o.stderr);
+    let o = run(&db, &["user", "list"]);
+    assert!(line(&o.stdout, "ana ").contains("viewer") && line(&o.stdout, "ana ").contains("disabled 20"), "{}", o.stdout);
+    let o = run(&db, &["user", "enable", "ana"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(line(&run(&db, &["user", "list"]).stdout, "ana ").ends_with("active"));
+    let o = run(&db, &["user", "password", "ana", "--password-stdin"]).with_stdin("short\n");
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("at least 10 characters"), "{}", o.stderr);
+    let o = run(&db, &["user", "password", "ana", "--password-stdin"]).with_stdin("another-long-password\n");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = run(&db, &["user", "disable", "nobody"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("no user named \"nobody\""), "{}", o.stderr);
+    // Every change is in the audit log, which still verifies; no password is in the database.
+    let o = run(&db, &["verify"]);
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(occurrences(&db.path, "another-long-password"), 0);
+}
+
 /// How many times `token` itself occurs in the database file and its write-ahead log.
 fn occurrences(path: &std::path::Path, token: &str) -> usize {
     let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
