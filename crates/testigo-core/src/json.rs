@@ -16,14 +16,7 @@ use crate::{Claim, Incident, Location, Perpetrator, Span, Victims};
 
 /// Appends `incidents` as a JSON array.
 pub fn write_incidents(out: &mut Vec<u8>, incidents: &[Incident]) {
-    out.push(b'[');
-    for (i, x) in incidents.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_incident(out, x);
-    }
-    out.push(b']');
+    array(out, incidents, write_incident);
 }
 
 /// Appends one incident as a JSON object.

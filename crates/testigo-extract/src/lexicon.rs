@@ -297,11 +297,11 @@ pub struct Lexicon {
     prefix_heads: [u64; 64],
 }
 
-/// The bit of a head in [`Lexicon`]'s `prefix_heads` filter.
+/// The bit of a head in [`Lexicon`]'s `prefix_heads` filter (the head mixed, then as a word
+/// hash in [`filter_bit`]).
 #[inline]
 fn head_bit(h: u32) -> (usize, u64) {
-    let k = (h.wrapping_mul(0x9E37_79B1) >> 20) as usize;
-    (k >> 6, 1u64 << (k & 63))
+    filter_bit(u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
 /// A phrase filed under its first word, with what rejects most non-matches at once.

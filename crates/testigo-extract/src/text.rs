@@ -117,10 +117,6 @@ impl<'t> Doc<'t> {
         // never grow these vectors.
         let cap = text.len() / 5 + 8;
         let mut ranges: Vec<FoldRange> = Vec::with_capacity(cap);
-        let folded_of = |r: &FoldRange, arena: &String| -> u64 {
-            let w = if r.0 { arena.get(r.1..r.2) } else { text.get(r.1..r.2) };
-            word_hash(w.unwrap_or(""))
-        };
         let mut tokens = Vec::with_capacity(cap);
         let mut sentences = Vec::with_capacity(text.len() / 80 + 2);
         let mut hashes = Vec::with_capacity(cap);
@@ -193,11 +189,11 @@ impl<'t> Doc<'t> {
                         break;
                     }
                 }
-                let upper = if c.is_ascii() { c.is_ascii_uppercase() } else { c.is_uppercase() };
+                let upper = c.is_uppercase();
                 // A "sentence" longer than MAX_SENTENCE_TOKENS (a text without punctuation, a
                 // table, junk) is cut, so that the work per sentence stays bounded.
                 let too_long = tokens.len() - sent_t0 >= MAX_SENTENCE_TOKENS;
-                if (pending_break && (upper || newline_run >= 1 || if c.is_ascii() { c.is_ascii_digit() } else { c.is_numeric() })) || too_long {
+                if (pending_break && (upper || c.is_numeric() || newline_run >= 1)) || too_long {
                     // Close the previous sentence before this token.
                     if tokens.len() > sent_t0 {
                         sentences.push(Sentence {
@@ -238,7 +234,9 @@ impl<'t> Doc<'t> {
                     }
                     (true, a, arena.len())
                 };
-                hashes.push(if range.0 { folded_of(&range, arena) } else { word_hash_bytes(&bytes[start..j]) });
+                // The hash of the folded form, wherever it was written.
+                let (src, a, b) = if range.0 { (arena.as_bytes(), range.1, range.2) } else { (bytes, start, j) };
+                hashes.push(word_hash_bytes(src.get(a..b).unwrap_or_default()));
                 ranges.push(range);
                 tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper });
                 i = j;
