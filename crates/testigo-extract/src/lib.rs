@@ -1195,35 +1195,38 @@ impl<'g> Extractor<'g> {
         } else {
             let mut a = say.t0;
             // "…, informó Protección Civil", "…,” said the witness": a verb right after a
-            // comma or a quote has its speaker after it.
-            // The speaker is then a noun phrase right after the verb.
+            // comma or a quote has its speaker after it, a noun phrase that ends the clause —
+            // unlike an object clause without "that" ("…, said the account was false") or an
+            // addressee ("told El País that…"). `inverted` is that phrase's end.
             let np_follows = say.t1 < s.t1
                 && (doc.tokens[say.t1].upper || matches!(doc.f(say.t1), "the" | "a" | "an" | "la" | "el" | "los" | "las" | "un" | "una" | "su" | "sus" | "his" | "her" | "their" | "its" | "local" | "state" | "federal" | "police" | "officials" | "authorities" | "witnesses" | "residents" | "testigos" | "vecinos"));
-            // …and that phrase ends the clause ("…, said the witness."), unlike an object
-            // clause without "that" ("…, said the account was false") or an addressee ("told
-            // El País that…").
-            let np_ends_clause = || {
+            let np_end = || -> Option<usize> {
                 let mut e = say.t1 + 1;
                 while e < s.t1 && e < say.t1 + 8 && !doc.gap_before(e).contains([',', '.', ';', ':', '“', '"', '”']) && !matches!(doc.f(e), "that" | "que") {
                     // A verb inside makes it a clause ("said the story was false").
                     if matches!(doc.f(e), "was" | "were" | "is" | "are" | "had" | "has" | "have" | "would" | "will" | "could" | "did" | "fue" | "fueron" | "era" | "eran" | "es" | "son" | "estaba" | "estaban" | "habia" | "ha" | "han") {
-                        return false;
+                        return None;
                     }
                     e += 1;
                 }
-                e == s.t1 || doc.gap_before(e).contains([',', '.', ';']) || matches!(doc.f(e), "que" | "quien" | "who" | "which")
+                // "…, relató una trabajadora del hotel que pidió…": a relative clause ends it.
+                (e == s.t1 || doc.gap_before(e).contains([',', '.', ';']) || matches!(doc.f(e), "que" | "quien" | "who" | "which")).then_some(e)
             };
-            let inverted = np_follows
+            let inverted = if np_follows
                 && !matches!(doc.f(say.t0), "told" | "tell" | "tells" | "telling" | "asked" | "urged")
                 && (say.t0 == s.t0 || doc.gap_before(say.t0).contains([',', ';', ':', '”', '"', '“']))
-                && np_ends_clause();
+            {
+                np_end()
+            } else {
+                None
+            };
             // "…outside the school, claiming that…": a participle clause after a comma has the
             // main clause's subject, not the words before the comma.
             let participle_clause = doc.gap_before(say.t0).contains(',') && {
                 let v = doc.f(say.t0);
                 v.ends_with("ing") || v.ends_with("ando") || v.ends_with("iendo")
             };
-            while a > s.t0 && say.t0 - a < 10 && !inverted && !participle_clause {
+            while a > s.t0 && say.t0 - a < 10 && inverted.is_none() && !participle_clause {
                 let gap = doc.gap_before(a);
                 if gap.contains(['”', '"', '“', ':', ';']) || (gap.contains(',') && say.t0 - a >= 1) {
                     break;
@@ -1252,11 +1255,7 @@ impl<'g> Extractor<'g> {
                     e += 1;
                 }
                 (say.t1 + 1, e)
-            } else if a == say.t0 && inverted && !matches!(doc.f(say.t1), "on" | "about" | "over" | "sobre" | "de" | "del" | "en" | "in" | "acerca" | "regarding") {
-                let mut e = say.t1;
-                while e < s.t1 && e < say.t1 + 8 && !doc.gap_before(e).contains([',', '.', '“', '"']) {
-                    e += 1;
-                }
+            } else if let (true, Some(e)) = (a == say.t0, inverted) {
                 (say.t1, e)
             } else if a == say.t0 {
                 // "…and said we would cross", "…ni mencionó que": the subject is further back;

@@ -94,6 +94,8 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // "and" inside a name does not end it.
     ("Tres jornaleros murieron baleados en un rancho de Guasave, Sinaloa, informó la vocería de seguridad del estado.", Some("2021-06-03"),
         &[("/i/0/claims/0/attributed_to", "\"la vocería de seguridad del estado\"")]),
+    ("Dos migrantes fueron golpeados por policías en Acayucan, Veracruz, denunció una activista que los acompañaba.", Some("2021-06-03"),
+        &[("/i/0/claims/0/attributed_to", "\"una activista\"")]),
     ("A migrant was beaten to death in Piedras Negras, Coahuila. Juan Ortega, director of a local shelter, told reporters that police had detained him.", Some("2021-06-03"),
         &[("/i/0/claims/0/attributed_to", "\"director of a local shelter\"")]),
     ("A migrant was shot dead in Reynosa, Tamaulipas. Ana Ruiz, who runs a shelter in the city, said the story of a shootout was false.", Some("2021-06-03"),
