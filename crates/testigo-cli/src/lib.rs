@@ -54,7 +54,7 @@ pub fn extract_line(ex: &Extractor<'_>, line: &str, out: &mut Vec<u8>) -> bool {
         }
     };
     let published = match doc.published.as_deref().filter(|s| !s.is_empty()) {
-        Some(p) => match chrono::NaiveDate::parse_from_str(p.get(..10).unwrap_or(p), "%Y-%m-%d") {
+        Some(p) => match published_date(p) {
             Ok(d) => Some(d),
             Err(_) => return error(out, doc.id, format!("published {p:?} is not a YYYY-MM-DD date")),
         },
@@ -108,6 +108,25 @@ impl XorShift {
     }
 }
 
+/// The date at the start of a `published` value: `YYYY-MM-DD`, anything after the tenth byte
+/// ignored ("2024-05-03T10:00Z"). Errors as chrono's `%Y-%m-%d` does on anything else. The
+/// usual zero-padded form is read directly; other spellings chrono accepts ("2024-5-3") go
+/// through chrono.
+fn published_date(p: &str) -> Result<chrono::NaiveDate, chrono::ParseError> {
+    let head = p.get(..10).unwrap_or(p);
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *head.as_bytes() {
+        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let n = |s: &[u8]| s.iter().fold(0u32, |a, &d| a * 10 + u32::from(d - b'0'));
+            let (y, m, d) = (n(&digits[..4]), n(&digits[4..6]), n(&digits[6..]));
+            if let Some(date) = i32::try_from(y).ok().and_then(|y| chrono::NaiveDate::from_ymd_opt(y, m, d)) {
+                return Ok(date);
+            }
+        }
+    }
+    chrono::NaiveDate::parse_from_str(head, "%Y-%m-%d")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,6 +155,25 @@ mod tests {
     /// The contract's output is written by hand (testigo_core::json): it must be what
     /// serde_json writes for the same values, on every kind of text the project has: the
     /// examples, the seed, the linking reports, the development cases and the ACLED notes.
+    #[test]
+    fn published_dates_read_as_chrono_reads_them() {
+        let chrono_reads = |p: &str| chrono::NaiveDate::parse_from_str(p.get(..10).unwrap_or(p), "%Y-%m-%d").ok();
+        let mut cases: Vec<String> = ["2024-01-15", "2024-01-15T10:00:00Z", "2024-02-29", "2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "0000-01-01", "9999-12-31", "2024-5-3", "2024-05-3x", "+2024-05-03", "2024/05/03", "abcd-ef-gh", "2024-01-1", "", "2024-01-15 and more", "２０２４-01-15"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        // Every day of a leap year and the days after each month's end, fast path or not.
+        for m in 0..=13 {
+            for d in 0..=32 {
+                cases.push(format!("2024-{m:02}-{d:02}"));
+                cases.push(format!("1900-{m:02}-{d:02}"));
+            }
+        }
+        for c in &cases {
+            assert_eq!(published_date(c).ok(), chrono_reads(c), "{c:?}");
+        }
+    }
+
     #[test]
     fn the_written_line_is_what_serde_json_writes() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

@@ -217,9 +217,41 @@ fn uint(out: &mut Vec<u8>, mut n: u64) {
 
 /// As serde_json: the shortest representation that reads back the same (`ryu`), `null` for
 /// NaN and infinities.
+///
+/// Coordinates are rounded to four decimals: a value that is exactly the double nearest to
+/// `n / 10000` for an integer `|n| < 10^12` is written from `n` (its shortest round-trip form
+/// is that decimal with trailing zeros trimmed, as ryu would give); anything else goes to ryu.
 fn opt_f64(out: &mut Vec<u8>, x: Option<f64>) {
     match x {
-        Some(x) if x.is_finite() => out.extend_from_slice(ryu::Buffer::new().format_finite(x).as_bytes()),
+        Some(x) if x.is_finite() => {
+            let n = (x * 10_000.0).round();
+            if n.abs() < 1e12 && n / 10_000.0 == x {
+                if x.is_sign_negative() {
+                    out.push(b'-');
+                }
+                let n = n.abs() as u64;
+                uint(out, n / 10_000);
+                out.push(b'.');
+                let mut frac = n % 10_000;
+                if frac == 0 {
+                    out.push(b'0');
+                } else {
+                    let mut width = 4;
+                    while frac % 10 == 0 {
+                        frac /= 10;
+                        width -= 1;
+                    }
+                    let mut buf = [b'0'; 4];
+                    for k in (0..width).rev() {
+                        buf[k] = b'0' + (frac % 10) as u8;
+                        frac /= 10;
+                    }
+                    out.extend_from_slice(&buf[..width]);
+                }
+            } else {
+                out.extend_from_slice(ryu::Buffer::new().format_finite(x).as_bytes());
+            }
+        }
         _ => out.extend_from_slice(b"null"),
     }
 }
@@ -319,6 +351,30 @@ mod tests {
         write_incidents(&mut ours, std::slice::from_ref(x));
         let theirs = serde_json::to_vec(std::slice::from_ref(x)).expect("serialise");
         assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
+    }
+
+    #[test]
+    fn coordinates_are_written_as_ryu_writes_them() {
+        let ryu_of = |x: f64| {
+            let mut v = Vec::new();
+            opt_f64(&mut v, Some(x));
+            assert_eq!(String::from_utf8_lossy(&v), serde_json::to_string(&x).expect("finite"), "{x:e}");
+        };
+        // Every four-decimal value in a band around zero, a spread of latitudes and longitudes
+        // rounded as the extractor rounds them, values that are not rounded, and the edges.
+        for n in -200_000i64..=200_000 {
+            ryu_of(n as f64 / 10_000.0);
+        }
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..200_000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let raw = (seed >> 11) as f64 / (1u64 << 53) as f64 * 360.0 - 180.0;
+            ryu_of(raw);
+            ryu_of((raw * 10_000.0).round() / 10_000.0);
+        }
+        for x in [0.0, -0.0, 1e-5, -1e-5, 0.0001, 99_999_999.9999, 1e8, 1e11, 1e12, 1e16, 1e17, 123_456_789_012.5, f64::MIN_POSITIVE, f64::MAX, -f64::MAX] {
+            ryu_of(x);
+        }
     }
 
     fn full() -> Incident {

@@ -1383,10 +1383,25 @@ fn names_an_institution(doc: &Doc<'_>, cues: &[CueMatch], p: &PlaceMention) -> b
 fn in_quote(doc: &Doc<'_>, sentence_start: usize, tok: usize) -> bool {
     // Quotes may open before the sentence does: count from the start of the line.
     let line_start = doc.text[..sentence_start].rfind('\n').map_or(0, |i| i + 1);
-    let before = &doc.text[line_start..doc.tokens[tok].start];
-    let open = before.matches('“').count() + before.matches('«').count();
-    let close = before.matches('”').count() + before.matches('»').count();
-    let straight = before.matches('"').count();
+    let before = doc.text[line_start..doc.tokens[tok].start].as_bytes();
+    // One pass over the bytes: “ ” are E2 80 9C/9D, « » are C2 AB/BB in UTF-8.
+    let (mut open, mut close, mut straight) = (0usize, 0usize, 0usize);
+    for (i, &b) in before.iter().enumerate() {
+        match b {
+            b'"' => straight += 1,
+            0xE2 if before.get(i + 1) == Some(&0x80) => match before.get(i + 2) {
+                Some(0x9C) => open += 1,
+                Some(0x9D) => close += 1,
+                _ => {}
+            },
+            0xC2 => match before.get(i + 1) {
+                Some(0xAB) => open += 1,
+                Some(0xBB) => close += 1,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
     open > close || straight % 2 == 1
 }
 
