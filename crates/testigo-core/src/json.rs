@@ -1,7 +1,7 @@
 //! The extract contract's JSON (SPEC.md, `testigo extract` output), written by hand.
 //!
 //! The output is **byte-identical** to `serde_json::to_writer` of the same values (field order
-//! of the struct declarations, `skip_serializing_if` rules, `ryu` shortest floats, `null` for
+//! of the struct declarations, `skip_serializing_if` rules, shortest round-trip floats (`zmij`, as serde_json), `null` for
 //! non-finite floats, the same string escapes); the tests compare the two on every example
 //! and on generated values. It exists because serialisation was a sixth of the time of
 //! `testigo extract` on short texts: keys are written as literals, strings are scanned eight
@@ -215,12 +215,13 @@ fn uint(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&buf[i..]);
 }
 
-/// As serde_json: the shortest representation that reads back the same (`ryu`), `null` for
+/// As serde_json: the shortest representation that reads back the same (`zmij`, serde_json's
+/// own formatter), `null` for
 /// NaN and infinities.
 ///
 /// Coordinates are rounded to four decimals: a value that is exactly the double nearest to
 /// `n / 10000` for an integer `|n| < 10^12` is written from `n` (its shortest round-trip form
-/// is that decimal with trailing zeros trimmed, as ryu would give); anything else goes to ryu.
+/// is that decimal with trailing zeros trimmed); anything else goes to zmij.
 fn opt_f64(out: &mut Vec<u8>, x: Option<f64>) {
     match x {
         Some(x) if x.is_finite() => {
@@ -249,7 +250,7 @@ fn opt_f64(out: &mut Vec<u8>, x: Option<f64>) {
                     out.extend_from_slice(&buf[..width]);
                 }
             } else {
-                out.extend_from_slice(ryu::Buffer::new().format_finite(x).as_bytes());
+                out.extend_from_slice(zmij::Buffer::new().format_finite(x).as_bytes());
             }
         }
         _ => out.extend_from_slice(b"null"),
@@ -354,8 +355,8 @@ mod tests {
     }
 
     #[test]
-    fn coordinates_are_written_as_ryu_writes_them() {
-        let ryu_of = |x: f64| {
+    fn coordinates_are_written_as_serde_json_writes_them() {
+        let serde_of = |x: f64| {
             let mut v = Vec::new();
             opt_f64(&mut v, Some(x));
             assert_eq!(String::from_utf8_lossy(&v), serde_json::to_string(&x).expect("finite"), "{x:e}");
@@ -363,17 +364,17 @@ mod tests {
         // Every four-decimal value in a band around zero, a spread of latitudes and longitudes
         // rounded as the extractor rounds them, values that are not rounded, and the edges.
         for n in -200_000i64..=200_000 {
-            ryu_of(n as f64 / 10_000.0);
+            serde_of(n as f64 / 10_000.0);
         }
         let mut seed = 0x9E37_79B9_7F4A_7C15u64;
         for _ in 0..200_000 {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let raw = (seed >> 11) as f64 / (1u64 << 53) as f64 * 360.0 - 180.0;
-            ryu_of(raw);
-            ryu_of((raw * 10_000.0).round() / 10_000.0);
+            serde_of(raw);
+            serde_of((raw * 10_000.0).round() / 10_000.0);
         }
         for x in [0.0, -0.0, 1e-5, -1e-5, 0.0001, 99_999_999.9999, 1e8, 1e11, 1e12, 1e16, 1e17, 123_456_789_012.5, f64::MIN_POSITIVE, f64::MAX, -f64::MAX] {
-            ryu_of(x);
+            serde_of(x);
         }
     }
 
