@@ -33,30 +33,115 @@ impl Hasher for Fnv {
 /// HashMap with [`Fnv`].
 pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
-/// A hasher for keys that are already hashes ([`word_hash`]): passes a `u64` through.
-#[derive(Default)]
-pub struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Not used for `u64` keys; kept correct for any other key.
-        for b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ *b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
+/// Folded words keyed by their [`word_hash`], in one open-addressing table: a lookup tests one
+/// bit of a filter of at least 16 bits per key (which answers most misses), then reads slots
+/// holding the hash,
+/// the value and where the key's bytes are in one contiguous pool, so a hit costs two memory
+/// reads, not the four pointer hops of a map of vectors of boxed strings.
+struct WordTable<V> {
+    /// Power-of-two length, at most half full; linear probing from the hash's top bits.
+    slots: Vec<Slot<V>>,
+    /// Every key's bytes, one after another.
+    pool: String,
+    /// Bit `h >> filter_shift` is set for every key's hash `h`: `8 × slots.len()` bits, at
+    /// least 4,096.
+    filter: Vec<u64>,
+    filter_shift: u32,
+    len: usize,
 }
 
-/// Words keyed by their [`word_hash`]; the few words that share a hash share an entry.
-type ByHash<V> = HashMap<u64, Vec<(Box<str>, V)>, BuildHasherDefault<PassThrough>>;
+#[derive(Clone, Copy)]
+struct Slot<V> {
+    hash: u64,
+    /// Key bytes `pool[start..start + len]`; `start == u32::MAX` marks an empty slot.
+    start: u32,
+    len: u32,
+    value: V,
+}
 
-fn by_hash_get<'m, V>(map: &'m ByHash<V>, h: u64, w: &str) -> Option<&'m V> {
-    map.get(&h)?.iter().find(|(k, _)| &**k == w).map(|(_, v)| v)
+impl<V: Copy + Default> WordTable<V> {
+    fn new() -> WordTable<V> {
+        WordTable { slots: vec![Slot { hash: 0, start: u32::MAX, len: 0, value: V::default() }; 16], pool: String::new(), filter: vec![0; 64], filter_shift: 64 - 12, len: 0 }
+    }
+
+    /// (word, mask) of `h`'s filter bit.
+    #[inline(always)]
+    fn filter_bit(&self, h: u64) -> (usize, u64) {
+        let k = (h >> self.filter_shift) as usize;
+        (k >> 6, 1u64 << (k & 63))
+    }
+
+    #[inline]
+    fn home(&self, h: u64) -> usize {
+        // The top bits: `word_hash`'s low bits depend only on the words' first bytes.
+        (h >> (64 - self.slots.len().trailing_zeros())) as usize
+    }
+
+    /// The slot index holding `w`, or the empty slot where it would go.
+    #[inline]
+    fn probe(&self, h: u64, w: &str) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(h);
+        loop {
+            let s = &self.slots[i];
+            if s.start == u32::MAX || (s.hash == h && self.pool.get(s.start as usize..(s.start + s.len) as usize) == Some(w)) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The value of `w` (whose [`word_hash`] is `h`), if it is a key. The filter test is
+    /// inlined into callers; the probe is not (most lookups end at the filter).
+    #[inline(always)]
+    fn get(&self, h: u64, w: &str) -> Option<V> {
+        let (k, bit) = self.filter_bit(h);
+        if self.filter.get(k).is_none_or(|f| f & bit == 0) {
+            return None;
+        }
+        self.get_probed(h, w)
+    }
+
+    #[inline(never)]
+    fn get_probed(&self, h: u64, w: &str) -> Option<V> {
+        let s = &self.slots[self.probe(h, w)];
+        (s.start != u32::MAX).then_some(s.value)
+    }
+
+    /// The value of `w`, inserting `make()` first when it is not a key yet.
+    fn get_or_insert(&mut self, w: &str, make: impl FnOnce() -> V) -> V {
+        let h = word_hash(w);
+        if let Some(v) = self.get(h, w) {
+            return v;
+        }
+        if (self.len + 1) * 2 > self.slots.len() {
+            let grown = vec![Slot { hash: 0, start: u32::MAX, len: 0, value: V::default() }; self.slots.len() * 2];
+            let old = std::mem::replace(&mut self.slots, grown);
+            for s in old.into_iter().filter(|s| s.start != u32::MAX) {
+                let mask = self.slots.len() - 1;
+                let mut i = self.home(s.hash);
+                while self.slots[i].start != u32::MAX {
+                    i = (i + 1) & mask;
+                }
+                self.slots[i] = s;
+            }
+            let bits = (self.slots.len() * 8).max(4096);
+            self.filter = vec![0; bits / 64];
+            self.filter_shift = 64 - bits.trailing_zeros();
+            for h in self.slots.iter().filter(|s| s.start != u32::MAX).map(|s| s.hash).collect::<Vec<_>>() {
+                let (k, bit) = self.filter_bit(h);
+                self.filter[k] |= bit;
+            }
+        }
+        let value = make();
+        let i = self.probe(h, w);
+        self.slots[i] = Slot { hash: h, start: self.pool.len() as u32, len: w.len() as u32, value };
+        self.pool.push_str(w);
+        let (k, bit) = self.filter_bit(h);
+        self.filter[k] |= bit;
+        self.len += 1;
+        value
+    }
 }
 
 /// A set of folded words given as a static list, hashed on first use: one probe per lookup
@@ -64,7 +149,7 @@ fn by_hash_get<'m, V>(map: &'m ByHash<V>, h: u64, w: &str) -> Option<&'m V> {
 /// one bit of a 4,096-bit filter of the words' hashes, which answers most misses.
 pub struct WordSet {
     source: WordSource,
-    set: std::sync::OnceLock<(ByHash<()>, [u64; 64])>,
+    set: std::sync::OnceLock<WordTable<()>>,
 }
 
 /// The filter bit of a word hash: (word, mask) in a `[u64; 64]`.
@@ -98,23 +183,18 @@ impl WordSet {
 
     /// [`WordSet::contains`] for a word whose [`word_hash`] is known (see [`Doc::h`]).
     pub fn contains_hashed(&self, h: u64, w: &str) -> bool {
-        let (set, filter) = self.set.get_or_init(|| {
-            let mut m = ByHash::default();
-            let mut filter = [0u64; 64];
+        let set = self.set.get_or_init(|| {
+            let mut t = WordTable::new();
             let words = match self.source {
                 WordSource::Static(w) => w.to_vec(),
                 WordSource::Built(f) => f(),
             };
             for w in words {
-                let h = word_hash(w);
-                let (k, bit) = filter_bit(h);
-                filter[k] |= bit;
-                m.entry(h).or_insert_with(Vec::new).push(((*w).into(), ()));
+                t.get_or_insert(w, || ());
             }
-            (m, filter)
+            t
         });
-        let (k, bit) = filter_bit(h);
-        filter[k] & bit != 0 && by_hash_get(set, h, w).is_some()
+        set.get(h, w).is_some()
     }
 
     /// [`WordSet::contains`] for token `i` of `doc`.
@@ -286,8 +366,7 @@ pub const NO_WORD: u32 = u32::MAX;
 /// first word (or, for a prefix, under its first three bytes), longest first.
 pub struct Lexicon {
     phrases: Vec<Phrase>,
-    vocab: ByHash<u32>,
-    vocab_len: u32,
+    vocab: WordTable<u32>,
     /// Phrases by the id of their first word, longest phrase first.
     by_first: Vec<Vec<Candidate>>,
     /// Prefix phrases by the packed first three bytes of their first word, longest first.
@@ -383,16 +462,13 @@ impl Lexicon {
         Lexicon::from_table(LEXICON)
     }
 
-    fn intern(&mut self, w: String) -> u32 {
-        let h = word_hash(&w);
-        if let Some(&id) = by_hash_get(&self.vocab, h, &w) {
-            return id;
+    fn intern(&mut self, w: &str) -> u32 {
+        let id = self.by_first.len() as u32;
+        let got = self.vocab.get_or_insert(w, || id);
+        if got == id {
+            self.by_first.push(Vec::new());
         }
-        let id = self.vocab_len;
-        self.vocab_len += 1;
-        self.vocab.entry(h).or_default().push((w.into(), id));
-        self.by_first.push(Vec::new());
-        id
+        got
     }
 
     /// Adds one phrase (folded words separated by spaces; a trailing `*` makes a prefix).
@@ -400,7 +476,7 @@ impl Lexicon {
         let mut words = Vec::new();
         for w in phrase.split(' ').filter(|w| !w.is_empty()) {
             let folded = testigo_gazetteer::fold::fold(w.trim_end_matches('*'));
-            words.push(if w.ends_with('*') { PWord::Prefix(folded) } else { PWord::Exact(self.intern(folded)) });
+            words.push(if w.ends_with('*') { PWord::Prefix(folded) } else { PWord::Exact(self.intern(&folded)) });
         }
         let id = self.phrases.len() as u32;
         let list = match words.first() {
@@ -430,7 +506,7 @@ impl Lexicon {
 
     /// Parses a lexicon table in the format of [`LEXICON`]; unknown classes are skipped.
     pub fn from_table(table: &str) -> Lexicon {
-        let mut lex = Lexicon { phrases: Vec::new(), vocab: ByHash::default(), vocab_len: 0, by_first: Vec::new(), prefix_by_head: FnvMap::default(), prefix_heads: [0; 64] };
+        let mut lex = Lexicon { phrases: Vec::new(), vocab: WordTable::new(), by_first: Vec::new(), prefix_by_head: FnvMap::default(), prefix_heads: [0; 64] };
         for line in table.lines() {
             let line = line.trim_end();
             if line.starts_with('#') || line.is_empty() {
@@ -452,7 +528,7 @@ impl Lexicon {
 
     /// [`Lexicon::word_id`] of a word whose [`word_hash`] is known.
     pub fn word_id_hashed(&self, h: u64, w: &str) -> u32 {
-        by_hash_get(&self.vocab, h, w).copied().unwrap_or(NO_WORD)
+        self.vocab.get(h, w).unwrap_or(NO_WORD)
     }
 
     /// [`Lexicon::word_id`] of every word of `words`.
@@ -518,6 +594,28 @@ impl Default for Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_table_finds_exactly_its_keys() {
+        // Enough keys to grow the table several times; words that differ in one byte, share
+        // prefixes, are empty or non-ASCII.
+        let mut keys: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
+        keys.extend(["", "a", "á", "policia", "policias", "policía", "twenty-three"].map(String::from));
+        let mut t: WordTable<u32> = WordTable::new();
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(t.get_or_insert(k, || i as u32), i as u32);
+        }
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(t.get(word_hash(k), k), Some(i as u32), "{k:?}");
+            // Inserting again keeps the first value.
+            assert_eq!(t.get_or_insert(k, || u32::MAX), i as u32);
+        }
+        for miss in ["w5000", "w-1", "W1", "policiaa", "b", "twenty"] {
+            assert_eq!(t.get(word_hash(miss), miss), None, "{miss:?}");
+        }
+        // A word looked up under another word's hash is not found.
+        assert_eq!(t.get(word_hash("w1"), "w2"), None);
+    }
 
     #[test]
     fn every_class_in_the_table_is_known() {

@@ -52,12 +52,24 @@ fn vague(w: &str) -> Option<u32> {
     MAP.get_or_init(|| VAGUE.iter().copied().collect()).get(w).copied()
 }
 
+/// The value of a token of digits, ignoring `,` and `.` inside it; `None` for anything else,
+/// for no digit at all, or for more than nine digits.
 fn digits(raw: &str) -> Option<u32> {
-    let cleaned: String = raw.chars().filter(|c| *c != ',' && *c != '.').collect();
-    if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_digit()) || cleaned.len() > 9 {
-        return None;
+    let (mut value, mut n) = (0u32, 0u32);
+    for b in raw.bytes() {
+        match b {
+            b',' | b'.' => {}
+            b'0'..=b'9' => {
+                n += 1;
+                if n > 9 {
+                    return None;
+                }
+                value = value * 10 + u32::from(b - b'0');
+            }
+            _ => return None,
+        }
     }
-    cleaned.parse().ok()
+    (n > 0).then_some(value)
 }
 
 /// Reads a number starting at token `i` (not crossing `end`). Handles digits with thousands
@@ -209,5 +221,16 @@ mod tests {
         assert_eq!(read("a man"), None);
         assert_eq!(read("una mujer"), None);
         assert_eq!(read("several people"), None);
+    }
+
+    #[test]
+    fn digit_tokens() {
+        for (w, v) in [("17", Some(17)), ("1,400", Some(1400)), ("2.500", Some(2500)), ("007", Some(7)), ("999999999", Some(999_999_999))] {
+            assert_eq!(digits(w), v, "{w}");
+        }
+        // Ten digits, no digit at all, letters, other scripts' digits.
+        for w in ["1234567890", "", ",.", "12a", "a12", "١٢", "12½"] {
+            assert_eq!(digits(w), None, "{w}");
+        }
     }
 }
