@@ -576,16 +576,21 @@ impl<'g> Extractor<'g> {
         date: Option<(usize, usize)>,
         speakers: &mut Vec<(String, Stance)>,
     ) -> Option<Incident> {
-        let mut evidence: BTreeMap<String, Vec<Span>> = BTreeMap::new();
+        // Field → spans, a handful of fields searched linearly; the contract's map is made
+        // once at the end.
+        let mut evidence: Vec<(&'static str, Vec<Span>)> = Vec::with_capacity(8);
         let span = |a: usize, b: usize| Span::new(doc.tokens[a].start, doc.tokens[b - 1].end);
         // At most this many spans back one field: enough to read why, bounded on huge texts.
         const MAX_SPANS: usize = 24;
-        let mut ev = |k: &str, s: Span| {
-            // Look the key up before making a `String` of it: most calls find it there.
-            let v = match evidence.get_mut(k) {
-                Some(v) => v,
-                None => evidence.entry(k.to_string()).or_default(),
+        let mut ev = |k: &'static str, s: Span| {
+            let at = match evidence.iter().position(|(key, _)| key.len() == k.len() && (key.as_ptr() == k.as_ptr() || *key == k)) {
+                Some(at) => at,
+                None => {
+                    evidence.push((k, Vec::new()));
+                    evidence.len() - 1
+                }
             };
+            let v = &mut evidence[at].1;
             if v.len() < MAX_SPANS && !v.contains(&s) {
                 v.push(s);
             }
@@ -917,7 +922,7 @@ impl<'g> Extractor<'g> {
                 }
             }
         }
-        let count = |k: &str, ev: &mut dyn FnMut(&str, Span)| -> Option<u32> {
+        let count = |k: &'static str, ev: &mut dyn FnMut(&'static str, Span)| -> Option<u32> {
             if let Some((n, sp)) = counts.get(k) {
                 ev(k, *sp);
                 return Some(*n);
@@ -1139,7 +1144,7 @@ impl<'g> Extractor<'g> {
             claims,
             contested,
             date_text,
-            evidence,
+            evidence: evidence.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         })
     }
 
@@ -1384,9 +1389,11 @@ fn in_quote(doc: &Doc<'_>, sentence_start: usize, tok: usize) -> bool {
     // Quotes may open before the sentence does: count from the start of the line.
     let line_start = doc.text[..sentence_start].rfind('\n').map_or(0, |i| i + 1);
     let before = doc.text[line_start..doc.tokens[tok].start].as_bytes();
-    // One pass over the bytes: “ ” are E2 80 9C/9D, « » are C2 AB/BB in UTF-8.
+    // Only the first byte of a quote mark matters: “ ” are E2 80 9C/9D, « » are C2 AB/BB in
+    // UTF-8. Most lines have none before the token.
+    let Some(first) = memchr::memchr3(b'"', 0xE2, 0xC2, before) else { return false };
     let (mut open, mut close, mut straight) = (0usize, 0usize, 0usize);
-    for (i, &b) in before.iter().enumerate() {
+    for (i, &b) in before.iter().enumerate().skip(first) {
         match b {
             b'"' => straight += 1,
             0xE2 if before.get(i + 1) == Some(&0x80) => match before.get(i + 2) {
