@@ -65,11 +65,22 @@ fn word_hash_bytes(w: &[u8]) -> u64 {
         b.copy_from_slice(chunk);
         h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
+    // The last 1 to 7 bytes, read with fixed-size loads (a variable-length copy into a buffer
+    // costs a `memcpy` call per word). Which bytes are read depends only on the length, and
+    // together they cover every byte, so equal-length words that differ hash differently.
     let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut b = [0u8; 8];
-        b[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    let n = rest.len();
+    let tail = match n {
+        0 => None,
+        1..=3 => Some(u64::from(rest[0]) | u64::from(rest[n / 2]) << 8 | u64::from(rest[n - 1]) << 16),
+        _ => {
+            let lo = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+            let hi = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
+            Some(u64::from(lo) | u64::from(hi) << 32)
+        }
+    };
+    if let Some(t) = tail {
+        h = (h.rotate_left(5) ^ t).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
     h
 }
