@@ -234,11 +234,17 @@ impl<'g> Extractor<'g> {
         let cues = std::mem::take(&mut f.cues);
         let has = |pred: &dyn Fn(&Cue) -> bool| cues.iter().any(|c| pred(&c.cue));
         let alleged_sentence = has(&|c| matches!(c, Cue::Alleged));
-        // Does the sentence tell a rescue? (Computed once: sentences can be very long.)
-        let rescue = (t0..t1).any(|k| {
-            let w = doc.f(k);
-            w.starts_with("rescat") || w.starts_with("liberad") || matches!(w, "rescued" | "freed" | "rescue" | "liberaron" | "rescate")
-        });
+        // Does the sentence tell a rescue? Asked only about state forces, and answered once
+        // (sentences can be very long).
+        let rescue_told = std::cell::OnceCell::new();
+        let rescue = || {
+            *rescue_told.get_or_init(|| {
+                (t0..t1).any(|k| {
+                    let w = doc.f(k);
+                    w.starts_with("rescat") || w.starts_with("liberad") || matches!(w, "rescued" | "freed" | "rescue" | "liberaron" | "rescate")
+                })
+            })
+        };
         for (ci, c) in cues.iter().enumerate() {
             // Negation and modality look back a few tokens within the clause.
             let window = |pred: &dyn Fn(&Cue) -> bool, n: usize| {
@@ -305,7 +311,7 @@ impl<'g> Extractor<'g> {
                 Cue::Another => f.another = true,
                 Cue::Say | Cue::According => f.says = true,
                 Cue::Perp(cat) => {
-                    if is_perpetrator(doc, &cues, ci, t1, rescue) {
+                    if is_perpetrator(doc, &cues, ci, t1, &rescue) {
                         f.perps.push((cat, c.t0, c.t1, alleged_sentence));
                     }
                 }
@@ -1487,7 +1493,8 @@ fn dates_differ(a: &DateMention, b: &DateMention) -> bool {
 
 /// Is the perpetrator cue at `ci` the agent of the sentence's act (not a source, a victim or
 /// a mere bystander)?
-fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t1: usize, rescue: bool) -> bool {
+/// `rescue()` says whether the sentence tells a rescue.
+fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t1: usize, rescue: &dyn Fn() -> bool) -> bool {
     let c = cues[ci];
     // "according to police", "según la policía".
     // "según la Policía", "de acuerdo con el informe de la Policía Nacional".
@@ -1495,24 +1502,25 @@ fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t1: usize, rescue
         return false;
     }
     // "police said", "la policía informó": a source.
-    let next: Vec<&str> = (c.t1..(c.t1 + 3).min(t1)).map(|k| doc.f(k)).collect();
+    // The word right after the phrase, if the sentence goes on.
+    let next = (c.t1 < t1).then(|| doc.f(c.t1));
     if cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Say) && n.t0 <= c.t1 + 2) {
         return false;
     }
     // Forces that rescued or freed the victims ("en un operativo con la Guardia Estatal, fueron
     // rescatados…") are not the perpetrators, unless an act of theirs follows them.
     if matches!(c.cue, Cue::Perp(cat) if cat.is_state())
-        && rescue
+        && rescue()
         && !cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Harm(_) | Cue::AttackAct) && n.t0 <= c.t1 + 2)
     {
         return false;
     }
     // "police found the body", "la policía localizó": bystanders, not agents.
-    if next.first().is_some_and(|w| matches!(*w, "found" | "discovered" | "located" | "responded" | "arrived" | "rescued" | "freed" | "released" | "hallaron" | "encontraron" | "localizaron" | "rescataron" | "liberaron" | "lograron" | "auxiliaron" | "atendieron" | "acudieron" | "llegaron" | "investigate" | "investigan" | "investiga" | "informo" | "informaron" | "reporto" | "reportaron")) {
+    if next.is_some_and(|w| matches!(w, "found" | "discovered" | "located" | "responded" | "arrived" | "rescued" | "freed" | "released" | "hallaron" | "encontraron" | "localizaron" | "rescataron" | "liberaron" | "lograron" | "auxiliaron" | "atendieron" | "acudieron" | "llegaron" | "investigate" | "investigan" | "investiga" | "informo" | "informaron" | "reporto" | "reportaron")) {
         return false;
     }
     // "three police officers were killed": the named group is the victim.
-    if next.first().is_some_and(|w| matches!(*w, "are" | "were" | "was" | "fue" | "fueron" | "resultaron")) && cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Harm(_)) && n.t0 <= c.t1 + 2) {
+    if next.is_some_and(|w| matches!(w, "are" | "were" | "was" | "fue" | "fueron" | "resultaron")) && cues[ci + 1..].iter().take(2).any(|n| matches!(n.cue, Cue::Harm(_)) && n.t0 <= c.t1 + 2) {
         return false;
     }
     // A perpetrator named as the object of a harm verb ("killed a police officer") is a
