@@ -212,11 +212,7 @@ fn uint(out: &mut Vec<u8>, mut n: u64) {
             break;
         }
     }
-    // Byte by byte: most numbers here have one to six digits, too few for a `memcpy` call.
-    out.reserve(buf.len() - i);
-    for &d in &buf[i..] {
-        out.push(d);
-    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// As serde_json: the shortest representation that reads back the same (`zmij`, serde_json's

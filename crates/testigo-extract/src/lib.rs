@@ -1150,7 +1150,15 @@ impl<'g> Extractor<'g> {
             claims,
             contested,
             date_text,
-            evidence: evidence.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            evidence: {
+                // Inserted one by one: a handful of keys fit one node (`collect` would sort a
+                // copy first).
+                let mut map = BTreeMap::new();
+                for (k, v) in evidence {
+                    map.insert(k.to_string(), v);
+                }
+                map
+            },
         })
     }
 
