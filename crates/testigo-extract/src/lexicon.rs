@@ -84,7 +84,11 @@ impl<V: Copy + Default> WordTable<V> {
         let mut i = self.home(h);
         loop {
             let s = &self.slots[i];
-            if s.start == u32::MAX || (s.hash == h && self.pool.get(s.start as usize..(s.start + s.len) as usize) == Some(w)) {
+            // Equal hashes of equal-length words of at most eight bytes mean equal words (see
+            // `word_hash`): only longer words compare bytes.
+            if s.start == u32::MAX
+                || (s.hash == h && s.len as usize == w.len() && (w.len() <= 8 || self.pool.get(s.start as usize..(s.start + s.len) as usize) == Some(w)))
+            {
                 return i;
             }
             i = (i + 1) & mask;

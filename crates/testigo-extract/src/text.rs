@@ -48,8 +48,12 @@ pub struct Doc<'t> {
 }
 
 /// A fast hash of a folded word (multiply-rotate over 8-byte chunks, seeded with the length).
-/// Computed once per token by [`Doc::new`], so that every later table lookup of the token
+/// Computed once per token by [`Doc::new_in`], so that every later table lookup of the token
 /// (lexicon vocabulary, word sets) is one probe without re-hashing its bytes.
+///
+/// Words of the same length up to eight bytes never collide: such a word is one chunk read
+/// injectively, XORed with a constant of the length and multiplied by an odd constant, each a
+/// bijection of `u64`. Tables rely on it to skip comparing the bytes of short words.
 #[inline]
 pub fn word_hash(w: &str) -> u64 {
     word_hash_bytes(w.as_bytes())
@@ -386,6 +390,40 @@ mod tests {
         assert_eq!(texts[0], "Mr. Smith went to St. Louis.");
         assert_eq!(texts.len(), 4, "{texts:?}");
         assert_eq!(d.sentences[3].paragraph, 1);
+    }
+
+    #[test]
+    fn short_words_of_equal_length_never_share_a_hash() {
+        // Every lower-case word of one to three letters, and many longer ones up to eight bytes
+        // (including non-ASCII), grouped by length: no two hashes alike.
+        let letters: Vec<char> = ('a'..='z').chain(['ñ', 'ü', '-', '1']).collect();
+        let mut words: Vec<String> = Vec::new();
+        for &a in &letters {
+            words.push(a.to_string());
+            for &b in &letters {
+                words.push(format!("{a}{b}"));
+                for &c in &letters {
+                    words.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let mut seed = 7u64;
+        for _ in 0..200_000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = 4 + (seed >> 60) as usize % 5;
+            let w: String = (0..len).map(|k| letters[((seed >> (8 * k)) & 0xFF) as usize % letters.len()]).collect();
+            if w.len() <= 8 {
+                words.push(w);
+            }
+        }
+        words.sort();
+        words.dedup();
+        let mut seen = std::collections::HashMap::new();
+        for w in &words {
+            if let Some(other) = seen.insert((w.len(), word_hash(w)), w) {
+                panic!("{w:?} and {other:?} share a hash");
+            }
+        }
     }
 
     #[test]
