@@ -13,10 +13,10 @@ struct ExtractLine<'a> {
     /// Borrowed from the line when it has no escapes (most texts): no copy.
     #[serde(borrow)]
     text: std::borrow::Cow<'a, str>,
-    #[serde(default)]
-    published: Option<String>,
-    #[serde(default)]
-    language: Option<String>,
+    #[serde(default, borrow)]
+    published: Option<std::borrow::Cow<'a, str>>,
+    #[serde(default, borrow)]
+    language: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// One output line of `testigo extract`: [`testigo_core::DocumentExtraction`] with the caller's
