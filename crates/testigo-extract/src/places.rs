@@ -1,10 +1,10 @@
 //! Place mentions: gazetteer matches over tokens, then disambiguation from the document's own
 //! context (admin1 and countries named nearby, population, locative prepositions).
 
-use testigo_gazetteer::{Entry, Gazetteer, Kind, Posting};
+use testigo_gazetteer::{Entry, Gazetteer, Kind, Posting, TokenMatch};
 
 use crate::lexicon::{FnvMap, WordSet};
-use crate::text::Doc;
+use crate::text::{Doc, Sentence};
 
 
 /// Words that are never place names on their own, although some place is called so.
@@ -36,6 +36,66 @@ static STOP_INITIAL: WordSet = WordSet::new(&[
     "salvador", "north", "south", "norte", "sur", "also", "however", "meanwhile", "later", "then", "there", "here", "local",
     "police", "residents", "authorities", "officials", "witnesses", "families", "relatives",
 ]);
+
+/// Words before a name that make it a neighbourhood or a street ("Colonia Santa Anita",
+/// "calle Abasolo", "avenida Juárez"), not a town.
+static STREET_BEFORE: WordSet = WordSet::new(&[
+    "colonia", "col", "barrio", "fraccionamiento", "sector", "zona", "neighborhood", "neighbourhood", "vereda", "caserio",
+    "bairro", "favela", "comunidad", "ejido", "rancheria", "calle", "avenida", "av", "calzada", "bulevar", "boulevard",
+    "blvd", "callejon", "andador", "privada", "street", "avenue", "rua",
+]);
+
+/// Words after a name that make it a neighbourhood ("Mararu neighborhood"), not a town.
+static NEIGHBOURHOOD_AFTER: WordSet =
+    WordSet::new(&["neighborhood", "neighbourhood", "barrio", "sector", "community", "favela", "slum", "district"]);
+
+/// Capitalised words before a name that do not join it into a longer proper name ("In Tijuana",
+/// "De Saltillo").
+static NAME_BREAK_BEFORE: WordSet = WordSet::new(&[
+    "in", "en", "near", "from", "de", "the", "el", "la", "at", "to", "a", "on", "por", "desde", "hacia", "cerca", "outside",
+    "between", "entre", "y", "and",
+]);
+
+/// Capitalised words after a name that do not join it into a longer proper name ("Sonora
+/// State", "Kharkiv Oblast").
+static DIVISION_AFTER: WordSet = WordSet::new(&[
+    "state", "province", "department", "city", "county", "oblast", "region", "municipality", "district", "governorate",
+]);
+
+/// The gazetteer walks of one document, each from a capitalised token to the longest name it
+/// starts. A walk is taken at most once per token (the look-aheads at a match's neighbours ask
+/// for walks that the scan takes again), and a word whose walk found nothing is not walked again
+/// anywhere in the document: most capitalised words that start no name repeat (people,
+/// organisations). So a walk's result depends on the walks before it, and the scan must take
+/// them in a fixed order.
+#[derive(Default)]
+struct Walks {
+    /// Every walk taken, by start token, in order; a handful per document.
+    done: Vec<(usize, Option<TokenMatch>)>,
+}
+
+impl Walks {
+    /// The longest name from token `k` within sentence `s` (`None` outside it).
+    fn longest_match(&mut self, doc: &Doc<'_>, g: &Gazetteer, s: &Sentence, k: usize) -> Option<TokenMatch> {
+        if k < s.t0 || k >= s.t1 {
+            return None;
+        }
+        let (h, w) = (doc.h(k), doc.f(k));
+        let mut missed = false;
+        for &(j, v) in &self.done {
+            if j == k {
+                return v;
+            }
+            missed |= v.is_none() && doc.h(j) == h && doc.f(j) == w;
+        }
+        if missed {
+            return None;
+        }
+        let v = g.longest_match(&doc.folded[k..s.t1], 6);
+        self.done.push((k, v));
+        v
+    }
+}
 
 /// What role the preposition before a mention gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,11 +157,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     let mut places = Vec::with_capacity(8);
     let mut demonyms = Vec::with_capacity(4);
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
-    let no_name: std::cell::RefCell<std::collections::HashSet<&str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = Default::default();
-    // The longest gazetteer match at each token, computed at most once (the neighbour checks
-    // below ask for the same walks).
-    let mut words: Vec<&str> = Vec::new();
-    let memo: std::cell::RefCell<Vec<Option<Option<testigo_gazetteer::TokenMatch>>>> = std::cell::RefCell::new(vec![None; doc.tokens.len()]);
+    let mut walks = Walks::default();
     let mut key = String::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         if !mask.get(si).copied().unwrap_or(true) {
@@ -115,30 +171,6 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             }
         }
         let mut i = s.t0;
-        // Folded words of this sentence (only scanned sentences need them).
-        words.clear();
-        words.extend((s.t0..s.t1).map(|k| doc.f(k)));
-        let words: &[&str] = &words;
-        let lm = |k: usize| -> Option<testigo_gazetteer::TokenMatch> {
-            if k < s.t0 || k >= s.t1 {
-                return None;
-            }
-            if let Some(v) = memo.borrow()[k] {
-                return v;
-            }
-            // Most capitalised words that start no name repeat (people, organisations): remember
-            // the misses for the whole document.
-            if no_name.borrow().contains(words[k - s.t0]) {
-                memo.borrow_mut()[k] = Some(None);
-                return None;
-            }
-            let v = g.longest_match(&words[k - s.t0..], 6);
-            if v.is_none() {
-                no_name.borrow_mut().insert(words[k - s.t0]);
-            }
-            memo.borrow_mut()[k] = Some(v);
-            v
-        };
         while i < s.t1 {
             // Place names are proper nouns: only capitalised tokens start a gazetteer walk, and
             // not a sentence's capitalised function word ("The", "En", "According").
@@ -148,60 +180,68 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 i += 1;
                 continue;
             }
-            let Some(m) = lm(i) else {
+            let Some(m) = walks.longest_match(doc, g, s, i) else {
                 i += 1;
                 continue;
             };
             let t1 = i + m.tokens;
+            // A capitalised neighbour that is itself a division or country ("Tijuana Baja
+            // California") does not make a longer name.
+            let next = (t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " ").then(|| walks.longest_match(doc, g, s, t1)).flatten();
+            // "San Juan de Teocalcingo": the match may be the head of a longer Spanish name.
+            let spanish_tail = (t1 + 1 < s.t1
+                && matches!(doc.f(t1), "de" | "del")
+                && doc.gap_before(t1) == " "
+                && (doc.tokens[t1 + 1].upper || (doc.f(t1 + 1) == "la" && doc.tokens.get(t1 + 2).is_some_and(|t| t.upper))))
+            .then(|| walks.longest_match(doc, g, s, if doc.f(t1 + 1) == "la" { t1 + 2 } else { t1 + 1 }));
+            // The walks above are all this match asks for (a walk's result depends on the walks
+            // before it: see `Walks`). The tests below run cheapest first and stop at the first
+            // that rejects the match; most are rejected, and only a kept one allocates.
             // Postings are most populous first; the long tail of a common name cannot win.
-            let mut demonym = false;
-            let mut non_demonym: Vec<Posting> = Vec::with_capacity(g.posting_count(m.postings).min(40));
+            let (mut demonym, mut readings, mut all_places) = (false, 0usize, true);
             for p in g.postings(m.postings).take(40) {
                 if p.kind == Kind::Demonym {
                     demonym = true;
                 } else {
-                    non_demonym.push(p);
+                    readings += 1;
+                    all_places &= p.kind == Kind::Place;
                 }
             }
-            key.clear();
-            for (n, w) in words[i - s.t0..t1 - s.t0].iter().enumerate() {
-                if n > 0 {
-                    key.push(' ');
+            let is_division = |n: Option<TokenMatch>| n.is_some_and(|n| g.postings(n.postings).take(256).any(|e| matches!(e.kind, Kind::Admin1 | Kind::Country)));
+            // A short word that is a demonym and names at most one place is read as the demonym.
+            let demonym_only = demonym && m.tokens == 1 && readings < 2 && doc.f(i).len() < 4;
+            let mut stop = || {
+                let initial = || i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
+                if m.tokens == 1 {
+                    return STOP.contains_token(doc, i) || (STOP_INITIAL.contains_token(doc, i) && initial());
                 }
-                key.push_str(w);
-            }
-            let upper = doc.tokens[i].upper || all_upper;
-            // A place name is a proper noun: every content word capitalised ("San Pedro Sula",
-            // "Ciudad de México"), or at least the first.
-            let initial = i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
-            let stop = STOP.contains(key.as_str()) || (initial && STOP_INITIAL.contains(key.as_str()));
+                // The function words are single words: a longer key can only be in `STOP`.
+                key.clear();
+                for (n, w) in doc.folded[i..t1].iter().enumerate() {
+                    if n > 0 {
+                        key.push(' ');
+                    }
+                    key.push_str(w);
+                }
+                STOP.contains(key.as_str())
+            };
             // Part of a longer proper name ("María Senaida Escobar", "Andrés Manuel López"):
             // a capitalised word joined by a single space on either side.
-            // An acronym ("AMLO", "CNDH") is not a town, though some town may be spelt so.
-            let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && non_demonym.iter().all(|e| e.kind == Kind::Place);
-            // A capitalised neighbour that is itself a division or country ("Tijuana Baja
-            // California") does not make a longer name.
-            let next_is_division = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && lm(t1).is_some_and(|n| g.postings(n.postings).take(256).any(|e| matches!(e.kind, Kind::Admin1 | Kind::Country)));
-            let prev_is_place = places.last().is_some_and(|p: &PlaceMention| p.t1 == i);
-            // Neighbourhoods ("Colonia Santa Anita", "Mararu neighborhood") are not towns.
-            // Streets are named after towns and heroes ("calle Abasolo", "avenida Juárez").
-            let neighbourhood = (i > s.t0 && matches!(doc.f(i - 1), "colonia" | "col" | "barrio" | "fraccionamiento" | "sector" | "zona" | "neighborhood" | "neighbourhood" | "vereda" | "caserio" | "bairro" | "favela" | "comunidad" | "ejido" | "rancheria" | "calle" | "avenida" | "av" | "calzada" | "bulevar" | "boulevard" | "blvd" | "callejon" | "andador" | "privada" | "street" | "avenue" | "rua"))
-                || matches!(doc.f(t1), "neighborhood" | "neighbourhood" | "barrio" | "sector" | "community" | "favela" | "slum" | "district");
-            // "San Juan de Teocalcingo": the match is the head of a longer Spanish name.
-            let longer_spanish = t1 + 1 < s.t1
-                && matches!(doc.f(t1), "de" | "del")
-                && doc.gap_before(t1) == " "
-                && (doc.tokens[t1 + 1].upper || (doc.f(t1 + 1) == "la" && doc.tokens.get(t1 + 2).is_some_and(|t| t.upper)))
-                && !{
-                    let k = if doc.f(t1 + 1) == "la" { t1 + 2 } else { t1 + 1 };
-                    lm(k).is_some_and(|n| g.postings(n.postings).take(256).any(|e| matches!(e.kind, Kind::Admin1 | Kind::Country)))
-                };
-            let part_of_name = acronym || neighbourhood || longer_spanish || {
-                let before = !prev_is_place && i > s.t0 && doc.tokens[i - 1].upper && doc.gap_before(i) == " " && !matches!(doc.f(i - 1), "in" | "en" | "near" | "from" | "de" | "the" | "el" | "la" | "at" | "to" | "a" | "on" | "por" | "desde" | "hacia" | "cerca" | "outside" | "between" | "entre" | "y" | "and");
-                let after = !next_is_division && t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && !matches!(doc.f(t1), "state" | "province" | "department" | "city" | "county" | "oblast" | "region" | "municipality" | "district" | "governorate");
-                (before || after) && !all_upper
+            let part_of_name = || {
+                // An acronym ("AMLO", "CNDH") is not a town, though some town may be spelt so.
+                let acronym = || m.tokens == 1 && !all_upper && all_places && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase());
+                // Neighbourhoods ("Colonia Santa Anita", "Mararu neighborhood") are not towns.
+                // Streets are named after towns and heroes ("calle Abasolo", "avenida Juárez").
+                let neighbourhood = || (i > s.t0 && STREET_BEFORE.contains_token(doc, i - 1)) || NEIGHBOURHOOD_AFTER.contains_token(doc, t1);
+                let longer_spanish = || spanish_tail.is_some_and(|n| !is_division(n));
+                let prev_is_place = places.last().is_some_and(|p: &PlaceMention| p.t1 == i);
+                let before = || !prev_is_place && i > s.t0 && doc.tokens[i - 1].upper && doc.gap_before(i) == " " && !NAME_BREAK_BEFORE.contains_token(doc, i - 1);
+                let after = || t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && !DIVISION_AFTER.contains_token(doc, t1) && !is_division(next);
+                acronym() || neighbourhood() || longer_spanish() || (!all_upper && (before() || after()))
             };
-            if upper && !stop && !part_of_name && !non_demonym.is_empty() && !(demonym && m.tokens == 1 && non_demonym.len() < 2 && key.len() < 4) {
+            if readings > 0 && !demonym_only && !stop() && !part_of_name() {
+                let mut non_demonym: Vec<Posting> = Vec::with_capacity(readings);
+                non_demonym.extend(g.postings(m.postings).take(40).filter(|p| p.kind != Kind::Demonym));
                 let prev = |k: usize| if k >= 1 && i >= s.t0 + k { doc.f(i - k) } else { "" };
                 let p1 = prev(1);
                 let p2 = prev(2);
