@@ -3,7 +3,7 @@
 
 use testigo_gazetteer::{Entry, Gazetteer, Kind, Posting, TokenMatch};
 
-use crate::lexicon::{FnvMap, WordSet};
+use crate::lexicon::WordSet;
 use crate::text::{Doc, Sentence};
 
 
@@ -296,12 +296,27 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             cur.role = role;
         }
     }
-    resolve(doc, &mut places, &demonyms, g);
+    resolve(doc, &mut places, &demonyms);
     (places, demonyms)
 }
 
-fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazetteer) {
-    type HashMap<K, V> = FnvMap<K, V>;
+/// Adds `v` to the total of `key` in `totals` (a handful of keys, searched linearly).
+fn add_to<K: PartialEq>(totals: &mut Vec<(K, f32)>, key: K, v: f32) {
+    match totals.iter_mut().find(|x| x.0 == key) {
+        Some(x) => x.1 += v,
+        None => totals.push((key, v)),
+    }
+}
+
+/// The total of `key` in `totals` (0 when absent).
+fn total<K: PartialEq>(totals: &[(K, f32)], key: K) -> f32 {
+    totals.iter().find(|x| x.0 == key).map_or(0.0, |x| x.1)
+}
+
+fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, String)]) {
+    if places.is_empty() {
+        return;
+    }
     // Two rounds: first with every candidate of the other mentions as weak context, then with
     // the readings chosen in round one. Context is summed per admin1 and per country; a
     // mention's own contribution is subtracted so that a name never supports itself.
@@ -313,8 +328,9 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
         cc: [u8; 2],
         admin1: Option<u32>,
         pop: f32,
-        /// log10(population + 1).
-        log_pop: f32,
+        /// log10(population + 1), computed when first needed: only candidates that pass the
+        /// support rules are scored.
+        log_pop: Option<f32>,
     }
     // All mentions' candidates in one vector; mention `mi`'s are `cands[at[mi]..at[mi + 1]]`.
     let mut cands: Vec<Cand> = Vec::with_capacity(places.iter().map(|m| m.candidates.len()).sum());
@@ -322,13 +338,13 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
     at.push(0);
     for m in places.iter() {
         cands.extend(m.candidates.iter().map(|c| {
-            let pop = c.population as f32;
-            Cand { idx: c.index, kind: c.kind, cc: c.cc, admin1: c.admin1, pop, log_pop: (pop + 1.0).log10() }
+            Cand { idx: c.index, kind: c.kind, cc: c.cc, admin1: c.admin1, pop: c.population as f32, log_pop: None }
         }));
         at.push(cands.len());
     }
-    let mut tot_a1: HashMap<u32, f32> = HashMap::default();
-    let mut tot_cc: HashMap<[u8; 2], f32> = HashMap::default();
+    // Context totals per admin1 and per country: a few keys a document, so linear vectors.
+    let mut tot_a1: Vec<(u32, f32)> = Vec::new();
+    let mut tot_cc: Vec<([u8; 2], f32)> = Vec::new();
     // A mention's own contributions, a handful of entries searched linearly: mention `mi`'s are
     // `own_a1[own_at[mi].0..own_at[mi + 1].0]` and `own_cc[own_at[mi].1..own_at[mi + 1].1]`.
     let mut own_a1: Vec<(u32, f32)> = Vec::new();
@@ -365,35 +381,44 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                     None => own_cc.push((r.cc, wc)),
                 }
             }
-            for (k, v) in &own_a1[a0..] {
-                *tot_a1.entry(*k).or_insert(0.0) += v;
+            for &(k, v) in &own_a1[a0..] {
+                add_to(&mut tot_a1, k, v);
             }
-            for (k, v) in &own_cc[c0..] {
-                *tot_cc.entry(*k).or_insert(0.0) += v;
+            for &(k, v) in &own_cc[c0..] {
+                add_to(&mut tot_cc, k, v);
             }
             own_at.push((own_a1.len(), own_cc.len()));
         }
         for (_, cc) in demonyms {
-            *tot_cc.entry(cc_key(cc)).or_insert(0.0) += 0.3;
+            add_to(&mut tot_cc, cc_key(cc), 0.3);
         }
         for mi in 0..n {
             let m = &places[mi];
-            let mine = &cands[at[mi]..at[mi + 1]];
+            let mine = &mut cands[at[mi]..at[mi + 1]];
             let has_country = mine.iter().any(|c| c.kind == Kind::Country);
             let (oa, oc) = (&own_a1[own_at[mi].0..own_at[mi + 1].0], &own_cc[own_at[mi].1..own_at[mi + 1].1]);
             let mut best: Option<(u32, f32)> = None;
             for c in mine {
                 let (pop, cc, kind) = (c.pop, c.cc, c.kind);
-                let own_a1 = |a1: u32| oa.iter().find(|x| x.0 == a1).map_or(0.0, |x| x.1);
-                let own_cc = oc.iter().find(|x| x.0 == cc).map_or(0.0, |x| x.1);
-                let a1s = c.admin1.map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own_a1(a1));
-                let ccs = tot_cc.get(&cc).copied().unwrap_or(0.0) - own_cc;
+                let a1s = c.admin1.map_or(0.0, |a1| total(&tot_a1, a1) - total(oa, a1));
+                let ccs = total(&tot_cc, cc) - total(oc, cc);
+                // Small places need the document's support: their admin1 or country named, or
+                // a locative preposition; big cities stand on their own.
+                let ok = match kind {
+                    Kind::Country | Kind::Admin1 => true,
+                    _ => {
+                        pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && (pop >= 5_000.0 || (m.t1 - m.t0 > 1 && pop >= 1_000.0))) || m.cc_hint == Some(cc) || m.city_cue && pop >= 1_000.0
+                    }
+                };
+                if !ok {
+                    continue;
+                }
                 let mut score = match kind {
                     // A country outranks a division of the same name ("Mexico" the country,
                     // not the State of Mexico) unless the text says "state of".
                     Kind::Country => 8.0,
-                    Kind::Admin1 => 6.0 + c.log_pop * 0.2,
-                    _ => c.log_pop,
+                    Kind::Admin1 => 6.0 + *c.log_pop.get_or_insert_with(|| (pop + 1.0).log10()) * 0.2,
+                    _ => *c.log_pop.get_or_insert_with(|| (pop + 1.0).log10()),
                 };
                 if kind != Kind::Admin1 {
                     score += 5.0 * a1s.clamp(0.0, 1.5);
@@ -412,15 +437,7 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                 if kind == Kind::Admin1 && !m.state_cue && has_country {
                     score -= 4.0;
                 }
-                // Small places need the document's support: their admin1 or country named, or
-                // a locative preposition; big cities stand on their own.
-                let ok = match kind {
-                    Kind::Country | Kind::Admin1 => true,
-                    _ => {
-                        pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && (pop >= 5_000.0 || (m.t1 - m.t0 > 1 && pop >= 1_000.0))) || m.cc_hint == Some(cc) || m.city_cue && pop >= 1_000.0
-                    }
-                };
-                if ok && best.is_none_or(|(_, s)| score > s) {
+                if best.is_none_or(|(_, s)| score > s) {
                     best = Some((c.idx, score));
                 }
             }
@@ -470,12 +487,14 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
     // Same name as a state and as its capital/largest town ("Veracruz", "Colima"): with no cue
     // either way, an isolated mention means the state; "X, X" (town, state) means the town.
     for mi in 0..places.len() {
-        let Some(c) = places[mi].chosen else { continue };
-        let Some(e) = g.lookup_index(c) else { continue };
         if places[mi].city_cue || places[mi].state_cue {
             continue;
         }
-        let admin1_alt = places[mi].candidates.iter().find(|a| a.kind == Kind::Admin1 && a.cc == e.cc_bytes()).map(|a| a.index);
+        // The chosen reading is always one of the candidates, whose posting carries its country
+        // (no need to read the entity's record).
+        let Some(c) = places[mi].chosen else { continue };
+        let Some(cc) = places[mi].candidates.iter().find(|p| p.index == c).map(|p| p.cc) else { continue };
+        let admin1_alt = places[mi].candidates.iter().find(|a| a.kind == Kind::Admin1 && a.cc == cc).map(|a| a.index);
         let place_alt = places[mi].candidates.iter().find(|p| p.kind == Kind::Place && p.admin1.is_some() && p.admin1 == admin1_alt).map(|p| p.index);
         if let (Some(a), Some(p)) = (admin1_alt, place_alt) {
             // Is the state named right after ("Colima, Colima" / "Chihuahua (Chihuahua)")?
