@@ -199,15 +199,15 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             // that rejects the match; most are rejected, and only a kept one allocates.
             // Postings are most populous first; the long tail of a common name cannot win.
             let (mut demonym, mut readings, mut all_places) = (false, 0usize, true);
-            for p in g.postings(m.postings).take(40) {
-                if p.kind == Kind::Demonym {
+            for kind in g.posting_kinds(m.postings).take(40) {
+                if kind == Kind::Demonym {
                     demonym = true;
                 } else {
                     readings += 1;
-                    all_places &= p.kind == Kind::Place;
+                    all_places &= kind == Kind::Place;
                 }
             }
-            let is_division = |n: Option<TokenMatch>| n.is_some_and(|n| g.postings(n.postings).take(256).any(|e| matches!(e.kind, Kind::Admin1 | Kind::Country)));
+            let is_division = |n: Option<TokenMatch>| n.is_some_and(|n| g.posting_kinds(n.postings).take(256).any(|k| matches!(k, Kind::Admin1 | Kind::Country)));
             // A short word that is a demonym and names at most one place is read as the demonym.
             let demonym_only = demonym && m.tokens == 1 && readings < 2 && doc.f(i).len() < 4;
             let mut stop = || {
