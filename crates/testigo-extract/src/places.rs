@@ -68,7 +68,6 @@ static DIVISION_AFTER: WordSet = WordSet::new(&[
 /// anywhere in the document: most capitalised words that start no name repeat (people,
 /// organisations). So a walk's result depends on the walks before it, and the scan must take
 /// them in a fixed order.
-#[derive(Default)]
 struct Walks {
     /// Every walk taken, by start token, in order; a handful per document.
     done: Vec<(usize, Option<TokenMatch>)>,
@@ -157,7 +156,8 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     let mut places = Vec::with_capacity(8);
     let mut demonyms = Vec::with_capacity(4);
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
-    let mut walks = Walks::default();
+    // Room for the walks of most documents, so that the list seldom grows.
+    let mut walks = Walks { done: Vec::with_capacity(16) };
     let mut key = String::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         if !mask.get(si).copied().unwrap_or(true) {
@@ -343,12 +343,13 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
         at.push(cands.len());
     }
     // Context totals per admin1 and per country: a few keys a document, so linear vectors.
-    let mut tot_a1: Vec<(u32, f32)> = Vec::new();
-    let mut tot_cc: Vec<([u8; 2], f32)> = Vec::new();
+    // Sized once: a mention adds at most one entry a reading, a demonym one country.
+    let mut tot_a1: Vec<(u32, f32)> = Vec::with_capacity(cands.len());
+    let mut tot_cc: Vec<([u8; 2], f32)> = Vec::with_capacity(cands.len() + demonyms.len());
     // A mention's own contributions, a handful of entries searched linearly: mention `mi`'s are
     // `own_a1[own_at[mi].0..own_at[mi + 1].0]` and `own_cc[own_at[mi].1..own_at[mi + 1].1]`.
-    let mut own_a1: Vec<(u32, f32)> = Vec::new();
-    let mut own_cc: Vec<([u8; 2], f32)> = Vec::new();
+    let mut own_a1: Vec<(u32, f32)> = Vec::with_capacity(cands.len());
+    let mut own_cc: Vec<([u8; 2], f32)> = Vec::with_capacity(cands.len());
     let mut own_at: Vec<(usize, usize)> = Vec::with_capacity(n + 1);
     for round in 0..2 {
         tot_a1.clear();
