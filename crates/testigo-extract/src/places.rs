@@ -158,7 +158,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
     // Room for the walks of most documents, so that the list seldom grows.
     let mut walks = Walks { done: Vec::with_capacity(16) };
-    let mut key = String::new();
+    let mut key = String::with_capacity(32);
     for (si, s) in doc.sentences.iter().enumerate() {
         if !mask.get(si).copied().unwrap_or(true) {
             continue;
@@ -213,7 +213,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             let mut stop = || {
                 let initial = || i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
                 if m.tokens == 1 {
-                    return STOP.contains_token(doc, i) || (STOP_INITIAL.contains_token(doc, i) && initial());
+                    return STOP.contains_token(doc, i) || (initial() && STOP_INITIAL.contains_token(doc, i));
                 }
                 // The function words are single words: a longer key can only be in `STOP`.
                 key.clear();
