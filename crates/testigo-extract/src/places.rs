@@ -1,10 +1,10 @@
 //! Place mentions: gazetteer matches over tokens, then disambiguation from the document's own
 //! context (admin1 and countries named nearby, population, locative prepositions).
 
-use testigo_gazetteer::{Entry, Gazetteer, Kind, Posting};
+use testigo_gazetteer::{Entry, Gazetteer, Kind, Posting, TokenMatch};
 
-use crate::lexicon::{FnvMap, WordSet};
-use crate::text::Doc;
+use crate::lexicon::WordSet;
+use crate::text::{Doc, Sentence};
 
 
 /// Words that are never place names on their own, although some place is called so.
@@ -36,6 +36,65 @@ static STOP_INITIAL: WordSet = WordSet::new(&[
     "salvador", "north", "south", "norte", "sur", "also", "however", "meanwhile", "later", "then", "there", "here", "local",
     "police", "residents", "authorities", "officials", "witnesses", "families", "relatives",
 ]);
+
+/// Words before a name that make it a neighbourhood or a street ("Colonia Santa Anita",
+/// "calle Abasolo", "avenida Juárez"), not a town.
+static STREET_BEFORE: WordSet = WordSet::new(&[
+    "colonia", "col", "barrio", "fraccionamiento", "sector", "zona", "neighborhood", "neighbourhood", "vereda", "caserio",
+    "bairro", "favela", "comunidad", "ejido", "rancheria", "calle", "avenida", "av", "calzada", "bulevar", "boulevard",
+    "blvd", "callejon", "andador", "privada", "street", "avenue", "rua",
+]);
+
+/// Words after a name that make it a neighbourhood ("Mararu neighborhood"), not a town.
+static NEIGHBOURHOOD_AFTER: WordSet =
+    WordSet::new(&["neighborhood", "neighbourhood", "barrio", "sector", "community", "favela", "slum", "district"]);
+
+/// Capitalised words before a name that do not join it into a longer proper name ("In Tijuana",
+/// "De Saltillo").
+static NAME_BREAK_BEFORE: WordSet = WordSet::new(&[
+    "in", "en", "near", "from", "de", "the", "el", "la", "at", "to", "a", "on", "por", "desde", "hacia", "cerca", "outside",
+    "between", "entre", "y", "and",
+]);
+
+/// Capitalised words after a name that do not join it into a longer proper name ("Sonora
+/// State", "Kharkiv Oblast").
+static DIVISION_AFTER: WordSet = WordSet::new(&[
+    "state", "province", "department", "city", "county", "oblast", "region", "municipality", "district", "governorate",
+]);
+
+/// The gazetteer walks of one document, each from a capitalised token to the longest name it
+/// starts. A walk is taken at most once per token (the look-aheads at a match's neighbours ask
+/// for walks that the scan takes again), and a word whose walk found nothing is not walked again
+/// anywhere in the document: most capitalised words that start no name repeat (people,
+/// organisations). So a walk's result depends on the walks before it, and the scan must take
+/// them in a fixed order.
+struct Walks {
+    /// Every walk taken, by start token, in order; a handful per document.
+    done: Vec<(usize, Option<TokenMatch>)>,
+}
+
+impl Walks {
+    /// The longest name from token `k` within sentence `s` (`None` outside it).
+    fn longest_match(&mut self, doc: &Doc<'_>, g: &Gazetteer, s: &Sentence, k: usize) -> Option<TokenMatch> {
+        if k < s.t0 || k >= s.t1 {
+            return None;
+        }
+        let (h, w) = (doc.h(k), doc.f(k));
+        let mut missed = false;
+        for &(j, v) in &self.done {
+            if j == k {
+                return v;
+            }
+            missed |= v.is_none() && doc.h(j) == h && doc.f(j) == w;
+        }
+        if missed {
+            return None;
+        }
+        let v = g.longest_match(&doc.folded[k..s.t1], 6);
+        self.done.push((k, v));
+        v
+    }
+}
 
 /// What role the preposition before a mention gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,12 +156,9 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     let mut places = Vec::with_capacity(8);
     let mut demonyms = Vec::with_capacity(4);
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
-    let no_name: std::cell::RefCell<std::collections::HashSet<&str, std::hash::BuildHasherDefault<crate::lexicon::Fnv>>> = Default::default();
-    // The longest gazetteer match at each token, computed at most once (the neighbour checks
-    // below ask for the same walks).
-    let mut words: Vec<&str> = Vec::new();
-    let memo: std::cell::RefCell<Vec<Option<Option<testigo_gazetteer::TokenMatch>>>> = std::cell::RefCell::new(vec![None; doc.tokens.len()]);
-    let mut key = String::new();
+    // Room for the walks of most documents, so that the list seldom grows.
+    let mut walks = Walks { done: Vec::with_capacity(16) };
+    let mut key = String::with_capacity(32);
     for (si, s) in doc.sentences.iter().enumerate() {
         if !mask.get(si).copied().unwrap_or(true) {
             continue;
@@ -115,30 +171,6 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             }
         }
         let mut i = s.t0;
-        // Folded words of this sentence (only scanned sentences need them).
-        words.clear();
-        words.extend((s.t0..s.t1).map(|k| doc.f(k)));
-        let words: &[&str] = &words;
-        let lm = |k: usize| -> Option<testigo_gazetteer::TokenMatch> {
-            if k < s.t0 || k >= s.t1 {
-                return None;
-            }
-            if let Some(v) = memo.borrow()[k] {
-                return v;
-            }
-            // Most capitalised words that start no name repeat (people, organisations): remember
-            // the misses for the whole document.
-            if no_name.borrow().contains(words[k - s.t0]) {
-                memo.borrow_mut()[k] = Some(None);
-                return None;
-            }
-            let v = g.longest_match(&words[k - s.t0..], 6);
-            if v.is_none() {
-                no_name.borrow_mut().insert(words[k - s.t0]);
-            }
-            memo.borrow_mut()[k] = Some(v);
-            v
-        };
         while i < s.t1 {
             // Place names are proper nouns: only capitalised tokens start a gazetteer walk, and
             // not a sentence's capitalised function word ("The", "En", "According").
@@ -148,60 +180,68 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 i += 1;
                 continue;
             }
-            let Some(m) = lm(i) else {
+            let Some(m) = walks.longest_match(doc, g, s, i) else {
                 i += 1;
                 continue;
             };
             let t1 = i + m.tokens;
-            // Postings are most populous first; the long tail of a common name cannot win.
-            let mut demonym = false;
-            let mut non_demonym: Vec<Posting> = Vec::with_capacity(g.posting_count(m.postings).min(40));
-            for p in g.postings(m.postings).take(40) {
-                if p.kind == Kind::Demonym {
-                    demonym = true;
-                } else {
-                    non_demonym.push(p);
-                }
-            }
-            key.clear();
-            for (n, w) in words[i - s.t0..t1 - s.t0].iter().enumerate() {
-                if n > 0 {
-                    key.push(' ');
-                }
-                key.push_str(w);
-            }
-            let upper = doc.tokens[i].upper || all_upper;
-            // A place name is a proper noun: every content word capitalised ("San Pedro Sula",
-            // "Ciudad de México"), or at least the first.
-            let initial = i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
-            let stop = STOP.contains(key.as_str()) || (initial && STOP_INITIAL.contains(key.as_str()));
-            // Part of a longer proper name ("María Senaida Escobar", "Andrés Manuel López"):
-            // a capitalised word joined by a single space on either side.
-            // An acronym ("AMLO", "CNDH") is not a town, though some town may be spelt so.
-            let acronym = m.tokens == 1 && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase()) && !all_upper && non_demonym.iter().all(|e| e.kind == Kind::Place);
             // A capitalised neighbour that is itself a division or country ("Tijuana Baja
             // California") does not make a longer name.
-            let next_is_division = t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && lm(t1).is_some_and(|n| g.postings(n.postings).take(256).any(|e| matches!(e.kind, Kind::Admin1 | Kind::Country)));
-            let prev_is_place = places.last().is_some_and(|p: &PlaceMention| p.t1 == i);
-            // Neighbourhoods ("Colonia Santa Anita", "Mararu neighborhood") are not towns.
-            // Streets are named after towns and heroes ("calle Abasolo", "avenida Juárez").
-            let neighbourhood = (i > s.t0 && matches!(doc.f(i - 1), "colonia" | "col" | "barrio" | "fraccionamiento" | "sector" | "zona" | "neighborhood" | "neighbourhood" | "vereda" | "caserio" | "bairro" | "favela" | "comunidad" | "ejido" | "rancheria" | "calle" | "avenida" | "av" | "calzada" | "bulevar" | "boulevard" | "blvd" | "callejon" | "andador" | "privada" | "street" | "avenue" | "rua"))
-                || matches!(doc.f(t1), "neighborhood" | "neighbourhood" | "barrio" | "sector" | "community" | "favela" | "slum" | "district");
-            // "San Juan de Teocalcingo": the match is the head of a longer Spanish name.
-            let longer_spanish = t1 + 1 < s.t1
+            let next = (t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " ").then(|| walks.longest_match(doc, g, s, t1)).flatten();
+            // "San Juan de Teocalcingo": the match may be the head of a longer Spanish name.
+            let spanish_tail = (t1 + 1 < s.t1
                 && matches!(doc.f(t1), "de" | "del")
                 && doc.gap_before(t1) == " "
-                && (doc.tokens[t1 + 1].upper || (doc.f(t1 + 1) == "la" && doc.tokens.get(t1 + 2).is_some_and(|t| t.upper)))
-                && !{
-                    let k = if doc.f(t1 + 1) == "la" { t1 + 2 } else { t1 + 1 };
-                    lm(k).is_some_and(|n| g.postings(n.postings).take(256).any(|e| matches!(e.kind, Kind::Admin1 | Kind::Country)))
-                };
-            let part_of_name = acronym || neighbourhood || longer_spanish || {
-                let before = !prev_is_place && i > s.t0 && doc.tokens[i - 1].upper && doc.gap_before(i) == " " && !matches!(doc.f(i - 1), "in" | "en" | "near" | "from" | "de" | "the" | "el" | "la" | "at" | "to" | "a" | "on" | "por" | "desde" | "hacia" | "cerca" | "outside" | "between" | "entre" | "y" | "and");
-                let after = !next_is_division && t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && !matches!(doc.f(t1), "state" | "province" | "department" | "city" | "county" | "oblast" | "region" | "municipality" | "district" | "governorate");
-                (before || after) && !all_upper
+                && (doc.tokens[t1 + 1].upper || (doc.f(t1 + 1) == "la" && doc.tokens.get(t1 + 2).is_some_and(|t| t.upper))))
+            .then(|| walks.longest_match(doc, g, s, if doc.f(t1 + 1) == "la" { t1 + 2 } else { t1 + 1 }));
+            // The walks above are all this match asks for (a walk's result depends on the walks
+            // before it: see `Walks`). The tests below run cheapest first and stop at the first
+            // that rejects the match; most are rejected, and only a kept one allocates.
+            // Postings are most populous first; the long tail of a common name cannot win.
+            let (mut demonym, mut readings, mut all_places) = (false, 0usize, true);
+            for kind in g.posting_kinds(m.postings).take(40) {
+                if kind == Kind::Demonym {
+                    demonym = true;
+                } else {
+                    readings += 1;
+                    all_places &= kind == Kind::Place;
+                }
+            }
+            let is_division = |n: Option<TokenMatch>| n.is_some_and(|n| g.posting_kinds(n.postings).take(256).any(|k| matches!(k, Kind::Admin1 | Kind::Country)));
+            // A short word that is a demonym and names at most one place is read as the demonym.
+            let demonym_only = demonym && m.tokens == 1 && readings < 2 && doc.f(i).len() < 4;
+            let mut stop = || {
+                let initial = || i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
+                if m.tokens == 1 {
+                    return STOP.contains_token(doc, i) || (initial() && STOP_INITIAL.contains_token(doc, i));
+                }
+                // The function words are single words: a longer key can only be in `STOP`.
+                key.clear();
+                for (n, w) in doc.folded[i..t1].iter().enumerate() {
+                    if n > 0 {
+                        key.push(' ');
+                    }
+                    key.push_str(w);
+                }
+                STOP.contains(key.as_str())
             };
-            if upper && !stop && !part_of_name && !non_demonym.is_empty() && !(demonym && m.tokens == 1 && non_demonym.len() < 2 && key.len() < 4) {
+            // Part of a longer proper name ("María Senaida Escobar", "Andrés Manuel López"):
+            // a capitalised word joined by a single space on either side.
+            let part_of_name = || {
+                // An acronym ("AMLO", "CNDH") is not a town, though some town may be spelt so.
+                let acronym = || m.tokens == 1 && !all_upper && all_places && doc.raw(i).chars().count() <= 5 && doc.raw(i).chars().all(|c| c.is_uppercase());
+                // Neighbourhoods ("Colonia Santa Anita", "Mararu neighborhood") are not towns.
+                // Streets are named after towns and heroes ("calle Abasolo", "avenida Juárez").
+                let neighbourhood = || (i > s.t0 && STREET_BEFORE.contains_token(doc, i - 1)) || NEIGHBOURHOOD_AFTER.contains_token(doc, t1);
+                let longer_spanish = || spanish_tail.is_some_and(|n| !is_division(n));
+                let prev_is_place = places.last().is_some_and(|p: &PlaceMention| p.t1 == i);
+                let before = || !prev_is_place && i > s.t0 && doc.tokens[i - 1].upper && doc.gap_before(i) == " " && !NAME_BREAK_BEFORE.contains_token(doc, i - 1);
+                let after = || t1 < s.t1 && doc.tokens[t1].upper && doc.gap_before(t1) == " " && !DIVISION_AFTER.contains_token(doc, t1) && !is_division(next);
+                acronym() || neighbourhood() || longer_spanish() || (!all_upper && (before() || after()))
+            };
+            if readings > 0 && !demonym_only && !stop() && !part_of_name() {
+                let mut non_demonym: Vec<Posting> = Vec::with_capacity(readings);
+                non_demonym.extend(g.postings(m.postings).take(40).filter(|p| p.kind != Kind::Demonym));
                 let prev = |k: usize| if k >= 1 && i >= s.t0 + k { doc.f(i - k) } else { "" };
                 let p1 = prev(1);
                 let p2 = prev(2);
@@ -256,12 +296,27 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             cur.role = role;
         }
     }
-    resolve(doc, &mut places, &demonyms, g);
+    resolve(doc, &mut places, &demonyms);
     (places, demonyms)
 }
 
-fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, String)], g: &Gazetteer) {
-    type HashMap<K, V> = FnvMap<K, V>;
+/// Adds `v` to the total of `key` in `totals` (a handful of keys, searched linearly).
+fn add_to<K: PartialEq>(totals: &mut Vec<(K, f32)>, key: K, v: f32) {
+    match totals.iter_mut().find(|x| x.0 == key) {
+        Some(x) => x.1 += v,
+        None => totals.push((key, v)),
+    }
+}
+
+/// The total of `key` in `totals` (0 when absent).
+fn total<K: PartialEq>(totals: &[(K, f32)], key: K) -> f32 {
+    totals.iter().find(|x| x.0 == key).map_or(0.0, |x| x.1)
+}
+
+fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, String)]) {
+    if places.is_empty() {
+        return;
+    }
     // Two rounds: first with every candidate of the other mentions as weak context, then with
     // the readings chosen in round one. Context is summed per admin1 and per country; a
     // mention's own contribution is subtracted so that a name never supports itself.
@@ -273,8 +328,9 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
         cc: [u8; 2],
         admin1: Option<u32>,
         pop: f32,
-        /// log10(population + 1).
-        log_pop: f32,
+        /// log10(population + 1), computed when first needed: only candidates that pass the
+        /// support rules are scored.
+        log_pop: Option<f32>,
     }
     // All mentions' candidates in one vector; mention `mi`'s are `cands[at[mi]..at[mi + 1]]`.
     let mut cands: Vec<Cand> = Vec::with_capacity(places.iter().map(|m| m.candidates.len()).sum());
@@ -282,17 +338,18 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
     at.push(0);
     for m in places.iter() {
         cands.extend(m.candidates.iter().map(|c| {
-            let pop = c.population as f32;
-            Cand { idx: c.index, kind: c.kind, cc: c.cc, admin1: c.admin1, pop, log_pop: (pop + 1.0).log10() }
+            Cand { idx: c.index, kind: c.kind, cc: c.cc, admin1: c.admin1, pop: c.population as f32, log_pop: None }
         }));
         at.push(cands.len());
     }
-    let mut tot_a1: HashMap<u32, f32> = HashMap::default();
-    let mut tot_cc: HashMap<[u8; 2], f32> = HashMap::default();
+    // Context totals per admin1 and per country: a few keys a document, so linear vectors.
+    // Sized once: a mention adds at most one entry a reading, a demonym one country.
+    let mut tot_a1: Vec<(u32, f32)> = Vec::with_capacity(cands.len());
+    let mut tot_cc: Vec<([u8; 2], f32)> = Vec::with_capacity(cands.len() + demonyms.len());
     // A mention's own contributions, a handful of entries searched linearly: mention `mi`'s are
     // `own_a1[own_at[mi].0..own_at[mi + 1].0]` and `own_cc[own_at[mi].1..own_at[mi + 1].1]`.
-    let mut own_a1: Vec<(u32, f32)> = Vec::new();
-    let mut own_cc: Vec<([u8; 2], f32)> = Vec::new();
+    let mut own_a1: Vec<(u32, f32)> = Vec::with_capacity(cands.len());
+    let mut own_cc: Vec<([u8; 2], f32)> = Vec::with_capacity(cands.len());
     let mut own_at: Vec<(usize, usize)> = Vec::with_capacity(n + 1);
     for round in 0..2 {
         tot_a1.clear();
@@ -325,35 +382,44 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                     None => own_cc.push((r.cc, wc)),
                 }
             }
-            for (k, v) in &own_a1[a0..] {
-                *tot_a1.entry(*k).or_insert(0.0) += v;
+            for &(k, v) in &own_a1[a0..] {
+                add_to(&mut tot_a1, k, v);
             }
-            for (k, v) in &own_cc[c0..] {
-                *tot_cc.entry(*k).or_insert(0.0) += v;
+            for &(k, v) in &own_cc[c0..] {
+                add_to(&mut tot_cc, k, v);
             }
             own_at.push((own_a1.len(), own_cc.len()));
         }
         for (_, cc) in demonyms {
-            *tot_cc.entry(cc_key(cc)).or_insert(0.0) += 0.3;
+            add_to(&mut tot_cc, cc_key(cc), 0.3);
         }
         for mi in 0..n {
             let m = &places[mi];
-            let mine = &cands[at[mi]..at[mi + 1]];
+            let mine = &mut cands[at[mi]..at[mi + 1]];
             let has_country = mine.iter().any(|c| c.kind == Kind::Country);
             let (oa, oc) = (&own_a1[own_at[mi].0..own_at[mi + 1].0], &own_cc[own_at[mi].1..own_at[mi + 1].1]);
             let mut best: Option<(u32, f32)> = None;
             for c in mine {
                 let (pop, cc, kind) = (c.pop, c.cc, c.kind);
-                let own_a1 = |a1: u32| oa.iter().find(|x| x.0 == a1).map_or(0.0, |x| x.1);
-                let own_cc = oc.iter().find(|x| x.0 == cc).map_or(0.0, |x| x.1);
-                let a1s = c.admin1.map_or(0.0, |a1| tot_a1.get(&a1).copied().unwrap_or(0.0) - own_a1(a1));
-                let ccs = tot_cc.get(&cc).copied().unwrap_or(0.0) - own_cc;
+                let a1s = c.admin1.map_or(0.0, |a1| total(&tot_a1, a1) - total(oa, a1));
+                let ccs = total(&tot_cc, cc) - total(oc, cc);
+                // Small places need the document's support: their admin1 or country named, or
+                // a locative preposition; big cities stand on their own.
+                let ok = match kind {
+                    Kind::Country | Kind::Admin1 => true,
+                    _ => {
+                        pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && (pop >= 5_000.0 || (m.t1 - m.t0 > 1 && pop >= 1_000.0))) || m.cc_hint == Some(cc) || m.city_cue && pop >= 1_000.0
+                    }
+                };
+                if !ok {
+                    continue;
+                }
                 let mut score = match kind {
                     // A country outranks a division of the same name ("Mexico" the country,
                     // not the State of Mexico) unless the text says "state of".
                     Kind::Country => 8.0,
-                    Kind::Admin1 => 6.0 + c.log_pop * 0.2,
-                    _ => c.log_pop,
+                    Kind::Admin1 => 6.0 + *c.log_pop.get_or_insert_with(|| (pop + 1.0).log10()) * 0.2,
+                    _ => *c.log_pop.get_or_insert_with(|| (pop + 1.0).log10()),
                 };
                 if kind != Kind::Admin1 {
                     score += 5.0 * a1s.clamp(0.0, 1.5);
@@ -372,15 +438,7 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                 if kind == Kind::Admin1 && !m.state_cue && has_country {
                     score -= 4.0;
                 }
-                // Small places need the document's support: their admin1 or country named, or
-                // a locative preposition; big cities stand on their own.
-                let ok = match kind {
-                    Kind::Country | Kind::Admin1 => true,
-                    _ => {
-                        pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && (pop >= 5_000.0 || (m.t1 - m.t0 > 1 && pop >= 1_000.0))) || m.cc_hint == Some(cc) || m.city_cue && pop >= 1_000.0
-                    }
-                };
-                if ok && best.is_none_or(|(_, s)| score > s) {
+                if best.is_none_or(|(_, s)| score > s) {
                     best = Some((c.idx, score));
                 }
             }
@@ -430,12 +488,14 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
     // Same name as a state and as its capital/largest town ("Veracruz", "Colima"): with no cue
     // either way, an isolated mention means the state; "X, X" (town, state) means the town.
     for mi in 0..places.len() {
-        let Some(c) = places[mi].chosen else { continue };
-        let Some(e) = g.lookup_index(c) else { continue };
         if places[mi].city_cue || places[mi].state_cue {
             continue;
         }
-        let admin1_alt = places[mi].candidates.iter().find(|a| a.kind == Kind::Admin1 && a.cc == e.cc_bytes()).map(|a| a.index);
+        // The chosen reading is always one of the candidates, whose posting carries its country
+        // (no need to read the entity's record).
+        let Some(c) = places[mi].chosen else { continue };
+        let Some(cc) = places[mi].candidates.iter().find(|p| p.index == c).map(|p| p.cc) else { continue };
+        let admin1_alt = places[mi].candidates.iter().find(|a| a.kind == Kind::Admin1 && a.cc == cc).map(|a| a.index);
         let place_alt = places[mi].candidates.iter().find(|p| p.kind == Kind::Place && p.admin1.is_some() && p.admin1 == admin1_alt).map(|p| p.index);
         if let (Some(a), Some(p)) = (admin1_alt, place_alt) {
             // Is the state named right after ("Colima, Colima" / "Chihuahua (Chihuahua)")?

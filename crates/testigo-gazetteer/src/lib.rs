@@ -250,11 +250,8 @@ impl Gazetteer {
     /// fields that rank readings, read from one contiguous run of the index (no entity record
     /// is touched). Empty for a handle that is not this gazetteer's.
     pub fn postings(&self, postings: u64) -> impl Iterator<Item = Posting> + '_ {
-        let off = (postings >> 16) as usize;
-        let count = (postings & 0xFFFF) as usize;
-        let bytes = self.postings.as_ref().get(off * index::POSTING..(off + count) * index::POSTING).unwrap_or(&[]);
         let n = self.len() as u32;
-        bytes.chunks_exact(index::POSTING).filter_map(move |b| {
+        self.posting_bytes(postings).chunks_exact(index::POSTING).filter_map(move |b| {
             let idx = le32(b, 0);
             if idx >= n {
                 return None;
@@ -268,6 +265,22 @@ impl Gazetteer {
                 cc: [b[13], b[14]],
             })
         })
+    }
+
+    /// The kinds of the candidates of a [`TokenMatch`], in the order of [`Gazetteer::postings`]
+    /// (one byte read a candidate): for a caller that sorts readings by kind before it needs
+    /// anything else of them.
+    pub fn posting_kinds(&self, postings: u64) -> impl Iterator<Item = Kind> + '_ {
+        let n = self.len() as u32;
+        self.posting_bytes(postings).chunks_exact(index::POSTING).filter(move |b| le32(b, 0) < n).map(|b| Kind::from_code(b[12]))
+    }
+
+    /// The posting summaries a handle names, as bytes; empty for a handle that is not this
+    /// gazetteer's.
+    fn posting_bytes(&self, postings: u64) -> &[u8] {
+        let off = (postings >> 16) as usize;
+        let count = (postings & 0xFFFF) as usize;
+        self.postings.as_ref().get(off * index::POSTING..(off + count) * index::POSTING).unwrap_or(&[])
     }
 
     /// The longest name that starts at `tokens[0]`, where `tokens` are *folded* word tokens
@@ -539,6 +552,7 @@ mod tests {
             }
             let entries: Vec<Entry<'_>> = g.candidates(v).collect();
             let postings: Vec<Posting> = g.postings(v).collect();
+            assert!(g.posting_kinds(v).eq(postings.iter().map(|p| p.kind)));
             assert_eq!(entries.len(), (v & 0xFFFF) as usize);
             assert_eq!(entries.len(), postings.len());
             for (e, p) in entries.iter().zip(&postings) {
@@ -555,6 +569,7 @@ mod tests {
         assert!(checked > 10_000, "only {checked} postings checked");
         // A handle past the end reads as no candidates, not a panic.
         assert_eq!(g.postings(u64::MAX).count(), 0);
+        assert_eq!(g.posting_kinds(u64::MAX).count(), 0);
     }
 
     #[test]
