@@ -119,6 +119,27 @@ static ASCII_CLASS: [u8; 256] = {
     t
 };
 
+/// The run of ASCII letters and digits at the start of eight bytes read little-endian:
+/// (its length, 0 to 8; whether one of them is an upper-case letter). The same classes as
+/// [`ASCII_CLASS`], computed for the eight bytes at once: for a byte `b < 0x80`,
+/// `b + (0x80 - c)` has its top bit set exactly when `b >= c`, and never carries into the
+/// next byte.
+#[inline]
+fn ascii_alnum_run(x: u64) -> (usize, bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let low7 = x & !HIGH;
+    let at_least = |c: u8| (low7 + ONES * u64::from(0x80 - c)) & HIGH;
+    let upper = at_least(b'A') & !at_least(b'Z' + 1);
+    let lower = at_least(b'a') & !at_least(b'z' + 1);
+    let digit = at_least(b'0') & !at_least(b'9' + 1);
+    // Bytes with their own top bit set are not ASCII.
+    let alnum = (upper | lower | digit) & !x;
+    let n = ((!alnum & HIGH).trailing_zeros() / 8) as usize;
+    let in_run = if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+    (n, upper & in_run != 0)
+}
+
 /// Where a token's folded form was written while tokenising: `(in_arena, start, end)`.
 type FoldRange = (bool, usize, usize);
 
@@ -167,15 +188,29 @@ impl<'t> Doc<'t> {
                 // Words join across an apostrophe or hyphen only when a letter follows: keep
                 // "U.S.-Mexico" as separate words but "twenty-three" as one token.
                 while j < text.len() {
-                    // ASCII fast path: a run of letters and digits needs no decoding.
+                    // ASCII fast path: a run of letters and digits needs no decoding. Eight
+                    // bytes at a time while they last (no branch per byte to mispredict at the
+                    // word's end), then byte by byte near the end of the text.
                     let mut seen = 0u8;
-                    for &b in &bytes[j..] {
-                        let class = ASCII_CLASS[usize::from(b)];
-                        if class & ALNUM == 0 {
+                    while let Some(chunk) = bytes.get(j..j + 8) {
+                        let (n, upper) = ascii_alnum_run(u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]));
+                        j += n;
+                        if upper {
+                            seen |= UPPER;
+                        }
+                        if n < 8 {
                             break;
                         }
-                        seen |= class;
-                        j += 1;
+                    }
+                    if bytes.len() - j < 8 {
+                        for &b in &bytes[j..] {
+                            let class = ASCII_CLASS[usize::from(b)];
+                            if class & ALNUM == 0 {
+                                break;
+                            }
+                            seen |= class;
+                            j += 1;
+                        }
                     }
                     needs_fold |= seen & UPPER != 0;
                     let Some(&b) = bytes.get(j) else { break };
@@ -390,6 +425,25 @@ mod tests {
         assert_eq!(texts[0], "Mr. Smith went to St. Louis.");
         assert_eq!(texts.len(), 4, "{texts:?}");
         assert_eq!(d.sentences[3].paragraph, 1);
+    }
+
+    #[test]
+    fn eight_bytes_at_once_classify_as_the_byte_table_does() {
+        // Every byte value in every position, among letters, digits and stops.
+        let fillers = [b'a', b'Z', b'5', b' ', b'-', 0xC3, 0x80, b'@', b'[', b'`', b'{', b'/', b':'];
+        let by_table = |w: &[u8; 8]| {
+            let n = w.iter().take_while(|&&b| ASCII_CLASS[usize::from(b)] & ALNUM != 0).count();
+            (n, w[..n].iter().any(|&b| ASCII_CLASS[usize::from(b)] & UPPER != 0))
+        };
+        for pos in 0..8 {
+            for b in 0..=255u8 {
+                for &f in &fillers {
+                    let mut w = [f; 8];
+                    w[pos] = b;
+                    assert_eq!(ascii_alnum_run(u64::from_le_bytes(w)), by_table(&w), "{w:?}");
+                }
+            }
+        }
     }
 
     #[test]
