@@ -380,8 +380,8 @@ mod tests {
 
     fn full() -> Incident {
         let mut evidence = BTreeMap::new();
-        evidence.insert("harms".to_string(), vec![Span::new(3, 9), Span::new(40, 52)]);
-        evidence.insert("a \"quoted\" key".to_string(), vec![]);
+        evidence.insert("harms".into(), vec![Span::new(3, 9), Span::new(40, 52)]);
+        evidence.insert("a \"quoted\" key".into(), vec![]);
         Incident {
             event_date: NaiveDate::from_ymd_opt(2024, 3, 9),
             event_date_end: NaiveDate::from_ymd_opt(2024, 3, 10),

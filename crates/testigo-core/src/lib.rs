@@ -14,6 +14,7 @@
 pub mod json;
 pub mod redact;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -454,8 +455,9 @@ pub struct Incident {
     /// The words that gave the date, when a relative date stayed unresolved ("Wednesday").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_text: Option<String>,
-    /// Field name → byte spans of the text that back it.
-    pub evidence: BTreeMap<String, Vec<Span>>,
+    /// Field name → byte spans of the text that back it. The extractor's field names are
+    /// static strings (no allocation per incident); names read back from JSON are owned.
+    pub evidence: BTreeMap<Cow<'static, str>, Vec<Span>>,
 }
 
 impl Incident {

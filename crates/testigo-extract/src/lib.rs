@@ -25,6 +25,7 @@ pub mod numbers;
 pub mod places;
 pub mod text;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -1155,7 +1156,7 @@ impl<'g> Extractor<'g> {
                 // copy first).
                 let mut map = BTreeMap::new();
                 for (k, v) in evidence {
-                    map.insert(k.to_string(), v);
+                    map.insert(Cow::Borrowed(k), v);
                 }
                 map
             },

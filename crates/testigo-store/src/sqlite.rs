@@ -1464,7 +1464,7 @@ pub(crate) fn version_filter_values(incident: &Incident) -> Result<Vec<Value>> {
 /// Refuses spans that do not lie on char boundaries of `text`: they would quote the wrong words.
 fn check_spans(incident: &Incident, text: &str, document: &str, which: &str) -> Result<()> {
     let claims = incident.claims.iter().enumerate().map(|(i, c)| (format!("claims[{i}]"), c.span));
-    let evidence = incident.evidence.iter().flat_map(|(field, spans)| spans.iter().map(move |s| (field.clone(), *s)));
+    let evidence = incident.evidence.iter().flat_map(|(field, spans)| spans.iter().map(move |s| (field.to_string(), *s)));
     for (field, span) in evidence.chain(claims) {
         if span.slice(text).is_none() {
             return Err(StoreError::SpanOutsideText {

@@ -359,7 +359,7 @@ fn verify_version_rows(conn: &Connection, keys: &Keyholder, version_id: i64, rec
     let expected: Vec<(String, i64, i64)> = incident
         .evidence
         .iter()
-        .flat_map(|(field, spans)| spans.iter().map(move |s| (field.clone(), s.start() as i64, s.end() as i64)))
+        .flat_map(|(field, spans)| spans.iter().map(move |s| (field.to_string(), s.start() as i64, s.end() as i64)))
         .collect();
     let stored: Vec<(String, i64, i64)> = conn
         .prepare_cached("SELECT field, span_start, span_end FROM evidence WHERE incident_version_id = ?1 ORDER BY id")

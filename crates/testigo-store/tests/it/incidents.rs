@@ -161,7 +161,7 @@ fn revising_an_unknown_incident_or_with_a_bad_span_is_refused() {
         panic!("new");
     };
     let mut bad = saltillo();
-    bad.evidence.insert("injured".to_string(), vec![Span::new(0, 10_000)]);
+    bad.evidence.insert("injured".into(), vec![Span::new(0, 10_000)]);
     let err = store.revise_incident(incident_ids[0], &bad, "ana", "fix").unwrap_err();
     assert!(matches!(err, StoreError::SpanOutsideText { .. }), "{err:?}");
     assert_eq!(store.incident(incident_ids[0]).unwrap().unwrap().version, 1);

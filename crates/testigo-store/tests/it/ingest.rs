@@ -87,7 +87,7 @@ fn the_same_bytes_again_are_already_known_and_nothing_is_written() {
     again.ingested_at = at(2);
     again.sha256 = again.sha256.to_ascii_uppercase();
     let mut out_of_text = saltillo();
-    out_of_text.evidence.insert("injured".to_string(), vec![Span::new(0, 1_000_000)]);
+    out_of_text.evidence.insert("injured".into(), vec![Span::new(0, 1_000_000)]);
     let outcome = store.ingest(&again, &[saltillo(), out_of_text]).unwrap();
 
     assert_eq!(outcome, IngestOutcome::AlreadyKnown { document_id });
@@ -140,7 +140,7 @@ fn a_span_outside_the_text_is_refused_and_nothing_is_written() {
     let mut store = memory();
     let d = doc("saltillo.txt", SALTILLO);
     let mut bad = saltillo();
-    bad.evidence.insert("injured".to_string(), vec![Span::new(10, SALTILLO.len() + 1)]);
+    bad.evidence.insert("injured".into(), vec![Span::new(10, SALTILLO.len() + 1)]);
     let err = store.ingest(&d, &[saltillo(), bad]).unwrap_err();
     let StoreError::SpanOutsideText { ref incident, ref field, .. } = err else {
         panic!("expected SpanOutsideText, got {err:?}");

@@ -35,9 +35,9 @@ pub fn shelter() -> Incident {
     let mut incident = saltillo();
     incident.fatalities = Some(2);
     incident.evidence.clear();
-    incident.evidence.insert("event_date".to_string(), vec![find(SHELTER, "July 31")]);
-    incident.evidence.insert("location".to_string(), vec![find(SHELTER, "Saltillo.")]);
-    incident.evidence.insert("fatalities".to_string(), vec![find(SHELTER, "two Central American men were shot dead")]);
+    incident.evidence.insert("event_date".into(), vec![find(SHELTER, "July 31")]);
+    incident.evidence.insert("location".into(), vec![find(SHELTER, "Saltillo.")]);
+    incident.evidence.insert("fatalities".into(), vec![find(SHELTER, "two Central American men were shot dead")]);
     incident.claims = vec![Claim {
         text: "neither of them was armed".to_string(),
         attributed_to: "the shelter's director".to_string(),
@@ -58,8 +58,8 @@ fn ramos() -> Incident {
     location.latitude = Some(25.5418);
     location.longitude = Some(-100.9476);
     incident.evidence.clear();
-    incident.evidence.insert("event_date".to_string(), vec![find(RAMOS, "July 31")]);
-    incident.evidence.insert("location".to_string(), vec![find(RAMOS, "Ramos Arizpe,")]);
+    incident.evidence.insert("event_date".into(), vec![find(RAMOS, "July 31")]);
+    incident.evidence.insert("location".into(), vec![find(RAMOS, "Ramos Arizpe,")]);
     incident.claims.clear();
     incident
 }
@@ -108,7 +108,7 @@ impl Linker for SameDayAndPlace {
         }
         merged.fatalities = most.incident.fatalities;
         match most.incident.evidence.get("fatalities") {
-            Some(spans) => merged.evidence.insert("fatalities".to_string(), spans.clone()),
+            Some(spans) => merged.evidence.insert("fatalities".into(), spans.clone()),
             None => merged.evidence.remove("fatalities"),
         };
         merged.claims = observations.iter().flat_map(|o| o.incident.claims.iter().cloned()).collect();
@@ -284,7 +284,7 @@ fn a_span_outside_its_document_is_refused_when_linking() {
     let mut store = memory();
     ingest(&mut store, &doc("vanguardia.txt", SALTILLO), &[saltillo()]);
     let mut bad = shelter();
-    bad.evidence.insert("injured".to_string(), vec![Span::new(0, SHELTER.len() + 1)]);
+    bad.evidence.insert("injured".into(), vec![Span::new(0, SHELTER.len() + 1)]);
     let err = store.ingest_linked(&doc("shelter.txt", SHELTER), &[bad], &SameDayAndPlace).unwrap_err();
     assert!(matches!(err, StoreError::SpanOutsideText { ref field, .. } if field == "injured"), "{err:?}");
     let s = stats(&store);

@@ -76,9 +76,9 @@ pub fn saltillo() -> Incident {
         Span::new(start, start + needle.len())
     };
     let mut evidence = BTreeMap::new();
-    evidence.insert("event_date".to_string(), vec![find("Wednesday, July 31")]);
-    evidence.insert("location".to_string(), vec![find("Saltillo.")]);
-    evidence.insert("fatalities".to_string(), vec![find("shot dead")]);
+    evidence.insert("event_date".into(), vec![find("Wednesday, July 31")]);
+    evidence.insert("location".into(), vec![find("Saltillo.")]);
+    evidence.insert("fatalities".into(), vec![find("shot dead")]);
     Incident {
         event_date: Some(date("2019-07-31")),
         event_date_end: Some(date("2019-07-31")),

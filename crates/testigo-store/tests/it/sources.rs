@@ -262,7 +262,7 @@ fn version_2_database(path: &Path) -> i64 {
     let incident_id = conn.last_insert_rowid();
     let mut merged = saltillo();
     merged.fatalities = Some(2);
-    merged.evidence.insert("fatalities".to_string(), shelter().evidence["fatalities"].clone());
+    merged.evidence.insert("fatalities".into(), shelter().evidence["fatalities"].clone());
     merged.claims.push(shelter().claims[0].clone());
     for (version, record) in [(1, saltillo()), (2, merged.clone())] {
         conn.execute(
