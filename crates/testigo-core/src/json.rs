@@ -201,18 +201,8 @@ fn opt_uint(out: &mut Vec<u8>, n: Option<u64>) {
 }
 
 /// Appends the decimal digits of `n`.
-fn uint(out: &mut Vec<u8>, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
+fn uint(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// As serde_json: the shortest representation that reads back the same (`zmij`, serde_json's
@@ -295,28 +285,15 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
+    // Most strings (field names, vocabulary, place names) need no escape: one check of the
+    // whole string eight bytes at a time, then one copy.
+    if !needs_escape(b) {
+        out.extend_from_slice(b);
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
-    let mut i = 0;
-    while i < b.len() {
-        // Eight bytes at a time while none needs an escape (bit tricks over a u64: a byte
-        // below 0x20, or equal to '"' or '\\').
-        if let Some(chunk) = b.get(i..i + 8) {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(chunk);
-            let x = u64::from_le_bytes(w);
-            const ONES: u64 = 0x0101_0101_0101_0101;
-            const HIGH: u64 = 0x8080_8080_8080_8080;
-            let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-            let q = x ^ (ONES * u64::from(b'"'));
-            let quote = q.wrapping_sub(ONES) & !q & HIGH;
-            let bs = x ^ (ONES * u64::from(b'\\'));
-            let backslash = bs.wrapping_sub(ONES) & !bs & HIGH;
-            if below_space | quote | backslash == 0 {
-                i += 8;
-                continue;
-            }
-        }
-        let c = b[i];
+    for (i, &c) in b.iter().enumerate() {
         let esc: Option<&[u8]> = match c {
             b'"' => Some(b"\\\""),
             b'\\' => Some(b"\\\\"),
@@ -335,10 +312,43 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
             }
             start = i + 1;
         }
-        i += 1;
     }
     out.extend_from_slice(&b[start..]);
     out.push(b'"');
+}
+
+/// Whether any byte of `b` needs a JSON escape (below 0x20, `"` or `\\`). Eight bytes at a
+/// time; the last few are read with overlapping fixed-size loads, padded with a byte that
+/// needs none.
+fn needs_escape(b: &[u8]) -> bool {
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        if escapes_in(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])) {
+            return true;
+        }
+    }
+    let rest = chunks.remainder();
+    let n = rest.len();
+    let x = match n {
+        0 => return false,
+        1..=3 => u64::from_le_bytes([rest[0], rest[n / 2], rest[n - 1], b'a', b'a', b'a', b'a', b'a']),
+        _ => u64::from_le_bytes([rest[0], rest[1], rest[2], rest[3], rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]),
+    };
+    escapes_in(x)
+}
+
+/// Whether one of eight bytes (read little-endian) is below 0x20, `"` or `\\` (bit tricks:
+/// a byte's top bit marks it in each mask).
+#[inline]
+fn escapes_in(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    let q = x ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q & HIGH;
+    let bs = x ^ (ONES * u64::from(b'\\'));
+    let backslash = bs.wrapping_sub(ONES) & !bs & HIGH;
+    below_space | quote | backslash != 0
 }
 
 #[cfg(test)]
@@ -352,6 +362,22 @@ mod tests {
         write_incidents(&mut ours, std::slice::from_ref(x));
         let theirs = serde_json::to_vec(std::slice::from_ref(x)).expect("serialise");
         assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
+    }
+
+    #[test]
+    fn the_escape_check_sees_every_byte() {
+        // A byte that needs escaping, or one that does not, at every position of strings of
+        // every length up to 20 (whole chunks, tails of one to seven bytes, overlaps).
+        for len in 0..=20 {
+            for pos in 0..len {
+                for special in [0u8, 0x1F, b'"', b'\\', b'\n', 0x20, b'a', 0x7F, 0xC3] {
+                    let mut b = vec![b'x'; len];
+                    b[pos] = special;
+                    let naive = b.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\');
+                    assert_eq!(needs_escape(&b), naive, "{b:?}");
+                }
+            }
+        }
     }
 
     #[test]
