@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use testigo_core::{ActorCategory, Harm, Stance};
+use testigo_core::{ActorCategory, Harm, Language, Stance};
 
 use crate::text::{word_hash, Doc};
 
@@ -363,6 +363,12 @@ struct Phrase {
 /// The id [`Lexicon::word_id`] gives a word that no phrase uses.
 pub const NO_WORD: u32 = u32::MAX;
 
+/// Folded English function words that vote for English in [`Lexicon::language`].
+const ENGLISH_VOTES: &[&str] = &["the", "and", "of", "was", "were", "said", "in", "to", "with", "that", "is", "by", "on", "at"];
+
+/// Folded Spanish function words that vote for Spanish in [`Lexicon::language`].
+const SPANISH_VOTES: &[&str] = &["el", "los", "las", "del", "que", "y", "por", "una", "con", "fue", "segun", "para", "se", "en", "la", "de"];
+
 /// Matches lexicon phrases at token positions.
 ///
 /// Every whole word of every phrase has an id; a document's tokens are turned into ids once
@@ -380,6 +386,9 @@ pub struct Lexicon {
     by_pair: FnvMap<u64, Vec<Candidate>>,
     /// Bit [`pair_bit`] of every key of `by_pair`: most pairs of words start no phrase.
     pair_filter: Vec<u64>,
+    /// By word id: +1 for an English function word, -1 for a Spanish one, 0 for others; the
+    /// last entry (0) also stands for every id past the table and for [`NO_WORD`].
+    lang_vote: Vec<i8>,
     /// Prefix phrases by the packed first three bytes of their first word, longest first.
     prefix_by_head: FnvMap<u32, Vec<Candidate>>,
     /// One bit per hashed head of `prefix_by_head` (4,096 bits): most words' heads have no
@@ -539,7 +548,7 @@ impl Lexicon {
 
     /// Parses a lexicon table in the format of [`LEXICON`]; unknown classes are skipped.
     pub fn from_table(table: &str) -> Lexicon {
-        let mut lex = Lexicon { phrases: Vec::new(), vocab: WordTable::new(), by_first: Vec::new(), by_pair: FnvMap::default(), pair_filter: vec![0; PAIR_FILTER_WORDS], prefix_by_head: FnvMap::default(), prefix_heads: [0; 64] };
+        let mut lex = Lexicon { phrases: Vec::new(), vocab: WordTable::new(), by_first: Vec::new(), by_pair: FnvMap::default(), pair_filter: vec![0; PAIR_FILTER_WORDS], lang_vote: Vec::new(), prefix_by_head: FnvMap::default(), prefix_heads: [0; 64] };
         for line in table.lines() {
             let line = line.trim_end();
             if line.starts_with('#') || line.is_empty() {
@@ -550,6 +559,14 @@ impl Lexicon {
             for p in list.split('|') {
                 lex.add_phrase(p, cue);
             }
+        }
+        // Function words vote for a language; they join the vocabulary (with no phrase of
+        // their own) so that the ids computed for cue matching also decide the language.
+        let tagged = ENGLISH_VOTES.iter().map(|w| (w, 1)).chain(SPANISH_VOTES.iter().map(|w| (w, -1)));
+        let votes: Vec<(u32, i8)> = tagged.map(|(w, v)| (lex.intern(w), v)).collect();
+        lex.lang_vote = vec![0; lex.by_first.len() + 1];
+        for (id, v) in votes {
+            lex.lang_vote[id as usize] = v;
         }
         lex
     }
@@ -572,6 +589,19 @@ impl Lexicon {
     /// [`Lexicon::word_id`] of every token of `doc`.
     pub fn doc_word_ids(&self, doc: &Doc<'_>) -> Vec<u32> {
         (0..doc.tokens.len()).map(|k| self.word_id_hashed(doc.h(k), doc.f(k))).collect()
+    }
+
+    /// The language of a text from the word ids of its first 200 tokens ([`Lexicon::word_id`]):
+    /// Spanish when Spanish function words outnumber English ones, else English (ties and
+    /// texts with neither included). Adds one vote per token, with no branch on the word.
+    pub fn language(&self, ids: &[u32]) -> Language {
+        let last = self.lang_vote.len().saturating_sub(1);
+        let sum: i32 = ids.iter().take(200).map(|&id| i32::from(self.lang_vote.get((id as usize).min(last)).copied().unwrap_or(0))).sum();
+        if sum < 0 {
+            Language::Es
+        } else {
+            Language::En
+        }
     }
 
     /// The longest cues that start at token `i` and stay inside the sentence `[.., end)`,

@@ -91,23 +91,6 @@ pub fn detect_language(text: &str) -> Language {
     }
 }
 
-/// [`detect_language`] over an already tokenised text (its first 200 words).
-fn detect_language_doc(doc: &Doc<'_>) -> Language {
-    let (mut en, mut es) = (0, 0);
-    for i in 0..doc.tokens.len().min(200) {
-        match doc.f(i) {
-            "the" | "and" | "of" | "was" | "were" | "said" | "in" | "to" | "with" | "that" | "is" | "by" | "on" | "at" => en += 1,
-            "el" | "los" | "las" | "del" | "que" | "y" | "por" | "una" | "con" | "fue" | "segun" | "para" | "se" | "en" | "la" | "de" => es += 1,
-            _ => {}
-        }
-    }
-    if es > en {
-        Language::Es
-    } else {
-        Language::En
-    }
-}
-
 /// Everything found in one sentence.
 #[derive(Default)]
 struct SentenceFacts {
@@ -152,8 +135,9 @@ impl<'g> Extractor<'g> {
         // The folded forms that differ from the text, for this document only.
         let mut arena = String::with_capacity(input.text.len() / 2);
         let doc = Doc::new_in(input.text, &mut arena);
-        let language = input.language.unwrap_or_else(|| detect_language_doc(&doc));
-        let cues = self.cues(&doc);
+        let ids = self.lex.doc_word_ids(&doc);
+        let language = input.language.unwrap_or_else(|| self.lex.language(&ids));
+        let cues = self.cues(&doc, &ids);
         // Only sentences that carry a cue, and their neighbours, can hold an incident's place,
         // or its context: the gazetteer is not walked over the rest.
         let cued: Vec<bool> = cues.iter().map(|c| c.iter().any(|m| !matches!(m.cue, Cue::LocIn | Cue::LocNear | Cue::LocFrom | Cue::LocTo | Cue::Neg | Cue::Another))).collect();
@@ -165,9 +149,9 @@ impl<'g> Extractor<'g> {
     }
 
     /// Lexicon cues of every sentence: at each token the longest matches, then past them.
-    fn cues(&self, doc: &Doc<'_>) -> Vec<Vec<CueMatch>> {
+    /// `ids` are the tokens' [`Lexicon::word_id`]s.
+    fn cues(&self, doc: &Doc<'_>, ids: &[u32]) -> Vec<Vec<CueMatch>> {
         let mut buf = Vec::new();
-        let ids = self.lex.doc_word_ids(doc);
         doc.sentences
             .iter()
             .map(|s| {
@@ -175,7 +159,7 @@ impl<'g> Extractor<'g> {
                 let mut i = s.t0;
                 while i < s.t1 {
                     buf.clear();
-                    self.lex.matches_at(&ids, |k| doc.f(k), i, s.t1, &mut buf);
+                    self.lex.matches_at(ids, |k| doc.f(k), i, s.t1, &mut buf);
                     if let Some(len) = buf.first().map(|m| m.t1 - m.t0) {
                         for m in &buf {
                             if !cues.contains(m) {

@@ -18,6 +18,26 @@ fn language_is_detected() {
 }
 
 #[test]
+fn language_from_word_ids_counts_function_words() {
+    let e = Extractor::new(Gazetteer::embedded());
+    let lang = |text: &str| {
+        let mut arena = String::new();
+        let doc = Doc::new_in(text, &mut arena);
+        e.lex.language(&e.lex.doc_word_ids(&doc))
+    };
+    assert_eq!(lang("Según la fiscalía, dos migrantes fueron asesinados en la carretera."), Language::Es);
+    assert_eq!(lang("According to the police, two migrants were killed on the road."), Language::En);
+    // Ties and texts with no function word are English; only the first 200 words count.
+    assert_eq!(lang("the la"), Language::En);
+    assert_eq!(lang("Tijuana, Saltillo"), Language::En);
+    assert_eq!(lang(""), Language::En);
+    let long = format!("{} {}", "the ".repeat(150), "de la ".repeat(100));
+    assert_eq!(lang(&long), Language::En);
+    // Words that only demonyms brought into the vocabulary carry no vote.
+    assert_eq!(lang("hondureños mexicanos de"), Language::Es);
+}
+
+#[test]
 fn spanish_killing_with_place_date_and_count() {
     let x = ex("El lunes, dos hombres fueron asesinados a tiros en un taller mecánico de Celaya, Guanajuato.", Some("2024-03-13"), None);
     assert_eq!(x.language, Language::Es);
