@@ -136,7 +136,8 @@ static NUMBER_STARTS: WordSet = WordSet::built(|| UNITS.iter().chain(VAGUE).map(
 /// (a number ends with a digit group or a number word).
 pub fn may_start_number(doc: &Doc<'_>, i: usize) -> bool {
     let w = doc.f(i);
-    w.as_bytes().first().is_some_and(u8::is_ascii_digit) || w.contains('-') || NUMBER_STARTS.contains_token(doc, i)
+    // A plain loop over the bytes: words are short, and `contains` would call memchr.
+    w.as_bytes().first().is_some_and(u8::is_ascii_digit) || w.bytes().any(|b| b == b'-') || NUMBER_STARTS.contains_token(doc, i)
 }
 
 fn word_value(w: &str) -> Option<u32> {
