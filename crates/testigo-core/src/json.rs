@@ -201,8 +201,19 @@ fn opt_uint(out: &mut Vec<u8>, n: Option<u64>) {
 }
 
 /// Appends the decimal digits of `n`.
-fn uint(out: &mut Vec<u8>, n: u64) {
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+fn uint(out: &mut Vec<u8>, mut n: u64) {
+    // Digits written left-aligned into a buffer of fixed size, which is appended whole and
+    // cut back: a copy of known length is a few moves, one of variable length a `memcpy`
+    // call (most numbers here are byte offsets of three to six digits).
+    let digits = n.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let mut buf = [0u8; 20];
+    for slot in buf[..digits].iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let len = out.len();
+    out.extend_from_slice(&buf);
+    out.truncate(len + digits);
 }
 
 /// As serde_json: the shortest representation that reads back the same (`zmij`, serde_json's
@@ -362,6 +373,17 @@ mod tests {
         write_incidents(&mut ours, std::slice::from_ref(x));
         let theirs = serde_json::to_vec(std::slice::from_ref(x)).expect("serialise");
         assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
+    }
+
+    #[test]
+    fn integers_are_written_in_full() {
+        let mut edges = vec![0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX - 1, u64::MAX];
+        edges.extend((1..20).map(|k| 10u64.pow(k)).flat_map(|p| [p - 1, p, p + 1]));
+        for n in edges {
+            let mut out = b"x".to_vec();
+            uint(&mut out, n);
+            assert_eq!(String::from_utf8_lossy(&out), format!("x{n}"));
+        }
     }
 
     #[test]
