@@ -140,8 +140,14 @@ impl<'g> Extractor<'g> {
         let cues = self.cues(&doc, &ids);
         // Only sentences that carry a cue, and their neighbours, can hold an incident's place,
         // or its context: the gazetteer is not walked over the rest.
-        let cued: Vec<bool> = cues.iter().map(|c| c.iter().any(|m| !matches!(m.cue, Cue::LocIn | Cue::LocNear | Cue::LocFrom | Cue::LocTo | Cue::Neg | Cue::Another))).collect();
-        let mask: Vec<bool> = (0..cued.len()).map(|i| cued[i] || (i > 0 && cued[i - 1]) || cued.get(i + 1).copied().unwrap_or(false)).collect();
+        let mut mask: Vec<bool> = cues.iter().map(|c| c.iter().any(|m| !matches!(m.cue, Cue::LocIn | Cue::LocNear | Cue::LocFrom | Cue::LocTo | Cue::Neg | Cue::Another))).collect();
+        // Widened in place to the neighbours: `prev` keeps the sentence before as it was.
+        let mut prev = false;
+        for i in 0..mask.len() {
+            let cued = mask[i];
+            mask[i] = cued || prev || mask.get(i + 1).copied().unwrap_or(false);
+            prev = cued;
+        }
         let (places, demonyms) = places::find(&doc, self.gaz, &cues, &self.demonym_ccs, &mask);
         let facts = self.analyse(&doc, language, input.published, &places, cues);
         let incidents = self.assemble(&doc, &facts, &places, &demonyms);
@@ -650,9 +656,15 @@ impl<'g> Extractor<'g> {
         let mut any_victim = false;
         let mut nationalities: Vec<String> = Vec::new();
         let mut claims: Vec<Claim> = Vec::new();
-        let mut claim_memo: BTreeMap<usize, Option<Claim>> = BTreeMap::new();
+        // Each sentence's claim, worked out once: (sentence, claim), a few entries.
+        let mut claim_memo: Vec<(usize, Option<Claim>)> = Vec::new();
         let mut claim_of = |si: usize, f: &SentenceFacts, speakers: &mut Vec<(String, Stance)>| -> Option<Claim> {
-            claim_memo.entry(si).or_insert_with(|| self.claim(doc, f, si, speakers)).clone()
+            if let Some((_, c)) = claim_memo.iter().find(|(s, _)| *s == si) {
+                return c.clone();
+            }
+            let c = self.claim(doc, f, si, speakers);
+            claim_memo.push((si, c.clone()));
+            c
         };
         for &si in sentences {
             let f = &facts[si];
@@ -1438,8 +1450,8 @@ fn in_hypothetical_list(doc: &Doc<'_>, cues: &[CueMatch], ci: usize) -> bool {
     let mut start = cues[ci].t0;
     while k > 0 {
         let p = cues[k - 1];
-        let between: Vec<&str> = (p.t1..start).map(|x| doc.f(x)).collect();
-        let list_gap = between.iter().all(|w| matches!(*w, "and" | "or" | "y" | "o" | "e" | "u" | "even" | "incluso")) && between.len() <= 1;
+        // At most one word between them, a conjunction ("killed or injured").
+        let list_gap = start.saturating_sub(p.t1) <= 1 && (p.t1..start).all(|x| matches!(doc.f(x), "and" | "or" | "y" | "o" | "e" | "u" | "even" | "incluso"));
         if matches!(p.cue, Cue::Harm(_) | Cue::Weak(_) | Cue::AttackAct) && list_gap && !doc.gap_before(start).contains(['.', ';']) {
             start = p.t0;
             k -= 1;
