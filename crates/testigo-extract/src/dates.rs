@@ -102,6 +102,10 @@ fn year_of(w: &str) -> Option<i32> {
 }
 
 fn day_of(w: &str) -> Option<u32> {
+    // A day starts with a digit: most words end here.
+    if !w.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     let d = w.trim_end_matches(|c| matches!(c, 's' | 't' | 'n' | 'd' | 'r' | 'h'));
     if d.is_empty() || d.len() > 2 || !d.bytes().all(|b| b.is_ascii_digit()) {
         return None;

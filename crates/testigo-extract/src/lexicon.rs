@@ -648,10 +648,12 @@ impl Lexicon {
                 }
             }
         }
-        let head = head3(word(i)).filter(|&h| {
-            let (w, bit) = head_bit(h);
-            self.prefix_heads[w] & bit != 0
-        });
+        // The head of a word of any length, and one test that it is long enough and its head
+        // has prefix phrases (nearly always false, so the branch predicts well).
+        let b = word(i).as_bytes();
+        let h = u32::from_le_bytes([b.first().copied().unwrap_or(0), b.get(1).copied().unwrap_or(0), b.get(2).copied().unwrap_or(0), 0]);
+        let (w, bit) = head_bit(h);
+        let head = ((self.prefix_heads[w] & bit != 0) & (b.len() >= 3)).then_some(h);
         if let Some(list) = head.and_then(|h| self.prefix_by_head.get(&h)) {
             for c in list {
                 if !self.try_candidate(c, ids, &word, i, end, next, &mut found, out) {

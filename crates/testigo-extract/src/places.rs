@@ -408,7 +408,9 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                 let ok = match kind {
                     Kind::Country | Kind::Admin1 => true,
                     _ => {
-                        pop >= 200_000.0 || a1s >= 0.45 || (ccs >= 0.45 && (pop >= 5_000.0 || m.loc_prep)) || (m.loc_prep && (pop >= 5_000.0 || (m.t1 - m.t0 > 1 && pop >= 1_000.0))) || m.cc_hint == Some(cc) || m.city_cue && pop >= 1_000.0
+                        // Every test evaluated (`|`, `&` on booleans): one branch on the
+                        // outcome instead of one per test.
+                        (pop >= 200_000.0) | (a1s >= 0.45) | ((ccs >= 0.45) & ((pop >= 5_000.0) | m.loc_prep)) | (m.loc_prep & ((pop >= 5_000.0) | ((m.t1 - m.t0 > 1) & (pop >= 1_000.0)))) | (m.cc_hint == Some(cc)) | (m.city_cue & (pop >= 1_000.0))
                     }
                 };
                 if !ok {

@@ -136,7 +136,7 @@ fn ascii_alnum_run(x: u64) -> (usize, bool) {
     // Bytes with their own top bit set are not ASCII.
     let alnum = (upper | lower | digit) & !x;
     let n = ((!alnum & HIGH).trailing_zeros() / 8) as usize;
-    let in_run = if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+    let in_run = ((1u128 << (8 * n)) - 1) as u64;
     (n, upper & in_run != 0)
 }
 
@@ -195,9 +195,7 @@ impl<'t> Doc<'t> {
                     while let Some(chunk) = bytes.get(j..j + 8) {
                         let (n, upper) = ascii_alnum_run(u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]));
                         j += n;
-                        if upper {
-                            seen |= UPPER;
-                        }
+                        seen |= u8::from(upper) * UPPER;
                         if n < 8 {
                             break;
                         }
@@ -364,7 +362,9 @@ impl<'t> Doc<'t> {
         }
         // The arena is complete: from here on the document only reads it.
         let arena: &'t String = arena;
-        let folded = ranges.iter().map(|&(in_arena, a, b)| if in_arena { arena.get(a..b) } else { text.get(a..b) }.unwrap_or("")).collect();
+        // The source picked by indexing, not by a branch on each token.
+        let sources: [&'t str; 2] = [text, arena];
+        let folded = ranges.iter().map(|&(in_arena, a, b)| sources[usize::from(in_arena)].get(a..b).unwrap_or("")).collect();
         Doc { text, folded, tokens, sentences, hashes }
     }
 
