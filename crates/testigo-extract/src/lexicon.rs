@@ -613,17 +613,11 @@ impl Lexicon {
         let next = if i + 1 < end { ids.get(i + 1).copied().unwrap_or(NO_WORD) } else { NO_WORD };
         if let Some(&first) = ids.get(i).filter(|&&w| w != NO_WORD) {
             let singles = self.by_first.get(first as usize).map_or(&[][..], Vec::as_slice);
-            let pairs = if next == NO_WORD {
-                &[][..]
-            } else {
-                let key = pair_key(first, next);
-                let (w, bit) = pair_bit(key);
-                if self.pair_filter[w] & bit == 0 {
-                    &[][..]
-                } else {
-                    self.by_pair.get(&key).map_or(&[][..], Vec::as_slice)
-                }
-            };
+            // One test (nearly always false) that a next word exists and the pair may start
+            // a phrase.
+            let key = pair_key(first, next);
+            let (w, bit) = pair_bit(key);
+            let pairs = if (next != NO_WORD) & (self.pair_filter[w] & bit != 0) { self.by_pair.get(&key).map_or(&[][..], Vec::as_slice) } else { &[][..] };
             // Both lists merged in the order one list of all would have: longest first, then
             // table order.
             let (mut x, mut y) = (0, 0);
