@@ -240,12 +240,6 @@ impl Gazetteer {
         self.postings(postings).map(|p| self.entry(p.index))
     }
 
-    /// How many candidates a [`TokenMatch`]'s handle names (an upper bound of what
-    /// [`Gazetteer::postings`] yields).
-    pub fn posting_count(&self, postings: u64) -> usize {
-        (postings & 0xFFFF) as usize
-    }
-
     /// The candidates of a [`TokenMatch`] as [`Posting`] summaries, most populous first: the
     /// fields that rank readings, read from one contiguous run of the index (no entity record
     /// is touched). Empty for a handle that is not this gazetteer's.
