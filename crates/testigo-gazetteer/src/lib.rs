@@ -503,7 +503,7 @@ mod tests {
 
     #[test]
     fn the_prefix_table_agrees_with_the_fst_on_every_kind_of_key() {
-        use fst::{IntoStreamer, Streamer};
+        use fst::Streamer;
         let g = Gazetteer::embedded();
         let map = fst::Map::new(g.fst.as_bytes()).expect("fst");
         let mut stream = map.stream();
@@ -534,7 +534,7 @@ mod tests {
 
     #[test]
     fn posting_summaries_agree_with_the_entity_records() {
-        use fst::{IntoStreamer, Streamer};
+        use fst::Streamer;
         let g = Gazetteer::embedded();
         let map = fst::Map::new(g.fst.as_bytes()).expect("fst");
         let mut stream = map.stream();
