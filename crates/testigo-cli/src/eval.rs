@@ -157,7 +157,7 @@ fn inter_class(inter: &str) -> &'static str {
     }
 }
 
-fn acled(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -> anyhow::Result<()> {
+fn acled(ex: &Extractor, g: &Gazetteer, path: &PathBuf, score: &mut Score) -> anyhow::Result<()> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     // A line longer than the limit stops the read with an error instead of filling memory.
     let mut r = csv::Reader::from_reader(LineLimit { inner: std::io::BufReader::new(file), line: 0 });
@@ -193,7 +193,7 @@ fn acled(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -
         score.add(&id, "event_date", gold_date.is_some() && our_date == gold_date, json!(gold_date), json!(our_date), evidence(text, inc, "event_date"));
         // country
         let gold_cc = g.lookup(f("country")).iter().find(|e| e.kind() == Kind::Country).map(|e| e.cc().to_string());
-        let our_cc = inc.and_then(|i| i.location.as_ref()).and_then(|l| l.country.clone());
+        let our_cc = inc.and_then(|i| i.location.as_ref()).and_then(|l| l.country.as_deref().map(str::to_string));
         score.add(&id, "country", gold_cc.is_some() && our_cc == gold_cc, json!(f("country")), got(our_cc.map(Value::String)), evidence(text, inc, "location"));
         // admin1
         let our_a1 = inc.and_then(|i| i.location.as_ref()).and_then(|l| l.admin1.clone());
@@ -320,7 +320,7 @@ impl<R: std::io::Read> std::io::Read for LineLimit<R> {
     }
 }
 
-fn cases(ex: &Extractor<'_>, g: &Gazetteer, path: &PathBuf, score: &mut Score) -> anyhow::Result<()> {
+fn cases(ex: &Extractor, g: &Gazetteer, path: &PathBuf, score: &mut Score) -> anyhow::Result<()> {
     let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut reader = std::io::BufReader::new(file);
     let mut buf = Vec::new();

@@ -241,7 +241,7 @@ pub fn run(store: &mut dyn Store, args: &IngestArgs, key: &crate::KeyState) -> a
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn ingest_file(store: &mut dyn Store, ex: &Extractor<'_>, path: &Path, overrides: &Metadata, sensitive: bool) -> anyhow::Result<(FileResult, Vec<(i64, Incident)>)> {
+fn ingest_file(store: &mut dyn Store, ex: &Extractor, path: &Path, overrides: &Metadata, sensitive: bool) -> anyhow::Result<(FileResult, Vec<(i64, Incident)>)> {
     let testigo_cli::Prepared { mut doc, incidents, warnings } = testigo_cli::prepare(ex, path, overrides)?;
     doc.sensitive = sensitive;
     let mut warnings = warnings;

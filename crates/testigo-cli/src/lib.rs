@@ -34,7 +34,7 @@ struct ExtractOut<'a> {
 /// object (without the newline) to `out`. Returns `false` when the output is an error object
 /// (`{"id": …, "error": "…"}`: not JSON, no `id`/`text`, a bad `published` date or an unknown
 /// `language`), `true` for an extraction.
-pub fn extract_line(ex: &Extractor<'_>, line: &str, out: &mut Vec<u8>) -> bool {
+pub fn extract_line(ex: &Extractor, line: &str, out: &mut Vec<u8>) -> bool {
     let error = |out: &mut Vec<u8>, id: serde_json::Value, msg: String| {
         // A `Value` always serialises.
         let _ = serde_json::to_writer(&mut *out, &serde_json::json!({"id": id, "error": msg}));
@@ -134,7 +134,7 @@ mod tests {
 
     /// What serde_json writes for the same line: the definition the hand-written output must
     /// match byte for byte.
-    fn by_serde(ex: &Extractor<'_>, line: &str) -> String {
+    fn by_serde(ex: &Extractor, line: &str) -> String {
         let doc: ExtractLine = serde_json::from_str(line).expect("a valid test line");
         let published = doc.published.as_deref().and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok());
         let language = doc.language.as_deref().and_then(testigo_core::Language::parse);

@@ -340,18 +340,20 @@ string_enum! {
     }
 }
 
-/// Where an incident happened, resolved against the gazetteer.
+/// Where an incident happened, resolved against the gazetteer. The names are borrowed from
+/// the gazetteer compiled into the binary when the extractor writes them (no allocation per
+/// incident), owned when read back from JSON or edited.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Location {
     /// The place name as given by the gazetteer (GeoNames `name`), or the admin1/country name
     /// when only that is known.
-    pub name: Option<String>,
+    pub name: Option<Cow<'static, str>>,
     /// GeoNames first-level division name ("Coahuila", "Texas"); `None` when unknown.
-    pub admin1: Option<String>,
+    pub admin1: Option<Cow<'static, str>>,
     /// Second-level division (municipality, county) name; `None` when unknown.
-    pub admin2: Option<String>,
+    pub admin2: Option<Cow<'static, str>>,
     /// ISO 3166-1 alpha-2 country code.
-    pub country: Option<String>,
+    pub country: Option<Cow<'static, str>>,
     /// WGS84 latitude in decimal degrees.
     pub latitude: Option<f64>,
     /// WGS84 longitude in decimal degrees.
@@ -470,7 +472,7 @@ impl Incident {
                     parts.push(n);
                 }
                 if let Some(a) = &l.admin1 {
-                    if l.name.as_deref() != Some(a.as_str()) {
+                    if l.name.as_deref() != Some(&**a) {
                         parts.push(a);
                     }
                 }

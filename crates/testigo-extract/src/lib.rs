@@ -65,8 +65,8 @@ pub struct Extraction {
 
 /// The extractor: a gazetteer plus the compiled lexicon. Build once, use for many texts; it is
 /// `Sync`, so threads may share it.
-pub struct Extractor<'g> {
-    gaz: &'g Gazetteer,
+pub struct Extractor {
+    gaz: &'static Gazetteer,
     lex: Lexicon,
     /// ISO codes indexed by `Cue::Demonym`.
     demonym_ccs: Vec<String>,
@@ -111,9 +111,9 @@ struct SentenceFacts {
     places: Vec<usize>,
 }
 
-impl<'g> Extractor<'g> {
+impl Extractor {
     /// An extractor over `gaz` (usually `Gazetteer::embedded()`).
-    pub fn new(gaz: &'g Gazetteer) -> Extractor<'g> {
+    pub fn new(gaz: &'static Gazetteer) -> Extractor {
         // Demonyms join the cue lexicon, so one lookup per token finds both.
         let mut lex = Lexicon::new();
         let mut demonym_ccs: Vec<String> = Vec::new();
@@ -1059,30 +1059,30 @@ impl<'g> Extractor<'g> {
             let country = e.country();
             Some(match e.kind() {
                 Kind::Place => Location {
-                    name: Some(e.name().to_string()),
-                    admin1: e.admin1().map(|a| a.name().to_string()),
-                    admin2: e.admin2().map(str::to_string),
-                    country: Some(e.cc().to_string()),
+                    name: Some(Cow::Borrowed(e.name())),
+                    admin1: e.admin1().map(|a| Cow::Borrowed(a.name())),
+                    admin2: e.admin2().map(Cow::Borrowed),
+                    country: Some(Cow::Borrowed(e.cc())),
                     latitude: Some(round4(e.latitude())),
                     longitude: Some(round4(e.longitude())),
                     geonameid: e.geonameid(),
                     geo_precision: if p.role == Role::Near { 2 } else { 1 },
                 },
                 Kind::Admin1 => Location {
-                    name: Some(e.name().to_string()),
-                    admin1: Some(e.name().to_string()),
+                    name: Some(Cow::Borrowed(e.name())),
+                    admin1: Some(Cow::Borrowed(e.name())),
                     admin2: None,
-                    country: Some(e.cc().to_string()),
+                    country: Some(Cow::Borrowed(e.cc())),
                     latitude: Some(round4(e.latitude())),
                     longitude: Some(round4(e.longitude())),
                     geonameid: None,
                     geo_precision: 3,
                 },
                 _ => Location {
-                    name: country.map(|c| c.name().to_string()),
+                    name: country.map(|c| Cow::Borrowed(c.name())),
                     admin1: None,
                     admin2: None,
-                    country: Some(e.cc().to_string()),
+                    country: Some(Cow::Borrowed(e.cc())),
                     latitude: Some(round4(e.latitude())),
                     longitude: Some(round4(e.longitude())),
                     geonameid: e.geonameid(),

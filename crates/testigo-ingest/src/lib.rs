@@ -33,7 +33,7 @@ pub struct Prepared {
 /// # Errors
 /// The file cannot be read, is larger than [`MAX_FILE_BYTES`], is not usable text, or its
 /// sidecar is malformed; each message says which and why.
-pub fn prepare(ex: &Extractor<'_>, path: &Path, overrides: &Metadata) -> anyhow::Result<Prepared> {
+pub fn prepare(ex: &Extractor, path: &Path, overrides: &Metadata) -> anyhow::Result<Prepared> {
     prepare_as(ex, path, overrides, &actor())
 }
 
@@ -46,7 +46,7 @@ pub fn actor() -> String {
 ///
 /// # Errors
 /// Those of [`prepare`].
-pub fn prepare_as(ex: &Extractor<'_>, path: &Path, overrides: &Metadata, actor: &str) -> anyhow::Result<Prepared> {
+pub fn prepare_as(ex: &Extractor, path: &Path, overrides: &Metadata, actor: &str) -> anyhow::Result<Prepared> {
     let meta = std::fs::metadata(path).context("cannot read the file")?;
     if !meta.is_file() {
         // Devices, FIFOs and sockets never end or block: only regular files are reports.
@@ -85,7 +85,7 @@ pub fn prepare_as(ex: &Extractor<'_>, path: &Path, overrides: &Metadata, actor: 
 /// The bytes are larger than [`MAX_FILE_BYTES`], are not usable text, or the sidecar is
 /// malformed; each message says which and why.
 pub fn prepare_bytes(
-    ex: &Extractor<'_>,
+    ex: &Extractor,
     name: &str,
     bytes: Vec<u8>,
     sidecar: Option<(&str, &[u8])>,

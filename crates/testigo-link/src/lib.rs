@@ -109,7 +109,7 @@ pub fn window(new: &Incident) -> Option<Window> {
         let dlon = km / (111.0 * lat.to_radians().cos().abs().max(0.1));
         Some((lat - dlat, lon - dlon, lat + dlat, lon + dlon))
     });
-    let country = loc.and_then(|l| l.country.clone());
+    let country = loc.and_then(|l| l.country.as_deref().map(str::to_string));
     if from.is_none() && country.is_none() {
         return None;
     }
@@ -510,7 +510,7 @@ mod tests {
             event_type: EventType::ViolenceAgainstCivilians,
             sub_event_type: SubEventType::Attack,
             harms: harms.to_vec(),
-            location: Some(Location { name: Some("X".into()), admin1: Some("A".into()), admin2: None, country: Some(cc.into()), latitude: Some(lat), longitude: Some(lon), geonameid: None, geo_precision: 1 }),
+            location: Some(Location { name: Some("X".into()), admin1: Some("A".into()), admin2: None, country: Some(cc.to_string().into()), latitude: Some(lat), longitude: Some(lon), geonameid: None, geo_precision: 1 }),
             perpetrators: vec![],
             victims: Victims { nationalities: nat.iter().map(|s| s.to_string()).collect(), ..Victims::default() },
             fatalities: Some(1),

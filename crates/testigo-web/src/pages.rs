@@ -568,8 +568,8 @@ pub(crate) async fn public_incident(
         (ctx.t("field-date"), date_label(lang, i)),
         (ctx.t("field-event-type"), format!("{} — {}", i.event_type.as_str(), i.sub_event_type.as_str())),
         (ctx.t("field-harms"), i.harms.iter().map(|h| ctx.t(&format!("harm-{}", h.as_str()))).collect::<Vec<_>>().join(", ")),
-        (ctx.t("field-admin1"), loc.and_then(|l| l.admin1.clone()).unwrap_or_default()),
-        (ctx.t("field-country"), loc.and_then(|l| l.country.clone()).unwrap_or_default()),
+        (ctx.t("field-admin1"), loc.and_then(|l| l.admin1.as_deref()).unwrap_or_default().to_string()),
+        (ctx.t("field-country"), loc.and_then(|l| l.country.as_deref()).unwrap_or_default().to_string()),
         (ctx.t("field-perpetrators"), categories.join(", ")),
         (ctx.t("field-fatalities"), opt_n(i.fatalities)),
         (ctx.t("field-injured"), opt_n(i.injured)),
@@ -621,8 +621,8 @@ fn incident_page(ctx: &Ctx<'_>, data: &IncidentPageData) -> Markup {
         (ctx.t("field-event-type"), format!("{} — {}", i.event_type.as_str(), i.sub_event_type.as_str()), "event_type"),
         (ctx.t("field-harms"), i.harms.iter().map(|h| ctx.t(&format!("harm-{}", h.as_str()))).collect::<Vec<_>>().join(", "), "harms"),
         (ctx.t("field-location"), i.headline_place(), "location"),
-        (ctx.t("field-admin1"), loc.and_then(|l| l.admin1.clone()).unwrap_or_default(), "location"),
-        (ctx.t("field-country"), loc.and_then(|l| l.country.clone()).unwrap_or_default(), "location"),
+        (ctx.t("field-admin1"), loc.and_then(|l| l.admin1.as_deref()).unwrap_or_default().to_string(), "location"),
+        (ctx.t("field-country"), loc.and_then(|l| l.country.as_deref()).unwrap_or_default().to_string(), "location"),
         (
             ctx.t("field-perpetrators"),
             i.perpetrators

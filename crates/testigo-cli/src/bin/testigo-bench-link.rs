@@ -30,7 +30,7 @@ fn incident(r: &mut Rng) -> Incident {
         event_type: EventType::ViolenceAgainstCivilians,
         sub_event_type: SubEventType::Attack,
         harms: vec![if r.next_u64() % 2 == 0 { Harm::Killing } else { Harm::Injury }],
-        location: Some(Location { name: Some(format!("Place {}", r.next_u64() % 10_000)), admin1: Some(format!("State {}", r.next_u64() % 32)), admin2: None, country: Some("MX".into()), latitude: Some(lat), longitude: Some(lon), geonameid: None, geo_precision: 1 }),
+        location: Some(Location { name: Some(format!("Place {}", r.next_u64() % 10_000).into()), admin1: Some(format!("State {}", r.next_u64() % 32).into()), admin2: None, country: Some("MX".into()), latitude: Some(lat), longitude: Some(lon), geonameid: None, geo_precision: 1 }),
         perpetrators: vec![],
         victims: Victims::default(),
         fatalities: Some((r.next_u64() % 3) as u32),

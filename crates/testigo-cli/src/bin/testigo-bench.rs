@@ -97,7 +97,7 @@ fn report(what: &str, bytes: usize, docs: usize, mut secs: Vec<f64>) {
     );
 }
 
-fn measure(ex: &Extractor<'_>, name: &str, texts: &[String], fixed: Option<usize>) {
+fn measure(ex: &Extractor, name: &str, texts: &[String], fixed: Option<usize>) {
     let bytes: usize = texts.iter().map(String::len).sum();
     let incidents: usize = texts.iter().map(|t| ex.extract(ExtractInput { text: t, published: None, language: None }).incidents.len()).sum();
     println!("{name}: {} texts, {:.1} KB, {incidents} incidents", texts.len(), bytes as f64 / 1e3);

@@ -118,7 +118,7 @@ fn a_revision_adds_a_version_and_keeps_the_first() {
     let id = incident_ids[0];
     let mut corrected = saltillo();
     corrected.fatalities = Some(2);
-    corrected.location.as_mut().unwrap().admin1 = Some("Nuevo León".to_string());
+    corrected.location.as_mut().unwrap().admin1 = Some("Nuevo León".to_string().into());
 
     let version = store.revise_incident(id, &corrected, "ana", "second victim confirmed by the shelter").unwrap();
     assert_eq!(version, 2);

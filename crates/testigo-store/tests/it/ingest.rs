@@ -212,7 +212,7 @@ fn sql_metacharacters_are_stored_verbatim() {
     let mut incident = saltillo();
     incident.evidence.clear();
     incident.claims.clear();
-    incident.location.as_mut().unwrap().admin1 = Some(evil.to_string());
+    incident.location.as_mut().unwrap().admin1 = Some(evil.to_string().into());
     incident.victims.group = Some(evil.to_string());
 
     let IngestOutcome::New { incident_ids, .. } = store.ingest(&d, &[incident.clone()]).unwrap() else {

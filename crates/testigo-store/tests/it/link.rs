@@ -54,7 +54,7 @@ pub fn shelter() -> Incident {
 fn ramos() -> Incident {
     let mut incident = saltillo();
     let location = incident.location.as_mut().unwrap();
-    location.name = Some("Ramos Arizpe".to_string());
+    location.name = Some("Ramos Arizpe".to_string().into());
     location.latitude = Some(25.5418);
     location.longitude = Some(-100.9476);
     incident.evidence.clear();
@@ -79,7 +79,7 @@ impl Linker for SameDayAndPlace {
         Some(CandidateWindow {
             from: Some(day - Duration::days(3)),
             to: Some(new.event_date_end.unwrap_or(day) + Duration::days(3)),
-            country: new.location.as_ref().and_then(|l| l.country.clone()),
+            country: new.location.as_ref().and_then(|l| l.country.as_deref().map(str::to_string)),
             bbox: None,
             limit: 10,
         })
@@ -540,7 +540,7 @@ impl Linker for Recording {
         Some(self.window.clone())
     }
     fn score(&self, _new: &Incident, existing: &Incident) -> (f64, String) {
-        let name = existing.location.as_ref().and_then(|l| l.name.clone()).unwrap_or_default();
+        let name = existing.location.as_ref().and_then(|l| l.name.as_deref()).unwrap_or_default().to_string();
         self.seen.borrow_mut().push(name);
         (0.0, "recorded".to_string())
     }
@@ -556,7 +556,7 @@ impl Linker for Recording {
 fn named(name: &str, from: Option<&str>, to: Option<&str>, country: &str, lat: f64, lon: f64) -> Incident {
     let mut incident = placed(from, to, country, "Coahuila", testigo_core::SubEventType::Attack);
     let location = incident.location.as_mut().unwrap();
-    location.name = Some(name.to_string());
+    location.name = Some(name.to_string().into());
     location.latitude = Some(lat);
     location.longitude = Some(lon);
     incident

@@ -87,10 +87,10 @@ pub fn saltillo() -> Incident {
         sub_event_type: SubEventType::Attack,
         harms: vec![Harm::Killing, Harm::Shooting],
         location: Some(Location {
-            name: Some("Saltillo".to_string()),
-            admin1: Some("Coahuila".to_string()),
-            admin2: Some("Saltillo".to_string()),
-            country: Some("MX".to_string()),
+            name: Some("Saltillo".to_string().into()),
+            admin1: Some("Coahuila".to_string().into()),
+            admin2: Some("Saltillo".to_string().into()),
+            country: Some("MX".to_string().into()),
             latitude: Some(25.4232),
             longitude: Some(-101.0053),
             geonameid: Some(3988086),
@@ -149,8 +149,8 @@ pub fn placed(
     incident.event_type = sub_event_type.event_type();
     let location = incident.location.as_mut().unwrap();
     location.name = None;
-    location.admin1 = Some(admin1.to_string());
-    location.country = Some(country.to_string());
+    location.admin1 = Some(admin1.to_string().into());
+    location.country = Some(country.to_string().into());
     incident.claims.clear();
     incident.evidence.clear();
     incident

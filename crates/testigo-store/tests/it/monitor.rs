@@ -206,11 +206,11 @@ fn search_finds_word_forms_accent_insensitively_with_filters_and_counts() {
 fn map_points_and_statistics_follow_the_filters() {
     let mut store = memory();
     let mut a = placed(Some("2019-07-31"), None, "MX", "Coahuila", SubEventType::Attack);
-    a.location.as_mut().unwrap().name = Some("Saltillo".to_string());
+    a.location.as_mut().unwrap().name = Some("Saltillo".to_string().into());
     a.fatalities = Some(2);
     ingest(&mut store, &doc("a.txt", "In Saltillo, two migrants were shot dead by police."), &[a]);
     let mut b = placed(Some("2019-08-02"), None, "MX", "Chiapas", SubEventType::Attack);
-    b.location.as_mut().unwrap().name = Some("Tapachula".to_string());
+    b.location.as_mut().unwrap().name = Some("Tapachula".to_string().into());
     b.location.as_mut().unwrap().latitude = None;
     ingest(&mut store, &doc("b.txt", "In Tapachula, a migrant was beaten by police."), &[b]);
     let c = placed(Some("2019-05-01"), None, "MX", "Chiapas", SubEventType::Attack);

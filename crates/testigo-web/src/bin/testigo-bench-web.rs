@@ -74,8 +74,8 @@ fn report(r: &mut Rng, n: u64) -> (NewDocument, Incident) {
         sub_event_type: SubEventType::Attack,
         harms: vec![if r.next() % 2 == 0 { Harm::Killing } else { Harm::Injury }],
         location: Some(Location {
-            name: Some(format!("Place {}", r.next() % 5_000)),
-            admin1: Some(state.to_string()),
+            name: Some(format!("Place {}", r.next() % 5_000).into()),
+            admin1: Some(state.to_string().into()),
             admin2: None,
             country: Some("MX".into()),
             latitude: Some(lat),
