@@ -3,7 +3,7 @@
 
 use testigo_gazetteer::{Entry, Gazetteer, Kind, Posting, TokenMatch};
 
-use crate::lexicon::WordSet;
+use crate::lexicon::{FnvMap, WordSet};
 use crate::text::{Doc, Sentence};
 
 
@@ -69,29 +69,61 @@ static DIVISION_AFTER: WordSet = WordSet::new(&[
 /// organisations). So a walk's result depends on the walks before it, and the scan must take
 /// them in a fixed order.
 struct Walks {
-    /// Every walk taken, by start token, in order; a handful per document.
+    /// Every walk taken, by start token, in order; a handful per short document.
     done: Vec<(usize, Option<TokenMatch>)>,
+    /// Once `done` is longer than [`Walks::LINEAR`]: the walks by start token, and the start
+    /// tokens of the walks that found nothing by their word's hash — so that a long document
+    /// costs one lookup per walk, not a scan of all the walks before it.
+    by_token: FnvMap<usize, Option<TokenMatch>>,
+    missed: FnvMap<u64, Vec<usize>>,
 }
 
 impl Walks {
+    /// Up to this many walks, a scan of `done` is cheaper than the maps.
+    const LINEAR: usize = 32;
+
+    fn new() -> Walks {
+        // Room for the walks of most documents, so that the list seldom grows.
+        Walks { done: Vec::with_capacity(16), by_token: FnvMap::default(), missed: FnvMap::default() }
+    }
+
     /// The longest name from token `k` within sentence `s` (`None` outside it).
     fn longest_match(&mut self, doc: &Doc<'_>, g: &Gazetteer, s: &Sentence, k: usize) -> Option<TokenMatch> {
         if k < s.t0 || k >= s.t1 {
             return None;
         }
         let (h, w) = (doc.h(k), doc.f(k));
-        let mut missed = false;
-        for &(j, v) in &self.done {
-            if j == k {
+        if self.done.len() <= Self::LINEAR {
+            let mut missed = false;
+            for &(j, v) in &self.done {
+                if j == k {
+                    return v;
+                }
+                missed |= v.is_none() && doc.h(j) == h && doc.f(j) == w;
+            }
+            if missed {
+                return None;
+            }
+        } else {
+            if let Some(&v) = self.by_token.get(&k) {
                 return v;
             }
-            missed |= v.is_none() && doc.h(j) == h && doc.f(j) == w;
-        }
-        if missed {
-            return None;
+            if self.missed.get(&h).is_some_and(|js| js.iter().any(|&j| doc.f(j) == w)) {
+                return None;
+            }
         }
         let v = g.longest_match(&doc.folded[k..s.t1], 6);
         self.done.push((k, v));
+        if self.done.len() > Self::LINEAR {
+            // Crossing the threshold files every walk so far; later ones one by one.
+            let from = if self.by_token.is_empty() { 0 } else { self.done.len() - 1 };
+            for &(j, v) in &self.done[from..] {
+                self.by_token.insert(j, v);
+                if v.is_none() {
+                    self.missed.entry(doc.h(j)).or_default().push(j);
+                }
+            }
+        }
         v
     }
 }
@@ -156,8 +188,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     let mut places = Vec::with_capacity(8);
     let mut demonyms = Vec::with_capacity(4);
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
-    // Room for the walks of most documents, so that the list seldom grows.
-    let mut walks = Walks { done: Vec::with_capacity(16) };
+    let mut walks = Walks::new();
     let mut key = String::with_capacity(32);
     for (si, s) in doc.sentences.iter().enumerate() {
         if !mask.get(si).copied().unwrap_or(true) {
@@ -512,6 +543,42 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn walks_answer_the_same_once_the_maps_take_over() {
+        let g = Gazetteer::embedded();
+        // Far more than `Walks::LINEAR` capitalised words: names, repeated non-names (whose
+        // misses are remembered) and neighbours looked at ahead of the scan.
+        let text: Vec<String> = (0..60).map(|i| format!("Pedro{} Saltillo Zzyx{} Tijuana Puerto Nuevo Coahuila", i % 7, i % 5)).collect();
+        let text = text.join(" ");
+        let mut arena = String::new();
+        let doc = Doc::new_in(&text, &mut arena);
+        let mut walks = Walks::new();
+        // The definition: every walk before, scanned in order.
+        let mut taken: Vec<(usize, Option<TokenMatch>)> = Vec::new();
+        let mut reference = |s: &Sentence, k: usize| {
+            if k < s.t0 || k >= s.t1 {
+                return None;
+            }
+            if let Some(&(_, v)) = taken.iter().find(|(j, _)| *j == k) {
+                return v;
+            }
+            if taken.iter().any(|&(j, v)| v.is_none() && doc.f(j) == doc.f(k)) {
+                return None;
+            }
+            let v = g.longest_match(&doc.folded[k..s.t1], 6);
+            taken.push((k, v));
+            v
+        };
+        for s in &doc.sentences {
+            for k in s.t0..s.t1 {
+                for at in [k + 1, k, k + 2] {
+                    assert_eq!(walks.longest_match(&doc, g, s, at), reference(s, at), "token {at}");
+                }
+            }
+        }
+        assert!(walks.done.len() > 4 * Walks::LINEAR, "only {} walks", walks.done.len());
+    }
 
     #[test]
     fn roles_from_prepositions() {

@@ -6,6 +6,8 @@
 //! - `FILE_OR_DIR…`: text files (sidecars and hidden files are skipped), measured as one set.
 //! - `--acled FILE.csv`: the `notes` of an ACLED export, measured as a second set (short texts:
 //!   per-document costs dominate). Read at run time; nothing of it is kept.
+//! - The files are also joined and repeated into one text of about a megabyte, measured on its
+//!   own: a cost that grows faster than the text (quadratic in a document) shows there.
 //!
 //! Each set is measured twice: through the library ([`Extractor::extract`]) and through the
 //! `testigo extract` contract (a JSON Lines input line parsed, extracted and written as JSON).
@@ -184,6 +186,11 @@ fn main() {
     let fixed: Option<usize> = std::env::var("TESTIGO_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok());
     if !texts.is_empty() {
         measure(&ex, "reports", &texts, fixed);
+        // The same reports run together into one text of about a megabyte: its figure should
+        // stay near the one above, and a cost that grows faster than the text shows here.
+        let joined = texts.join("\n\n");
+        let long = joined.repeat((1_000_000 / joined.len().max(1)).max(1));
+        measure(&ex, "one long document", &[long], fixed);
     }
     if !notes.is_empty() {
         measure(&ex, "ACLED notes", &notes, fixed);
