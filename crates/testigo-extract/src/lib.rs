@@ -72,25 +72,6 @@ pub struct Extractor {
     demonym_ccs: Vec<String>,
 }
 
-/// Detects English vs Spanish from function-word counts. Ties (and texts with neither) are
-/// English.
-pub fn detect_language(text: &str) -> Language {
-    let mut en = 0;
-    let mut es = 0;
-    for w in text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).take(150) {
-        match w {
-            "the" | "The" | "and" | "of" | "was" | "were" | "said" | "in" | "to" | "with" | "that" | "is" | "by" | "on" | "at" => en += 1,
-            "el" | "El" | "los" | "las" | "del" | "que" | "y" | "por" | "una" | "con" | "fue" | "según" | "para" | "se" | "en" | "La" | "la" | "de" => es += 1,
-            _ => {}
-        }
-    }
-    if es > en {
-        Language::Es
-    } else {
-        Language::En
-    }
-}
-
 /// Everything found in one sentence.
 #[derive(Default)]
 struct SentenceFacts {
@@ -580,7 +561,7 @@ impl Extractor {
         // At most this many spans back one field: enough to read why, bounded on huge texts.
         const MAX_SPANS: usize = 24;
         let mut ev = |k: &'static str, s: Span| {
-            let at = match evidence.iter().position(|(key, _)| key.len() == k.len() && (key.as_ptr() == k.as_ptr() || *key == k)) {
+            let at = match evidence.iter().position(|(key, _)| *key == k) {
                 Some(at) => at,
                 None => {
                     evidence.push((k, Vec::new()));

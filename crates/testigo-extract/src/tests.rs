@@ -13,8 +13,8 @@ fn ex(text: &str, published: Option<&str>, lang: Option<Language>) -> Extraction
 
 #[test]
 fn language_is_detected() {
-    assert_eq!(detect_language("Dos migrantes fueron asesinados en la carretera por hombres armados."), Language::Es);
-    assert_eq!(detect_language("Two migrants were killed on the road by gunmen."), Language::En);
+    assert_eq!(ex("Dos migrantes fueron asesinados en la carretera por hombres armados.", None, None).language, Language::Es);
+    assert_eq!(ex("Two migrants were killed on the road by gunmen.", None, None).language, Language::En);
 }
 
 #[test]

@@ -103,15 +103,15 @@ pub fn prepare_bytes(
         None => (Metadata::default(), false),
     };
     let metadata = overrides.clone().or(sidecar.clone()).or(captured.metadata.clone());
-    let language = metadata.language.unwrap_or_else(|| testigo_extract::detect_language(&captured.text));
-    let metadata = Metadata { language: Some(language), ..metadata };
     let mut warnings = captured.warnings.clone();
     if metadata.published.is_none() {
         warnings.push(format!(
             "no publication date: relative dates (\"yesterday\", \"el martes\") stay unresolved and the report links to stored incidents less readily; give --published YYYY-MM-DD or a sidecar {sidecar_display} with \"published\""
         ));
     }
-    let x = ex.extract(ExtractInput { text: &captured.text, published: metadata.published, language: Some(language) });
+    // With no language given, the extractor's own detection decides it for the document too.
+    let x = ex.extract(ExtractInput { text: &captured.text, published: metadata.published, language: metadata.language });
+    let metadata = Metadata { language: Some(x.language), ..metadata };
     let source = serde_json::json!({
         "flags": serde_json::to_value(overrides).unwrap_or_default(),
         "sidecar": if sidecar_found { serde_json::to_value(&sidecar).unwrap_or_default() } else { serde_json::Value::Null },
