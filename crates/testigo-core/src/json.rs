@@ -1,8 +1,9 @@
 //! The extract contract's JSON (SPEC.md, `testigo extract` output), written by hand.
 //!
 //! The output is **byte-identical** to `serde_json::to_writer` of the same values (field order
-//! of the struct declarations, `skip_serializing_if` rules, shortest round-trip floats (`zmij`, as serde_json), `null` for
-//! non-finite floats, the same string escapes); the tests compare the two on every example
+//! of the struct declarations, `skip_serializing_if` rules, shortest round-trip floats as
+//! serde_json's `zmij` writes them, `null` for non-finite floats, the same string escapes); the
+//! tests compare the two on every example
 //! and on generated values. It exists because serialisation was a sixth of the time of
 //! `testigo extract` on short texts: keys are written as literals, strings are scanned eight
 //! bytes at a time, dates are written digit by digit.
@@ -217,8 +218,7 @@ fn uint(out: &mut Vec<u8>, mut n: u64) {
 }
 
 /// As serde_json: the shortest representation that reads back the same (`zmij`, serde_json's
-/// own formatter), `null` for
-/// NaN and infinities.
+/// own formatter), `null` for NaN and infinities.
 ///
 /// Coordinates are rounded to four decimals: a value that is exactly the double nearest to
 /// `n / 10000` for an integer `|n| < 10^12` is written from `n` (its shortest round-trip form
@@ -234,22 +234,11 @@ fn opt_f64(out: &mut Vec<u8>, x: Option<f64>) {
                 let n = n.abs() as u64;
                 uint(out, n / 10_000);
                 out.push(b'.');
-                let mut frac = n % 10_000;
-                if frac == 0 {
-                    out.push(b'0');
-                } else {
-                    let mut width = 4;
-                    while frac % 10 == 0 {
-                        frac /= 10;
-                        width -= 1;
-                    }
-                    let mut buf = [b'0'; 4];
-                    for k in (0..width).rev() {
-                        buf[k] = b'0' + (frac % 10) as u8;
-                        frac /= 10;
-                    }
-                    out.extend_from_slice(&buf[..width]);
-                }
+                // Four decimals, trailing zeros trimmed but one kept ("19.0").
+                let f = n % 10_000;
+                let decimals = [f / 1000, f / 100 % 10, f / 10 % 10, f % 10].map(|d| b'0' + d as u8);
+                let width = (1..=4).rev().find(|&w| decimals[w - 1] != b'0').unwrap_or(1);
+                out.extend_from_slice(&decimals[..width]);
             } else {
                 out.extend_from_slice(zmij::Buffer::new().format_finite(x).as_bytes());
             }

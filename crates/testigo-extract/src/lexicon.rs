@@ -35,9 +35,8 @@ pub type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// Folded words keyed by their [`word_hash`], in one open-addressing table: a lookup tests one
 /// bit of a filter of at least 16 bits per key (which answers most misses), then reads slots
-/// holding the hash,
-/// the value and where the key's bytes are in one contiguous pool, so a hit costs two memory
-/// reads, not the four pointer hops of a map of vectors of boxed strings.
+/// holding the hash, the value and where the key's bytes are in one contiguous pool, so a hit
+/// costs two memory reads, not the four pointer hops of a map of vectors of boxed strings.
 struct WordTable<V> {
     /// Power-of-two length, at most half full; linear probing from the hash's top bits.
     slots: Vec<Slot<V>>,
@@ -59,9 +58,15 @@ struct Slot<V> {
     value: V,
 }
 
+impl<V: Default> Slot<V> {
+    fn empty() -> Slot<V> {
+        Slot { hash: 0, start: u32::MAX, len: 0, value: V::default() }
+    }
+}
+
 impl<V: Copy + Default> WordTable<V> {
     fn new() -> WordTable<V> {
-        WordTable { slots: vec![Slot { hash: 0, start: u32::MAX, len: 0, value: V::default() }; 16], pool: String::new(), filter: vec![0; 64], filter_shift: 64 - 12, len: 0 }
+        WordTable { slots: vec![Slot::empty(); 16], pool: String::new(), filter: vec![0; 64], filter_shift: 64 - 12, len: 0 }
     }
 
     /// (word, mask) of `h`'s filter bit.
@@ -119,38 +124,38 @@ impl<V: Copy + Default> WordTable<V> {
             return v;
         }
         if (self.len + 1) * 2 > self.slots.len() {
-            let grown = vec![Slot { hash: 0, start: u32::MAX, len: 0, value: V::default() }; self.slots.len() * 2];
+            // Twice the slots and a filter to match; every key placed again.
+            let grown = vec![Slot::empty(); self.slots.len() * 2];
             let old = std::mem::replace(&mut self.slots, grown);
-            for s in old.into_iter().filter(|s| s.start != u32::MAX) {
-                let mask = self.slots.len() - 1;
-                let mut i = self.home(s.hash);
-                while self.slots[i].start != u32::MAX {
-                    i = (i + 1) & mask;
-                }
-                self.slots[i] = s;
-            }
             let bits = (self.slots.len() * 8).max(4096);
             self.filter = vec![0; bits / 64];
             self.filter_shift = 64 - bits.trailing_zeros();
-            for h in self.slots.iter().filter(|s| s.start != u32::MAX).map(|s| s.hash).collect::<Vec<_>>() {
-                let (k, bit) = self.filter_bit(h);
-                self.filter[k] |= bit;
+            self.len = 0;
+            for s in old.into_iter().filter(|s| s.start != u32::MAX) {
+                self.place(s);
             }
         }
         let value = make();
-        let i = self.probe(h, w);
-        self.slots[i] = Slot { hash: h, start: self.pool.len() as u32, len: w.len() as u32, value };
+        let start = self.pool.len() as u32;
         self.pool.push_str(w);
-        let (k, bit) = self.filter_bit(h);
+        self.place(Slot { hash: h, start, len: w.len() as u32, value });
+        value
+    }
+
+    /// Puts a key (already in the pool, not yet in the slots) into its slot and the filter.
+    fn place(&mut self, s: Slot<V>) {
+        let key = self.pool.get(s.start as usize..(s.start + s.len) as usize).unwrap_or_default();
+        let i = self.probe(s.hash, key);
+        self.slots[i] = s;
+        let (k, bit) = self.filter_bit(s.hash);
         self.filter[k] |= bit;
         self.len += 1;
-        value
     }
 }
 
-/// A set of folded words given as a static list, hashed on first use: one probe per lookup
-/// (a long `matches!` over strings compares one arm after another), and before it a test of
-/// one bit of a 4,096-bit filter of the words' hashes, which answers most misses.
+/// A set of folded words given as a static list, hashed on first use into a [`WordTable`]: one
+/// probe per lookup (a long `matches!` over strings compares one arm after another), and before
+/// it a test of one bit of a filter of the words' hashes, which answers most misses.
 pub struct WordSet {
     source: WordSource,
     set: std::sync::OnceLock<WordTable<()>>,
@@ -185,7 +190,8 @@ impl WordSet {
         self.contains_hashed(word_hash(w), w)
     }
 
-    /// [`WordSet::contains`] for a word whose [`word_hash`] is known (see [`Doc::h`]).
+    /// [`WordSet::contains`] for a word whose [`word_hash`] is known (see [`Doc::h`]); `h` must
+    /// be `word_hash(w)` (short words are told apart by their hash alone).
     pub fn contains_hashed(&self, h: u64, w: &str) -> bool {
         let set = self.set.get_or_init(|| {
             let mut t = WordTable::new();
