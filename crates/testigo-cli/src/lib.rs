@@ -33,48 +33,105 @@ struct ExtractOut<'a> {
 /// Runs the `testigo extract` contract on one JSON Lines input line and appends the output
 /// object (without the newline) to `out`. Returns `false` when the output is an error object
 /// (`{"id": …, "error": "…"}`: not JSON, no `id`/`text`, a bad `published` date or an unknown
-/// `language`), `true` for an extraction.
+/// `language`), `true` for an extraction. The same as [`extract_lines`] on one line.
 pub fn extract_line(ex: &Extractor, line: &str, out: &mut Vec<u8>) -> bool {
-    let error = |out: &mut Vec<u8>, id: serde_json::Value, msg: String| {
-        // A `Value` always serialises.
-        let _ = serde_json::to_writer(&mut *out, &serde_json::json!({"id": id, "error": msg}));
-        false
-    };
+    let mut ends = Vec::with_capacity(1);
+    extract_lines(ex, &[line], out, &mut ends);
+    ends.first().is_some_and(|&(_, ok)| ok)
+}
+
+/// How many input lines `testigo extract` passes to [`extract_lines`] at once (fewer when
+/// they hold more than about a megabyte of text). Measured on 240-byte notes: 8 lines gain
+/// most of what 32 do; beyond 64 nothing more.
+pub const EXTRACT_BATCH_LINES: usize = 64;
+
+/// Runs the `testigo extract` contract on many input lines at once: appends one output object
+/// per line to `out`, in order and without newlines, and pushes to `ends` for each line the
+/// end offset of its object in `out` and whether it is an extraction (`true`) or an error
+/// object (`false`, as [`extract_line`] says). Each object is byte-identical to what
+/// [`extract_line`] writes for that line alone.
+///
+/// Reading, extracting and writing each run over all the lines in turn (the extraction through
+/// [`Extractor::extract_many`]): on short texts the batch is about a tenth faster than a call
+/// per line.
+pub fn extract_lines(ex: &Extractor, lines: &[&str], out: &mut Vec<u8>, ends: &mut Vec<(usize, bool)>) {
+    // An error object for the line, or the document and its options.
+    let read: Vec<Result<(ExtractLine<'_>, testigo_extract::ExtractInput<'_>), (serde_json::Value, String)>> = lines.iter().map(|line| read_line(line)).collect();
+    // Texts borrow from the parsed lines, which `read` keeps alive.
+    let inputs: Vec<testigo_extract::ExtractInput<'_>> = read.iter().filter_map(|r| r.as_ref().ok()).map(|(doc, input)| testigo_extract::ExtractInput { text: &doc.text, ..*input }).collect();
+    let mut extractions = ex.extract_many(&inputs).into_iter();
+    for r in &read {
+        let ok = match r {
+            Err((id, msg)) => {
+                write_error(out, id, msg);
+                false
+            }
+            Ok((doc, _)) => match extractions.next() {
+                Some(x) => write_extraction(out, &doc.id, &x),
+                // One extraction per input: not reached.
+                None => {
+                    write_error(out, &doc.id, "no extraction");
+                    false
+                }
+            },
+        };
+        ends.push((out.len(), ok));
+    }
+}
+
+/// The document of one input line and its options (the text left empty: the caller borrows
+/// it from the document), or the id and message of the line's error object.
+fn read_line(line: &str) -> Result<(ExtractLine<'_>, testigo_extract::ExtractInput<'static>), (serde_json::Value, String)> {
     let doc: ExtractLine = match serde_json::from_str(line) {
         Ok(d) => d,
         Err(e) => {
             // Say whether the line is not JSON at all or a JSON object without what is needed.
-            return match serde_json::from_str::<serde_json::Value>(line) {
-                Ok(raw) => {
-                    let id = raw.get("id").cloned().unwrap_or(serde_json::Value::Null);
-                    error(out, id, format!("bad document: {e} (need \"id\" and \"text\")"))
-                }
-                Err(e) => error(out, serde_json::Value::Null, format!("not a JSON object: {e}")),
-            };
+            return Err(match serde_json::from_str::<serde_json::Value>(line) {
+                Ok(raw) => (raw.get("id").cloned().unwrap_or(serde_json::Value::Null), format!("bad document: {e} (need \"id\" and \"text\")")),
+                Err(e) => (serde_json::Value::Null, format!("not a JSON object: {e}")),
+            });
         }
     };
     let published = match doc.published.as_deref().filter(|s| !s.is_empty()) {
         Some(p) => match published_date(p) {
             Ok(d) => Some(d),
-            Err(_) => return error(out, doc.id, format!("published {p:?} is not a YYYY-MM-DD date")),
+            Err(_) => {
+                let msg = format!("published {p:?} is not a YYYY-MM-DD date");
+                return Err((doc.id, msg));
+            }
         },
         None => None,
     };
     let language = match doc.language.as_deref().filter(|s| !s.is_empty()) {
         Some(l) => match testigo_core::Language::parse(l) {
             Some(l) => Some(l),
-            None => return error(out, doc.id, format!("language {l:?} is not supported; use en or es")),
+            None => {
+                let msg = format!("language {l:?} is not supported; use en or es");
+                return Err((doc.id, msg));
+            }
         },
         None => None,
     };
-    let x = ex.extract(testigo_extract::ExtractInput { text: &doc.text, published, language });
+    Ok((doc, testigo_extract::ExtractInput { text: "", published, language }))
+}
+
+/// Appends the error object `{"id": …, "error": …}`.
+fn write_error(out: &mut Vec<u8>, id: &serde_json::Value, msg: &str) {
+    // A `Value` always serialises.
+    let _ = serde_json::to_writer(&mut *out, &serde_json::json!({"id": id, "error": msg}));
+}
+
+/// Appends the output object of an extraction; `false` (and an error object) when the id
+/// cannot be written.
+fn write_extraction(out: &mut Vec<u8>, id: &serde_json::Value, x: &testigo_extract::Extraction) -> bool {
     // The same object as `ExtractOut` under serde_json, written by testigo-core's contract
     // writer (byte-identical, several times faster); the caller's id goes through serde_json.
     let start = out.len();
     out.extend_from_slice(b"{\"id\":");
-    if let Err(e) = serde_json::to_writer(&mut *out, &doc.id) {
+    if let Err(e) = serde_json::to_writer(&mut *out, id) {
         out.truncate(start);
-        return error(out, serde_json::Value::Null, format!("cannot write the id: {e}"));
+        write_error(out, &serde_json::Value::Null, &format!("cannot write the id: {e}"));
+        return false;
     }
     out.extend_from_slice(b",\"language\":");
     testigo_core::json::write_str(out, x.language.as_str());
@@ -174,8 +231,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_written_line_is_what_serde_json_writes() {
+    /// Every text of the repository's examples and of `../shared/data` (seed, linking, cases,
+    /// ACLED notes: read at run time, never copied).
+    fn all_texts() -> Vec<String> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let shared = root.join("../shared/data");
         let mut texts = Vec::new();
@@ -193,6 +251,12 @@ mod tests {
             texts.push(r.expect("row").get(notes).unwrap_or_default().to_string());
         }
         assert!(texts.len() > 280, "only {} texts", texts.len());
+        texts
+    }
+
+    #[test]
+    fn the_written_line_is_what_serde_json_writes() {
+        let texts = all_texts();
         let ex = Extractor::new(testigo_gazetteer::Gazetteer::embedded());
         let mut incidents = 0;
         for (i, t) in texts.iter().enumerate() {
@@ -212,5 +276,47 @@ mod tests {
             incidents += ours.matches("\"event_type\"").count();
         }
         assert!(incidents > 300, "only {incidents} incidents compared");
+    }
+
+    #[test]
+    fn a_batch_writes_what_each_line_writes_alone() {
+        // Every text, with error lines of each kind among them, in batches of several sizes:
+        // each object is the one the line gives alone (texts never influence each other).
+        let mut lines: Vec<String> = Vec::new();
+        for (i, t) in all_texts().iter().enumerate() {
+            lines.push(serde_json::json!({"id": i, "text": t, "published": "2024-01-15"}).to_string());
+            match i % 40 {
+                0 => lines.push("not json".to_string()),
+                10 => lines.push(serde_json::json!({"id": i, "text": t, "published": "15/01/2024"}).to_string()),
+                20 => lines.push(serde_json::json!({"id": i, "text": t, "language": "fr"}).to_string()),
+                30 => lines.push(serde_json::json!({"id": i}).to_string()),
+                _ => {}
+            }
+        }
+        let ex = Extractor::new(testigo_gazetteer::Gazetteer::embedded());
+        let alone: Vec<(String, bool)> = lines
+            .iter()
+            .map(|l| {
+                let mut out = Vec::new();
+                let ok = extract_line(&ex, l, &mut out);
+                (String::from_utf8(out).expect("UTF-8 output"), ok)
+            })
+            .collect();
+        assert!(alone.iter().filter(|(_, ok)| !ok).count() >= 20);
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        for size in [2, 7, EXTRACT_BATCH_LINES] {
+            let mut together = Vec::new();
+            for chunk in lines.chunks(size) {
+                let (mut out, mut ends) = (b"kept".to_vec(), Vec::new());
+                extract_lines(&ex, chunk, &mut out, &mut ends);
+                assert_eq!(ends.len(), chunk.len());
+                let mut from = 4;
+                for (end, ok) in ends {
+                    together.push((String::from_utf8(out[from..end].to_vec()).expect("UTF-8 output"), ok));
+                    from = end;
+                }
+            }
+            assert!(together == alone, "batches of {size} differ from lines alone");
+        }
     }
 }

@@ -522,6 +522,85 @@ fn memchr_newline(s: &[u8]) -> Option<usize> {
     s.iter().position(|&b| b == b'\n')
 }
 
+/// Input lines of `testigo extract` waiting to be extracted together, in input order.
+#[derive(Default)]
+struct Batch {
+    /// The waiting lines' text, one after the other.
+    text: String,
+    /// Per line: its number, and its range in `text` or the message of its error line.
+    lines: Vec<(usize, Result<std::ops::Range<usize>, String>)>,
+    out: Vec<u8>,
+    ends: Vec<(usize, bool)>,
+}
+
+impl Batch {
+    /// The text beyond which a batch is run before it has [`testigo_cli::EXTRACT_BATCH_LINES`] lines (long
+    /// documents gain nothing from batching and need not wait in memory together).
+    const BYTES: usize = 1 << 20;
+
+    fn push(&mut self, n: usize, line: &str) {
+        let start = self.text.len();
+        self.text.push_str(line);
+        self.lines.push((n, Ok(start..self.text.len())));
+    }
+
+    /// A line whose error is already known (`message` names the file and line).
+    fn fail(&mut self, n: usize, message: String) {
+        self.lines.push((n, Err(message)));
+    }
+
+    fn is_full(&self) -> bool {
+        self.lines.len() >= testigo_cli::EXTRACT_BATCH_LINES || self.text.len() >= Self::BYTES
+    }
+
+    /// Extracts the waiting lines and writes one output line for each, in order; returns how
+    /// many were error lines.
+    fn run(&mut self, ex: &Extractor, name: &str, out: &mut impl Write) -> anyhow::Result<usize> {
+        let texts: Vec<&str> = self.lines.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|r| self.text.get(r.clone()).unwrap_or("")).collect();
+        self.out.clear();
+        self.ends.clear();
+        testigo_cli::extract_lines(ex, &texts, &mut self.out, &mut self.ends);
+        let mut failed = 0;
+        let mut from = 0;
+        let mut ends = self.ends.iter();
+        let mut line_out = Vec::new();
+        for (n, r) in &self.lines {
+            line_out.clear();
+            match r {
+                Err(message) => {
+                    failed += 1;
+                    serde_json::to_writer(&mut line_out, &serde_json::json!({"id": null, "error": message}))?;
+                }
+                Ok(_) => {
+                    let Some(&(end, ok)) = ends.next() else { break };
+                    let object = self.out.get(from..end).unwrap_or_default();
+                    from = end;
+                    if ok {
+                        line_out.extend_from_slice(object);
+                    } else {
+                        failed += 1;
+                        // Every error line says where, as the errors above do.
+                        match serde_json::from_slice::<serde_json::Value>(object) {
+                            Ok(mut v) => {
+                                if let Some(msg) = v.get("error").and_then(serde_json::Value::as_str).map(str::to_string) {
+                                    v["error"] = format!("{name}: line {n}: {msg}").into();
+                                }
+                                serde_json::to_writer(&mut line_out, &v)?;
+                            }
+                            Err(_) => line_out.extend_from_slice(object),
+                        }
+                    }
+                }
+            }
+            line_out.push(b'\n');
+            out.write_all(&line_out)?;
+        }
+        self.text.clear();
+        self.lines.clear();
+        Ok(failed)
+    }
+}
+
 fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let ex = Extractor::new(Gazetteer::embedded());
     let stdout = io::stdout();
@@ -530,7 +609,9 @@ fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut missing = 0usize;
     let mut handle = |reader: &mut dyn BufRead, name: &str| -> anyhow::Result<()> {
         let mut buf = Vec::new();
-        let mut line_out = Vec::new();
+        // Lines are extracted in batches (`extract_lines`: faster on short texts); a batch
+        // keeps the order of the lines, those that failed before extraction included.
+        let mut batch = Batch::default();
         let mut n = 0usize;
         loop {
             buf.clear();
@@ -541,45 +622,27 @@ fn extract(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
             n += 1;
             if truncated {
                 // The rest of the line was skipped, not held in memory.
-                failed += 1;
-                let v = serde_json::json!({"id": null, "error": format!("{name}: line {n} is {} MB, more than the {} MB limit for one document; split it", read / (1024 * 1024), MAX_LINE_BYTES / (1024 * 1024))});
-                serde_json::to_writer(&mut out, &v)?;
-                out.write_all(b"\n")?;
-                continue;
-            }
-            let line = match std::str::from_utf8(&buf) {
-                Ok(l) => l.trim_end_matches(['\n', '\r']),
-                Err(e) => {
-                    failed += 1;
-                    let v = serde_json::json!({"id": null, "error": format!("{name}: line {n}: invalid UTF-8 at byte {}", e.valid_up_to())});
-                    serde_json::to_writer(&mut out, &v)?;
-                    out.write_all(b"\n")?;
-                    continue;
-                }
-            };
-            // One output line per input line, blank ones included.
-            let line = if n == 1 { line.trim_start_matches('\u{FEFF}') } else { line };
-            if line.trim().is_empty() {
-                failed += 1;
-                serde_json::to_writer(&mut out, &serde_json::json!({"id": null, "error": format!("{name}: line {n} is empty")}))?;
-                out.write_all(b"\n")?;
-                continue;
-            }
-            line_out.clear();
-            if !testigo_cli::extract_line(&ex, line, &mut line_out) {
-                failed += 1;
-                // Every error line says where, as the errors above do.
-                if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&line_out) {
-                    if let Some(msg) = v.get("error").and_then(serde_json::Value::as_str).map(str::to_string) {
-                        v["error"] = format!("{name}: line {n}: {msg}").into();
-                        line_out.clear();
-                        serde_json::to_writer(&mut line_out, &v)?;
+                batch.fail(n, format!("{name}: line {n} is {} MB, more than the {} MB limit for one document; split it", read / (1024 * 1024), MAX_LINE_BYTES / (1024 * 1024)));
+            } else {
+                match std::str::from_utf8(&buf) {
+                    Ok(l) => {
+                        let line = l.trim_end_matches(['\n', '\r']);
+                        // One output line per input line, blank ones included.
+                        let line = if n == 1 { line.trim_start_matches('\u{FEFF}') } else { line };
+                        if line.trim().is_empty() {
+                            batch.fail(n, format!("{name}: line {n} is empty"));
+                        } else {
+                            batch.push(n, line);
+                        }
                     }
+                    Err(e) => batch.fail(n, format!("{name}: line {n}: invalid UTF-8 at byte {}", e.valid_up_to())),
                 }
             }
-            line_out.push(b'\n');
-            out.write_all(&line_out)?;
+            if batch.is_full() {
+                failed += batch.run(&ex, name, &mut out)?;
+            }
         }
+        failed += batch.run(&ex, name, &mut out)?;
         Ok(())
     };
     if files.is_empty() {

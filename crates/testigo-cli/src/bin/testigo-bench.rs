@@ -9,8 +9,10 @@
 //! - The files are also joined and repeated into one text of about a megabyte, measured on its
 //!   own: a cost that grows faster than the text (quadratic in a document) shows there.
 //!
-//! Each set is measured twice: through the library ([`Extractor::extract`]) and through the
-//! `testigo extract` contract (a JSON Lines input line parsed, extracted and written as JSON).
+//! Each set is measured through the library ([`Extractor::extract`] on each text, and
+//! [`Extractor::extract_many`] on batches of texts) and through the `testigo extract` contract
+//! (JSON Lines input lines parsed, extracted and written as JSON), as the command runs it
+//! (`testigo_cli::extract_lines` on batches of lines) and one line at a time.
 //! Each figure is the median of seven trials of at least half a second, with the best trial
 //! beside it (a shared machine's noise only ever slows a trial down).
 //! `TESTIGO_BENCH_ROUNDS=N` instead runs exactly N rounds of each, once (for instruction counts
@@ -112,6 +114,16 @@ fn measure(ex: &Extractor, name: &str, texts: &[String], fixed: Option<usize>) {
         fixed,
     );
     report("  library (Extractor::extract), one core", bytes, texts.len(), lib);
+    let inputs: Vec<ExtractInput<'_>> = texts.iter().map(|t| ExtractInput { text: t, published: None, language: None }).collect();
+    let many = trials(
+        || {
+            for chunk in inputs.chunks(testigo_cli::EXTRACT_BATCH_LINES) {
+                std::hint::black_box(ex.extract_many(chunk));
+            }
+        },
+        fixed,
+    );
+    report(&format!("  library in batches of {} (Extractor::extract_many)", testigo_cli::EXTRACT_BATCH_LINES), bytes, texts.len(), many);
     // The JSON Lines contract of `testigo extract`, as the command runs it.
     let lines: Vec<String> = texts
         .iter()
@@ -119,7 +131,22 @@ fn measure(ex: &Extractor, name: &str, texts: &[String], fixed: Option<usize>) {
         .map(|(i, t)| serde_json::json!({"id": format!("doc-{i}"), "text": t, "published": "2024-01-15"}).to_string())
         .collect();
     let mut out = Vec::new();
+    let mut ends = Vec::new();
+    let batch = testigo_cli::EXTRACT_BATCH_LINES;
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let contract = trials(
+        || {
+            for chunk in lines.chunks(batch) {
+                out.clear();
+                ends.clear();
+                testigo_cli::extract_lines(ex, chunk, &mut out, &mut ends);
+                std::hint::black_box(&out);
+            }
+        },
+        fixed,
+    );
+    report(&format!("  `testigo extract` (JSON in, JSON out, {batch} lines a batch), one core"), bytes, texts.len(), contract);
+    let single = trials(
         || {
             for l in &lines {
                 out.clear();
@@ -128,7 +155,7 @@ fn measure(ex: &Extractor, name: &str, texts: &[String], fixed: Option<usize>) {
         },
         fixed,
     );
-    report("  `testigo extract` (JSON in, JSON out), one core", bytes, texts.len(), contract);
+    report("  the same, one line at a time (`extract_line`)", bytes, texts.len(), single);
     let mut arena = String::new();
     let tok = trials(
         || {

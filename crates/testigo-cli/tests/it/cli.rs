@@ -45,6 +45,11 @@ pub struct Output {
 impl Output {
     /// Re-runs the same command with `input` on standard input.
     pub fn with_stdin(self, input: &str) -> Output {
+        self.with_stdin_bytes(input.as_bytes())
+    }
+
+    /// [`Output::with_stdin`] with bytes that need not be UTF-8.
+    pub fn with_stdin_bytes(self, input: &[u8]) -> Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_testigo"))
             .env("TESTIGO_KEY_FILE", &self.key)
             .arg("--db")
@@ -55,7 +60,7 @@ impl Output {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn testigo");
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
         let o = child.wait_with_output().expect("wait");
         Output { code: o.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&o.stdout).into(), stderr: String::from_utf8_lossy(&o.stderr).into(), args: self.args, db: self.db, key: self.key }
     }
@@ -249,6 +254,37 @@ fn extract_answers_every_line_blank_ones_included() {
     assert_eq!(lines[0]["id"], "a", "a byte-order mark does not spoil the first line");
     assert!(lines[1]["error"].is_string() && lines[2]["error"].is_string());
     assert_eq!(lines[3]["id"], "b");
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn extract_keeps_the_order_of_many_lines_good_and_bad() {
+    // More lines than one batch, with lines that fail before extraction (invalid UTF-8, blank)
+    // and during it (not JSON) among them: one answer per line, in order, errors naming their
+    // line.
+    let db = Db::new();
+    let mut input: Vec<u8> = Vec::new();
+    for n in 1..=150 {
+        match n % 9 {
+            0 => input.extend_from_slice(b"{\"id\":\"bad\",\"text\":\"caf\xe9\"}\n"),
+            4 => input.extend_from_slice(b"  \n"),
+            7 => input.extend_from_slice(b"{not json\n"),
+            _ => input.extend_from_slice(format!("{{\"id\":{n},\"text\":\"Gunmen killed {n} men in Celaya, Guanajuato.\"}}\n").as_bytes()),
+        }
+    }
+    let out = run(&db, &["extract"]).with_stdin_bytes(&input);
+    let lines: Vec<Value> = out.stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(lines.len(), 150, "{}", out.stderr);
+    for (i, v) in lines.iter().enumerate() {
+        let n = i + 1;
+        if matches!(n % 9, 0 | 4 | 7) {
+            let e = v["error"].as_str().unwrap_or_default();
+            assert!(e.contains(&format!("line {n}")), "line {n}: {v}");
+        } else {
+            assert_eq!(v["id"], n, "line {n}: {v}");
+            assert_eq!(v["incidents"][0]["fatalities"], n, "line {n}: {v}");
+        }
+    }
     assert_eq!(out.code, 1);
 }
 
