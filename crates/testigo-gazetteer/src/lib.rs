@@ -30,7 +30,9 @@ pub use index::{KIND_ADMIN1, KIND_COUNTRY, KIND_DEMONYM, KIND_PLACE};
 static FST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/names.fst"));
 static POSTINGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/postings.bin"));
 static ENTITIES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/entities.bin"));
-static STRINGS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/strings.bin"));
+/// The names, checked as UTF-8 once, when this crate is compiled (names are read many times per
+/// document; see `Entry::string`).
+static STRINGS: &str = include_str!(concat!(env!("OUT_DIR"), "/strings.bin"));
 static PREFIXES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prefixes.bin"));
 
 /// Errors from building a gazetteer out of data.
@@ -53,6 +55,21 @@ impl std::error::Error for GazetteerError {}
 enum Bytes {
     Static(&'static [u8]),
     Owned(Vec<u8>),
+}
+
+/// The string pool: text, so that reading a name checks two char boundaries, not its UTF-8.
+enum Text {
+    Static(&'static str),
+    Owned(String),
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        match self {
+            Text::Static(s) => s,
+            Text::Owned(s) => s,
+        }
+    }
 }
 
 impl AsRef<[u8]> for Bytes {
@@ -95,7 +112,7 @@ pub struct Gazetteer {
     fst: Fst<Bytes>,
     postings: Bytes,
     entities: Bytes,
-    strings: Bytes,
+    strings: Text,
     /// Token-prefix hash table (`index::prefix_table`), for [`Gazetteer::longest_match`].
     prefixes: Bytes,
     countries: HashMap<[u8; 2], u32>,
@@ -147,7 +164,7 @@ impl Gazetteer {
                 Bytes::Static(FST),
                 Bytes::Static(POSTINGS),
                 Bytes::Static(ENTITIES),
-                Bytes::Static(STRINGS),
+                Text::Static(STRINGS),
                 Bytes::Static(PREFIXES),
             )
             .expect("invariant: the embedded gazetteer index is valid")
@@ -161,10 +178,11 @@ impl Gazetteer {
     /// [`GazetteerError::Malformed`] naming the file and line of the first bad row.
     pub fn from_tsv(countries: &str, admin1: &str, places: &str, demonyms: &str) -> Result<Gazetteer, GazetteerError> {
         let p = index::build(countries, admin1, places, demonyms).map_err(GazetteerError::Malformed)?;
-        Gazetteer::from_parts(Bytes::Owned(p.fst), Bytes::Owned(p.postings), Bytes::Owned(p.entities), Bytes::Owned(p.strings), Bytes::Owned(p.prefixes))
+        let strings = String::from_utf8(p.strings).map_err(|e| GazetteerError::Malformed(format!("string pool is not UTF-8 at byte {}", e.utf8_error().valid_up_to())))?;
+        Gazetteer::from_parts(Bytes::Owned(p.fst), Bytes::Owned(p.postings), Bytes::Owned(p.entities), Text::Owned(strings), Bytes::Owned(p.prefixes))
     }
 
-    fn from_parts(fst: Bytes, postings: Bytes, entities: Bytes, strings: Bytes, prefixes: Bytes) -> Result<Gazetteer, GazetteerError> {
+    fn from_parts(fst: Bytes, postings: Bytes, entities: Bytes, strings: Text, prefixes: Bytes) -> Result<Gazetteer, GazetteerError> {
         let fst = Fst::new(fst).map_err(|e| GazetteerError::Malformed(e.to_string()))?;
         let slots = prefixes.as_ref().len() / index::SLOT;
         if !slots.is_power_of_two() || prefixes.as_ref().len() % index::SLOT != 0 {
@@ -341,12 +359,11 @@ impl<'g> Entry<'g> {
         let start = self.idx as usize * index::RECORD;
         self.gaz.entities.as_ref().get(start..start + index::RECORD).unwrap_or(&[])
     }
+    /// The pool's text at `off..off + len` ("" when that is not a range of whole chars).
     #[inline]
     fn string(&self, off: u32, len: u16) -> &'g str {
-        let s = self.gaz.strings.as_ref();
-        s.get(off as usize..off as usize + len as usize)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("")
+        let s: &'g str = self.gaz.strings.as_ref();
+        s.get(off as usize..off as usize + len as usize).unwrap_or("")
     }
     /// [`Entry::cc`] as two bytes, without a UTF-8 check (`*b"??"` when unknown).
     #[inline]
