@@ -534,8 +534,9 @@ struct Batch {
 }
 
 impl Batch {
-    /// The text beyond which a batch is run before it has [`testigo_cli::EXTRACT_BATCH_LINES`] lines (long
-    /// documents gain nothing from batching and need not wait in memory together).
+    /// The text beyond which a batch is run before it has
+    /// [`testigo_cli::EXTRACT_BATCH_LINES`] lines (long documents gain nothing from batching
+    /// and need not wait in memory together).
     const BYTES: usize = 1 << 20;
 
     fn push(&mut self, n: usize, line: &str) {

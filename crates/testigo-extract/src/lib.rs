@@ -126,7 +126,7 @@ impl Extractor {
     /// lexicon in all, then find places, date and classify sentences, then build incidents),
     /// not text by text: one phase's code and branch history stay warm in the processor
     /// across texts, which makes short texts (a 240-byte note runs every phase for a few
-    /// microseconds) about a tenth faster than one call each. Memory grows with the batch:
+    /// microseconds) 3 to 10% faster than one call each. Memory grows with the batch:
     /// callers pass tens of short texts, not a corpus (`testigo extract` passes up to 64
     /// lines or about 1 MB).
     pub fn extract_many(&self, inputs: &[ExtractInput<'_>]) -> Vec<Extraction> {

@@ -19,6 +19,7 @@ pub mod fold;
 #[allow(missing_docs)]
 mod index;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -55,21 +56,6 @@ impl std::error::Error for GazetteerError {}
 enum Bytes {
     Static(&'static [u8]),
     Owned(Vec<u8>),
-}
-
-/// The string pool: text, so that reading a name checks two char boundaries, not its UTF-8.
-enum Text {
-    Static(&'static str),
-    Owned(String),
-}
-
-impl AsRef<str> for Text {
-    fn as_ref(&self) -> &str {
-        match self {
-            Text::Static(s) => s,
-            Text::Owned(s) => s,
-        }
-    }
 }
 
 impl AsRef<[u8]> for Bytes {
@@ -112,7 +98,8 @@ pub struct Gazetteer {
     fst: Fst<Bytes>,
     postings: Bytes,
     entities: Bytes,
-    strings: Text,
+    /// The string pool: text, so that reading a name checks two char boundaries, not its UTF-8.
+    strings: Cow<'static, str>,
     /// Token-prefix hash table (`index::prefix_table`), for [`Gazetteer::longest_match`].
     prefixes: Bytes,
     countries: HashMap<[u8; 2], u32>,
@@ -164,7 +151,7 @@ impl Gazetteer {
                 Bytes::Static(FST),
                 Bytes::Static(POSTINGS),
                 Bytes::Static(ENTITIES),
-                Text::Static(STRINGS),
+                Cow::Borrowed(STRINGS),
                 Bytes::Static(PREFIXES),
             )
             .expect("invariant: the embedded gazetteer index is valid")
@@ -179,10 +166,10 @@ impl Gazetteer {
     pub fn from_tsv(countries: &str, admin1: &str, places: &str, demonyms: &str) -> Result<Gazetteer, GazetteerError> {
         let p = index::build(countries, admin1, places, demonyms).map_err(GazetteerError::Malformed)?;
         let strings = String::from_utf8(p.strings).map_err(|e| GazetteerError::Malformed(format!("string pool is not UTF-8 at byte {}", e.utf8_error().valid_up_to())))?;
-        Gazetteer::from_parts(Bytes::Owned(p.fst), Bytes::Owned(p.postings), Bytes::Owned(p.entities), Text::Owned(strings), Bytes::Owned(p.prefixes))
+        Gazetteer::from_parts(Bytes::Owned(p.fst), Bytes::Owned(p.postings), Bytes::Owned(p.entities), Cow::Owned(strings), Bytes::Owned(p.prefixes))
     }
 
-    fn from_parts(fst: Bytes, postings: Bytes, entities: Bytes, strings: Text, prefixes: Bytes) -> Result<Gazetteer, GazetteerError> {
+    fn from_parts(fst: Bytes, postings: Bytes, entities: Bytes, strings: Cow<'static, str>, prefixes: Bytes) -> Result<Gazetteer, GazetteerError> {
         let fst = Fst::new(fst).map_err(|e| GazetteerError::Malformed(e.to_string()))?;
         let slots = prefixes.as_ref().len() / index::SLOT;
         if !slots.is_power_of_two() || prefixes.as_ref().len() % index::SLOT != 0 {
@@ -362,7 +349,7 @@ impl<'g> Entry<'g> {
     /// The pool's text at `off..off + len` ("" when that is not a range of whole chars).
     #[inline]
     fn string(&self, off: u32, len: u16) -> &'g str {
-        let s: &'g str = self.gaz.strings.as_ref();
+        let s: &'g str = &self.gaz.strings;
         s.get(off as usize..off as usize + len as usize).unwrap_or("")
     }
     /// [`Entry::cc`] as two bytes, without a UTF-8 check (`*b"??"` when unknown).
