@@ -15,6 +15,8 @@
 //! (`testigo_cli::extract_lines` on batches of lines) and one line at a time.
 //! Each figure is the median of seven trials of at least half a second, with the best trial
 //! beside it (a shared machine's noise only ever slows a trial down).
+//! The first line names the build measured: `cargo build --release`, or the profile-guided
+//! build of `scripts/pgo-build.sh`.
 //! `TESTIGO_BENCH_ROUNDS=N` instead runs exactly N rounds of each, once (for instruction counts
 //! under `valgrind --tool=callgrind`).
 
@@ -209,6 +211,8 @@ fn main() {
     let _ = gaz.lookup("Saltillo");
     let first_use = t0.elapsed();
     let ex = Extractor::new(gaz);
+    // Which build is measured: `scripts/pgo-build.sh` names itself at compile time.
+    println!("build: {}", option_env!("TESTIGO_BUILD").unwrap_or("cargo build --release"));
     println!("gazetteer: {} entities, {} name keys; load {:.1} ms (first lookup at {:.1} ms)", gaz.len(), gaz.key_count(), load.as_secs_f64() * 1e3, first_use.as_secs_f64() * 1e3);
     let fixed: Option<usize> = std::env::var("TESTIGO_BENCH_ROUNDS").ok().and_then(|v| v.parse().ok());
     if !texts.is_empty() {
