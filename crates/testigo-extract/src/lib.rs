@@ -143,7 +143,8 @@ impl Extractor {
                 self.cues(doc, &ids)
             })
             .collect();
-        let found: Vec<(Vec<PlaceMention>, Vec<(usize, String)>)> = docs.iter().zip(&cues).map(|(doc, cues)| self.places(doc, cues)).collect();
+        let mut scratch = places::Scratch::new();
+        let found: Vec<(Vec<PlaceMention>, Vec<(usize, String)>)> = docs.iter().zip(&cues).map(|(doc, cues)| self.places(doc, cues, &mut scratch)).collect();
         let facts: Vec<Vec<SentenceFacts>> = docs
             .iter()
             .zip(cues)
@@ -160,7 +161,7 @@ impl Extractor {
     }
 
     /// Place mentions and demonyms of a document whose sentences carry `cues`.
-    fn places(&self, doc: &Doc<'_>, cues: &[Vec<CueMatch>]) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
+    fn places(&self, doc: &Doc<'_>, cues: &[Vec<CueMatch>], scratch: &mut places::Scratch) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
         // Only sentences that carry a cue, and their neighbours, can hold an incident's place,
         // or its context: the gazetteer is not walked over the rest.
         let mut mask: Vec<bool> = cues.iter().map(|c| c.iter().any(|m| !matches!(m.cue, Cue::LocIn | Cue::LocNear | Cue::LocFrom | Cue::LocTo | Cue::Neg | Cue::Another))).collect();
@@ -171,17 +172,20 @@ impl Extractor {
             mask[i] = cued || prev || mask.get(i + 1).copied().unwrap_or(false);
             prev = cued;
         }
-        places::find(doc, self.gaz, cues, &self.demonym_ccs, &mask)
+        places::find(doc, self.gaz, cues, &self.demonym_ccs, &mask, scratch)
     }
 
     /// Lexicon cues of every sentence: at each token the longest matches, then past them.
     /// `ids` are the tokens' [`Lexicon::word_id`]s.
     fn cues(&self, doc: &Doc<'_>, ids: &[u32]) -> Vec<Vec<CueMatch>> {
         let mut buf = Vec::new();
+        // A sentence's cues are gathered here, then copied to a vector of their exact size (one
+        // allocation a sentence that has any, none growing).
+        let mut cues: Vec<CueMatch> = Vec::with_capacity(32);
         doc.sentences
             .iter()
             .map(|s| {
-                let mut cues: Vec<CueMatch> = Vec::with_capacity((s.t1 - s.t0) / 4 + 1);
+                cues.clear();
                 let mut i = s.t0;
                 while i < s.t1 {
                     buf.clear();
@@ -197,7 +201,7 @@ impl Extractor {
                         i += 1;
                     }
                 }
-                cues
+                cues.to_vec()
             })
             .collect()
     }
@@ -593,23 +597,25 @@ impl Extractor {
         date: Option<(usize, usize)>,
         speakers: &mut Vec<(String, Stance)>,
     ) -> Option<Incident> {
-        // Field → spans, a handful of fields searched linearly; the contract's map is made
-        // once at the end.
-        let mut evidence: Vec<(&'static str, Vec<Span>)> = Vec::with_capacity(8);
+        // (field, span) in the order found, each pair once; grouped into the contract's map of
+        // field → spans once at the end (one vector of the exact size a field).
+        let mut evidence: Vec<(&'static str, Span)> = Vec::with_capacity(24);
         let span = |a: usize, b: usize| Span::new(doc.tokens[a].start, doc.tokens[b - 1].end);
         // At most this many spans back one field: enough to read why, bounded on huge texts.
         const MAX_SPANS: usize = 24;
         let mut ev = |k: &'static str, s: Span| {
-            let at = match evidence.iter().position(|(key, _)| *key == k) {
-                Some(at) => at,
-                None => {
-                    evidence.push((k, Vec::new()));
-                    evidence.len() - 1
+            let mut n = 0;
+            for &(key, sp) in &evidence {
+                // Lengths first: most field names differ in length.
+                if key.len() == k.len() && key == k {
+                    if sp == s {
+                        return;
+                    }
+                    n += 1;
                 }
-            };
-            let v = &mut evidence[at].1;
-            if v.len() < MAX_SPANS && !v.contains(&s) {
-                v.push(s);
+            }
+            if n < MAX_SPANS {
+                evidence.push((k, s));
             }
         };
         // Membership of sentences in this incident, in constant time.
@@ -666,8 +672,9 @@ impl Extractor {
             harms.push(Harm::Killing);
         }
         // Counts.
-        let mut counts: BTreeMap<&'static str, (u32, Span)> = BTreeMap::new();
-        let mut zero: BTreeMap<&'static str, Span> = BTreeMap::new();
+        // By `Counted`: the count found and its span; an explicit zero ("nobody was hurt").
+        let mut counts: [Option<(u32, Span)>; Counted::ALL.len()] = [None; Counted::ALL.len()];
+        let mut zero: [Option<Span>; Counted::ALL.len()] = [None; Counted::ALL.len()];
         let mut victim_count: Option<(u32, Span)> = None;
         let mut gender_notes: Vec<(bool, &'static str)> = Vec::new();
         let mut ages: Vec<u32> = Vec::new();
@@ -692,14 +699,14 @@ impl Extractor {
             let is_event = in_events[si];
             for &(h, a, b) in &f.none {
                 if let Some(k) = count_key(h) {
-                    zero.entry(k).or_insert(span(a, b));
+                    zero[k as usize].get_or_insert(span(a, b));
                 }
             }
             if is_event {
                 for &(h, a, b) in &f.harms {
                     let Some(key) = count_key(h) else { continue };
                     if let Some((n, sp)) = count_for(doc, &f.cues, a, b, s.t0, s.t1) {
-                        let e = counts.entry(key).or_insert((n, sp));
+                        let e = counts[key as usize].get_or_insert((n, sp));
                         if n > e.0 {
                             *e = (n, sp);
                         }
@@ -709,7 +716,7 @@ impl Extractor {
                 for c in &f.cues {
                     if matches!(c.cue, Cue::Harm(Harm::Killing)) && matches!(doc.f(c.t0), "fatalities" | "fatality") && c.t0 > s.t0 {
                         if let Some(n) = numbers::number_at(doc, c.t0 - 1, c.t1) {
-                            counts.insert("fatalities", (n.value, span(c.t0 - 1, c.t1)));
+                            counts[Counted::Fatalities as usize] = Some((n.value, span(c.t0 - 1, c.t1)));
                         }
                     }
                 }
@@ -866,21 +873,21 @@ impl Extractor {
             }
         }
         // Killing of a single, uncounted victim: "gunning down a father", "killed Marcos".
-        if harms.contains(&Harm::Killing) && !counts.contains_key("fatalities") && !zero.contains_key("fatalities") {
+        if harms.contains(&Harm::Killing) && counts[Counted::Fatalities as usize].is_none() && zero[Counted::Fatalities as usize].is_none() {
             for &si in event_sentences {
                 let f = &facts[si];
                 let s = doc.sentences[si];
                 for &(h, a, b) in &f.harms {
                     if h == Harm::Killing {
                         if let Some(sp) = singular_victim(doc, &f.cues, a, b, s.t0, s.t1) {
-                            counts.entry("fatalities").or_insert((1, sp));
+                            counts[Counted::Fatalities as usize].get_or_insert((1, sp));
                         }
                     }
                 }
             }
         }
         // "Un guatemalteco de 41 años … murió": one victim named in the incident, one death.
-        if harms.contains(&Harm::Killing) && !counts.contains_key("fatalities") && !zero.contains_key("fatalities") {
+        if harms.contains(&Harm::Killing) && counts[Counted::Fatalities as usize].is_none() && zero[Counted::Fatalities as usize].is_none() {
             // In the sentence that tells the death, the people named before the act: one
             // singular ("Un hombre hondureño … fue asesinado") and no plural.
             'sentences: for &si in event_sentences {
@@ -897,26 +904,20 @@ impl Extractor {
                     }
                 }
                 if let Some(sp) = singular {
-                    counts.insert("fatalities", (1, sp));
+                    counts[Counted::Fatalities as usize] = Some((1, sp));
                     break;
                 }
             }
         }
-        for key in ["injured", "missing", "detained", "displaced"] {
-            let harm = match key {
-                "injured" => Harm::Injury,
-                "missing" => Harm::Disappearance,
-                "detained" => Harm::Detention,
-                _ => Harm::Displacement,
-            };
-            if harms.contains(&harm) && !counts.contains_key(key) {
+        for (key, harm) in [(Counted::Injured, Harm::Injury), (Counted::Missing, Harm::Disappearance), (Counted::Detained, Harm::Detention), (Counted::Displaced, Harm::Displacement)] {
+            if harms.contains(&harm) && counts[key as usize].is_none() {
                 for &si in event_sentences {
                     let f = &facts[si];
                     let s = doc.sentences[si];
                     for &(h, a, b) in &f.harms {
                         if h == harm {
                             if let Some(sp) = singular_victim(doc, &f.cues, a, b, s.t0, s.t1) {
-                                counts.entry(key).or_insert((1, sp));
+                                counts[key as usize].get_or_insert((1, sp));
                             }
                         }
                     }
@@ -926,10 +927,10 @@ impl Extractor {
         // People forced to flee or gone missing are the victims counted in the sentence
         // ("Quinientas personas … huyeron"); an abducted person whose family knows nothing of
         // her is missing.
-        for (key, harm) in [("displaced", Harm::Displacement), ("missing", Harm::Disappearance)] {
-            if harms.contains(&harm) && !counts.contains_key(key) && !zero.contains_key(key) {
+        for (key, harm) in [(Counted::Displaced, Harm::Displacement), (Counted::Missing, Harm::Disappearance)] {
+            if harms.contains(&harm) && counts[key as usize].is_none() && zero[key as usize].is_none() {
                 if let Some(v) = victim_count {
-                    counts.insert(key, v);
+                    counts[key as usize] = Some(v);
                 } else if harm == Harm::Disappearance && harms.contains(&Harm::Abduction) {
                     for &si in event_sentences {
                         let f = &facts[si];
@@ -937,7 +938,7 @@ impl Extractor {
                         for &(h, a, b) in &f.harms {
                             if h == Harm::Abduction {
                                 if let Some(sp) = singular_victim(doc, &f.cues, a, b, s.t0, s.t1) {
-                                    counts.entry(key).or_insert((1, sp));
+                                    counts[key as usize].get_or_insert((1, sp));
                                 }
                             }
                         }
@@ -945,22 +946,22 @@ impl Extractor {
                 }
             }
         }
-        let count = |k: &'static str, ev: &mut dyn FnMut(&'static str, Span)| -> Option<u32> {
-            if let Some((n, sp)) = counts.get(k) {
-                ev(k, *sp);
-                return Some(*n);
+        let count = |k: Counted, ev: &mut dyn FnMut(&'static str, Span)| -> Option<u32> {
+            if let Some((n, sp)) = counts[k as usize] {
+                ev(k.key(), sp);
+                return Some(n);
             }
-            if let Some(sp) = zero.get(k) {
-                ev(k, *sp);
+            if let Some(sp) = zero[k as usize] {
+                ev(k.key(), sp);
                 return Some(0);
             }
             None
         };
-        let fatalities = count("fatalities", &mut ev);
-        let injured = count("injured", &mut ev);
-        let missing = count("missing", &mut ev);
-        let detained = count("detained", &mut ev);
-        let displaced = count("displaced", &mut ev);
+        let fatalities = count(Counted::Fatalities, &mut ev);
+        let injured = count(Counted::Injured, &mut ev);
+        let missing = count(Counted::Missing, &mut ev);
+        let detained = count(Counted::Detained, &mut ev);
+        let displaced = count(Counted::Displaced, &mut ev);
         if harms.is_empty() && !flags.5 && !flags.0 && !flags.1 && !flags.2 && !flags.3 && !seizure {
             return None;
         }
@@ -1168,11 +1169,11 @@ impl Extractor {
             contested,
             date_text,
             evidence: {
-                // Inserted one by one: a handful of keys fit one node (`collect` would sort a
-                // copy first).
+                // A stable sort keeps each field's spans in the order found.
+                evidence.sort_by_key(|&(k, _)| k);
                 let mut map = BTreeMap::new();
-                for (k, v) in evidence {
-                    map.insert(Cow::Borrowed(k), v);
+                for group in evidence.chunk_by(|a, b| a.0 == b.0) {
+                    map.insert(Cow::Borrowed(group[0].0), group.iter().map(|&(_, sp)| sp).collect());
                 }
                 map
             },
@@ -1451,13 +1452,40 @@ fn round4(x: f64) -> f64 {
     (x * 10000.0).round() / 10000.0
 }
 
-fn count_key(h: Harm) -> Option<&'static str> {
+/// The counted facts of an incident (its people killed, injured, missing, detained,
+/// displaced), an index into the incident's counts while it is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counted {
+    Fatalities,
+    Injured,
+    Missing,
+    Detained,
+    Displaced,
+}
+
+impl Counted {
+    const ALL: [Counted; 5] = [Counted::Fatalities, Counted::Injured, Counted::Missing, Counted::Detained, Counted::Displaced];
+
+    /// The contract's field name (and evidence key) of the count.
+    fn key(self) -> &'static str {
+        match self {
+            Counted::Fatalities => "fatalities",
+            Counted::Injured => "injured",
+            Counted::Missing => "missing",
+            Counted::Detained => "detained",
+            Counted::Displaced => "displaced",
+        }
+    }
+}
+
+/// Which count a harm adds to (`None` for harms that are not counted).
+fn count_key(h: Harm) -> Option<Counted> {
     Some(match h {
-        Harm::Killing | Harm::DeathInCustody | Harm::DeathInTransit => "fatalities",
-        Harm::Injury => "injured",
-        Harm::Disappearance => "missing",
-        Harm::Detention => "detained",
-        Harm::Displacement => "displaced",
+        Harm::Killing | Harm::DeathInCustody | Harm::DeathInTransit => Counted::Fatalities,
+        Harm::Injury => Counted::Injured,
+        Harm::Disappearance => Counted::Missing,
+        Harm::Detention => Counted::Detained,
+        Harm::Displacement => Counted::Displaced,
         _ => return None,
     })
 }

@@ -87,6 +87,13 @@ impl Walks {
         Walks { done: Vec::with_capacity(16), by_token: FnvMap::default(), missed: FnvMap::default() }
     }
 
+    /// Forgets every walk (for the next document), keeping the memory.
+    fn clear(&mut self) {
+        self.done.clear();
+        self.by_token.clear();
+        self.missed.clear();
+    }
+
     /// The longest name from token `k` within sentence `s` (`None` outside it).
     fn longest_match(&mut self, doc: &Doc<'_>, g: &Gazetteer, s: &Sentence, k: usize) -> Option<TokenMatch> {
         if k < s.t0 || k >= s.t1 {
@@ -184,12 +191,36 @@ pub fn entry(g: &Gazetteer, idx: u32) -> Option<Entry<'_>> {
 /// `cues` are the lexicon cues of each sentence (demonyms among them); `ccs` the ISO codes
 /// their `Cue::Demonym` numbers index.
 /// `mask[s]` says whether sentence `s` is scanned (all sentences when `mask` is shorter).
-pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>], ccs: &[String], mask: &[bool]) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
+/// Working memory of [`find`] that no result keeps: cleared for each document and reused, so
+/// that a batch of short texts allocates it once instead of a dozen vectors per text.
+pub struct Scratch {
+    walks: Walks,
+    /// A multi-word key being tested against the stop list.
+    key: String,
+    resolve: ResolveScratch,
+}
+
+impl Scratch {
+    /// Empty working memory.
+    pub fn new() -> Scratch {
+        Scratch { walks: Walks::new(), key: String::with_capacity(32), resolve: ResolveScratch::default() }
+    }
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch::new()
+    }
+}
+
+/// The place mentions of `doc` and its demonyms (token, ISO 3166 alpha-2 code of `ccs`), over
+/// the sentences whose `mask` entry is true; `scratch` is working memory (see [`Scratch`]).
+pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>], ccs: &[String], mask: &[bool], scratch: &mut Scratch) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
     let mut places = Vec::with_capacity(8);
     let mut demonyms = Vec::with_capacity(4);
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
-    let mut walks = Walks::new();
-    let mut key = String::with_capacity(32);
+    let Scratch { walks, key, resolve: resolve_scratch } = scratch;
+    walks.clear();
     for (si, s) in doc.sentences.iter().enumerate() {
         if !mask.get(si).copied().unwrap_or(true) {
             continue;
@@ -327,7 +358,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             cur.role = role;
         }
     }
-    resolve(doc, &mut places, &demonyms);
+    resolve(doc, &mut places, &demonyms, resolve_scratch);
     (places, demonyms)
 }
 
@@ -344,7 +375,32 @@ fn total<K: PartialEq>(totals: &[(K, f32)], key: K) -> f32 {
     totals.iter().find(|x| x.0 == key).map_or(0.0, |x| x.1)
 }
 
-fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, String)]) {
+/// One candidate reading of a mention, as [`resolve`] weighs it.
+struct Cand {
+    idx: u32,
+    kind: Kind,
+    cc: [u8; 2],
+    admin1: Option<u32>,
+    pop: f32,
+    /// log10(population + 1), computed when first needed: only candidates that pass the
+    /// support rules are scored.
+    log_pop: Option<f32>,
+}
+
+/// The vectors of [`resolve`], kept across documents (see [`Scratch`]).
+#[derive(Default)]
+struct ResolveScratch {
+    cands: Vec<Cand>,
+    at: Vec<usize>,
+    tot_a1: Vec<(u32, f32)>,
+    tot_cc: Vec<([u8; 2], f32)>,
+    own_a1: Vec<(u32, f32)>,
+    own_cc: Vec<([u8; 2], f32)>,
+    own_at: Vec<(usize, usize)>,
+    containers: Vec<(u32, Kind, [u8; 2])>,
+}
+
+fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, String)], scratch: &mut ResolveScratch) {
     if places.is_empty() {
         return;
     }
@@ -352,20 +408,10 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
     // the readings chosen in round one. Context is summed per admin1 and per country; a
     // mention's own contribution is subtracted so that a name never supports itself.
     let n = places.len();
-    // Every candidate's record, read once for both rounds.
-    struct Cand {
-        idx: u32,
-        kind: Kind,
-        cc: [u8; 2],
-        admin1: Option<u32>,
-        pop: f32,
-        /// log10(population + 1), computed when first needed: only candidates that pass the
-        /// support rules are scored.
-        log_pop: Option<f32>,
-    }
+    let ResolveScratch { cands, at, tot_a1, tot_cc, own_a1, own_cc, own_at, containers } = scratch;
     // All mentions' candidates in one vector; mention `mi`'s are `cands[at[mi]..at[mi + 1]]`.
-    let mut cands: Vec<Cand> = Vec::with_capacity(places.iter().map(|m| m.candidates.len()).sum());
-    let mut at: Vec<usize> = Vec::with_capacity(n + 1);
+    cands.clear();
+    at.clear();
     at.push(0);
     for m in places.iter() {
         cands.extend(m.candidates.iter().map(|c| {
@@ -373,15 +419,10 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
         }));
         at.push(cands.len());
     }
-    // Context totals per admin1 and per country: a few keys a document, so linear vectors.
-    // Sized once: a mention adds at most one entry a reading, a demonym one country.
-    let mut tot_a1: Vec<(u32, f32)> = Vec::with_capacity(cands.len());
-    let mut tot_cc: Vec<([u8; 2], f32)> = Vec::with_capacity(cands.len() + demonyms.len());
-    // A mention's own contributions, a handful of entries searched linearly: mention `mi`'s are
-    // `own_a1[own_at[mi].0..own_at[mi + 1].0]` and `own_cc[own_at[mi].1..own_at[mi + 1].1]`.
-    let mut own_a1: Vec<(u32, f32)> = Vec::with_capacity(cands.len());
-    let mut own_cc: Vec<([u8; 2], f32)> = Vec::with_capacity(cands.len());
-    let mut own_at: Vec<(usize, usize)> = Vec::with_capacity(n + 1);
+    // Context totals per admin1 and per country (`tot_*`): a few keys a document, so linear
+    // vectors. A mention's own contributions (`own_*`), a handful of entries searched linearly:
+    // mention `mi`'s are `own_a1[own_at[mi].0..own_at[mi + 1].0]` and
+    // `own_cc[own_at[mi].1..own_at[mi + 1].1]`.
     for round in 0..2 {
         tot_a1.clear();
         tot_cc.clear();
@@ -414,15 +455,15 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                 }
             }
             for &(k, v) in &own_a1[a0..] {
-                add_to(&mut tot_a1, k, v);
+                add_to(tot_a1, k, v);
             }
             for &(k, v) in &own_cc[c0..] {
-                add_to(&mut tot_cc, k, v);
+                add_to(tot_cc, k, v);
             }
             own_at.push((own_a1.len(), own_cc.len()));
         }
         for (_, cc) in demonyms {
-            add_to(&mut tot_cc, cc_key(cc), 0.3);
+            add_to(tot_cc, cc_key(cc), 0.3);
         }
         for mi in 0..n {
             let m = &places[mi];
@@ -432,8 +473,8 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
             let mut best: Option<(u32, f32)> = None;
             for c in mine {
                 let (pop, cc, kind) = (c.pop, c.cc, c.kind);
-                let a1s = c.admin1.map_or(0.0, |a1| total(&tot_a1, a1) - total(oa, a1));
-                let ccs = total(&tot_cc, cc) - total(oc, cc);
+                let a1s = c.admin1.map_or(0.0, |a1| total(tot_a1, a1) - total(oa, a1));
+                let ccs = total(tot_cc, cc) - total(oc, cc);
                 // Small places need the document's support: their admin1 or country named, or
                 // a locative preposition; big cities stand on their own.
                 let ok = match kind {
@@ -490,18 +531,14 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
         }
         let mut pin: Option<(u32, u32)> = None;
         // Only the second name's divisions and countries can settle the first: read them once.
-        let containers: Vec<(u32, Kind, [u8; 2])> = b
-            .candidates
-            .iter()
-            .filter(|y| matches!(y.kind, Kind::Admin1 | Kind::Country))
-            .map(|y| (y.index, y.kind, y.cc))
-            .collect();
+        containers.clear();
+        containers.extend(b.candidates.iter().filter(|y| matches!(y.kind, Kind::Admin1 | Kind::Country)).map(|y| (y.index, y.kind, y.cc)));
         'outer: for ex in &a.candidates {
             if containers.is_empty() {
                 break;
             }
             let (x, x_kind, x_cc, x_admin1) = (ex.index, ex.kind, ex.cc, ex.admin1);
-            for &(y, y_kind, y_cc) in &containers {
+            for &(y, y_kind, y_cc) in containers.iter() {
                 let fits = match (x_kind, y_kind) {
                     (Kind::Place, Kind::Admin1) => x_admin1 == Some(y),
                     (Kind::Place | Kind::Admin1, Kind::Country) => x_cc == y_cc,
@@ -585,7 +622,7 @@ mod tests {
         let g = Gazetteer::embedded();
         let mut arena = String::new();
         let d = Doc::new_in("Migrants from El Salvador were attacked in Saltillo, Coahuila.", &mut arena);
-        let (p, _) = find(&d, g, &[], &[], &[]);
+        let (p, _) = find(&d, g, &[], &[], &[], &mut Scratch::new());
         let roles: Vec<(String, Role)> = p.iter().map(|m| (d.slice(m.t0, m.t1).to_string(), m.role)).collect();
         assert!(roles.contains(&("El Salvador".to_string(), Role::From)), "{roles:?}");
         assert!(roles.contains(&("Saltillo".to_string(), Role::In)), "{roles:?}");
