@@ -186,11 +186,6 @@ pub fn entry(g: &Gazetteer, idx: u32) -> Option<Entry<'_>> {
     g.lookup_index(idx)
 }
 
-/// Finds place and demonym mentions. Returns (places, demonyms (token, cc)).
-///
-/// `cues` are the lexicon cues of each sentence (demonyms among them); `ccs` the ISO codes
-/// their `Cue::Demonym` numbers index.
-/// `mask[s]` says whether sentence `s` is scanned (all sentences when `mask` is shorter).
 /// Working memory of [`find`] that no result keeps: cleared for each document and reused, so
 /// that a batch of short texts allocates it once instead of a dozen vectors per text.
 pub struct Scratch {
@@ -213,8 +208,13 @@ impl Default for Scratch {
     }
 }
 
-/// The place mentions of `doc` and its demonyms (token, ISO 3166 alpha-2 code of `ccs`), over
-/// the sentences whose `mask` entry is true; `scratch` is working memory (see [`Scratch`]).
+/// Finds place and demonym mentions. Returns (places, demonyms (token, cc)).
+///
+/// `cues` are the lexicon cues of each sentence (demonyms among them); `ccs` the ISO codes
+/// their `Cue::Demonym` numbers index.
+/// `mask[s]` says whether sentence `s` is scanned (all sentences when `mask` is shorter).
+/// `scratch` is working memory, cleared here (see [`Scratch`]): results never depend on what
+/// it held before.
 pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>], ccs: &[String], mask: &[bool], scratch: &mut Scratch) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
     let mut places = Vec::with_capacity(8);
     let mut demonyms = Vec::with_capacity(4);
