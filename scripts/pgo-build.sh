@@ -5,7 +5,7 @@
 # same byte for byte; only its speed changes (under callgrind, about 9% fewer instructions on
 # the ACLED notes, which are not among the training texts).
 #
-# Usage: scripts/pgo-build.sh        (from anywhere; about 11 minutes on two cores)
+# Usage: scripts/pgo-build.sh        (from anywhere; about 9 minutes on two cores)
 # Result: target/pgo/use/<host triple>/release/{testigo,testigo-bench}
 #
 # Needs `llvm-profdata` of LLVM 19 or newer (Debian: `apt-get install llvm-19`), which reads
