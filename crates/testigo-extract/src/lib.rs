@@ -606,8 +606,7 @@ impl Extractor {
         let mut ev = |k: &'static str, s: Span| {
             let mut n = 0;
             for &(key, sp) in &evidence {
-                // Lengths first: most field names differ in length.
-                if key.len() == k.len() && key == k {
+                if key == k {
                     if sp == s {
                         return;
                     }
@@ -673,8 +672,8 @@ impl Extractor {
         }
         // Counts.
         // By `Counted`: the count found and its span; an explicit zero ("nobody was hurt").
-        let mut counts: [Option<(u32, Span)>; Counted::ALL.len()] = [None; Counted::ALL.len()];
-        let mut zero: [Option<Span>; Counted::ALL.len()] = [None; Counted::ALL.len()];
+        let mut counts: [Option<(u32, Span)>; Counted::N] = [None; Counted::N];
+        let mut zero: [Option<Span>; Counted::N] = [None; Counted::N];
         let mut victim_count: Option<(u32, Span)> = None;
         let mut gender_notes: Vec<(bool, &'static str)> = Vec::new();
         let mut ages: Vec<u32> = Vec::new();
@@ -1464,7 +1463,9 @@ enum Counted {
 }
 
 impl Counted {
-    const ALL: [Counted; 5] = [Counted::Fatalities, Counted::Injured, Counted::Missing, Counted::Detained, Counted::Displaced];
+    /// How many there are (the length of an array indexed by `Counted as usize`): one past the
+    /// last variant.
+    const N: usize = Counted::Displaced as usize + 1;
 
     /// The contract's field name (and evidence key) of the count.
     fn key(self) -> &'static str {
