@@ -629,6 +629,10 @@ impl Extractor {
         let mut harms: Vec<Harm> = Vec::new();
         let mut flags = (false, false, false, false, false, false); // protest, riot, clash, explosion, custody, attack
         let mut seizure = false;
+        // A drug laboratory found or dismantled: property destroyed by the forces that find it.
+        let mut lab = false;
+        // Protest words that only say roads were blocked, and other protest words.
+        let (mut blocking, mut protest_words) = (false, false);
         let mut crowd_span: Option<Span> = None;
         let mut trigger_words: Vec<&str> = Vec::new();
         for &si in event_sentences {
@@ -644,13 +648,21 @@ impl Extractor {
                 match c.cue {
                     Cue::Protest => {
                         flags.0 = true;
+                        if matches!(doc.f(c.t0), "blocked" | "blockade" | "blockaded" | "bloquearon" | "bloqueo") {
+                            blocking = true;
+                        } else {
+                            protest_words = true;
+                        }
                         crowd_span.get_or_insert(span(c.t0, c.t1));
                     }
                     Cue::Riot => {
                         flags.1 = true;
                         crowd_span.get_or_insert(span(c.t0, c.t1));
                     }
-                    Cue::Seizure => seizure = true,
+                    Cue::Seizure => {
+                        seizure = true;
+                        lab |= matches!(doc.f(c.t1 - 1), "lab" | "labs" | "laboratory" | "laboratories" | "narcolaboratorio" | "narcolaboratorios" | "clandestino" | "clandestinos");
+                    }
                     Cue::Clash => flags.2 = true,
                     Cue::Explosion => flags.3 = true,
                     Cue::Custody => flags.4 = true,
@@ -1016,6 +1028,13 @@ impl Extractor {
         let natural_death = has(Harm::DeathInTransit) || has(Harm::DeathInCustody);
         let violent = (has(Harm::Killing) && !natural_death) || has(Harm::Shooting) || has(Harm::Injury) || has(Harm::Torture) || has(Harm::SexualViolence) || has(Harm::Abduction) || has(Harm::Robbery) || has(Harm::Extortion) || flags.5;
         let state_perp = perpetrators.iter().any(|p| p.category.is_state());
+        // "beaten up by locals", "linchado por vecinos": violence by a crowd of residents (the
+        // only actors named) is ACLED's mob violence, a riot, not an attack by an armed actor.
+        let mob = !perpetrators.is_empty() && perpetrators.iter().all(|p| p.category == ActorCategory::Civilians);
+        let mob_violence = mob && ((has(Harm::Killing) && !natural_death) || has(Harm::Injury) || has(Harm::Torture) || has(Harm::PropertyDestruction) || flags.5);
+        // Roads blocked by a cartel or gunmen ("narcobloqueos") are no protest.
+        let armed_group = perpetrators.iter().any(|p| matches!(p.category, ActorCategory::CriminalGroup | ActorCategory::UnidentifiedArmedGroup));
+        let protest = flags.0 && !(blocking && !protest_words && armed_group);
         let sub = if flags.3 {
             let words: String = trigger_words.join(" ");
             if words.contains("granad") || words.contains("grenade") {
@@ -1023,7 +1042,7 @@ impl Extractor {
             } else {
                 SubEventType::RemoteExplosive
             }
-        } else if flags.0 && !has(Harm::Abduction) {
+        } else if protest && !has(Harm::Abduction) {
             if flags.1 {
                 SubEventType::ViolentDemonstration
             } else if (has(Harm::Killing) || has(Harm::Injury) || has(Harm::Shooting)) && state_perp {
@@ -1033,7 +1052,7 @@ impl Extractor {
             } else {
                 SubEventType::PeacefulProtest
             }
-        } else if flags.1 && !flags.2 {
+        } else if (flags.1 && !flags.2) || (mob_violence && !has(Harm::SexualViolence) && !has(Harm::Abduction)) {
             SubEventType::MobViolence
         } else if flags.2 && !has(Harm::Abduction) && !has(Harm::SexualViolence) {
             SubEventType::ArmedClash
@@ -1047,7 +1066,7 @@ impl Extractor {
             SubEventType::Attack
         } else if has(Harm::Killing) {
             SubEventType::Attack
-        } else if seizure && !has(Harm::Detention) {
+        } else if lab || (seizure && !has(Harm::Detention)) {
             SubEventType::LootingPropertyDestruction
         } else if has(Harm::Detention) && !has(Harm::Deportation) && !has(Harm::FamilySeparation) {
             SubEventType::Arrests

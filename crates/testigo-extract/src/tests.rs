@@ -190,6 +190,34 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // A street named after a town ("calle Allende") is not that town.
     ("Unos policías le quitaron su dinero a un migrante en la calle Allende, en Piedras Negras, Coahuila.", Some("2022-09-14"),
         &[("/n", "1"), ("/i/0/location/name", "\"Piedras Negras\"")]),
+    // Residents, locals or a group of citizens who beat or lynch someone (a suspected thief,
+    // mostly) are a mob: ACLED's mob violence (Riots), not an attack by an armed actor.
+    ("On 14 March 2021, in Tehuacán, Puebla, a suspected thief was beaten up by locals outside the market. [size=no report]", None,
+        &[("/i/0/event_type", "\"Riots\""), ("/i/0/sub_event_type", "\"Mob violence\""), ("/i/0/perpetrators/0/category", "\"Civilians\"")]),
+    ("Un presunto ladrón fue golpeado por vecinos de la colonia Centro en Tlaxcala, Tlaxcala.", Some("2021-03-15"),
+        &[("/i/0/event_type", "\"Riots\""), ("/i/0/sub_event_type", "\"Mob violence\"")]),
+    // The same words with an armed actor beside them stay an attack.
+    ("Un presunto ladrón fue golpeado por vecinos y policías municipales en Tlaxcala, Tlaxcala.", Some("2021-03-15"),
+        &[("/i/0/event_type", "\"Violence against civilians\"")]),
+    // A demonstration that sets barricades or tyres on fire is a violent demonstration.
+    ("On 2 April 2021, in Arica, Arica y Parinacota, residents demonstrated against water cuts and set barricades on fire on the main avenue.", None,
+        &[("/i/0/event_type", "\"Riots\""), ("/i/0/sub_event_type", "\"Violent demonstration\"")]),
+    ("Pobladores de Juliaca, Puno, protestaron contra el alza de precios y quemaron neumáticos en la carretera.", Some("2021-04-03"),
+        &[("/i/0/event_type", "\"Riots\""), ("/i/0/sub_event_type", "\"Violent demonstration\"")]),
+    // Burning tyres or barricades is itself a form of demonstration, with no protest word.
+    ("On 9 May 2021, in Rosario, Santa Fe, dismissed workers set fire to tires in front of the factory, demanding their wages.", None,
+        &[("/i/0/event_type", "\"Riots\""), ("/i/0/sub_event_type", "\"Violent demonstration\"")]),
+    // A drug laboratory dismantled by the forces that find it is property destroyed, even when
+    // people are arrested there.
+    ("On 5 June 2021, in Culiacán, Sinaloa, state police dismantled a clandestine drug lab and arrested two men.", None,
+        &[("/i/0/event_type", "\"Strategic developments\""), ("/i/0/sub_event_type", "\"Looting/property destruction\"")]),
+    ("Elementos de la Guardia Nacional desmantelaron un narcolaboratorio en Cosalá, Sinaloa, y detuvieron a tres personas.", Some("2021-06-06"),
+        &[("/i/0/event_type", "\"Strategic developments\""), ("/i/0/sub_event_type", "\"Looting/property destruction\"")]),
+    // Roads blocked by an armed group during a clash are no protest.
+    ("On 7 June 2021, in Reynosa, Tamaulipas, members of a cartel clashed with soldiers and blocked several roads.", None,
+        &[("/i/0/event_type", "\"Battles\""), ("/i/0/sub_event_type", "\"Armed clash\"")]),
+    ("Integrantes de un cártel se enfrentaron con militares y bloquearon varias calles en Reynosa, Tamaulipas.", Some("2021-06-08"),
+        &[("/i/0/event_type", "\"Battles\""), ("/i/0/sub_event_type", "\"Armed clash\"")]),
 ];
 
 #[test]
