@@ -1431,7 +1431,7 @@ fn names_an_institution(doc: &Doc<'_>, cues: &[CueMatch], p: &PlaceMention) -> b
     let before = if p.t0 >= 2 { doc.f(p.t0 - 1) } else { "" };
     let before_org = matches!(before, "de" | "del" | "of")
         && p.t0 >= 2
-        && matches!(doc.f(p.t0 - 2), "fiscalia" | "gobierno" | "government" | "secretaria" | "procuraduria" | "policia" | "congreso" | "governor" | "gobernador" | "comision" | "ministry" | "ministerio" | "cancilleria" | "consulado" | "consulate" | "embajada" | "embassy" | "universidad" | "university" | "diocesis" | "obispo");
+        && matches!(doc.f(p.t0 - 2), "fiscalia" | "gobierno" | "government" | "secretaria" | "procuraduria" | "policia" | "congreso" | "governor" | "gobernador" | "comision" | "ministry" | "ministerio" | "cancilleria" | "consulado" | "consulate" | "embajada" | "embassy" | "universidad" | "university" | "diocesis" | "obispo" | "president" | "presidente" | "presidenta" | "minister" | "ministro" | "ministra");
     after_is_org || before_org
 }
 

@@ -218,6 +218,12 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/event_type", "\"Battles\""), ("/i/0/sub_event_type", "\"Armed clash\"")]),
     ("Integrantes de un cártel se enfrentaron con militares y bloquearon varias calles en Reynosa, Tamaulipas.", Some("2021-06-08"),
         &[("/i/0/event_type", "\"Battles\""), ("/i/0/sub_event_type", "\"Armed clash\"")]),
+    // "the President of Mexico" names an office, not where the act took place: the place of
+    // the sentence before is.
+    ("On 3 March 2021, hundreds of women gathered in the historic centre of Guadalajara, Jalisco. They protested against remarks by the President of Mexico.", None,
+        &[("/i/0/location/name", "\"Guadalajara\""), ("/i/0/location/admin1", "\"Jalisco\"")]),
+    ("Cientos de mujeres se reunieron en el centro de Guadalajara, Jalisco. Protestaron contra las declaraciones del presidente de México.", Some("2021-03-04"),
+        &[("/i/0/location/name", "\"Guadalajara\""), ("/i/0/location/admin1", "\"Jalisco\"")]),
 ];
 
 #[test]
