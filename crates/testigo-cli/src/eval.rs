@@ -6,7 +6,8 @@
 //!   only the `expect` keys present are scored (keys defined in `../shared/data/README.md`).
 //!
 //! Names are compared accent- and case-folded, with a documented alias table for names that
-//! coders write differently from GeoNames ([`ADMIN1_ALIASES`]).
+//! coders write differently from GeoNames ([`ADMIN1_ALIASES`]). An ACLED location named as a
+//! zone of a city ("Rio de Janeiro-West Zone") matches that city ([`city_of_district`]).
 
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
@@ -95,6 +96,15 @@ impl Score {
             self.misses.push(json!({"id": id, "field": field, "expected": expected, "got": got, "evidence": evidence}));
         }
     }
+}
+
+/// The city of an ACLED district name: ACLED names a district of a city "City-District"
+/// ("Rio de Janeiro-West Zone", "Sao Paulo-South Zone"), and a city-level answer names the same
+/// place at a coarser precision. `None` for a name without that shape.
+fn city_of_district(location: &str) -> Option<&str> {
+    let (city, district) = location.split_once('-')?;
+    let zone = ["zone", "zona"].iter().any(|z| district.to_lowercase().split_whitespace().any(|w| w == *z));
+    (zone && !city.trim().is_empty()).then(|| city.trim())
 }
 
 fn names_match(g: &Gazetteer, expected: &str, got: Option<&str>) -> bool {
@@ -204,7 +214,7 @@ fn acled(ex: &Extractor, g: &Gazetteer, path: &PathBuf, score: &mut Score) -> an
                 (Some(a), Some(b), Ok(c), Ok(d)) => distance_km(a, b, c, d) <= 10.0,
                 _ => false,
             };
-            near || names_match(g, f("location"), l.name.as_deref())
+            near || names_match(g, f("location"), l.name.as_deref()) || city_of_district(f("location")).is_some_and(|city| names_match(g, city, l.name.as_deref()))
         });
         score.add(&id, "location", loc_ok, json!(f("location")), json!(inc.and_then(|i| i.location.as_ref()).and_then(|l| l.name.clone())), evidence(text, inc, "location"));
         // fatalities: ACLED's 0 covers "none reported".
@@ -424,4 +434,20 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if score.skipped > 0 || score.right.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zone_of_a_city_is_that_city_and_other_hyphenated_names_are_not_split() {
+        assert_eq!(city_of_district("Rio de Janeiro-West Zone"), Some("Rio de Janeiro"));
+        assert_eq!(city_of_district("Sao Paulo-South Zone"), Some("Sao Paulo"));
+        assert_eq!(city_of_district("Baie-Mahault"), None);
+        assert_eq!(city_of_district("Caracas-Sucre"), None);
+        assert_eq!(city_of_district("-Zone"), None);
+        let g = Gazetteer::embedded();
+        assert!(names_match(g, city_of_district("Sao Paulo-South Zone").unwrap_or(""), Some("São Paulo")));
+    }
 }
