@@ -634,6 +634,7 @@ impl Extractor {
         // Protest words that only say roads were blocked, and other protest words.
         let (mut blocking, mut protest_words) = (false, false);
         let mut crowd_span: Option<Span> = None;
+        let mut clash_span: Option<Span> = None;
         let mut trigger_words: Vec<&str> = Vec::new();
         for &si in event_sentences {
             let f = &facts[si];
@@ -663,7 +664,10 @@ impl Extractor {
                         seizure = true;
                         lab |= matches!(doc.f(c.t1 - 1), "lab" | "labs" | "laboratory" | "laboratories" | "narcolaboratorio" | "narcolaboratorios" | "clandestino" | "clandestinos");
                     }
-                    Cue::Clash => flags.2 = true,
+                    Cue::Clash => {
+                        flags.2 = true;
+                        clash_span.get_or_insert(span(c.t0, c.t1));
+                    }
                     Cue::Explosion => flags.3 = true,
                     Cue::Custody => flags.4 = true,
                     Cue::AttackAct => flags.5 = true,
@@ -728,6 +732,12 @@ impl Extractor {
                     if matches!(c.cue, Cue::Harm(Harm::Killing)) && matches!(doc.f(c.t0), "fatalities" | "fatality") && c.t0 > s.t0 {
                         if let Some(n) = numbers::number_at(doc, c.t0 - 1, c.t1) {
                             counts[Counted::Fatalities as usize] = Some((n.value, span(c.t0 - 1, c.t1)));
+                        }
+                    }
+                    // "Unknown fatalities coded as 3": the coder's figure for an unknown toll.
+                    if matches!(c.cue, Cue::Harm(Harm::Killing)) && matches!(doc.f(c.t0), "fatalities" | "fatality") && doc.f(c.t1) == "coded" && doc.f(c.t1 + 1) == "as" {
+                        if let Some(n) = numbers::number_at(doc, c.t1 + 2, s.t1) {
+                            counts[Counted::Fatalities as usize] = Some((n.value, span(c.t0, c.t1 + 2 + n.tokens)));
                         }
                     }
                 }
@@ -1083,6 +1093,14 @@ impl Extractor {
             EventType::Riots => Some(("rioters", ActorCategory::Civilians)),
             _ => None,
         };
+        // A shoot-out with no side named is fought by armed men the report does not identify
+        // (ACLED's "Unidentified Armed Group").
+        if sub == SubEventType::ArmedClash && perpetrators.is_empty() {
+            if let Some(sp) = clash_span {
+                perpetrators.push(Perpetrator { text: "unidentified armed group".to_string(), category: ActorCategory::UnidentifiedArmedGroup, alleged: false });
+                ev("perpetrators", sp);
+            }
+        }
         if let (Some((label, cat)), Some(sp)) = (crowd, crowd_span) {
             if !perpetrators.iter().any(|p| p.category == cat) {
                 perpetrators.insert(0, Perpetrator { text: label.to_string(), category: cat, alleged: false });
@@ -1588,6 +1606,14 @@ fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t1: usize, rescue
     {
         return false;
     }
+    // "found by Military Police officers", "hallado por la policía": who found the victim is a
+    // bystander too.
+    let by = (c.t0.saturating_sub(3)..c.t0).rev().find(|&k| matches!(doc.f(k), "by" | "por"));
+    if by.is_some_and(|k| {
+        k > 0 && matches!(doc.f(k - 1), "found" | "discovered" | "located" | "rescued" | "hallado" | "hallada" | "hallados" | "halladas" | "encontrado" | "encontrada" | "encontrados" | "encontradas" | "localizado" | "localizada" | "localizados" | "localizadas" | "rescatado" | "rescatada" | "rescatados" | "rescatadas")
+    }) {
+        return false;
+    }
     // "police found the body", "la policía localizó": bystanders, not agents.
     if next.is_some_and(|w| matches!(w, "found" | "discovered" | "located" | "responded" | "arrived" | "rescued" | "freed" | "released" | "hallaron" | "encontraron" | "localizaron" | "rescataron" | "liberaron" | "lograron" | "auxiliaron" | "atendieron" | "acudieron" | "llegaron" | "investigate" | "investigan" | "investiga" | "informo" | "informaron" | "reporto" | "reportaron")) {
         return false;
@@ -1598,7 +1624,8 @@ fn is_perpetrator(doc: &Doc<'_>, cues: &[CueMatch], ci: usize, t1: usize, rescue
     }
     // A perpetrator named as the object of a harm verb ("killed a police officer") is a
     // victim.
-    if cues[..ci].iter().rev().take(1).any(|p| matches!(p.cue, Cue::Harm(_)) && c.t0 <= p.t1 + 2 && !matches!(doc.f(c.t0.saturating_sub(1)), "by" | "por")) {
+    // "shot dead by two armed men": "by" may come before a number or an article.
+    if cues[..ci].iter().rev().take(1).any(|p| matches!(p.cue, Cue::Harm(_)) && c.t0 <= p.t1 + 2 && !(p.t1..c.t0).any(|k| matches!(doc.f(k), "by" | "por"))) {
         return false;
     }
     true

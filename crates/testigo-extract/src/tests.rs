@@ -224,6 +224,29 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/location/name", "\"Guadalajara\""), ("/i/0/location/admin1", "\"Jalisco\"")]),
     ("Cientos de mujeres se reunieron en el centro de Guadalajara, Jalisco. Protestaron contra las declaraciones del presidente de México.", Some("2021-03-04"),
         &[("/i/0/location/name", "\"Guadalajara\""), ("/i/0/location/admin1", "\"Jalisco\"")]),
+    // "by" before a number or article still names the agent of the act.
+    ("On 2 June 2021, in Tepic, Nayarit, a taxi driver was shot dead by three armed men.", None,
+        &[("/i/0/perpetrators/0/category", "\"Unidentified armed group\"")]),
+    ("Un taxista fue asesinado a tiros por dos hombres armados en Tepic, Nayarit.", Some("2021-06-03"),
+        &[("/i/0/perpetrators/0/category", "\"Unidentified armed group\"")]),
+    // Whoever found the body ("found by police officers", "hallado por agentes") did not kill.
+    ("Around 4 June 2021 (as reported), in Uruapan, Michoacán, the body of a man was found by state police officers in an orchard. The body showed gunshot wounds.", None,
+        &[("/n", "1"), ("/i/0/perpetrators", "[]")]),
+    ("El cuerpo de un hombre fue hallado por agentes de la policía estatal en una huerta de Uruapan, Michoacán. Presentaba heridas de bala.", Some("2021-06-05"),
+        &[("/n", "1"), ("/i/0/perpetrators", "[]")]),
+    // A shoot-out with no side named is fought by an unidentified armed group.
+    ("On 5 June 2021, in Fortaleza, Ceará, a shoot-out took place in the Bom Jardim neighbourhood.", None,
+        &[("/i/0/sub_event_type", "\"Armed clash\""), ("/i/0/perpetrators/0/category", "\"Unidentified armed group\"")]),
+    ("Se registró un enfrentamiento armado en la colonia Centro de Culiacán, Sinaloa.", Some("2021-06-06"),
+        &[("/i/0/sub_event_type", "\"Armed clash\""), ("/i/0/perpetrators/0/category", "\"Unidentified armed group\"")]),
+    // The coder's figure for an unknown toll is the count.
+    ("Around 6 June 2021 (as reported), in Celaya, Guanajuato, human remains were found in five bags near a canal. Unknown fatalities coded as 3.", None,
+        &[("/i/0/fatalities", "3")]),
+    // Private security guards are neither police nor a state force.
+    ("On 7 June 2021, in Monterrey, Nuevo León, a street vendor was beaten by security guards of a shopping centre.", None,
+        &[("/i/0/perpetrators/0/category", "\"Other\"")]),
+    ("Guardias de seguridad privada golpearon a un vendedor ambulante en Monterrey, Nuevo León.", Some("2021-06-08"),
+        &[("/i/0/perpetrators/0/category", "\"Other\"")]),
 ];
 
 #[test]
