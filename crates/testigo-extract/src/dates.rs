@@ -207,7 +207,7 @@ static DATE_STARTS: WordSet = WordSet::new(&[
     "miercoles", "jueves", "viernes", "sabado", "domingo", "early", "mid", "middle", "late", "beginning", "start",
     "end", "principios", "inicios", "comienzos", "mediados", "finales", "fines", "fin", "ultimos", "the", "anteayer",
     "antier", "antes", "yesterday", "ayer", "last", "anoche", "today", "hoy", "this", "esta", "tonight", "earlier",
-    "la", "el", "hace", "next", "following", "dia", "a", "one", "an", "un", "una", "uno", "dos", "tres", "cuatro",
+    "la", "el", "hace", "next", "following", "este", "lo", "same", "mismo", "dia", "a", "one", "an", "un", "una", "uno", "dos", "tres", "cuatro",
     "cinco", "seis", "siete", "ocho", "nueve", "diez", "two", "three", "four", "five", "six", "seven", "eight",
     "nine", "ten", "eleven", "twelve", "several", "both", "once", "doce", "trece", "catorce", "quince", "twenty",
     "thirty", "veinte", "treinta",
@@ -405,6 +405,11 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             ("last", "week", _) | ("la", "semana", "pasada") | ("the", "previous", "week") => Some(("week", if w == "la" { 3 } else { 2 })),
             ("last", "month", _) | ("el", "mes", "pasado") | ("the", "previous", "month") => Some(("month", if w == "el" { 3 } else { 2 })),
             ("last", "weekend", _) | ("el", "fin", "de") | ("this", "weekend", _) => Some(("weekend", if w == "el" { 4 } else { 2 })),
+            // "earlier this month", "este mes", "en lo que va del mes": from the first of the
+            // month of publication to the day before.
+            ("earlier", "this", "month") => Some(("this month", 3)),
+            ("this", "month", _) | ("este", "mes", _) => Some(("this month", 2)),
+            ("lo", "que", "va") if w3 == "del" && doc.f(i + 4) == "mes" => Some(("this month", 5)),
             _ => None,
         };
         if let Some((unit, n)) = week_or_month {
@@ -420,6 +425,11 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
                     ("month", Some(pd)) => {
                         let (y, m) = if pd.month() == 1 { (pd.year() - 1, 12) } else { (pd.year(), pd.month() - 1) };
                         (NaiveDate::from_ymd_opt(y, m, 1), NaiveDate::from_ymd_opt(y, m, last_day(y, m)), DatePrecision::Month)
+                    }
+                    ("this month", Some(pd)) => {
+                        let first = pd.with_day(1).unwrap_or(pd);
+                        let before = pd.pred_opt().filter(|d| *d >= first).unwrap_or(pd);
+                        (Some(first), Some(before), DatePrecision::Range)
                     }
                     ("weekend", Some(pd)) => {
                         let sat = last_weekday(Weekday::Sat, pd);
@@ -486,6 +496,12 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
         match (w, w1, w2) {
             ("next", "day", _) | ("following", "day", _) | ("dia", "siguiente", _) => {
                 out.push(mention(i, i + 2, prev.map(|p| p + Duration::days(1)), None, DatePrecision::Day, true));
+                i += 2;
+                continue;
+            }
+            // "that same day", "the same day", "ese mismo día", "el mismo día": the day told last.
+            ("same", "day", _) | ("mismo", "dia", _) if prev.is_some() => {
+                out.push(mention(i, i + 2, prev, None, DatePrecision::Day, true));
                 i += 2;
                 continue;
             }

@@ -230,7 +230,10 @@ impl Extractor {
                     || f.cues.iter().any(|c| {
                         // "relató que el 12 de marzo…": after "que"/"that" the date is the
                         // reported event's, not the report's.
-                        matches!(c.cue, Cue::Say) && c.t1 <= d.t0 && d.t0 - c.t1 <= 2 && !(c.t1..d.t0).any(|x| matches!(doc.f(x), "que" | "that"))
+                        // "De acuerdo con la denuncia, el 11-09-2022…": the source named after
+                        // "according to" is a noun, not a report verb.
+                        let source_noun = f.cues.iter().any(|a| matches!(a.cue, Cue::According) && a.t1 <= c.t0 && c.t0 - a.t1 <= 2);
+                        matches!(c.cue, Cue::Say) && c.t1 <= d.t0 && d.t0 - c.t1 <= 2 && !(c.t1..d.t0).any(|x| matches!(doc.f(x), "que" | "that")) && !source_noun
                     });
                 if report {
                     f.report_dates.push(di);
@@ -269,9 +272,17 @@ impl Extractor {
                 Cue::Harm(h) => {
                     // "No one else was hurt" says nothing about the count of those who were.
                     let others = (c.t0.saturating_sub(4).max(t0)..c.t0).any(|k| matches!(doc.f(k), "else" | "mas" | "demas" | "other" | "others" | "further"));
-                    if window(&|p| matches!(p, Cue::Neg), 4) && others {
+                    // "None of the eleven passengers was hurt", "ninguno de los pasajeros resultó
+                    // herido": the quantifier reaches over the noun phrase it heads.
+                    let none_of = || {
+                        cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 8 && !clause_break(doc, p.t1, c.t0)).any(|p| {
+                            matches!(p.cue, Cue::Neg) && matches!(doc.f(p.t0), "none" | "ninguno" | "ninguna") && matches!(doc.f(p.t1), "of" | "de")
+                        })
+                    };
+                    let negated = window(&|p| matches!(p, Cue::Neg), 4) || none_of();
+                    if negated && others {
                         // Neither a harm nor a zero.
-                    } else if window(&|p| matches!(p, Cue::Neg), 4) {
+                    } else if negated {
                         f.none.push((h, c.t0, c.t1));
                     } else if cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 3 && !clause_break(doc, p.t1, c.t0)).any(|p| matches!(p.cue, Cue::Hyp) && !(doc.f(p.t0) == "may" && doc.tokens[p.t0].upper))
                         || in_hypothetical_list(doc, &cues, ci)
@@ -518,6 +529,16 @@ impl Extractor {
         for &pi in &f.places {
             let p = &places[pi];
             if matches!(p.role, Role::From | Role::To) || names_an_institution(doc, &f.cues, p) {
+                continue;
+            }
+            // "marcharán el próximo sábado en Chilpancingo", "will march in X": where a planned
+            // protest will be held, not where the act happened.
+            let st0 = doc.sentences[p.sentence].t0;
+            let future = |k: usize| {
+                let w = doc.f(k);
+                w == "will" || (w.len() > 6 && !doc.tokens[k].upper && (w.ends_with("aran") || w.ends_with("eran") || w.ends_with("iran")))
+            };
+            if (p.t0.saturating_sub(5).max(st0)..p.t0).any(future) || f.cues.iter().any(|c| matches!(c.cue, Cue::Protest) && c.t1 <= p.t0 && p.t0 - c.t1 <= 5 && is_plan(doc, c.t0, st0)) {
                 continue;
             }
             // Places inside "said", "told X" phrases or datelines are weaker; the place closest
@@ -965,6 +986,26 @@ impl Extractor {
                         }
                     }
                 }
+            }
+        }
+        // "Uno de los heridos falleció horas después", "one of the wounded later died": the
+        // injured already counted who died are counted among the dead, not the injured.
+        if let Some((n, sp)) = counts[Counted::Injured as usize] {
+            let mut died = 0u32;
+            for &si in event_sentences {
+                let s = doc.sentences[si];
+                for k in s.t0 + 1..s.t1.saturating_sub(2) {
+                    if matches!(doc.f(k), "of" | "de") && matches!(doc.f(k + 1), "the" | "los" | "las") && matches!(doc.f(k + 2), "injured" | "wounded" | "heridos" | "heridas" | "lesionados" | "lesionadas") {
+                        let m = if matches!(doc.f(k - 1), "one" | "uno" | "una") { Some(1) } else { numbers::number_at(doc, k - 1, k).map(|x| x.value) };
+                        let dies = facts[si].harms.iter().any(|h| h.0 == Harm::Killing && h.1 >= k + 3 && h.1 <= k + 7);
+                        if let (Some(m), true) = (m, dies) {
+                            died += m;
+                        }
+                    }
+                }
+            }
+            if died > 0 && died <= n {
+                counts[Counted::Injured as usize] = Some((n - died, sp));
             }
         }
         let count = |k: Counted, ev: &mut dyn FnMut(&'static str, Span)| -> Option<u32> {
@@ -1674,6 +1715,10 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
     let mut k = b;
     let mut steps = 0;
     while k < t1 && steps < 4 {
+        // "recuperaron un cuerpo; dos pasajeros fueron rescatados": not past the clause.
+        if doc.gap_before(k).contains([';', '.', ':']) {
+            break;
+        }
         let w = doc.f(k);
         if matches!(w, "a" | "al" | "at" | "least" | "menos" | "por" | "lo" | "the" | "los" | "las" | "some" | "unos" | "unas" | "about" | "around" | "cerca" | "de" | "of" | "approximately" | "aproximadamente" | "more" | "than" | "mas" | "over" | "rose" | "to" | "stands" | "stood" | "en" | "ascendio" | "asciende" | "sube" | "subio") {
             k += 1;
@@ -1763,7 +1808,10 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
             if fl & 1 != 0 {
                 continue;
             }
-            let near = (c.t1 <= a && a - c.t1 <= 5) || (c.t0 >= b && c.t0 - b <= 4);
+            // "a bus driver who refused to pay … was shot dead": a relative clause may stand
+            // between the victim and the act.
+            let relative = c.t1 < a && matches!(doc.f(c.t1), "who" | "que" | "quien" | "whose" | "cuyo" | "cuya") && a - c.t1 <= 14 && !clause_break(doc, c.t1, a);
+            let near = (c.t1 <= a && a - c.t1 <= 5) || (c.t0 >= b && c.t0 - b <= 4) || relative;
             if near && c.t0 > t0 && matches!(doc.f(c.t0 - 1), "a" | "an" | "un" | "una" | "one" | "the" | "el" | "la" | "his" | "her" | "su") {
                 return Some(span(c.t0 - 1, c.t1));
             }

@@ -100,6 +100,16 @@ pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
         }
         return Some(Number { value, tokens: n, vague: false });
     }
+    // "half a dozen", "media docena": six.
+    if w == "half" && i + 2 < end && doc.f(i + 1) == "a" && doc.f(i + 2) == "dozen" {
+        return Some(Number { value: 6, tokens: 3, vague: false });
+    }
+    if w == "media" && i + 1 < end && doc.f(i + 1) == "docena" {
+        return Some(Number { value: 6, tokens: 2, vague: false });
+    }
+    if matches!(w, "half" | "media") {
+        return None;
+    }
     // "una veintena", "a dozen", "una docena", "dozens", "decenas".
     if matches!(w, "a" | "an" | "una" | "un") {
         if let Some(v) = vague(doc.f(i + 1)).filter(|_| i + 1 < end) {
@@ -129,7 +139,7 @@ pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
 }
 
 /// Words that can open a number: number words, vague quantities and articles ("a dozen").
-static NUMBER_STARTS: WordSet = WordSet::built(|| UNITS.iter().chain(VAGUE).map(|(w, _)| *w).chain(["a", "an", "una", "un"]).collect());
+static NUMBER_STARTS: WordSet = WordSet::built(|| UNITS.iter().chain(VAGUE).map(|(w, _)| *w).chain(["a", "an", "una", "un", "half", "media"]).collect());
 
 /// Cheap test that rejects most tokens before [`number_at`] reads them: digits, hyphenated
 /// words ("twenty-three") and [`NUMBER_STARTS`]. The last token of a number passes it too

@@ -69,8 +69,9 @@ static DIVISION_AFTER: WordSet = WordSet::new(&[
 /// organisations). So a walk's result depends on the walks before it, and the scan must take
 /// them in a fixed order.
 struct Walks {
-    /// Every walk taken, by start token, in order; a handful per short document.
-    done: Vec<(usize, Option<TokenMatch>)>,
+    /// Every walk taken, by start token, in order, and whether it could run to the sentence's
+    /// end or six tokens (not cut short by punctuation); a handful per short document.
+    done: Vec<(usize, Option<TokenMatch>, bool)>,
     /// Once `done` is longer than [`Walks::LINEAR`]: the walks by start token, and the start
     /// tokens of the walks that found nothing by their word's hash — so that a long document
     /// costs one lookup per walk, not a scan of all the walks before it.
@@ -102,11 +103,11 @@ impl Walks {
         let (h, w) = (doc.h(k), doc.f(k));
         if self.done.len() <= Self::LINEAR {
             let mut missed = false;
-            for &(j, v) in &self.done {
+            for &(j, v, whole) in &self.done {
                 if j == k {
                     return v;
                 }
-                missed |= v.is_none() && doc.h(j) == h && doc.f(j) == w;
+                missed |= v.is_none() && whole && doc.h(j) == h && doc.f(j) == w;
             }
             if missed {
                 return None;
@@ -119,20 +120,30 @@ impl Walks {
                 return None;
             }
         }
-        let v = g.longest_match(&doc.folded[k..s.t1], 6);
-        self.done.push((k, v));
+        let end = name_end(doc, s, k);
+        let v = g.longest_match(&doc.folded[k..end], 6);
+        // A walk cut short by punctuation says nothing of the word elsewhere.
+        let whole = end == s.t1;
+        self.done.push((k, v, whole));
         if self.done.len() > Self::LINEAR {
             // Crossing the threshold files every walk so far; later ones one by one.
             let from = if self.by_token.is_empty() { 0 } else { self.done.len() - 1 };
-            for &(j, v) in &self.done[from..] {
+            for &(j, v, whole) in &self.done[from..] {
                 self.by_token.insert(j, v);
-                if v.is_none() {
+                if v.is_none() && whole {
                     self.missed.entry(doc.h(j)).or_default().push(j);
                 }
             }
         }
         v
     }
+}
+
+/// Where a name starting at token `k` must end: at the first comma, semicolon, colon, bracket or
+/// quote after it within six tokens, else at the sentence's end. "San Antonio, Texas" is a city
+/// and its state, not the Guanajuato village "San Antonio Texas".
+fn name_end(doc: &Doc<'_>, s: &Sentence, k: usize) -> usize {
+    (k + 1..s.t1.min(k + 6)).find(|&j| doc.gap_before(j).contains([',', ';', ':', '(', ')', '"', '“', '”', '«', '»'])).unwrap_or(s.t1)
 }
 
 /// What role the preposition before a mention gives it.
@@ -586,25 +597,26 @@ mod tests {
         let g = Gazetteer::embedded();
         // Far more than `Walks::LINEAR` capitalised words: names, repeated non-names (whose
         // misses are remembered) and neighbours looked at ahead of the scan.
-        let text: Vec<String> = (0..60).map(|i| format!("Pedro{} Saltillo Zzyx{} Tijuana Puerto Nuevo Coahuila", i % 7, i % 5)).collect();
+        let text: Vec<String> = (0..60).map(|i| format!("Pedro{} Saltillo Zzyx{} Tijuana Puerto, Nuevo Coahuila San, Antonio", i % 7, i % 5)).collect();
         let text = text.join(" ");
         let mut arena = String::new();
         let doc = Doc::new_in(&text, &mut arena);
         let mut walks = Walks::new();
         // The definition: every walk before, scanned in order.
-        let mut taken: Vec<(usize, Option<TokenMatch>)> = Vec::new();
+        let mut taken: Vec<(usize, Option<TokenMatch>, bool)> = Vec::new();
         let mut reference = |s: &Sentence, k: usize| {
             if k < s.t0 || k >= s.t1 {
                 return None;
             }
-            if let Some(&(_, v)) = taken.iter().find(|(j, _)| *j == k) {
+            if let Some(&(_, v, _)) = taken.iter().find(|(j, _, _)| *j == k) {
                 return v;
             }
-            if taken.iter().any(|&(j, v)| v.is_none() && doc.f(j) == doc.f(k)) {
+            if taken.iter().any(|&(j, v, whole)| v.is_none() && whole && doc.f(j) == doc.f(k)) {
                 return None;
             }
-            let v = g.longest_match(&doc.folded[k..s.t1], 6);
-            taken.push((k, v));
+            let end = name_end(&doc, s, k);
+            let v = g.longest_match(&doc.folded[k..end], 6);
+            taken.push((k, v, end == s.t1));
             v
         };
         for s in &doc.sentences {

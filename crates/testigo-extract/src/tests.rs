@@ -247,6 +247,58 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/perpetrators/0/category", "\"Other\"")]),
     ("Guardias de seguridad privada golpearon a un vendedor ambulante en Monterrey, Nuevo León.", Some("2021-06-08"),
         &[("/i/0/perpetrators/0/category", "\"Other\"")]),
+    // One victim named by an epicene noun, even across a relative clause, is one death.
+    ("A motorcyclist who had stopped at a gas station was shot dead in Choluteca, Honduras, on Sunday.", Some("2023-05-16"),
+        &[("/i/0/fatalities", "1")]),
+    ("Soldados mataron a un motociclista en un retén de Saravena, Arauca.", Some("2021-03-04"),
+        &[("/i/0/fatalities", "1")]),
+    // "hirió a un pasajero": one injured.
+    ("Un hombre disparó contra un autobús en Comitán, Chiapas, e hirió a un pasajero.", Some("2024-02-12"),
+        &[("/i/0/injured", "1")]),
+    // A body recovered is a death; a count after a semicolon belongs to the next clause.
+    ("Rescatistas recuperaron un cuerpo del río Suchiate, en Ciudad Hidalgo, Chiapas; otras dos personas siguen desaparecidas.", Some("2022-08-01"),
+        &[("/i/0/fatalities", "1"), ("/i/0/missing", "2")]),
+    // People taken of whom nothing is known since are missing.
+    ("Hombres armados se llevaron a tres comerciantes en Zitácuaro, Michoacán, y desde entonces no se ha vuelto a saber nada de ellos.", Some("2023-06-05"),
+        &[("/i/0/missing", "3")]),
+    ("Gunmen took two fishermen from their boat near Ostional, Rivas, and they have not been seen since.", Some("2023-06-05"),
+        &[("/i/0/missing", "2")]),
+    // A quantifier "none of" over a noun phrase, and "descartó que hubiera fallecidos", say zero.
+    ("Armed men shot at a minibus outside Sonsonate, El Salvador, killing its driver. None of the nine passengers was injured.", Some("2023-07-10"),
+        &[("/i/0/injured", "0")]),
+    ("Un incendio provocado destruyó un albergue de migrantes en Tijuana, Baja California; la Fiscalía descartó que hubiera personas fallecidas, pero tres migrantes sufrieron quemaduras.", Some("2019-04-15"),
+        &[("/i/0/fatalities", "0"), ("/i/0/injured", "3")]),
+    // "half a dozen", "media docena": six.
+    ("Half a dozen migrants were beaten by police officers in Tapachula, Chiapas.", Some("2021-05-24"),
+        &[("/i/0/injured", "6")]),
+    ("Media docena de migrantes fueron golpeados por policías en Tapachula, Chiapas.", Some("2021-05-24"),
+        &[("/i/0/injured", "6")]),
+    // "earlier this month", "en lo que va del mes": the first of the month to the day before
+    // publication.
+    ("Earlier this month, a migrant was stabbed to death in Tenosique, Tabasco.", Some("2024-03-20"),
+        &[("/i/0/event_date", "\"2024-03-01\""), ("/i/0/event_date_end", "\"2024-03-19\"")]),
+    ("En lo que va del mes, un migrante fue asesinado en Tenosique, Tabasco.", Some("2024-03-20"),
+        &[("/i/0/event_date", "\"2024-03-01\""), ("/i/0/event_date_end", "\"2024-03-19\"")]),
+    // "ese mismo día", "that same day": the day told last.
+    ("El martes 4 de junio de 2024, policías golpearon a dos migrantes en Tapachula, Chiapas. Ese mismo día, en Huixtla, Chiapas, un migrante fue herido con un machete.", Some("2024-06-10"),
+        &[("/n", "2"), ("/i/1/event_date", "\"2024-06-04\"")]),
+    // A wounded person who later dies leaves the injured for the dead.
+    ("Four people died and nine were wounded in an attack on a party in Irapuato, Guanajuato. One of the wounded died later in hospital, raising the death toll to five.", Some("2023-11-06"),
+        &[("/i/0/fatalities", "5"), ("/i/0/injured", "8")]),
+    // Ultimatums and "objetivo militar" are threats, not attacks.
+    ("Un grupo armado declaró objetivo militar a tres periodistas de Tumaco, Nariño.", Some("2022-02-21"),
+        &[("/i/0/harms", "[\"threat\"]")]),
+    ("Cartel members gave the families 24 hours to leave the village or be killed, in Aguililla, Michoacán.", Some("2019-02-11"),
+        &[("/i/0/harms", "[\"threat\"]"), ("/i/0/fatalities", "null")]),
+    // Where a march will be held is not where the killing it protests happened.
+    ("Familiares marcharán el viernes en Oaxaca de Juárez para exigir justicia por el asesinato de dos activistas, ocurrido la semana pasada en Tlaxiaco, Oaxaca.", Some("2024-05-15"),
+        &[("/i/0/location/name", "\"Heroica Ciudad de Tlaxiaco\"")]),
+    // A name never runs over a comma: "San Antonio, Texas" is the city and its state.
+    ("Two migrants were found dead in a rail car in San Antonio, Texas, on Monday.", Some("2022-07-04"),
+        &[("/i/0/location/country", "\"US\""), ("/i/0/location/admin1", "\"Texas\"")]),
+    // "según la denuncia" names a source, not a report verb: the date after it is the act's.
+    ("Según la denuncia, el 03-05-2023 agentes estatales golpearon a un migrante en Saltillo, Coahuila.", Some("2023-05-20"),
+        &[("/i/0/event_date", "\"2023-05-03\"")]),
 ];
 
 #[test]
