@@ -37,6 +37,17 @@ pub struct DateMention {
 /// True when token `k` is the year of a date rather than a quantity: four digits from 1900 to
 /// 2100 after a month ("March 12, 2024", "12 de marzo de 2024", "May 2024"), after "in",
 /// "since", "en", "desde", "del", "año"… ("in 2024"), or opening an ISO date ("2024-03-12").
+/// True when token `k` is a day number of a date: "2 de abril", "2 April", "April 2".
+pub fn is_day_of_date(doc: &Doc<'_>, k: usize) -> bool {
+    let w = doc.f(k);
+    if w.is_empty() || w.len() > 2 || !w.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let is_month = |i: usize| month(doc.f(i), true, Language::Es).is_some() || month(doc.f(i), true, Language::En).is_some();
+    is_month(k + 1) || (matches!(doc.f(k + 1), "de" | "of") && is_month(k + 2)) || (k >= 1 && is_month(k - 1))
+}
+
+/// True when token `k` is the year of a date ("marzo de 2024", "in 2019").
 pub fn is_year_of_date(doc: &Doc<'_>, k: usize) -> bool {
     let w = doc.f(k);
     if w.len() != 4 || !w.bytes().all(|b| b.is_ascii_digit()) || !(1900..=2100).contains(&w.parse::<u32>().unwrap_or(0)) {
@@ -207,7 +218,7 @@ static DATE_STARTS: WordSet = WordSet::new(&[
     "miercoles", "jueves", "viernes", "sabado", "domingo", "early", "mid", "middle", "late", "beginning", "start",
     "end", "principios", "inicios", "comienzos", "mediados", "finales", "fines", "fin", "ultimos", "the", "anteayer",
     "antier", "antes", "yesterday", "ayer", "last", "anoche", "today", "hoy", "this", "esta", "tonight", "earlier",
-    "la", "el", "hace", "next", "following", "este", "lo", "same", "mismo", "dia", "a", "one", "an", "un", "una", "uno", "dos", "tres", "cuatro",
+    "la", "el", "hace", "next", "following", "este", "lo", "same", "mismo", "anteanoche", "over", "during", "nochebuena", "nochevieja", "christmas", "new", "navidad", "ano", "dia", "a", "one", "an", "un", "una", "uno", "dos", "tres", "cuatro",
     "cinco", "seis", "siete", "ocho", "nueve", "diez", "two", "three", "four", "five", "six", "seven", "eight",
     "nine", "ten", "eleven", "twelve", "several", "both", "once", "doce", "trece", "catorce", "quince", "twenty",
     "thirty", "veinte", "treinta",
@@ -229,6 +240,26 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
         if !may_start_date(doc, i) {
             i += 1;
             continue;
+        }
+        // A bare day of the month: "del día 14", "el día 3", "on the 3rd of this month": the
+        // last such day on or before publication.
+        if matches!(w, "dia" | "the") && i + 1 < t1 {
+            let (w1, w2, w3) = (doc.f(i + 1), if i + 2 < t1 { doc.f(i + 2) } else { "" }, if i + 3 < t1 { doc.f(i + 3) } else { "" });
+            let nw = w1.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            let ordinal_ok = nw.len() == w1.len() || matches!(&w1[nw.len()..], "st" | "nd" | "rd" | "th");
+            let month_follows = month(w2, true, lang).is_some() || (matches!(w2, "de" | "of") && month(w3, true, lang).is_some());
+            let this_month = matches!((w2, w3), ("of", "this") | ("de", "este"));
+            let article_ok = w == "dia" || this_month;
+            if article_ok && ordinal_ok && !month_follows && (1..=2).contains(&nw.len()) && nw.bytes().all(|b| b.is_ascii_digit()) {
+                if let (Ok(d), Some(pd)) = (nw.parse::<u32>(), published) {
+                    let this = pd.with_day(d).filter(|x| *x <= pd);
+                    let prev_month = pd.with_day(1).and_then(|f| f.pred_opt()).and_then(|l| l.with_day(d));
+                    let n = if this_month { 5 } else { 2 };
+                    out.push(mention(i, i + n, this.or(prev_month), None, DatePrecision::Day, true));
+                    i += n;
+                    continue;
+                }
+            }
         }
         // Street and neighbourhood names ("colonia 5 de Mayo", "calle 16 de Septiembre").
         if i > t0 && matches!(doc.f(i - 1), "colonia" | "col" | "calle" | "avenida" | "av" | "barrio" | "fraccionamiento" | "street" | "avenue" | "plaza" | "bulevar" | "boulevard" | "ejido") {
@@ -386,7 +417,7 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
         let rel = |days: i64| published.map(|p| p - Duration::days(days));
         let simple: Option<(usize, Option<NaiveDate>)> = match (w, w1, w2, w3) {
             ("the", "day", "before", "yesterday") => Some((4, rel(2))),
-            ("anteayer", ..) | ("antier", ..) | ("antes", "de", "ayer", _) => Some((if w == "antes" { 3 } else { 1 }, rel(2))),
+            ("anteayer", ..) | ("antier", ..) | ("anteanoche", ..) | ("antes", "de", "ayer", _) => Some((if w == "antes" { 3 } else { 1 }, rel(2))),
             ("yesterday", ..) | ("ayer", ..) => Some((1, rel(1))),
             ("last", "night", ..) | ("anoche", ..) | ("last", "evening", ..) => Some((if w == "anoche" { 1 } else { 2 }, rel(1))),
             ("today", ..) | ("hoy", ..) | ("this", "morning", ..) | ("esta", "manana", ..) | ("esta", "madrugada", ..) | ("this", "afternoon", ..) | ("esta", "tarde", ..) | ("tonight", ..) | ("earlier", "today", ..) => {
@@ -405,6 +436,8 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             ("last", "week", _) | ("la", "semana", "pasada") | ("the", "previous", "week") => Some(("week", if w == "la" { 3 } else { 2 })),
             ("last", "month", _) | ("el", "mes", "pasado") | ("the", "previous", "month") => Some(("month", if w == "el" { 3 } else { 2 })),
             ("last", "weekend", _) | ("el", "fin", "de") | ("this", "weekend", _) => Some(("weekend", if w == "el" { 4 } else { 2 })),
+            ("over", "the", "weekend") | ("during", "the", "weekend") => Some(("weekend", 3)),
+            ("principios", "de", "mes") | ("inicios", "de", "mes") | ("principios", "de", "este") if w3 != "ano" => Some(("early this month", if w2 == "este" { 4 } else { 3 })),
             // "earlier this month", "este mes", "en lo que va del mes": from the first of the
             // month of publication to the day before.
             ("earlier", "this", "month") => Some(("this month", 3)),
@@ -425,6 +458,13 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
                     ("month", Some(pd)) => {
                         let (y, m) = if pd.month() == 1 { (pd.year() - 1, 12) } else { (pd.year(), pd.month() - 1) };
                         (NaiveDate::from_ymd_opt(y, m, 1), NaiveDate::from_ymd_opt(y, m, last_day(y, m)), DatePrecision::Month)
+                    }
+                    ("early this month", Some(pd)) => {
+                        // The first ten days, or up to the day before publication.
+                        let first = pd.with_day(1).unwrap_or(pd);
+                        let tenth = pd.with_day(10).unwrap_or(pd);
+                        let before = pd.pred_opt().filter(|d| *d >= first).unwrap_or(pd);
+                        (Some(first), Some(tenth.min(before)), DatePrecision::Range)
                     }
                     ("this month", Some(pd)) => {
                         let first = pd.with_day(1).unwrap_or(pd);
@@ -491,6 +531,25 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
                     _ => {}
                 }
             }
+        }
+        // Holidays: "Nochebuena", "Christmas Eve", "New Year's Eve", "Nochevieja", "Navidad",
+        // "Christmas Day", "Año Nuevo": the last one on or before publication.
+        let holiday: Option<(usize, u32, u32)> = match (w, w1, w2, w3) {
+            ("nochebuena", ..) => Some((1, 12, 24)),
+            ("christmas", "eve", ..) => Some((2, 12, 24)),
+            ("nochevieja", ..) => Some((1, 12, 31)),
+            ("new", "year", "s", "eve") => Some((4, 12, 31)),
+            ("new", "years", "eve", _) => Some((3, 12, 31)),
+            ("christmas", "day", ..) => Some((2, 12, 25)),
+            ("navidad", ..) if i > t0 && matches!(doc.f(i - 1), "en" | "la" | "el" | "de" | "plena" | "pleno") => Some((1, 12, 25)),
+            ("ano", "nuevo", ..) if i > t0 && matches!(doc.f(i - 1), "en" | "el" | "de") => Some((2, 1, 1)),
+            ("new", "year", "s", "day") => Some((4, 1, 1)),
+            _ => None,
+        };
+        if let Some((n, m, d)) = holiday {
+            out.push(mention(i, i + n, day_in(None, m, d, published), None, DatePrecision::Day, true));
+            i += n;
+            continue;
         }
         // "the next day", "al día siguiente", "the following day".
         match (w, w1, w2) {

@@ -264,6 +264,11 @@ impl Extractor {
             })
         };
         for (ci, c) in cues.iter().enumerate() {
+            // "asesinó", "mató", "golpeó", "agredió": with the accent a verb in the past; without
+            // it "el asesino" (the killer), "Mato Grosso".
+            if c.t1 - c.t0 == 1 && matches!(c.cue, Cue::Harm(_) | Cue::AttackAct) && matches!(doc.f(c.t0), "asesino" | "mato" | "golpeo" | "agredio" | "ataco" | "embosco") && !doc.raw(c.t0).ends_with(['ó', 'Ó']) {
+                continue;
+            }
             // Negation and modality look back a few tokens within the clause.
             let window = |pred: &dyn Fn(&Cue) -> bool, n: usize| {
                 cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= n && !clause_break(doc, p.t1, c.t0)).any(|p| pred(&p.cue))
@@ -275,9 +280,9 @@ impl Extractor {
                     // "None of the eleven passengers was hurt", "ninguno de los pasajeros resultó
                     // herido": the quantifier reaches over the noun phrase it heads.
                     let none_of = || {
-                        cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 8 && !clause_break(doc, p.t1, c.t0)).any(|p| {
-                            matches!(p.cue, Cue::Neg) && matches!(doc.f(p.t0), "none" | "ninguno" | "ninguna") && matches!(doc.f(p.t1), "of" | "de")
-                        })
+                        let quantifier = |p: &CueMatch| matches!(p.cue, Cue::Neg) && matches!(doc.f(p.t0), "none" | "ninguno" | "ninguna") && matches!(doc.f(p.t1), "of" | "de");
+                        // Rare: looked for before the clause is checked.
+                        cues[..ci].iter().any(quantifier) && cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 8 && !clause_break(doc, p.t1, c.t0)).any(quantifier)
                     };
                     let negated = window(&|p| matches!(p, Cue::Neg), 4) || none_of();
                     if negated && others {
@@ -995,9 +1000,11 @@ impl Extractor {
             for &si in event_sentences {
                 let s = doc.sentences[si];
                 for k in s.t0 + 1..s.t1.saturating_sub(2) {
-                    if matches!(doc.f(k), "of" | "de") && matches!(doc.f(k + 1), "the" | "los" | "las") && matches!(doc.f(k + 2), "injured" | "wounded" | "heridos" | "heridas" | "lesionados" | "lesionadas") {
+                    // "dos de los once heridos": a number may stand before the noun.
+                    let noun = if numbers::number_at(doc, k + 2, s.t1).is_some_and(|n| n.tokens == 1) { k + 3 } else { k + 2 };
+                    if matches!(doc.f(k), "of" | "de") && matches!(doc.f(k + 1), "the" | "los" | "las") && matches!(doc.f(noun), "injured" | "wounded" | "heridos" | "heridas" | "lesionados" | "lesionadas") {
                         let m = if matches!(doc.f(k - 1), "one" | "uno" | "una") { Some(1) } else { numbers::number_at(doc, k - 1, k).map(|x| x.value) };
-                        let dies = facts[si].harms.iter().any(|h| h.0 == Harm::Killing && h.1 >= k + 3 && h.1 <= k + 7);
+                        let dies = facts[si].harms.iter().any(|h| h.0 == Harm::Killing && h.1 > noun && h.1 <= noun + 5);
                         if let (Some(m), true) = (m, dies) {
                             died += m;
                         }
@@ -1695,7 +1702,9 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
         if let Some(n) = number_start_ending_at(doc, k, t0) {
             return Some((n.0, span(n.1, a.max(n.1 + 1)).cover(span(a, b))));
         }
-        if !w.chars().all(|c| c.is_alphabetic() || c == '-') || matches!(w, "by" | "por" | "and" | "y" | "of" | "que" | "who" | "which" | "after" | "tras" | "when" | "cuando") {
+        // "a score of miners", "decenas de migrantes": "of" after a collective number.
+        let collective = matches!(w, "of" | "de") && k > t0 && number_start_ending_at(doc, k - 1, t0).is_some_and(|n| n.1 < k - 1 || !doc.f(k - 1).bytes().all(|b| b.is_ascii_digit()));
+        if !collective && (!w.chars().all(|c| c.is_alphabetic() || c == '-') || matches!(w, "by" | "por" | "and" | "y" | "of" | "que" | "who" | "which" | "after" | "tras" | "when" | "cuando")) {
             break;
         }
     }
@@ -1720,7 +1729,9 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
             break;
         }
         let w = doc.f(k);
-        if matches!(w, "a" | "al" | "at" | "least" | "menos" | "por" | "lo" | "the" | "los" | "las" | "some" | "unos" | "unas" | "about" | "around" | "cerca" | "de" | "of" | "approximately" | "aproximadamente" | "more" | "than" | "mas" | "over" | "rose" | "to" | "stands" | "stood" | "en" | "ascendio" | "asciende" | "sube" | "subio") {
+        // A day between the verb and its object: "asesinó el miércoles a cinco personas".
+        let day = matches!(w, "el" | "on" | "este" | "pasado" | "lunes" | "martes" | "miercoles" | "jueves" | "viernes" | "sabado" | "domingo" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday");
+        if day || matches!(w, "a" | "al" | "at" | "least" | "menos" | "por" | "lo" | "the" | "los" | "las" | "some" | "unos" | "unas" | "about" | "around" | "cerca" | "de" | "of" | "approximately" | "aproximadamente" | "more" | "than" | "mas" | "over" | "rose" | "to" | "stands" | "stood" | "en" | "ascendio" | "asciende" | "sube" | "subio") {
             k += 1;
             steps += 1;
             continue;
@@ -1749,7 +1760,12 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
 /// A number whose last token is `k` ("at least 12", "twenty-three", "two dozen").
 fn number_start_ending_at(doc: &Doc<'_>, k: usize, t0: usize) -> Option<(u32, usize)> {
     // "de 16 años", "35 years old": an age, not a count of people.
-    if !numbers::may_start_number(doc, k) || matches!(doc.f(k + 1), "anos" | "ano" | "years" | "year" | "year-old" | "years-old") {
+    // "hace cuatro días", "three hours later": a span of time counts nobody.
+    if !numbers::may_start_number(doc, k) || matches!(doc.f(k + 1), "anos" | "ano" | "years" | "year" | "year-old" | "years-old" | "dias" | "dia" | "days" | "day" | "horas" | "hora" | "hours" | "hour" | "semanas" | "semana" | "weeks" | "week" | "meses" | "mes" | "months" | "month" | "minutos" | "minutes") {
+        return None;
+    }
+    // "el pasado 2 de abril", "on 2 April": the day of a date counts nobody.
+    if dates::is_day_of_date(doc, k) {
         return None;
     }
     // "el 12 de marzo de 2024 agentes…": the year of a date counts nobody.
@@ -1834,6 +1850,18 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
     }
     if k < t1 && doc.tokens[k].upper && !cues.iter().any(|c| c.t0 == k) {
         return Some(span(k, k + 1));
+    }
+    // One person as the object: "killed a tour guide", "wounded his nephew", "mató a un
+    // comerciante".
+    // ("a" may be the English article or the Spanish "a" before a person.)
+    let k = if matches!(doc.f(b), "a" | "an") && b + 1 < t1 && !matches!(doc.f(b + 1), "un" | "una" | "su") { b } else { k };
+    if k + 1 < t1 && matches!(doc.f(k), "a" | "an" | "un" | "una" | "his" | "her" | "su") && !doc.tokens[k + 1].upper && doc.f(k + 1).chars().all(char::is_alphabetic) && !matches!(doc.f(k + 1), "lot" | "number" | "group" | "grupo" | "total" | "few" | "dozen" | "docena" | "veintena" | "decena" | "series" | "serie") {
+        return Some(span(k, k + 2));
+    }
+    // One person as the subject of a passive: "A volunteer … was gunned down", "Un exconcejal
+    // fue asesinado".
+    if a > t0 + 1 && a - t0 <= 14 && matches!(doc.f(t0), "a" | "an" | "un" | "una") && !doc.tokens[t0 + 1].upper && (a.saturating_sub(2).max(t0)..a).any(|x| matches!(doc.f(x), "was" | "fue" | "been" | "resulto")) && !clause_break(doc, t0, a) {
+        return Some(span(t0, t0 + 2));
     }
     // Passive with a name before: "María Senaida Escobar was shot dead".
     None

@@ -143,7 +143,13 @@ impl Walks {
 /// quote after it within six tokens, else at the sentence's end. "San Antonio, Texas" is a city
 /// and its state, not the Guanajuato village "San Antonio Texas".
 fn name_end(doc: &Doc<'_>, s: &Sentence, k: usize) -> usize {
-    (k + 1..s.t1.min(k + 6)).find(|&j| doc.gap_before(j).contains([',', ';', ':', '(', ')', '"', '“', '”', '«', '»'])).unwrap_or(s.t1)
+    (k + 1..s.t1.min(k + 6))
+        .find(|&j| {
+            // Most gaps are one space: tested first, without a search.
+            let g = doc.gap_before(j);
+            g != " " && g.contains([',', ';', ':', '(', ')', '"', '“', '”', '«', '»'])
+        })
+        .unwrap_or(s.t1)
 }
 
 /// What role the preposition before a mention gives it.
@@ -354,7 +360,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                     } else {
                         None
                     },
-                    loc_prep: matches!(p1, "in" | "en" | "at" | "near" | "outside" | "around" | "from" | "desde" | "to" | "hacia") || matches!(p2, "cerca" | "afueras" | "outskirts" | "inmediaciones" | "municipio" | "ciudad" | "city" | "town"),
+                    loc_prep: matches!(p1, "in" | "en" | "at" | "off" | "near" | "outside" | "around" | "from" | "desde" | "to" | "hacia") || matches!(p2, "cerca" | "afueras" | "outskirts" | "inmediaciones" | "municipio" | "ciudad" | "city" | "town"),
                 });
             }
             i = t1;

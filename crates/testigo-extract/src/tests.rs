@@ -299,6 +299,55 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // "según la denuncia" names a source, not a report verb: the date after it is the act's.
     ("Según la denuncia, el 03-05-2023 agentes estatales golpearon a un migrante en Saltillo, Coahuila.", Some("2023-05-20"),
         &[("/i/0/event_date", "\"2023-05-03\"")]),
+    // A day between the verb and its object: "asesinó el martes a tres jornaleros".
+    ("Un grupo armado asesinó el martes a tres jornaleros en Guasave, Sinaloa.", Some("2024-01-26"),
+        &[("/n", "1"), ("/i/0/fatalities", "3")]),
+    // One person as the object or as the subject of a passive.
+    ("Gunmen killed a street musician in Culiacán, Sinaloa, late on Friday.", Some("2019-05-13"),
+        &[("/i/0/fatalities", "1")]),
+    ("Sicarios mataron a un carpintero en Uruapan, Michoacán.", Some("2019-05-13"),
+        &[("/i/0/fatalities", "1")]),
+    ("A carpenter was gunned down outside his workshop in Irapuato, Guanajuato, on Sunday.", Some("2022-05-17"),
+        &[("/i/0/fatalities", "1")]),
+    ("Un carpintero fue asesinado a balazos en Irapuato, Guanajuato.", Some("2022-05-17"),
+        &[("/i/0/fatalities", "1")]),
+    ("A rancher shot at a group of migrants near Sasabe, Arizona, wounding two of them.", Some("2022-05-17"),
+        &[("/i/0/injured", "2")]),
+    // Missing, however worded.
+    ("Siete pescadores fueron atacados frente a Puerto Madero, Chiapas; cuatro fueron rescatados y tres siguen sin ser localizados.", Some("2022-05-17"),
+        &[("/i/0/missing", "3")]),
+    ("A boat carrying migrants capsized off Cozumel, Quintana Roo; nine people remain unaccounted for.", Some("2022-05-17"),
+        &[("/i/0/missing", "9")]),
+    // Dates: "anteanoche", "over the weekend", holidays, a bare day of the month, "a principios
+    // de mes".
+    ("Anteanoche, un migrante fue apuñalado en Arriaga, Chiapas.", Some("2023-05-10"),
+        &[("/i/0/event_date", "\"2023-05-08\"")]),
+    ("Over the weekend, gunmen burned two houses in Caborca, Sonora.", Some("2023-10-10"),
+        &[("/i/0/event_date", "\"2023-10-07\""), ("/i/0/event_date_end", "\"2023-10-08\"")]),
+    ("En plena Navidad, un hombre fue asesinado en Lerdo, Durango.", Some("2024-01-03"),
+        &[("/i/0/event_date", "\"2023-12-25\"")]),
+    ("Two men were shot dead on Christmas Eve in Soyapango, El Salvador.", Some("2020-01-02"),
+        &[("/i/0/event_date", "\"2019-12-24\"")]),
+    ("En la madrugada del día 9, un comando atacó un bar en Ciudad Valles, San Luis Potosí.", Some("2024-06-20"),
+        &[("/i/0/event_date", "\"2024-06-09\"")]),
+    ("A shopkeeper was stabbed on the 5th of this month in Machala, El Oro.", Some("2023-08-17"),
+        &[("/i/0/event_date", "\"2023-08-05\"")]),
+    ("A principios de mes, policías golpearon a un joven en Tecomán, Colima.", Some("2022-11-24"),
+        &[("/i/0/event_date", "\"2022-11-01\""), ("/i/0/event_date_end", "\"2022-11-10\"")]),
+    // The day of a date is no count.
+    ("El pasado 2 de abril fueron asesinados cinco jóvenes en Salvatierra, Guanajuato.", Some("2024-04-20"),
+        &[("/i/0/fatalities", "5")]),
+    // "dos de los nueve heridos fallecieran": out of the injured.
+    ("El saldo se elevó a siete muertos luego de que dos de los nueve heridos fallecieran en el hospital de Cuautla, Morelos.", Some("2023-07-24"),
+        &[("/i/0/injured", "7")]),
+    // "a score of" is twenty; "forced from their homes" is displacement.
+    ("A score of miners were killed in an attack near Remedios, Antioquia.", Some("2022-02-07"),
+        &[("/i/0/fatalities", "20")]),
+    ("Some 200 families were forced from their homes in Tibú, Norte de Santander, after clashes.", Some("2020-06-15"),
+        &[("/i/0/displaced", "200")]),
+    // A wound is an injury even when the others "escaped unharmed".
+    ("Gunmen fired on a minibus near Tonalá, Chiapas; the driver was hit in the leg, but the passengers escaped unharmed.", Some("2023-03-20"),
+        &[("/i/0/injured", "1")]),
 ];
 
 #[test]
