@@ -226,7 +226,19 @@ static DATE_STARTS: WordSet = WordSet::new(&[
 
 fn may_start_date(doc: &Doc<'_>, i: usize) -> bool {
     let w = doc.f(i);
-    w.as_bytes().first().is_some_and(|b| b.is_ascii_digit()) || w.starts_with("mid-") || DATE_STARTS.contains_token(doc, i)
+    w.as_bytes().first().is_some_and(|b| b.is_ascii_digit())
+        || w.starts_with("mid-")
+        || (DATE_STARTS.contains_token(doc, i)
+            // Frequent words that start a date only before one word.
+            && match w {
+                "over" | "during" => doc.f(i + 1) == "the",
+                "new" => matches!(doc.f(i + 1), "year" | "years"),
+                "ano" => doc.f(i + 1) == "nuevo",
+                "same" | "mismo" => doc.f(i + 1) == "day" || doc.f(i + 1) == "dia",
+                "lo" => doc.f(i + 1) == "que",
+                "este" => doc.f(i + 1) == "mes",
+                _ => true,
+            })
 }
 
 /// Finds the date expressions of one sentence `[t0, t1)`. `prev` is the last resolved date
@@ -243,7 +255,8 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
         }
         // A bare day of the month: "del día 14", "el día 3", "on the 3rd of this month": the
         // last such day on or before publication.
-        if matches!(w, "dia" | "the") && i + 1 < t1 {
+        // Cheap tests first: "the" is frequent, a digit after it is not.
+        if matches!(w, "dia" | "the") && i + 1 < t1 && doc.f(i + 1).as_bytes().first().is_some_and(u8::is_ascii_digit) {
             let (w1, w2, w3) = (doc.f(i + 1), if i + 2 < t1 { doc.f(i + 2) } else { "" }, if i + 3 < t1 { doc.f(i + 3) } else { "" });
             let nw = w1.trim_end_matches(|c: char| c.is_ascii_alphabetic());
             let ordinal_ok = nw.len() == w1.len() || matches!(&w1[nw.len()..], "st" | "nd" | "rd" | "th");

@@ -543,7 +543,7 @@ impl Extractor {
                 let w = doc.f(k);
                 w == "will" || (w.len() > 6 && !doc.tokens[k].upper && (w.ends_with("aran") || w.ends_with("eran") || w.ends_with("iran")))
             };
-            if (p.t0.saturating_sub(5).max(st0)..p.t0).any(future) || f.cues.iter().any(|c| matches!(c.cue, Cue::Protest) && c.t1 <= p.t0 && p.t0 - c.t1 <= 5 && is_plan(doc, c.t0, st0)) {
+            if (p.loc_prep && (p.t0.saturating_sub(5).max(st0)..p.t0).any(future)) || f.cues.iter().any(|c| matches!(c.cue, Cue::Protest) && c.t1 <= p.t0 && p.t0 - c.t1 <= 5 && is_plan(doc, c.t0, st0)) {
                 continue;
             }
             // Places inside "said", "told X" phrases or datelines are weaker; the place closest
