@@ -1000,9 +1000,13 @@ impl Extractor {
             for &si in event_sentences {
                 let s = doc.sentences[si];
                 for k in s.t0 + 1..s.t1.saturating_sub(2) {
+                    // The cheap word tests first: this runs over every token of the act.
+                    if !(matches!(doc.f(k), "of" | "de") && matches!(doc.f(k + 1), "the" | "los" | "las")) {
+                        continue;
+                    }
                     // "dos de los once heridos": a number may stand before the noun.
                     let noun = if numbers::number_at(doc, k + 2, s.t1).is_some_and(|n| n.tokens == 1) { k + 3 } else { k + 2 };
-                    if matches!(doc.f(k), "of" | "de") && matches!(doc.f(k + 1), "the" | "los" | "las") && matches!(doc.f(noun), "injured" | "wounded" | "heridos" | "heridas" | "lesionados" | "lesionadas") {
+                    if matches!(doc.f(noun), "injured" | "wounded" | "heridos" | "heridas" | "lesionados" | "lesionadas") {
                         let m = if matches!(doc.f(k - 1), "one" | "uno" | "una") { Some(1) } else { numbers::number_at(doc, k - 1, k).map(|x| x.value) };
                         let dies = facts[si].harms.iter().any(|h| h.0 == Harm::Killing && h.1 > noun && h.1 <= noun + 5);
                         if let (Some(m), true) = (m, dies) {
