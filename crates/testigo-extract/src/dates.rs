@@ -34,10 +34,8 @@ pub struct DateMention {
     pub relative: bool,
 }
 
-/// True when token `k` is the year of a date rather than a quantity: four digits from 1900 to
-/// 2100 after a month ("March 12, 2024", "12 de marzo de 2024", "May 2024"), after "in",
-/// "since", "en", "desde", "del", "año"… ("in 2024"), or opening an ISO date ("2024-03-12").
-/// True when token `k` is a day number of a date: "2 de abril", "2 April", "April 2".
+/// True when token `k` is the day number of a date rather than a quantity: one or two digits
+/// before a month ("2 de abril", "2 April", "2 of April") or after one ("April 2").
 pub fn is_day_of_date(doc: &Doc<'_>, k: usize) -> bool {
     let w = doc.f(k);
     if w.is_empty() || w.len() > 2 || !w.bytes().all(|b| b.is_ascii_digit()) {
@@ -47,7 +45,9 @@ pub fn is_day_of_date(doc: &Doc<'_>, k: usize) -> bool {
     is_month(k + 1) || (matches!(doc.f(k + 1), "de" | "of") && is_month(k + 2)) || (k >= 1 && is_month(k - 1))
 }
 
-/// True when token `k` is the year of a date ("marzo de 2024", "in 2019").
+/// True when token `k` is the year of a date rather than a quantity: four digits from 1900 to
+/// 2100 after a month ("March 12, 2024", "12 de marzo de 2024", "May 2024"), after "in",
+/// "since", "en", "desde", "del", "año"… ("in 2024"), or opening an ISO date ("2024-03-12").
 pub fn is_year_of_date(doc: &Doc<'_>, k: usize) -> bool {
     let w = doc.f(k);
     if w.len() != 4 || !w.bytes().all(|b| b.is_ascii_digit()) || !(1900..=2100).contains(&w.parse::<u32>().unwrap_or(0)) {

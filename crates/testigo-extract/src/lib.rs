@@ -232,8 +232,9 @@ impl Extractor {
                         // reported event's, not the report's.
                         // "De acuerdo con la denuncia, el 11-09-2022…": the source named after
                         // "according to" is a noun, not a report verb.
-                        let source_noun = f.cues.iter().any(|a| matches!(a.cue, Cue::According) && a.t1 <= c.t0 && c.t0 - a.t1 <= 2);
-                        matches!(c.cue, Cue::Say) && c.t1 <= d.t0 && d.t0 - c.t1 <= 2 && !(c.t1..d.t0).any(|x| matches!(doc.f(x), "que" | "that")) && !source_noun
+                        // (Asked last: rare.)
+                        let source_noun = || f.cues.iter().any(|a| matches!(a.cue, Cue::According) && a.t1 <= c.t0 && c.t0 - a.t1 <= 2);
+                        matches!(c.cue, Cue::Say) && c.t1 <= d.t0 && d.t0 - c.t1 <= 2 && !(c.t1..d.t0).any(|x| matches!(doc.f(x), "que" | "that")) && !source_noun()
                     });
                 if report {
                     f.report_dates.push(di);
