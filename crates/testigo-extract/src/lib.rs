@@ -343,7 +343,15 @@ impl Extractor {
                 Cue::Another => f.another = true,
                 Cue::Say | Cue::According => f.says = true,
                 Cue::Perp(cat) => {
-                    if is_perpetrator(doc, &cues, ci, t1, &rescue) {
+                    // "Residents of Guasave accuse state police of…", "Vecinos responsabilizan a
+                    // un grupo…": who accuses is not who did it ("accused of", "acusados de": the
+                    // accused are).
+                    let accuser = cues[ci + 1..].iter().take_while(|n| n.t0 <= c.t1 + 6 && !(c.t1..=n.t0).any(|k| doc.gap_before(k).contains([';', '.']))).any(|n| {
+                        matches!(n.cue, Cue::Say)
+                            && matches!(doc.f(n.t0), "accuse" | "accuses" | "blame" | "blames" | "blamed" | "acusan" | "acusaron" | "acusa" | "acuso" | "responsabilizan" | "responsabiliza" | "responsabilizaron" | "culpan" | "culparon")
+                            && !matches!(doc.f(n.t1), "of" | "de")
+                    });
+                    if !accuser && is_perpetrator(doc, &cues, ci, t1, &rescue) {
                         f.perps.push((cat, c.t0, c.t1, alleged_sentence));
                     }
                 }
@@ -725,14 +733,17 @@ impl Extractor {
         let mut any_victim = false;
         let mut nationalities: Vec<String> = Vec::new();
         let mut claims: Vec<Claim> = Vec::new();
-        // Each sentence's claim, worked out once: (sentence, claim), a few entries.
-        let mut claim_memo: Vec<(usize, Option<Claim>)> = Vec::new();
-        let mut claim_of = |si: usize, f: &SentenceFacts, speakers: &mut Vec<(String, Stance)>| -> Option<Claim> {
-            if let Some((_, c)) = claim_memo.iter().find(|(s, _)| *s == si) {
+        // Each clause's claim, worked out once: ((sentence, first token), claim), a few entries.
+        let mut claim_memo: Vec<((usize, usize), Option<Claim>)> = Vec::new();
+        // The clauses that report speech: (span, whether it disputes another account, whether
+        // it names a perpetrator).
+        let mut accounts: Vec<(Span, bool, bool)> = Vec::new();
+        let mut claim_of = |si: usize, clause: (usize, usize), f: &SentenceFacts, speakers: &mut Vec<(String, Stance)>| -> Option<Claim> {
+            if let Some((_, c)) = claim_memo.iter().find(|(s, _)| *s == (si, clause.0)) {
                 return c.clone();
             }
-            let c = self.claim(doc, f, si, speakers);
-            claim_memo.push((si, c.clone()));
+            let c = self.claim(doc, f, si, clause, speakers);
+            claim_memo.push(((si, clause.0), c.clone()));
             c
         };
         for &si in sentences {
@@ -853,7 +864,7 @@ impl Extractor {
                     }
                     ev("victims.nationalities", span(*t, t + 1));
                     if f.says && claims.len() < 200 {
-                        if let Some(c) = claim_of(si, f, speakers) {
+                        if let Some(c) = claim_of(si, (s.t0, s.t1), f, speakers) {
                             let mut c = c;
                             c.fact = Some("victims.nationalities".into());
                             c.value = Some(cc.to_string());
@@ -868,25 +879,39 @@ impl Extractor {
                 }
             }
             // Claims (a bounded number: the first ones, in text order).
-            if f.says && claims.len() < 200 {
-                if let Some(mut c) = claim_of(si, f, speakers) {
-                    let armed = f.cues.iter().any(|c| matches!(c.cue, Cue::Weapon | Cue::VictimFired));
+            // Each clause that reports speech on its own is a claim of its own.
+            let clauses = if f.says && claims.len() < 200 { report_clauses(doc, si, &f.cues) } else { Vec::new() };
+            for &(c0, c1) in &clauses {
+                let cues = clause_cues(&f.cues, c0, c1);
+                // A speaker who insists, maintains or denies answers another account.
+                // So does one who says the accused were not there ("no sailors were in the
+                // area", "ningún policía participó").
+                let disputes = cues.iter().enumerate().any(|(k, c)| {
+                    matches!(c.cue, Cue::Deny)
+                        || (matches!(c.cue, Cue::Say) && matches!(doc.f(c.t0), "insist" | "insists" | "insisted" | "maintain" | "maintains" | "maintained" | "contend" | "contends" | "insiste" | "insisten" | "sostiene" | "sostienen" | "sostuvo" | "sostuvieron" | "mantiene" | "mantienen"))
+                        || (matches!(c.cue, Cue::Neg) && matches!(doc.f(c.t0), "no" | "ningun" | "ninguna" | "ningunos") && cues.get(k + 1).is_some_and(|n| matches!(n.cue, Cue::Perp(_) | Cue::Speaker(Stance::Official)) && n.t0 == c.t1))
+                });
+                if accounts.len() < 64 && c0 < c1 {
+                    accounts.push((Span::new(doc.tokens[c0].start, doc.tokens[c1 - 1].end), disputes, cues.iter().any(|c| matches!(c.cue, Cue::Perp(_)))));
+                }
+                if let Some(mut c) = claim_of(si, (c0, c1), f, speakers) {
+                    let armed = cues.iter().any(|c| matches!(c.cue, Cue::Weapon | Cue::VictimFired));
                     if armed {
                         // "they were fired upon" says yes unless the speaker denies it; a weapon
                         // says yes unless negated right before it ("no tenía arma", "never found a
                         // single gun") or the speaker calls the account a lie or an excuse.
-                        let fired = f.cues.iter().any(|c| matches!(c.cue, Cue::VictimFired));
-                        let deny = f.cues.iter().any(|c| matches!(c.cue, Cue::Deny));
-                        let neg_weapon = f.cues.iter().enumerate().any(|(k, w)| {
-                            matches!(w.cue, Cue::Weapon) && f.cues[..k].iter().rev().take(3).any(|n| matches!(n.cue, Cue::Neg | Cue::NoneHarmed(_)) && w.t0.saturating_sub(n.t1) <= 5)
+                        let fired = cues.iter().any(|c| matches!(c.cue, Cue::VictimFired));
+                        let deny = cues.iter().any(|c| matches!(c.cue, Cue::Deny));
+                        let neg_weapon = cues.iter().enumerate().any(|(k, w)| {
+                            matches!(w.cue, Cue::Weapon) && cues[..k].iter().rev().take(3).any(|n| matches!(n.cue, Cue::Neg | Cue::NoneHarmed(_)) && w.t0.saturating_sub(n.t1) <= 5)
                         });
                         let no = deny || (neg_weapon && !fired);
                         c.fact = Some("victim_armed".into());
                         c.value = Some(if no { "no" } else { "yes" }.into());
-                    } else if f.cues.iter().any(|x| matches!(x.cue, Cue::Clash)) && c.stance == Stance::Official {
+                    } else if cues.iter().any(|x| matches!(x.cue, Cue::Clash)) && c.stance == Stance::Official {
                         c.fact = Some("victim_armed".into());
                         c.value = Some("yes".into());
-                    } else if c.stance != Stance::Official && is_event && f.harms.iter().any(|h| matches!(h.0, Harm::Killing | Harm::Shooting)) && clash_told {
+                    } else if c.stance != Stance::Official && is_event && f.harms.iter().any(|h| matches!(h.0, Harm::Killing | Harm::Shooting) && h.1 >= c0 && h.1 < c1) && clash_told {
                         c.fact = Some("victim_armed".into());
                         c.value = Some("no".into());
                     }
@@ -894,11 +919,12 @@ impl Extractor {
                         claims.push(c);
                     }
                 }
-                // Competing tolls: each attributed count is a claim.
+                // Competing tolls: each attributed count is a claim (of the clause that
+                // reports it).
                 if is_event {
-                    for &(h, a, b) in &f.harms {
+                    for &(h, a, b) in f.harms.iter().filter(|h| h.1 >= c0 && h.1 < c1) {
                         if h == Harm::Killing {
-                            if let (Some((n, _)), Some(mut c)) = (count_for(doc, &f.cues, a, b, s.t0, s.t1), claim_of(si, f, speakers)) {
+                            if let (Some((n, _)), Some(mut c)) = (count_for(doc, &f.cues, a, b, c0, c1), claim_of(si, (c0, c1), f, speakers)) {
                                 c.fact = Some("fatalities".into());
                                 c.value = Some(n.to_string());
                                 if !claims.iter().any(|x| x.fact == c.fact && x.value == c.value) {
@@ -912,6 +938,32 @@ impl Extractor {
         }
         // A bounded list of claims (the first ones, in text order) on huge texts.
         claims.truncate(200);
+        // Accounts that disagree with no value in common: a claim that insists, maintains or
+        // denies, after a claim of a speaker of another stance ("Police said he had pointed a
+        // gun. His family insist he was holding only a phone"; "según la versión oficial cayó
+        // de una azotea; su familia sostiene que fue golpeado por los agentes"). It bears on
+        // the earlier claim's fact with the other value (victim armed: yes or no), else on
+        // the perpetrators when either names one, else on the account of what happened.
+        let mut disputed: Vec<&'static str> = Vec::new();
+        for k in 0..claims.len() {
+            let clause = |c: &Claim| accounts.iter().find(|(sp, _, _)| c.span.start() <= sp.start() && sp.end() <= c.span.end()).copied();
+            let Some((_, true, perp_here)) = clause(&claims[k]) else { continue };
+            let Some(o) = (0..k).rev().find(|&o| claims[o].stance != claims[k].stance && !fold_eq(&claims[o].attributed_to, &claims[k].attributed_to)) else { continue };
+            if claims[k].fact.is_some() {
+                continue;
+            }
+            if claims[o].fact.as_deref() == Some("victim_armed") {
+                let other = if claims[o].value.as_deref() == Some("yes") { "no" } else { "yes" };
+                claims[k].fact = Some("victim_armed".into());
+                claims[k].value = Some(other.into());
+                continue;
+            }
+            let perp_there = clause(&claims[o]).is_some_and(|c| c.2);
+            let key = if perp_here || perp_there { "perpetrators" } else { "account" };
+            if !disputed.contains(&key) {
+                disputed.push(key);
+            }
+        }
         // Genders: of the people killed when the text says who was killed, else of all victims.
         let killed_genders = gender_notes.iter().any(|g| g.0);
         let mut genders: Vec<String> = Vec::new();
@@ -1218,7 +1270,7 @@ impl Extractor {
             None => (None, None, DatePrecision::Unresolved, None),
         };
         // Contested facts: two different values of one fact from different speakers.
-        let mut contested: Vec<String> = Vec::new();
+        let mut contested: Vec<String> = disputed.iter().map(|k| k.to_string()).collect();
         for c in &claims {
             if let (Some(fact), Some(v)) = (&c.fact, &c.value) {
                 if claims.iter().any(|o| o.fact.as_ref() == Some(fact) && o.value.as_ref().is_some_and(|ov| ov != v)) && !contested.contains(fact) {
@@ -1269,8 +1321,17 @@ impl Extractor {
         })
     }
 
-    fn claim(&self, doc: &Doc<'_>, f: &SentenceFacts, si: usize, speakers: &mut Vec<(String, Stance)>) -> Option<Claim> {
-        let s = doc.sentences[si];
+    /// The claim of the clause `clause` (a token range of sentence `si`, the whole sentence
+    /// or one of its [`report_clauses`]): who says it and with what stance. `None` when the
+    /// clause names no speaker. `speakers` remembers the stance of speakers named before.
+    fn claim(&self, doc: &Doc<'_>, f: &SentenceFacts, si: usize, clause: (usize, usize), speakers: &mut Vec<(String, Stance)>) -> Option<Claim> {
+        let whole = doc.sentences[si];
+        let s = if clause == (whole.t0, whole.t1) || clause.0 >= clause.1 {
+            whole
+        } else {
+            text::Sentence { start: doc.tokens[clause.0].start, end: doc.tokens[clause.1 - 1].end, t0: clause.0, t1: clause.1, paragraph: whole.paragraph }
+        };
+        let f = SentenceCues { cues: clause_cues(&f.cues, s.t0, s.t1) };
         let noun = |c: &CueMatch| matches!(doc.f(c.t0), "comunicado" | "statement" | "carta" | "open" | "in" | "en");
         // "alleged members of a cartel", "presuntos integrantes": an adjective, not a report.
         let adjective = |c: &CueMatch| {
@@ -1482,7 +1543,7 @@ impl Extractor {
             }
         }
         Some(Claim {
-            text: doc.sentence_text(si).to_string(),
+            text: doc.text[s.start..s.end].to_string(),
             attributed_to: who,
             stance: stance.unwrap_or(Stance::Other),
             fact: None,
@@ -1491,6 +1552,46 @@ impl Extractor {
             source: None,
         })
     }
+}
+
+/// The cues of a sentence (`cues`, in token order) that start inside `[t0, t1)`.
+fn clause_cues(cues: &[CueMatch], t0: usize, t1: usize) -> &[CueMatch] {
+    let lo = cues.partition_point(|c| c.t0 < t0);
+    let hi = cues.partition_point(|c| c.t0 < t1);
+    &cues[lo..hi.max(lo)]
+}
+
+/// A clause's cues, as [`Extractor::claim`] reads them.
+struct SentenceCues<'c> {
+    cues: &'c [CueMatch],
+}
+
+/// The clauses of sentence `si` that report speech each on their own, as token ranges: where
+/// two speakers give their accounts in one sentence ("Police reported four dead, but peasant
+/// groups said eleven were killed"; "según la versión oficial, …; su familia sostiene que…"),
+/// the sentence is cut before a semicolon or before a comma and "but", "while", "whereas",
+/// "pero", "mientras", "aunque", and each part keeps a report cue of its own. A sentence with
+/// fewer than two report cues, or with no such cut between them, is one clause.
+fn report_clauses(doc: &Doc<'_>, si: usize, cues: &[CueMatch]) -> Vec<(usize, usize)> {
+    let s = doc.sentences[si];
+    let reports: Vec<usize> = cues.iter().filter(|c| matches!(c.cue, Cue::Say | Cue::According)).map(|c| c.t0).collect();
+    if reports.len() < 2 {
+        return vec![(s.t0, s.t1)];
+    }
+    let mut clauses = vec![(s.t0, s.t1)];
+    for k in s.t0 + 1..s.t1 {
+        let gap = doc.gap_before(k);
+        let cut = gap.contains(';') || (gap.contains(',') && matches!(doc.f(k), "but" | "while" | "whereas" | "pero" | "mientras" | "aunque" | "although"));
+        // Both sides must keep a report of their own.
+        let start = clauses.last().map_or(s.t0, |c| c.0);
+        if cut && reports.iter().any(|&r| r >= start && r < k) && reports.iter().any(|&r| r >= k) {
+            if let Some(last) = clauses.last_mut() {
+                last.1 = k;
+            }
+            clauses.push((k, s.t1));
+        }
+    }
+    clauses
 }
 
 /// "the Coahuila Prosecutor's Office", "la Fiscalía de Coahuila", "Texas police": the place
@@ -1695,6 +1796,14 @@ fn victim_follows(doc: &Doc<'_>, cues: &[CueMatch], at: usize, t1: usize) -> boo
 /// The count of people a harm cue `[a, b)` refers to, from its sentence `[t0, t1)`.
 fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1: usize) -> Option<(u32, Span)> {
     let span = |x: usize, y: usize| Span::new(doc.tokens[x].start, doc.tokens[y - 1].end);
+    // "un muerto", "una herida", "hubo un lesionado": the article before a singular noun of the
+    // harm counts one (a number word elsewhere, "un" is left alone as an article).
+    if b == a + 1 && a > t0 && matches!(doc.f(a - 1), "un" | "una") && {
+        let w = doc.f(a);
+        (w.ends_with('o') || w.ends_with('a')) && matches!(w.get(..4), Some("muer" | "heri" | "lesi" | "fall" | "desa" | "ases"))
+    } {
+        return Some((1, span(a - 1, b)));
+    }
     // "17 killed", "five were killed", "dos muertos", "Tres migrantes hondureños murieron":
     // a number a few words before the act, in the same clause.
     let mut k = a;
