@@ -406,7 +406,7 @@ fn displayed(vals: &[FactValue], groups: &BTreeMap<&str, usize>) -> Option<Strin
 /// harms are the union, perpetrators the union by actor category (one per category, worded as
 /// the first account words it); counts and nationalities follow [`facts`] by the
 /// displayed-value rule; claims are all accounts' claims, each tagged with its source;
-/// `contested` lists the disputed facts.
+/// `contested` lists the disputed facts: between accounts, and within any one of them.
 pub fn merge(accounts: &[Account<'_>]) -> Option<Incident> {
     let first = accounts.first()?;
     let mut m = first.incident.clone();
@@ -485,8 +485,10 @@ pub fn merge(accounts: &[Account<'_>]) -> Option<Incident> {
             }
         }
     }
+    // The facts in dispute between accounts, and those each account disputes within itself
+    // (a document that reports the police's version and the family's).
     let mut c = contested(&f);
-    for k in &first.incident.contested {
+    for k in accounts.iter().flat_map(|a| &a.incident.contested) {
         if !c.contains(k) {
             c.push(k.clone());
         }
@@ -556,6 +558,17 @@ mod tests {
         assert_eq!(m.claims[0].source.as_deref(), Some("b"));
         // a and c are near-duplicates (fingerprints 1 and 3 differ in one bit).
         assert_eq!(independent_sources(&accts), 2);
+    }
+
+    #[test]
+    fn merge_keeps_what_any_account_disputes_within_itself() {
+        let meta = Metadata::default();
+        let a = inc("2019-07-31", 25.42, -101.0, "MX", &[Harm::Killing], &[]);
+        // The second report gives the police's version and the family's.
+        let mut b = inc("2019-07-31", 25.42, -101.0, "MX", &[Harm::Killing], &[]);
+        b.contested = vec!["account".into()];
+        let accts = [Account { sha256: "a", metadata: &meta, simhash: Some(1), incident: &a }, Account { sha256: "b", metadata: &meta, simhash: Some(1 << 40), incident: &b }];
+        assert_eq!(merge(&accts).expect("merged").contested, vec!["account".to_string()]);
     }
 
     #[test]
