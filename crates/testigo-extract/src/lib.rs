@@ -1574,17 +1574,17 @@ struct SentenceCues<'c> {
 /// fewer than two report cues, or with no such cut between them, is one clause.
 fn report_clauses(doc: &Doc<'_>, si: usize, cues: &[CueMatch]) -> Vec<(usize, usize)> {
     let s = doc.sentences[si];
-    let reports: Vec<usize> = cues.iter().filter(|c| matches!(c.cue, Cue::Say | Cue::According)).map(|c| c.t0).collect();
-    if reports.len() < 2 {
-        return vec![(s.t0, s.t1)];
-    }
+    let is_report = |c: &&CueMatch| matches!(c.cue, Cue::Say | Cue::According);
     let mut clauses = vec![(s.t0, s.t1)];
+    if cues.iter().filter(is_report).nth(1).is_none() {
+        return clauses;
+    }
     for k in s.t0 + 1..s.t1 {
         let gap = doc.gap_before(k);
         let cut = gap.contains(';') || (gap.contains(',') && matches!(doc.f(k), "but" | "while" | "whereas" | "pero" | "mientras" | "aunque" | "although"));
         // Both sides must keep a report of their own.
         let start = clauses.last().map_or(s.t0, |c| c.0);
-        if cut && reports.iter().any(|&r| r >= start && r < k) && reports.iter().any(|&r| r >= k) {
+        if cut && cues.iter().filter(is_report).any(|r| r.t0 >= start && r.t0 < k) && cues.iter().filter(is_report).any(|r| r.t0 >= k) {
             if let Some(last) = clauses.last_mut() {
                 last.1 = k;
             }
