@@ -886,7 +886,10 @@ impl Extractor {
                 // A speaker who insists, maintains or denies answers another account.
                 // So does one who says the accused were not there ("no sailors were in the
                 // area", "ningún policía participó").
-                let disputes = cues.iter().enumerate().any(|(k, c)| {
+                // So does one set against the account before it in the same sentence ("…,
+                // while witnesses said…", "…, pero los vecinos aseguran…").
+                let contrast = c0 > s.t0 && matches!(doc.f(c0), "but" | "while" | "whereas" | "pero" | "mientras" | "aunque" | "although");
+                let disputes = contrast || cues.iter().enumerate().any(|(k, c)| {
                     matches!(c.cue, Cue::Deny)
                         || (matches!(c.cue, Cue::Say) && matches!(doc.f(c.t0), "insist" | "insists" | "insisted" | "maintain" | "maintains" | "maintained" | "contend" | "contends" | "insiste" | "insisten" | "sostiene" | "sostienen" | "sostuvo" | "sostuvieron" | "mantiene" | "mantienen"))
                         || (matches!(c.cue, Cue::Neg) && matches!(doc.f(c.t0), "no" | "ningun" | "ninguna" | "ningunos") && cues.get(k + 1).is_some_and(|n| matches!(n.cue, Cue::Perp(_) | Cue::Speaker(Stance::Official)) && n.t0 == c.t1))
@@ -934,6 +937,22 @@ impl Extractor {
                         }
                     }
                 }
+                // A toll answered with the noun left out ("…, while a rights group counted
+                // seven", "…; familiares aseguran que fueron cinco los cuerpos"): a number after
+                // the report verb, when another speaker gave a toll before.
+                if !f.harms.iter().any(|h| h.0 == Harm::Killing && h.1 >= c0 && h.1 < c1) {
+                    if let Some(n) = elided_toll(doc, cues, c1) {
+                        if let Some(mut c) = claim_of(si, (c0, c1), f, speakers) {
+                            let answers = claims.iter().any(|x| x.fact.as_deref() == Some("fatalities") && !fold_eq(&x.attributed_to, &c.attributed_to));
+                            let value = n.to_string();
+                            if answers && !claims.iter().any(|x| x.fact.as_deref() == Some("fatalities") && x.value.as_deref() == Some(value.as_str())) {
+                                c.fact = Some("fatalities".into());
+                                c.value = Some(value);
+                                claims.push(c);
+                            }
+                        }
+                    }
+                }
             }
         }
         // A bounded list of claims (the first ones, in text order) on huge texts.
@@ -944,22 +963,33 @@ impl Extractor {
         // de una azotea; su familia sostiene que fue golpeado por los agentes"). It bears on
         // the earlier claim's fact with the other value (victim armed: yes or no), else on
         // the perpetrators when either names one, else on the account of what happened.
-        let mut disputed: Vec<&'static str> = Vec::new();
+        let mut disputed: Vec<String> = Vec::new();
         for k in 0..claims.len() {
             let clause = |c: &Claim| accounts.iter().find(|(sp, _, _)| c.span.start() <= sp.start() && sp.end() <= c.span.end()).copied();
             let Some((_, true, perp_here)) = clause(&claims[k]) else { continue };
-            let Some(o) = (0..k).rev().find(|&o| claims[o].stance != claims[k].stance && !fold_eq(&claims[o].attributed_to, &claims[k].attributed_to)) else { continue };
-            if claims[k].fact.is_some() {
+            // A clause's plain claim when the same clause also gave a fact's value.
+            if claims[k].fact.is_none() && claims.iter().any(|x| x.span == claims[k].span && x.fact.is_some()) {
                 continue;
             }
-            if claims[o].fact.as_deref() == Some("victim_armed") {
-                let other = if claims[o].value.as_deref() == Some("yes") { "no" } else { "yes" };
-                claims[k].fact = Some("victim_armed".into());
-                claims[k].value = Some(other.into());
+            let Some(o) = (0..k).rev().find(|&o| claims[o].stance != claims[k].stance && !fold_eq(&claims[o].attributed_to, &claims[k].attributed_to) && clause(&claims[o]) != clause(&claims[k])) else { continue };
+            // A value of a fact another speaker also gave: two values are flagged below, one
+            // is agreement.
+            if claims[k].fact.is_some() && claims[..k].iter().any(|x| x.fact == claims[k].fact && !fold_eq(&x.attributed_to, &claims[k].attributed_to)) {
                 continue;
             }
-            let perp_there = clause(&claims[o]).is_some_and(|c| c.2);
-            let key = if perp_here || perp_there { "perpetrators" } else { "account" };
+            let key = match (&claims[k].fact, &claims[o].fact) {
+                // A value the earlier account does not give: it said otherwise ("had thrown
+                // rocks" / "he was unarmed"). Two values of one fact are flagged below.
+                (Some(fact), _) if fact == "victim_armed" => fact.clone(),
+                (None, Some(fact)) if fact == "victim_armed" => {
+                    let other = if claims[o].value.as_deref() == Some("yes") { "no" } else { "yes" };
+                    claims[k].fact = Some(fact.clone());
+                    claims[k].value = Some(other.into());
+                    continue;
+                }
+                _ if perp_here || clause(&claims[o]).is_some_and(|c| c.2) => "perpetrators".to_string(),
+                _ => "account".to_string(),
+            };
             if !disputed.contains(&key) {
                 disputed.push(key);
             }
@@ -1270,7 +1300,7 @@ impl Extractor {
             None => (None, None, DatePrecision::Unresolved, None),
         };
         // Contested facts: two different values of one fact from different speakers.
-        let mut contested: Vec<String> = disputed.iter().map(|k| k.to_string()).collect();
+        let mut contested: Vec<String> = disputed;
         for c in &claims {
             if let (Some(fact), Some(v)) = (&c.fact, &c.value) {
                 if claims.iter().any(|o| o.fact.as_ref() == Some(fact) && o.value.as_ref().is_some_and(|ov| ov != v)) && !contested.contains(fact) {
@@ -1455,9 +1485,16 @@ impl Extractor {
         // "El albergue … difundió un comunicado en el que denuncia…": the speaker is the
         // sentence's first speaker noun.
         // "Rosaura Quintanilla, who runs a legal aid office, said": the name before the clause.
-        let (a, b) = if a < b && a > s.t0 && matches!(doc.f(a), "who" | "quien" | "which") && doc.gap_before(a).contains(',') {
+        // "Los vecinos, sin embargo, afirman", "Police, however, said": a discourse marker
+        // between commas is not who speaks either; the phrase before it is.
+        let relative = || matches!(doc.f(a), "who" | "quien" | "which");
+        let marker = || {
+            (a..b).all(|k| matches!(doc.f(k), "sin" | "embargo" | "however" | "though" | "meanwhile" | "por" | "su" | "parte" | "en" | "cambio" | "otro" | "lado" | "a" | "vez" | "instead"))
+                && (a..b).any(|k| matches!(doc.f(k), "embargo" | "however" | "though" | "meanwhile" | "parte" | "cambio" | "lado" | "vez" | "instead"))
+        };
+        let (a, b) = if a < b && a > s.t0 && doc.gap_before(a).contains(',') && (relative() || marker()) {
             let mut k = a - 1;
-            while k > s.t0 && !doc.gap_before(k).contains([',', '.', ';', ':', '“', '"']) && a - k < 6 {
+            while k > s.t0 && !doc.gap_before(k).contains([',', '.', ';', ':', '“', '"']) && a - k < 8 {
                 k -= 1;
             }
             (k, a)
@@ -1552,6 +1589,26 @@ impl Extractor {
             source: None,
         })
     }
+}
+
+/// A death toll given without its noun in a clause that ends before token `c1` (`cues` its
+/// cues): the first number after the clause's report verb that ends the clause or comes
+/// before "bodies", "dead", "cuerpos", "víctimas" ("counted seven.", "fueron cinco los
+/// cuerpos"). `None` when there is none, or it is a date's day or above 999.
+fn elided_toll(doc: &Doc<'_>, cues: &[CueMatch], c1: usize) -> Option<u32> {
+    let say = cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According))?;
+    let dead = |w: &str| matches!(w, "bodies" | "dead" | "deaths" | "victims" | "cuerpos" | "cadaveres" | "muertos" | "muertes" | "victimas" | "fallecidos");
+    let mut k = say.t1;
+    while k < c1 && k < say.t1 + 8 {
+        if let Some(n) = numbers::number_at(doc, k, c1) {
+            let after = k + n.tokens;
+            let ends = after >= c1 || doc.gap_before(after).contains([',', '.', ';', ':']);
+            let noun = after < c1 && (dead(doc.f(after)) || (matches!(doc.f(after), "the" | "los" | "las") && after + 1 < c1 && dead(doc.f(after + 1))));
+            return ((ends || noun) && n.value < 1000 && !dates::is_day_of_date(doc, k)).then_some(n.value);
+        }
+        k += 1;
+    }
+    None
 }
 
 /// The cues of a sentence (`cues`, in token order) that start inside `[t0, t1)`.

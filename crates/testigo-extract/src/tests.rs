@@ -107,6 +107,18 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/contested", "[\"victim_armed\"]"), ("/i/0/claims/1/value", "\"no\"")]),
     ("De acuerdo con la versión oficial, el detenido se ahorcó en su celda en Tehuacán, Puebla; su madre sostiene que murió por los golpes que le dieron.", Some("2021-06-07"),
         &[("/i/0/contested", "[\"account\"]"), ("/i/0/claims/1/attributed_to", "\"su madre\"")]),
+    // A toll answered with its noun left out is a competing toll; so is one put as "fueron N
+    // los cuerpos".
+    ("Prosecutors said two farmworkers died in the attack on a ranch near Culiacán, Sinaloa, on Friday, while a local rights group counted five.", Some("2021-06-07"),
+        &[("/i/0/contested", "[\"fatalities\"]"), ("/i/0/claims/3/attributed_to", "\"a local rights group\""), ("/i/0/claims/3/value", "\"5\"")]),
+    ("La Fiscalía reportó tres muertos tras el ataque en Zamora, Michoacán. Los vecinos, sin embargo, afirman que fueron seis los cuerpos.", Some("2021-06-07"),
+        &[("/i/0/contested", "[\"fatalities\"]"), ("/i/0/claims/3/attributed_to", "\"Los vecinos\""), ("/i/0/claims/3/value", "\"6\"")]),
+    // Two accounts set against each other in one sentence (", while", ", pero") disagree; a
+    // speaker who denies the victim was armed says no.
+    ("The navy said its patrol returned fire near Tumbes after being shot at, while fishermen said the sailors fired first at an unarmed crew.", Some("2021-06-07"),
+        &[("/i/0/claims/1/attributed_to", "\"fishermen\""), ("/i/0/contested/0", "\"victim_armed\"")]),
+    ("La Policía afirma que el joven abatido en Soledad, Atlántico, disparó contra los agentes; sus vecinos niegan que estuviera armado.", Some("2021-06-07"),
+        &[("/i/0/contested", "[\"victim_armed\"]"), ("/i/0/claims/1/value", "\"no\"")]),
     // Who accuses is not who did it; the accused are perpetrators only by the allegation; an
     // official denial contests them.
     ("Fishermen in Escuintla, Guatemala, accuse navy personnel of beating two of their colleagues on Monday. The navy said no sailors were in the area.", Some("2021-06-07"),
