@@ -226,7 +226,10 @@ impl Extractor {
             for (di, d) in f.dates.iter().enumerate() {
                 // "said on Monday", "informó el lunes": the date of the report, not of the event.
                 // "since Christmas", "desde el lunes": the start of a state, not the event.
-                let report = (d.t0.saturating_sub(3).max(s.t0)..d.t0).any(|x| matches!(doc.f(x), "since" | "desde" | "published" | "publicado"))
+                // But "missing since Thursday", "desaparecidos desde el jueves" date the
+                // disappearance.
+                let missing_since = || f.cues.iter().any(|c| matches!(c.cue, Cue::Harm(Harm::Disappearance)) && c.t1 <= d.t0 && d.t0 - c.t1 <= 1 && matches!(doc.f(c.t1), "since" | "desde"));
+                let report = ((d.t0.saturating_sub(3).max(s.t0)..d.t0).any(|x| matches!(doc.f(x), "since" | "desde" | "published" | "publicado")) && !missing_since())
                     || f.cues.iter().any(|c| {
                         // "relató que el 12 de marzo…": after "que"/"that" the date is the
                         // reported event's, not the report's.
@@ -275,6 +278,11 @@ impl Extractor {
                 cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= n && !clause_break(doc, p.t1, c.t0)).any(|p| pred(&p.cue))
             };
             match c.cue {
+                // "No one was killed or injured", "no hubo muertos ni heridos": the harm joined
+                // to a denied one is denied too.
+                Cue::Harm(h) if ci > 0 && matches!(cues[ci - 1].cue, Cue::NoneHarmed(_)) && c.t0 == cues[ci - 1].t1 + 1 && matches!(doc.f(c.t0 - 1), "or" | "nor" | "ni" | "o") => {
+                    f.none.push((h, c.t0, c.t1));
+                }
                 Cue::Harm(h) => {
                     // "No one else was hurt" says nothing about the count of those who were.
                     let others = (c.t0.saturating_sub(4).max(t0)..c.t0).any(|k| matches!(doc.f(k), "else" | "mas" | "demas" | "other" | "others" | "further"));
@@ -1863,11 +1871,37 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
     }
     // "17 killed", "five were killed", "dos muertos", "Tres migrantes hondureños murieron":
     // a number a few words before the act, in the same clause.
+    // "Two men on a motorcycle shot dead a bricklayer": a number before an act done to an
+    // object counts who did it (not so after "were", nor for "died a day later").
+    let active = a > t0
+        && !matches!(doc.f(a - 1), "was" | "were" | "been" | "be" | "fue" | "fueron" | "resultaron" | "resulto" | "han" | "ha" | "have" | "has" | "are" | "is")
+        && !matches!(doc.f(a), "died" | "die" | "dies" | "murio" | "murieron" | "muere" | "mueren" | "fallecio" | "fallecieron" | "perished" | "drowned" | "ahogaron")
+        && b < t1
+        && (matches!(doc.f(b), "a" | "an" | "his" | "her" | "their" | "un" | "una" | "al") || (doc.f(b) == "the" && b + 1 < t1 && !matches!(doc.f(b + 1), "next" | "following" | "same")));
     let mut k = a;
-    while k > t0 && a - k < 7 {
-        if doc.gap_before(k).contains([',', ';', '.', ':']) && k < a {
-            break;
+    // Words the walk may go back (an aside skipped adds its own), and whether the break
+    // before `k` was just stepped over.
+    let mut reach = 7;
+    let mut over_aside = false;
+    while k > t0 && a - k < reach && !active {
+        if !over_aside && doc.gap_before(k).contains([',', ';', '.', ':']) && k < a {
+            // "Cuatro personas, entre ellas un menor, resultaron heridas", "five migrants,
+            // including two children, were hurt": over an aside that names some of them.
+            let aside = (t0 + 1..k).rev().take(8).find(|&j| doc.gap_before(j).contains(',')).filter(|&j| {
+                doc.gap_before(k).trim() == ","
+                    && matches!((doc.f(j), doc.f(j + 1)), ("entre", "ellos" | "ellas") | ("among", "them") | ("including", _) | ("incluidos" | "incluidas" | "incluido" | "incluida", _))
+            });
+            match aside {
+                Some(j) => {
+                    reach += k - j;
+                    k = j;
+                    over_aside = true;
+                    continue;
+                }
+                None => break,
+            }
         }
+        over_aside = false;
         k -= 1;
         let w = doc.f(k);
         if let Some(n) = number_start_ending_at(doc, k, t0) {
@@ -2013,6 +2047,11 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
                 }
             }
         }
+    }
+    // "shot dead a Venezuelan bricklayer", "mataron a un hondureño": an article and a
+    // nationality right after the act.
+    if let Some(c) = cues.iter().find(|c| matches!(c.cue, Cue::Demonym(_)) && c.t0 > b && c.t0 - b <= 2 && matches!(doc.f(c.t0 - 1), "a" | "an" | "un" | "una")) {
+        return Some(span(c.t0 - 1, c.t1));
     }
     // A capitalised name right after the verb: "killed Marcos", "mataron a Juan".
     let mut k = b;

@@ -98,6 +98,18 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/claims/0/attributed_to", "\"Army officials\""), ("/i/0/contested/0", "\"fatalities\""), ("/i/0/claims/1/value", "\"3\""), ("/i/0/claims/3/attributed_to", "\"community leaders\""), ("/i/0/claims/3/value", "\"9\"")]),
     ("La Fiscalía habló de un muerto tras el operativo en Zitácuaro, Michoacán; los vecinos aseguran que murieron cuatro personas.", Some("2021-06-03"),
         &[("/i/0/contested/0", "\"fatalities\""), ("/i/0/claims/1/value", "\"1\""), ("/i/0/claims/2/attributed_to", "\"los vecinos\""), ("/i/0/claims/3/value", "\"4\"")]),
+    // A number before an act done to an object counts the attackers; the object is counted.
+    ("Three hooded men killed a Salvadoran teenager outside a shelter in Tijuana, Baja California.", Some("2021-06-03"),
+        &[("/i/0/fatalities", "1")]),
+    // An aside that names some of the victims does not hide the count before it.
+    ("Seis jornaleros, entre ellos dos adolescentes, resultaron heridos por la explosión de una mina en Tame, Arauca.", Some("2021-06-03"),
+        &[("/i/0/injured", "6")]),
+    // A harm joined by "or"/"ni" to a denied one is denied too.
+    ("Unknown attackers set fire to a migrant hostel in Piedras Negras, Coahuila, on Tuesday; nobody was killed or hurt.", Some("2021-06-03"),
+        &[("/i/0/injured", "0"), ("/i/0/fatalities", "0")]),
+    // "missing since Thursday" dates the disappearance.
+    ("Cuatro pescadores hondureños siguen desaparecidos desde el pasado martes frente a las costas de Puerto Lempira, Gracias a Dios.", Some("2021-06-03"),
+        &[("/i/0/event_date", "\"2021-06-01\""), ("/i/0/missing", "4")]),
     // The article before a singular noun of the harm counts one.
     ("Un enfrentamiento entre comerciantes en Apatzingán, Michoacán, dejó un muerto y tres heridos.", Some("2021-06-03"),
         &[("/i/0/fatalities", "1"), ("/i/0/injured", "3")]),
