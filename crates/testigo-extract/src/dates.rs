@@ -221,7 +221,7 @@ static DATE_STARTS: WordSet = WordSet::new(&[
     "la", "el", "hace", "next", "following", "este", "lo", "same", "mismo", "anteanoche", "over", "during", "nochebuena", "nochevieja", "christmas", "new", "navidad", "ano", "dia", "a", "one", "an", "un", "una", "uno", "dos", "tres", "cuatro",
     "cinco", "seis", "siete", "ocho", "nueve", "diez", "two", "three", "four", "five", "six", "seven", "eight",
     "nine", "ten", "eleven", "twelve", "several", "both", "once", "doce", "trece", "catorce", "quince", "twenty",
-    "thirty", "veinte", "treinta",
+    "thirty", "veinte", "treinta", "forty", "forty-eight", "seventy", "seventy-two", "veinticuatro", "cuarenta", "setenta", "twenty-four",
 ]);
 
 fn may_start_date(doc: &Doc<'_>, i: usize) -> bool {
@@ -518,13 +518,17 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             let per = match u {
                 "day" | "days" | "dia" | "dias" => Some(1),
                 "week" | "weeks" | "semana" | "semanas" => Some(7),
+                // "forty-eight hours later", "72 horas después": whole days only.
+                "hours" | "horas" if n.value % 24 == 0 => Some(0),
                 _ => None,
             };
             if let Some(per) = per {
-                let days = per * n.value as i64;
+                let days = if per == 0 { i64::from(n.value / 24) } else { per * n.value as i64 };
                 let j = i + n.tokens + 2;
                 match after {
                     "ago" => {
+                        // "a week ago today": today is where it counts from.
+                        let j = if matches!(doc.f(j), "today" | "hoy") && j < t1 { j + 1 } else { j };
                         out.push(mention(i, j, rel(days), None, DatePrecision::Day, true));
                         i = j;
                         continue;

@@ -283,6 +283,14 @@ impl Extractor {
                 Cue::Harm(h) if ci > 0 && matches!(cues[ci - 1].cue, Cue::NoneHarmed(_)) && c.t0 == cues[ci - 1].t1 + 1 && matches!(doc.f(c.t0 - 1), "or" | "nor" | "ni" | "o") => {
                     f.none.push((h, c.t0, c.t1));
                 }
+                // "The body was found with gunshot wounds": the wounds of the dead are no injury.
+                Cue::Harm(Harm::Injury) if matches!(doc.f(c.t1 - 1), "wounds" | "wound") || (c.t1 - c.t0 > 2 && matches!(doc.f(c.t0), "heridas") && matches!(doc.f(c.t0 + 1), "de")) => {
+                    let dead = cues.iter().any(|x| matches!(x.cue, Cue::Harm(Harm::Killing))) || (t0..t1).any(|k| matches!(doc.f(k), "body" | "bodies" | "cuerpo" | "cuerpos" | "cadaver" | "cadaveres" | "remains" | "restos"));
+                    if !dead && !window(&|p| matches!(p, Cue::Neg | Cue::Hyp), 4) {
+                        f.harms.push((Harm::Injury, c.t0, c.t1));
+                        f.strong = true;
+                    }
+                }
                 Cue::Harm(h) => {
                     // "No one else was hurt" says nothing about the count of those who were.
                     let others = (c.t0.saturating_sub(4).max(t0)..c.t0).any(|k| matches!(doc.f(k), "else" | "mas" | "demas" | "other" | "others" | "further"));

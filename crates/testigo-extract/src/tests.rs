@@ -110,6 +110,16 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // "missing since Thursday" dates the disappearance.
     ("Cuatro pescadores hondureños siguen desaparecidos desde el pasado martes frente a las costas de Puerto Lempira, Gracias a Dios.", Some("2021-06-03"),
         &[("/i/0/event_date", "\"2021-06-01\""), ("/i/0/missing", "4")]),
+    // Wounds are an injury of the living, not of a body found.
+    ("A Guatemalan migrant was found with gunshot wounds beside the tracks in Lechería, Estado de México, and taken to hospital.", Some("2021-06-03"),
+        &[("/i/0/injured", "1")]),
+    ("The body of a man with gunshot wounds was found beside the tracks in Lechería, Estado de México.", Some("2021-06-03"),
+        &[("/i/0/injured", "null"), ("/i/0/fatalities", "1")]),
+    // Whole days in hours count from the date before; "N ago today" from publication.
+    ("On Monday a shelter worker was beaten in Saltillo, Coahuila. Seventy-two hours later, two migrants were shot at the same shelter.", Some("2021-06-10"),
+        &[("/i/1/event_date", "\"2021-06-10\"")]),
+    ("Two weeks ago today, soldiers shot dead a farmer in Tibú, Norte de Santander.", Some("2021-06-17"),
+        &[("/i/0/event_date", "\"2021-06-03\"")]),
     // The article before a singular noun of the harm counts one.
     ("Un enfrentamiento entre comerciantes en Apatzingán, Michoacán, dejó un muerto y tres heridos.", Some("2021-06-03"),
         &[("/i/0/fatalities", "1"), ("/i/0/injured", "3")]),
