@@ -284,13 +284,9 @@ impl Extractor {
                     f.none.push((h, c.t0, c.t1));
                 }
                 // "The body was found with gunshot wounds": the wounds of the dead are no injury.
-                Cue::Harm(Harm::Injury) if matches!(doc.f(c.t1 - 1), "wounds" | "wound") || (c.t1 - c.t0 > 2 && matches!(doc.f(c.t0), "heridas") && matches!(doc.f(c.t0 + 1), "de")) => {
-                    let dead = cues.iter().any(|x| matches!(x.cue, Cue::Harm(Harm::Killing))) || (t0..t1).any(|k| matches!(doc.f(k), "body" | "bodies" | "cuerpo" | "cuerpos" | "cadaver" | "cadaveres" | "remains" | "restos"));
-                    if !dead && !window(&|p| matches!(p, Cue::Neg | Cue::Hyp), 4) {
-                        f.harms.push((Harm::Injury, c.t0, c.t1));
-                        f.strong = true;
-                    }
-                }
+                Cue::Harm(Harm::Injury)
+                    if (matches!(doc.f(c.t1 - 1), "wounds" | "wound") || (c.t1 - c.t0 > 2 && doc.f(c.t0) == "heridas" && doc.f(c.t0 + 1) == "de"))
+                        && (cues.iter().any(|x| matches!(x.cue, Cue::Harm(Harm::Killing))) || (t0..t1).any(|k| matches!(doc.f(k), "body" | "bodies" | "cuerpo" | "cuerpos" | "cadaver" | "cadaveres" | "remains" | "restos"))) => {}
                 Cue::Harm(h) => {
                     // "No one else was hurt" says nothing about the count of those who were.
                     let others = (c.t0.saturating_sub(4).max(t0)..c.t0).any(|k| matches!(doc.f(k), "else" | "mas" | "demas" | "other" | "others" | "further"));
@@ -362,10 +358,10 @@ impl Extractor {
                     // "Residents of Guasave accuse state police of…", "Vecinos responsabilizan a
                     // un grupo…": who accuses is not who did it ("accused of", "acusados de": the
                     // accused are).
-                    let accuser = cues[ci + 1..].iter().take_while(|n| n.t0 <= c.t1 + 6 && !(c.t1..=n.t0).any(|k| doc.gap_before(k).contains([';', '.']))).any(|n| {
-                        matches!(n.cue, Cue::Say)
-                            && matches!(doc.f(n.t0), "accuse" | "accuses" | "blame" | "blames" | "blamed" | "acusan" | "acusaron" | "acusa" | "acuso" | "responsabilizan" | "responsabiliza" | "responsabilizaron" | "culpan" | "culparon")
-                            && !matches!(doc.f(n.t1), "of" | "de")
+                    // An accusation verb is both a report and an allegation in the lexicon.
+                    let later = &cues[ci + 1..];
+                    let accuser = later.iter().take_while(|n| n.t0 <= c.t1 + 6 && !(c.t1..=n.t0).any(|k| doc.gap_before(k).contains([';', '.']))).any(|n| {
+                        matches!(n.cue, Cue::Say) && later.iter().any(|m| m.t0 == n.t0 && matches!(m.cue, Cue::Alleged)) && !matches!(doc.f(n.t1), "of" | "de")
                     });
                     if !accuser && is_perpetrator(doc, &cues, ci, t1, &rescue) {
                         f.perps.push((cat, c.t0, c.t1, alleged_sentence));
@@ -904,7 +900,7 @@ impl Extractor {
                 // area", "ningún policía participó").
                 // So does one set against the account before it in the same sentence ("…,
                 // while witnesses said…", "…, pero los vecinos aseguran…").
-                let contrast = c0 > s.t0 && matches!(doc.f(c0), "but" | "while" | "whereas" | "pero" | "mientras" | "aunque" | "although");
+                let contrast = c0 > s.t0 && is_contrast(doc.f(c0));
                 let disputes = contrast || cues.iter().enumerate().any(|(k, c)| {
                     matches!(c.cue, Cue::Deny)
                         || (matches!(c.cue, Cue::Say) && matches!(doc.f(c.t0), "insist" | "insists" | "insisted" | "maintain" | "maintains" | "maintained" | "contend" | "contends" | "insiste" | "insisten" | "sostiene" | "sostienen" | "sostuvo" | "sostuvieron" | "mantiene" | "mantienen"))
@@ -1377,7 +1373,7 @@ impl Extractor {
         } else {
             text::Sentence { start: doc.tokens[clause.0].start, end: doc.tokens[clause.1 - 1].end, t0: clause.0, t1: clause.1, paragraph: whole.paragraph }
         };
-        let f = SentenceCues { cues: clause_cues(&f.cues, s.t0, s.t1) };
+        let cues = clause_cues(&f.cues, s.t0, s.t1);
         let noun = |c: &CueMatch| matches!(doc.f(c.t0), "comunicado" | "statement" | "carta" | "open" | "in" | "en");
         // "alleged members of a cartel", "presuntos integrantes": an adjective, not a report.
         let adjective = |c: &CueMatch| {
@@ -1385,12 +1381,11 @@ impl Extractor {
                 && c.t1 < s.t1
                 && !matches!(doc.f(c.t1), "that" | "que" | "by" | "por" | "to" | "in" | "on" | "at")
         };
-        let say = f
-            .cues
+        let say = cues
             .iter()
             .find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0) && !noun(c) && !adjective(c))
-            .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0) && !adjective(c)))
-            .or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According) && !adjective(c)))?;
+            .or_else(|| cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According) && !in_quote(doc, s.start, c.t0) && !adjective(c)))
+            .or_else(|| cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According) && !adjective(c)))?;
         // "It was reported", "fueron denunciados", "(as reported)", "after being reported
         // missing": a report verb in the passive with no agent ("by…", "por…") names nobody.
         if matches!(say.cue, Cue::Say) && say.t0 > s.t0 && !matches!(doc.f(say.t1), "by" | "por") {
@@ -1518,7 +1513,7 @@ impl Extractor {
             (a, b)
         };
         let (a, b) = if a >= b || (b - a == 1 && matches!(doc.f(a), "que" | "that" | "which" | "who" | "quien")) {
-            match f.cues.iter().find(|c| matches!(c.cue, Cue::Speaker(_)) || matches!(c.cue, Cue::Perp(p) if p.is_state())) {
+            match cues.iter().find(|c| matches!(c.cue, Cue::Speaker(_)) || matches!(c.cue, Cue::Perp(p) if p.is_state())) {
                 Some(c) => (if c.t0 > s.t0 && matches!(doc.f(c.t0 - 1), "el" | "la" | "los" | "las" | "the") { c.t0 - 1 } else { c.t0 }, c.t1),
                 None => return None,
             }
@@ -1569,7 +1564,7 @@ impl Extractor {
             return None;
         }
         let mut stance = None;
-        for c in f.cues.iter().filter(|c| c.t0 >= a && c.t1 <= b) {
+        for c in cues.iter().filter(|c| c.t0 >= a && c.t1 <= b) {
             let st = match c.cue {
                 Cue::Speaker(st) => Some(st),
                 Cue::Perp(cat) if cat.is_state() => Some(Stance::Official),
@@ -1634,9 +1629,10 @@ fn clause_cues(cues: &[CueMatch], t0: usize, t1: usize) -> &[CueMatch] {
     &cues[lo..hi.max(lo)]
 }
 
-/// A clause's cues, as [`Extractor::claim`] reads them.
-struct SentenceCues<'c> {
-    cues: &'c [CueMatch],
+/// Whether folded word `w` sets a clause against the one before ("but", "while", "pero",
+/// "mientras", "aunque"…).
+fn is_contrast(w: &str) -> bool {
+    matches!(w, "but" | "while" | "whereas" | "although" | "pero" | "mientras" | "aunque")
 }
 
 /// The clauses of sentence `si` that report speech each on their own, as token ranges: where
@@ -1654,7 +1650,7 @@ fn report_clauses(doc: &Doc<'_>, si: usize, cues: &[CueMatch]) -> Vec<(usize, us
     }
     for k in s.t0 + 1..s.t1 {
         let gap = doc.gap_before(k);
-        let cut = gap.contains(';') || (gap.contains(',') && matches!(doc.f(k), "but" | "while" | "whereas" | "pero" | "mientras" | "aunque" | "although"));
+        let cut = gap.contains(';') || (gap.contains(',') && is_contrast(doc.f(k)));
         // Both sides must keep a report of their own.
         let start = clauses.last().map_or(s.t0, |c| c.0);
         if cut && cues.iter().filter(is_report).any(|r| r.t0 >= start && r.t0 < k) && cues.iter().filter(is_report).any(|r| r.t0 >= k) {
