@@ -2024,6 +2024,14 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
             return Some(span(c.t0, c.t1));
         }
     }
+    // "beat the father", "killed the man", "golpearon a la mujer": a singular anaphor as the
+    // object (the event anaphors, "the attack", "el hecho", name no one).
+    if let Some(c) = cues.iter().find(|c| matches!(c.cue, Cue::Anaphor) && c.t1 == c.t0 + 2 && (c.t0 == b || (c.t0 == b + 1 && doc.f(b) == "a")) && matches!(doc.f(c.t0), "the" | "el" | "la")) {
+        let w = doc.f(c.t1 - 1);
+        if !w.ends_with('s') && !matches!(w, "attack" | "shooting" | "killing" | "incident" | "dead" | "ataque" | "agresion" | "hecho") {
+            return Some(span(c.t0, c.t1));
+        }
+    }
     // "the body of a union organiser", "el cuerpo de una mujer".
     if (a..b).any(|k| matches!(doc.f(k), "body" | "cuerpo" | "cadaver")) {
         return Some(span(a, b));
@@ -2037,7 +2045,7 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
             // between the victim and the act.
             let relative = c.t1 < a && matches!(doc.f(c.t1), "who" | "que" | "quien" | "whose" | "cuyo" | "cuya") && a - c.t1 <= 14 && !clause_break(doc, c.t1, a);
             let near = (c.t1 <= a && a - c.t1 <= 5) || (c.t0 >= b && c.t0 - b <= 4) || relative;
-            if near && c.t0 > t0 && matches!(doc.f(c.t0 - 1), "a" | "an" | "un" | "una" | "one" | "the" | "el" | "la" | "his" | "her" | "su") {
+            if near && c.t0 > t0 && matches!(doc.f(c.t0 - 1), "a" | "an" | "un" | "una" | "one" | "the" | "el" | "la" | "al" | "his" | "her" | "su") {
                 return Some(span(c.t0 - 1, c.t1));
             }
             // "a Central American migrant", "un joven hondureño": adjectives between.

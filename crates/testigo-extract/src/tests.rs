@@ -401,6 +401,14 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // A wound is an injury even when the others "escaped unharmed".
     ("Gunmen fired on a minibus near Tonalá, Chiapas; the driver was hit in the leg, but the passengers escaped unharmed.", Some("2023-03-20"),
         &[("/i/0/injured", "1")]),
+    // A singular anaphor as the object counts one ("beat the father", "golpearon a la mujer").
+    ("Hooded men broke into a house in Soacha, Cundinamarca, and beat the father with a pipe.", Some("2022-09-14"),
+        &[("/i/0/injured", "1")]),
+    ("Unos encapuchados golpearon al hombre frente a su casa en Villa Nueva, Guatemala.", Some("2022-09-14"),
+        &[("/i/0/injured", "1")]),
+    // A headline in capitals is a sentence of its own: the body's subject starts the next one.
+    ("SHELTER COOK SLAIN IN MEXICALI\nA cook at a migrant shelter in Mexicali, Baja California, was gunned down in the early hours of Saturday as he closed the kitchen, staff said.", Some("2022-05-17"),
+        &[("/i/0/fatalities", "1"), ("/n", "1")]),
 ];
 
 #[test]

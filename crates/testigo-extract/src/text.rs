@@ -162,6 +162,8 @@ impl<'t> Doc<'t> {
         let bytes = text.as_bytes();
         let mut i = 0usize;
         let mut newline_run = 0u32;
+        // The first token of the current line (for headlines, below).
+        let mut line_t0 = 0usize;
         let mut pending_break = false; // a sentence-final mark was seen; break at the next token
         while i < text.len() {
             // Plain spaces change nothing: skip them at once.
@@ -315,6 +317,12 @@ impl<'t> Doc<'t> {
                     if newline_run >= 2 {
                         pending_break = true;
                     }
+                    // A headline in capitals ("SHELTER VOLUNTEER SLAIN IN ENSENADA") ends at
+                    // its line even without a blank line: hard-wrapped prose has lower case.
+                    if newline_run == 1 && tokens.len() >= line_t0 + 2 && tokens[line_t0..].iter().all(|t| !text[t.start..t.end].chars().any(char::is_lowercase)) {
+                        pending_break = true;
+                    }
+                    line_t0 = tokens.len();
                     // A line that ends without punctuation and is followed by a blank line is
                     // a heading or a paragraph of its own.
                 }
