@@ -42,7 +42,15 @@ pub fn is_day_of_date(doc: &Doc<'_>, k: usize) -> bool {
         return false;
     }
     let is_month = |i: usize| month(doc.f(i), true, Language::Es).is_some() || month(doc.f(i), true, Language::En).is_some();
-    is_month(k + 1) || (matches!(doc.f(k + 1), "de" | "of") && is_month(k + 2)) || (k >= 1 && is_month(k - 1))
+    is_month(k + 1) || (matches!(doc.f(k + 1), "de" | "of") && is_month(k + 2)) || (k >= 1 && is_month(k - 1)) || in_numeric_date(doc, k)
+}
+
+/// True when token `k` (digits) is joined to a neighbouring number by "/" or "." with no space:
+/// a part of a numeric date ("17/09/2022", "4/11", "07.11.21"), never a count.
+fn in_numeric_date(doc: &Doc<'_>, k: usize) -> bool {
+    let digits = |i: usize| i < doc.tokens.len() && doc.f(i).bytes().all(|b| b.is_ascii_digit()) && !doc.f(i).is_empty();
+    let joined = |i: usize| matches!(doc.gap_before(i), "/" | ".");
+    (k >= 1 && joined(k) && digits(k - 1)) || (joined(k + 1) && digits(k + 1))
 }
 
 /// True when token `k` is the year of a date rather than a quantity: four digits from 1900 to
@@ -61,6 +69,7 @@ pub fn is_year_of_date(doc: &Doc<'_>, k: usize) -> bool {
         || (k >= 2 && day_before && is_month(k - 2))
         || matches!(p1, "in" | "since" | "en" | "desde" | "del" | "ano" | "year" | "until" | "hasta" | "during" | "durante")
         || (doc.gap_before(k + 1) == "-" && doc.f(k + 1).bytes().all(|b| b.is_ascii_digit()) && !doc.f(k + 1).is_empty())
+        || in_numeric_date(doc, k)
 }
 
 fn month(w: &str, upper: bool, lang: Language) -> Option<u32> {
@@ -262,7 +271,9 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             let ordinal_ok = nw.len() == w1.len() || matches!(&w1[nw.len()..], "st" | "nd" | "rd" | "th");
             let month_follows = month(w2, true, lang).is_some() || (matches!(w2, "de" | "of") && month(w3, true, lang).is_some());
             let this_month = matches!((w2, w3), ("of", "this") | ("de", "este"));
-            let article_ok = w == "dia" || this_month;
+            // "on the 3rd": the ordinal suffix makes a bare "the" a day.
+            let on_the = w == "the" && i > t0 && doc.f(i - 1) == "on" && nw.len() < w1.len();
+            let article_ok = w == "dia" || this_month || on_the;
             if article_ok && ordinal_ok && !month_follows && (1..=2).contains(&nw.len()) && nw.bytes().all(|b| b.is_ascii_digit()) {
                 if let (Ok(d), Some(pd)) = (nw.parse::<u32>(), published) {
                     let this = pd.with_day(d).filter(|x| *x <= pd);
@@ -320,6 +331,20 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             }
         }
 
+        // "el 4/11", "on 17/9": day and month without a year, the last such day on or before
+        // publication. Day-first in Spanish; in English only when the first part cannot be a
+        // month. After a preposition or article only ("4/11" alone may be a score or a ratio).
+        if w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()) && i + 1 < t1 && doc.gap_before(i + 1) == "/" && !matches!(doc.gap_before(i + 2), "/" | "-" | ".") && i > t0 && matches!(doc.f(i - 1), "el" | "del" | "on" | "desde" | "since") {
+            if let (Ok(a), Ok(b), Some(pd)) = (w.parse::<u32>(), w1.parse::<u32>(), published) {
+                if w1.len() <= 2 && (lang == Language::Es || a > 12) {
+                    if let Some(dt) = infer_year(b, a, pd) {
+                        out.push(mention(i, i + 2, Some(dt), None, DatePrecision::Day, false));
+                        i += 2;
+                        continue;
+                    }
+                }
+            }
+        }
         // DAY [de] MONTH [[de|del|,] YEAR]
         if let Some(d) = day_of(w) {
             let (mi, has_de) = if w1 == "de" || w1 == "of" { (i + 2, true) } else { (i + 1, false) };

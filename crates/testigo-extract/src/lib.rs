@@ -239,7 +239,12 @@ impl Extractor {
                         let source_noun = || f.cues.iter().any(|a| matches!(a.cue, Cue::According) && a.t1 <= c.t0 && c.t0 - a.t1 <= 2);
                         matches!(c.cue, Cue::Say) && c.t1 <= d.t0 && d.t0 - c.t1 <= 2 && !(c.t1..d.t0).any(|x| matches!(doc.f(x), "que" | "that")) && !source_noun()
                     });
-                if report {
+                // "El sábado, la Fiscalía informó que…": a date opening the sentence, then the
+                // speaker and the report verb.
+                let opens_report = || {
+                    d.t0 <= s.t0 + 1 && doc.gap_before(d.t1).trim() == "," && f.cues.iter().any(|c| matches!(c.cue, Cue::Say) && c.t0 > d.t1 && c.t0 - d.t1 <= 4 && !clause_break(doc, d.t1 + 1, c.t0))
+                };
+                if report || opens_report() {
                     f.report_dates.push(di);
                 }
             }
@@ -939,7 +944,10 @@ impl Extractor {
                 if is_event {
                     for &(h, a, b) in f.harms.iter().filter(|h| h.1 >= c0 && h.1 < c1) {
                         if h == Harm::Killing {
-                            if let (Some((n, _)), Some(mut c)) = (count_for(doc, &f.cues, a, b, c0, c1), claim_of(si, (c0, c1), f, speakers)) {
+                            // "dos de los heridos murieran": a part of a count already told
+                            // is no toll of its own.
+                            let part = |sp: Span| (a.saturating_sub(4).max(c0)..a).any(|k| doc.tokens[k].start >= sp.start() && matches!(doc.f(k), "of" | "de") && matches!(doc.f(k + 1), "the" | "los" | "las"));
+                            if let (Some((n, _)), Some(mut c)) = (count_for(doc, &f.cues, a, b, c0, c1).filter(|x| !part(x.1)), claim_of(si, (c0, c1), f, speakers)) {
                                 c.fact = Some("fatalities".into());
                                 c.value = Some(n.to_string());
                                 if !claims.iter().any(|x| x.fact == c.fact && x.value == c.value) {
@@ -1092,6 +1100,8 @@ impl Extractor {
         // injured already counted who died are counted among the dead, not the injured.
         if let Some((n, sp)) = counts[Counted::Injured as usize] {
             let mut died = 0u32;
+            // Where the first such death is told, and where its sentence starts.
+            let mut died_at: Option<(Span, usize)> = None;
             for &si in event_sentences {
                 let s = doc.sentences[si];
                 for k in s.t0 + 1..s.t1.saturating_sub(2) {
@@ -1106,12 +1116,20 @@ impl Extractor {
                         let dies = facts[si].harms.iter().any(|h| h.0 == Harm::Killing && h.1 > noun && h.1 <= noun + 5);
                         if let (Some(m), true) = (m, dies) {
                             died += m;
+                            died_at.get_or_insert((span(k - 1, noun + 1), s.start));
                         }
                     }
                 }
             }
             if died > 0 && died <= n {
                 counts[Counted::Injured as usize] = Some((n - died, sp));
+                // "…killing three and wounding eight. Two of the wounded died on Friday": the
+                // toll counted before those deaths were told grows by them.
+                if let (Some((at, sentence_start)), Some((f, fsp))) = (died_at, counts[Counted::Fatalities as usize]) {
+                    if fsp.end() <= sentence_start {
+                        counts[Counted::Fatalities as usize] = Some((f + died, fsp.cover(at)));
+                    }
+                }
             }
         }
         let count = |k: Counted, ev: &mut dyn FnMut(&'static str, Span)| -> Option<u32> {
@@ -1909,7 +1927,7 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
         k -= 1;
         let w = doc.f(k);
         if let Some(n) = number_start_ending_at(doc, k, t0) {
-            return Some((n.0, span(n.1, a.max(n.1 + 1)).cover(span(a, b))));
+            return Some((n.0 + more_than(doc, n.1, t0), span(n.1, a.max(n.1 + 1)).cover(span(a, b))));
         }
         // "a score of miners", "decenas de migrantes": "of" after a collective number.
         let collective = matches!(w, "of" | "de") && k > t0 && number_start_ending_at(doc, k - 1, t0).is_some_and(|n| n.1 < k - 1 || !doc.f(k - 1).bytes().all(|b| b.is_ascii_digit()));
@@ -1953,17 +1971,29 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
             let plural_noun = {
                 let w = doc.f(after);
                 w.len() > 3 && w.ends_with('s') && w.chars().all(char::is_alphabetic)
-                    && !matches!(w, "shots" | "bullets" | "rounds" | "miles" | "kilometers" | "kilometres" | "metres" | "meters" | "years" | "days" | "hours" | "minutes" | "weeks" | "months" | "times" | "vehicles" | "cars" | "trucks" | "houses" | "homes" | "tons" | "dollars" | "pesos" | "disparos" | "balazos" | "tiros" | "anos" | "dias" | "horas" | "semanas" | "meses" | "veces" | "vehiculos" | "casas" | "kilometros" | "metros")
+                    && !matches!(w, "shots" | "bullets" | "rounds" | "miles" | "kilometers" | "kilometres" | "metres" | "meters" | "years" | "days" | "hours" | "minutes" | "weeks" | "months" | "times" | "vehicles" | "cars" | "trucks" | "houses" | "homes" | "tons" | "dollars" | "pesos" | "disparos" | "balazos" | "tiros" | "anos" | "dias" | "horas" | "semanas" | "meses" | "veces" | "vehiculos" | "casas" | "kilometros" | "metros"
+                        // Body parts: "le rompieron dos costillas" hurt one person.
+                        | "ribs" | "bones" | "teeth" | "fingers" | "arms" | "legs" | "costillas" | "huesos" | "dientes" | "dedos" | "brazos" | "piernas")
             };
+            // "killing three and wounding eight", "mató a dos e hirió a otro": a bare number
+            // before a conjunction.
             let people = plural_noun || cues.iter().any(|c| matches!(c.cue, Cue::Victim(_)) && c.t0 >= after && c.t0 <= after + 2)
-                || matches!(doc.f(after), "of" | "de") || after >= t1 || doc.gap_before(after).contains([',', '.']);
+                || matches!(doc.f(after), "of" | "de" | "and" | "y" | "e" | "others" | "otros" | "otras") || after >= t1 || doc.gap_before(after).contains([',', '.']);
             if people {
-                return Some((n.value, span(k, after)));
+                return Some((n.value + more_than(doc, k, t0), span(k, after)));
             }
         }
         break;
     }
     None
+}
+
+/// 1 when the number starting at token `start` is a lower bound ("more than a dozen", "más de
+/// 30", "over 200"), else 0: the best estimate of "more than N" is above N.
+fn more_than(doc: &Doc<'_>, start: usize, t0: usize) -> u32 {
+    let p1 = if start > t0 { doc.f(start - 1) } else { "" };
+    let p2 = if start > t0 + 1 { doc.f(start - 2) } else { "" };
+    u32::from(matches!((p2, p1), ("more", "than") | ("mas", "de") | ("upwards", "of") | ("arriba", "de")) || p1 == "over")
 }
 
 /// A number whose last token is `k` ("at least 12", "twenty-three", "two dozen").
@@ -2004,7 +2034,7 @@ fn number_before(doc: &Doc<'_>, victim_t0: usize, t0: usize) -> Option<(u32, Spa
         k -= 1;
         steps += 1;
         if let Some((v, start)) = number_start_ending_at(doc, k, t0) {
-            return Some((v, Span::new(doc.tokens[start].start, doc.tokens[victim_t0].end)));
+            return Some((v + more_than(doc, start, t0), Span::new(doc.tokens[start].start, doc.tokens[victim_t0].end)));
         }
         if !doc.f(k).chars().all(char::is_alphabetic) || matches!(doc.f(k), "the" | "of" | "de" | "a" | "by" | "por") {
             break;

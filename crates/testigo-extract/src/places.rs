@@ -335,7 +335,14 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 } else if (matches!(p1, "to" | "a") || matches!((p2, p1), ("rumbo", "a") | ("camino", "a"))) && (i.saturating_sub(6).max(s.t0)..i).any(|k| matches!(doc.f(k), "road" | "highway" | "route" | "carretera" | "camino" | "autopista" | "tramo" | "libramiento")) {
                     // "on the road that leads to La Flor", "la carretera a Reynosa": near it.
                     Role::Near
-                } else if matches!(p1, "to" | "toward" | "towards" | "hacia") || matches!((p2, p1), ("rumbo", "a") | ("destino", "a") | ("bound", "for") | ("trasladados", "a") | ("trasladado", "a") | ("llevados", "a") | ("llegar", "a") | ("camino", "a") | ("reach", "the")) {
+                } else if matches!(p1, "to" | "toward" | "towards" | "hacia") || matches!((p2, p1), ("rumbo", "a") | ("destino", "a") | ("bound", "for") | ("trasladados", "a") | ("trasladado", "a") | ("llevados", "a") | ("llegar", "a") | ("camino", "a") | ("reach", "the"))
+                    // "trasladados a un hospital de Cuautitlán", "taken to a hospital in
+                    // Laredo": where the wounded were taken, unless a death there follows
+                    // ("…a un hospital en Lordsburg, donde falleció").
+                    || (matches!(p1, "in" | "de" | "del" | "en")
+                        && matches!(p2, "hospital" | "clinica" | "sanatorio")
+                        && !cues.get(si).is_some_and(|cs| cs.iter().any(|c| c.t0 > i && matches!(c.cue, crate::lexicon::Cue::Harm(testigo_core::Harm::Killing)))))
+                {
                     Role::To
                 } else {
                     Role::In

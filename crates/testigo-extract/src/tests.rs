@@ -407,6 +407,36 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     ("Unos encapuchados golpearon al hombre frente a su casa en Villa Nueva, Guatemala.", Some("2022-09-14"),
         &[("/i/0/injured", "1")]),
     // A headline in capitals is a sentence of its own: the body's subject starts the next one.
+    // The parts of a numeric date are no count; a day and month alone, "on the 3rd".
+    ("On 21/10/2023 border guards beat three Cuban women near Huaquillas, Ecuador.", Some("2023-11-02"),
+        &[("/i/0/injured", "3"), ("/i/0/event_date", "\"2023-10-21\"")]),
+    ("El 9/3 hombres armados mataron a un taxista en Tapachula, Chiapas.", Some("2023-04-02"),
+        &[("/i/0/event_date", "\"2023-03-09\"")]),
+    ("A migrant was stabbed on the 2nd near the bus terminal in Tijuana, Baja California.", Some("2023-06-20"),
+        &[("/i/0/event_date", "\"2023-06-02\"")]),
+    // Killing, strangling and "levantar" in their less common forms.
+    ("Tres comerciantes fueron privados de la vida en un camino de Uruapan, Michoacán.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "3")]),
+    ("A Salvadoran woman was found strangled in a motel in Tenosique, Tabasco.", Some("2023-06-20"),
+        &[("/i/0/harms/0", "\"killing\""), ("/i/0/fatalities", "1")]),
+    ("Un comando levantó a un chofer en Zacatecas, Zacatecas.", Some("2023-06-20"),
+        &[("/i/0/harms/0", "\"abduction\"")]),
+    // "No hubo personas fallecidas": none dead; a body part is no count; the hospital is not
+    // where it happened.
+    ("No hubo personas fallecidas tras el descarrilamiento en Apizaco, Tlaxcala, pero cuatro migrantes sufrieron fracturas y fueron trasladados a un hospital de Puebla.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "0"), ("/i/0/injured", "4"), ("/i/0/location/name", "\"Apizaco\"")]),
+    ("En Saltillo, Coahuila, a un migrante hondureño le rompieron tres costillas a golpes.", Some("2023-06-20"),
+        &[("/i/0/injured", "1")]),
+    // "killing three and wounding eight"; "more than a dozen" is above twelve; deaths among
+    // the wounded told later add to the toll told before.
+    ("Gunmen fired on a bar in Celaya, Guanajuato, killing four and wounding nine. Three of the wounded died the next day.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "7"), ("/i/0/injured", "6")]),
+    ("More than a dozen farmworkers were killed in an ambush near Caborca, Sonora.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "13")]),
+    // A date opening the sentence before the speaker dates the report; a part of a toll is no
+    // competing toll.
+    ("Seis personas murieron el jueves al volcar un camión en Acayucan, Veracruz. El domingo, la Fiscalía informó que la cifra de fallecidos subió a nueve, luego de que tres de los heridos murieran.", Some("2023-06-20"),
+        &[("/n", "1"), ("/i/0/fatalities", "9"), ("/i/0/contested", "[]")]),
     ("SHELTER COOK SLAIN IN MEXICALI\nA cook at a migrant shelter in Mexicali, Baja California, was gunned down in the early hours of Saturday as he closed the kitchen, staff said.", Some("2022-05-17"),
         &[("/i/0/fatalities", "1"), ("/n", "1")]),
 ];
