@@ -1074,6 +1074,53 @@ impl Extractor {
                 }
             }
         }
+        // The abducted are missing until the text says they were freed: "levantaron a siete
+        // jornaleros. Cinco de ellos fueron liberados" leaves two missing; "the twelve kidnapped
+        // were rescued" none.
+        if harms.contains(&Harm::Abduction) && counts[Counted::Missing as usize].is_none() && zero[Counted::Missing as usize].is_none() {
+            let mut abducted: Option<(u32, Span)> = None;
+            let mut freed: Option<Option<u32>> = None;
+            for &si in event_sentences {
+                let f = &facts[si];
+                let s = doc.sentences[si];
+                for &(h, a, b) in &f.harms {
+                    if h == Harm::Abduction {
+                        let n = count_for(doc, &f.cues, a, b, s.t0, s.t1).or_else(|| singular_victim(doc, &f.cues, a, b, s.t0, s.t1).map(|sp| (1, sp)));
+                        if let Some((n, sp)) = n {
+                            if abducted.is_none_or(|(m, _)| n > m) {
+                                abducted = Some((n, sp));
+                            }
+                        }
+                    }
+                }
+            }
+            // Told after the abduction, in its paragraph or the next.
+            let first = event_sentences.first().copied().unwrap_or(0);
+            let par = doc.sentences.get(first).map_or(0, |s| s.paragraph);
+            for si in first..doc.sentences.len() {
+                let s = doc.sentences[si];
+                if s.paragraph > par + 1 {
+                    break;
+                }
+                for k in s.t0..s.t1 {
+                    let w = doc.f(k);
+                    if w.starts_with("liberad") || w.starts_with("rescatad") || matches!(w, "released" | "freed" | "rescued" | "liberaron" | "rescataron" | "escaped" | "escaparon") {
+                        let m = count_for(doc, &facts[si].cues, k, k + 1, s.t0, s.t1).map(|x| x.0);
+                        freed = Some(match (freed.flatten(), m) {
+                            (Some(x), Some(y)) => Some(x.max(y)),
+                            (x, y) => x.or(y),
+                        });
+                    }
+                }
+            }
+            if let Some((n, sp)) = abducted {
+                match freed {
+                    None => counts[Counted::Missing as usize] = Some((n, sp)),
+                    Some(Some(m)) if m < n => counts[Counted::Missing as usize] = Some((n - m, sp)),
+                    _ => {}
+                }
+            }
+        }
         // People forced to flee or gone missing are the victims counted in the sentence
         // ("Quinientas personas … huyeron"); an abducted person whose family knows nothing of
         // her is missing.
@@ -1956,6 +2003,13 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
             break;
         }
         let w = doc.f(k);
+        // "secuestró hace cuatro días a dos comerciantes": a span of time between the verb and
+        // its object.
+        if w == "hace" && k + 2 < t1 && numbers::number_at(doc, k + 1, t1).is_some_and(|n| n.tokens == 1) && matches!(doc.f(k + 2), "dias" | "horas" | "semanas" | "meses" | "dia" | "hora" | "semana" | "mes") {
+            k += 3;
+            steps += 1;
+            continue;
+        }
         // A day between the verb and its object: "asesinó el miércoles a cinco personas".
         let day = matches!(w, "el" | "on" | "este" | "pasado" | "lunes" | "martes" | "miercoles" | "jueves" | "viernes" | "sabado" | "domingo" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday");
         if day || matches!(w, "a" | "al" | "at" | "least" | "menos" | "por" | "lo" | "the" | "los" | "las" | "some" | "unos" | "unas" | "about" | "around" | "cerca" | "de" | "of" | "approximately" | "aproximadamente" | "more" | "than" | "mas" | "over" | "rose" | "to" | "stands" | "stood" | "en" | "ascendio" | "asciende" | "sube" | "subio") {
@@ -2072,8 +2126,13 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
                 continue;
             }
             // "a bus driver who refused to pay … was shot dead": a relative clause may stand
-            // between the victim and the act.
-            let relative = c.t1 < a && matches!(doc.f(c.t1), "who" | "que" | "quien" | "whose" | "cuyo" | "cuya") && a - c.t1 <= 14 && !clause_break(doc, c.t1, a);
+            // between the victim and the act. A long one, with commas, when the act is a
+            // passive right after it ("an asylum seeker who was expelled from McAllen into
+            // Reynosa, Tamaulipas, was kidnapped").
+            let relative = c.t1 < a
+                && matches!(doc.f(c.t1), "who" | "que" | "quien" | "whose" | "cuyo" | "cuya")
+                && ((a - c.t1 <= 14 && !clause_break(doc, c.t1, a))
+                    || (a - c.t1 <= 30 && matches!(doc.f(a - 1), "was" | "fue") && !(c.t1..a).any(|k| doc.gap_before(k).contains(';'))));
             let near = (c.t1 <= a && a - c.t1 <= 5) || (c.t0 >= b && c.t0 - b <= 4) || relative;
             if near && c.t0 > t0 && matches!(doc.f(c.t0 - 1), "a" | "an" | "un" | "una" | "one" | "the" | "el" | "la" | "al" | "his" | "her" | "su") {
                 return Some(span(c.t0 - 1, c.t1));

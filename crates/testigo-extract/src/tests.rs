@@ -437,6 +437,17 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // competing toll.
     ("Seis personas murieron el jueves al volcar un camión en Acayucan, Veracruz. El domingo, la Fiscalía informó que la cifra de fallecidos subió a nueve, luego de que tres de los heridos murieran.", Some("2023-06-20"),
         &[("/n", "1"), ("/i/0/fatalities", "9"), ("/i/0/contested", "[]")]),
+    // The abducted are missing until the text says they were freed.
+    ("Un comando levantó a seis jornaleros en Villanueva, Zacatecas. Cuatro de ellos fueron liberados dos días después.", Some("2023-06-20"),
+        &[("/i/0/missing", "2")]),
+    ("Gunmen kidnapped three truck drivers near Reynosa, Tamaulipas.", Some("2023-06-20"),
+        &[("/i/0/missing", "3")]),
+    ("Armed men kidnapped four migrants in Coatzacoalcos, Veracruz; police rescued them the next day.", Some("2023-06-20"),
+        &[("/i/0/missing", "null")]),
+    ("Hombres armados secuestraron hace tres días a cuatro pescadores en Güiria, Sucre.", Some("2023-06-20"),
+        &[("/i/0/missing", "4")]),
+    ("A Cuban woman who had been sent back from El Paso into Ciudad Juárez, Chihuahua, by U.S. agents, was kidnapped at the bus station.", Some("2023-06-20"),
+        &[("/i/0/missing", "1")]),
     ("SHELTER COOK SLAIN IN MEXICALI\nA cook at a migrant shelter in Mexicali, Baja California, was gunned down in the early hours of Saturday as he closed the kitchen, staff said.", Some("2022-05-17"),
         &[("/i/0/fatalities", "1"), ("/n", "1")]),
 ];
