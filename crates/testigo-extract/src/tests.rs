@@ -448,6 +448,13 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/missing", "4")]),
     ("A Cuban woman who had been sent back from El Paso into Ciudad Juárez, Chihuahua, by U.S. agents, was kidnapped at the bus station.", Some("2023-06-20"),
         &[("/i/0/missing", "1")]),
+    // A threat with "amenazó con" is a threat made; "no se han registrado agresiones" is none
+    // dead. Shots fired at a building are an incident; "no one was hurt" is none hurt and,
+    // with no death told, none dead.
+    ("En una manta colgada en Nogales, Sonora, un grupo criminal amenazó con matar a los taxistas que no paguen cuota. Hasta ahora no se han registrado agresiones.", Some("2023-06-20"),
+        &[("/i/0/harms/0", "\"threat\""), ("/i/0/fatalities", "0")]),
+    ("Unknown attackers fired several rounds into a church shelter in Tecún Umán, Guatemala, overnight. No one was hurt.", Some("2023-06-20"),
+        &[("/n", "1"), ("/i/0/fatalities", "0"), ("/i/0/injured", "0")]),
     ("SHELTER COOK SLAIN IN MEXICALI\nA cook at a migrant shelter in Mexicali, Baja California, was gunned down in the early hours of Saturday as he closed the kitchen, staff said.", Some("2022-05-17"),
         &[("/i/0/fatalities", "1"), ("/n", "1")]),
 ];
