@@ -244,7 +244,10 @@ impl Extractor {
                 let opens_report = || {
                     d.t0 <= s.t0 + 1 && doc.gap_before(d.t1).trim() == "," && f.cues.iter().any(|c| matches!(c.cue, Cue::Say) && c.t0 > d.t1 && c.t0 - d.t1 <= 4 && !clause_break(doc, d.t1 + 1, c.t0))
                 };
-                if report || opens_report() {
+                // "will march on Saturday", "saldrán en caravana el próximo domingo": a date of
+                // what is to come is no incident's.
+                let future = || (d.t0.saturating_sub(8).max(s.t0)..d.t0).any(|x| matches!(doc.f(x), "will" | "proximo" | "proxima") && !clause_break(doc, x + 1, d.t0));
+                if report || opens_report() || future() {
                     f.report_dates.push(di);
                 }
             }
@@ -293,7 +296,9 @@ impl Extractor {
                 // "The body was found with gunshot wounds": the wounds of the dead are no injury.
                 Cue::Harm(Harm::Injury)
                     if (matches!(doc.f(c.t1 - 1), "wounds" | "wound") || (c.t1 - c.t0 > 2 && doc.f(c.t0) == "heridas" && doc.f(c.t0 + 1) == "de"))
-                        && (cues.iter().any(|x| matches!(x.cue, Cue::Harm(Harm::Killing))) || (t0..t1).any(|k| matches!(doc.f(k), "body" | "bodies" | "cuerpo" | "cuerpos" | "cadaver" | "cadaveres" | "remains" | "restos"))) => {}
+                        // (A death or a body told before the wounds: "Two of them had gunshot
+                        // wounds, and the body of a third man was found" hurt two.)
+                        && (cues[..ci].iter().any(|x| matches!(x.cue, Cue::Harm(Harm::Killing))) || (t0..c.t0).any(|k| matches!(doc.f(k), "body" | "bodies" | "cuerpo" | "cuerpos" | "cadaver" | "cadaveres" | "remains" | "restos"))) => {}
                 Cue::Harm(h) => {
                     // "No one else was hurt" says nothing about the count of those who were.
                     let others = (c.t0.saturating_sub(4).max(t0)..c.t0).any(|k| matches!(doc.f(k), "else" | "mas" | "demas" | "other" | "others" | "further"));
@@ -1979,8 +1984,40 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
         over_aside = false;
         k -= 1;
         let w = doc.f(k);
+        // "a third was wounded", "un tercero resultó herido": one more person.
+        if k > t0 && matches!(w, "third" | "fourth" | "fifth" | "tercero" | "tercera" | "cuarto" | "cuarta" | "quinto" | "quinta") && matches!(doc.f(k - 1), "a" | "un" | "una" | "el" | "la") {
+            return Some((1, span(k - 1, b)));
+        }
         if let Some(n) = number_start_ending_at(doc, k, t0) {
-            return Some((n.0 + more_than(doc, n.1, t0), span(n.1, a.max(n.1 + 1)).cover(span(a, b))));
+            let p1 = if n.1 > t0 { doc.f(n.1 - 1) } else { "" };
+            // "un microbús que transportaba a 19 migrantes fue asaltado": the object of
+            // another verb counts no one hurt by this act. (Not when a pronoun before the act
+            // takes it up: "a cinco nos golpearon".)
+            let clitic = matches!(doc.f(a - 1), "nos" | "los" | "las" | "les" | "lo" | "la" | "le" | "me" | "te");
+            if matches!(p1, "carrying" | "transporting" | "with" | "con") || (matches!(p1, "a" | "al") && !clitic) {
+                break;
+            }
+            // "A mi esposo y a otros dos hombres los golpearon", "a man and two others were
+            // killed": the number and one more named before it.
+            // (The word before the conjunction ends a singular victim: "Dos murieron y otras
+            // cinco resultaron heridas" joins clauses, not people.)
+            let conj = if matches!(p1, "otros" | "otras") && n.1 >= t0 + 2 {
+                match doc.f(n.1 - 2) {
+                    "y" | "e" => Some(n.1 - 2),
+                    "a" if n.1 >= t0 + 3 && matches!(doc.f(n.1 - 3), "y" | "e") => Some(n.1 - 3),
+                    _ => None,
+                }
+            } else if p1 == "and" && matches!(doc.f(k + 1), "others" | "other") {
+                Some(n.1 - 1)
+            } else {
+                None
+            };
+            let and_one = conj.is_some_and(|j| cues.iter().any(|c| matches!(c.cue, Cue::Victim(fl) if fl & 1 == 0) && c.t1 == j));
+            return Some((n.0 + more_than(doc, n.1, t0) + u32::from(and_one), span(n.1, a.max(n.1 + 1)).cover(span(a, b))));
+        }
+        // "Two of them had gunshot wounds", "tres de ellos resultaron heridos": over "of them".
+        if matches!(w, "of" | "de") && matches!(doc.f(k + 1), "them" | "those" | "ellos" | "ellas") {
+            continue;
         }
         // "a score of miners", "decenas de migrantes": "of" after a collective number.
         let collective = matches!(w, "of" | "de") && k > t0 && number_start_ending_at(doc, k - 1, t0).is_some_and(|n| n.1 < k - 1 || !doc.f(k - 1).bytes().all(|b| b.is_ascii_digit()));
@@ -2044,6 +2081,18 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
             }
         }
         break;
+    }
+    // "dos voluntarios que intentaron impedir el operativo fueron golpeados", "two brothers
+    // who were beaten to death": the number of the people a relative clause follows.
+    if !active {
+        if let Some(r) = (a.saturating_sub(16).max(t0 + 1)..a).rev().find(|&r| matches!(doc.f(r), "que" | "who" | "quienes")) {
+            let plural = cues.iter().find(|c| matches!(c.cue, Cue::Victim(fl) if fl & 1 != 0) && c.t1 <= r && r - c.t1 <= 1);
+            if let Some(v) = plural.filter(|_| !clause_break(doc, r, a)) {
+                if let Some((n, sp)) = number_before(doc, v.t0, t0) {
+                    return Some((n, sp.cover(span(a, b))));
+                }
+            }
+        }
     }
     None
 }
@@ -2172,13 +2221,26 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
     // comerciante".
     // ("a" may be the English article or the Spanish "a" before a person.)
     let k = if matches!(doc.f(b), "a" | "an") && b + 1 < t1 && !matches!(doc.f(b + 1), "un" | "una" | "su") { b } else { k };
-    if k + 1 < t1 && matches!(doc.f(k), "a" | "an" | "un" | "una" | "his" | "her" | "su") && !doc.tokens[k + 1].upper && doc.f(k + 1).chars().all(char::is_alphabetic) && !matches!(doc.f(k + 1), "lot" | "number" | "group" | "grupo" | "total" | "few" | "dozen" | "docena" | "veintena" | "decena" | "series" | "serie") {
+    if k + 1 < t1 && matches!(doc.f(k), "a" | "an" | "un" | "una" | "his" | "her" | "su") && !doc.tokens[k + 1].upper && doc.f(k + 1).chars().all(char::is_alphabetic) && !matches!(doc.f(k + 1), "lot" | "number" | "group" | "grupo" | "total" | "few" | "dozen" | "docena" | "quincena" | "veintena" | "decena" | "series" | "serie") {
         return Some(span(k, k + 2));
     }
     // One person as the subject of a passive: "A volunteer … was gunned down", "Un exconcejal
     // fue asesinado".
-    if a > t0 + 1 && a - t0 <= 14 && matches!(doc.f(t0), "a" | "an" | "un" | "una") && !doc.tokens[t0 + 1].upper && (a.saturating_sub(2).max(t0)..a).any(|x| matches!(doc.f(x), "was" | "fue" | "been" | "resulto")) && !clause_break(doc, t0, a) {
-        return Some(span(t0, t0 + 2));
+    // "El chofer de un autobús que llevaba a 40 pasajeros fue asesinado", "police said the
+    // driver of a van … was shot": a definite subject that is a singular victim noun, at the
+    // sentence's start or after "said that", "informó que".
+    let passive = (a.saturating_sub(2).max(t0)..a).any(|x| matches!(doc.f(x), "was" | "fue" | "been" | "resulto"));
+    if passive {
+        let after_que = cues.iter().find(|c| matches!(c.cue, Cue::Say) && c.t1 < a && matches!(doc.f(c.t1), "que" | "that")).map(|c| c.t1 + 1);
+        for s0 in std::iter::once(t0).chain(after_que) {
+            if a > s0 + 1 && a - s0 <= 14 && !doc.tokens[s0 + 1].upper && !clause_break(doc, s0, a) {
+                let indefinite = matches!(doc.f(s0), "a" | "an" | "un" | "una");
+                let definite = matches!(doc.f(s0), "the" | "el" | "la") && cues.iter().any(|c| matches!(c.cue, Cue::Victim(fl) if fl & 1 == 0) && c.t0 == s0 + 1);
+                if indefinite || definite {
+                    return Some(span(s0, s0 + 2));
+                }
+            }
+        }
     }
     // Passive with a name before: "María Senaida Escobar was shot dead".
     None

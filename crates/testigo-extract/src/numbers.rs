@@ -43,7 +43,7 @@ fn unit(w: &str) -> Option<u32> {
 /// Vague collective quantities: (value, is the word a collective noun that takes "de"/"of").
 const VAGUE: &[(&str, u32)] = &[
     ("dozens", 24), ("decenas", 24), ("scores", 40), ("score", 20), ("hundreds", 200), ("cientos", 200), ("centenares", 200),
-    ("thousands", 2000), ("miles", 2000), ("veintena", 20), ("treintena", 30), ("cuarentena", 40), ("decena", 10),
+    ("thousands", 2000), ("miles", 2000), ("quincena", 15), ("veintena", 20), ("treintena", 30), ("cuarentena", 40), ("decena", 10),
     ("centenar", 100), ("several", 3), ("varios", 3), ("varias", 3),
 ];
 

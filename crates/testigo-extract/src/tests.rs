@@ -455,6 +455,23 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/harms/0", "\"threat\""), ("/i/0/fatalities", "0")]),
     ("Unknown attackers fired several rounds into a church shelter in Tecún Umán, Guatemala, overnight. No one was hurt.", Some("2023-06-20"),
         &[("/n", "1"), ("/i/0/fatalities", "0"), ("/i/0/injured", "0")]),
+    // Counts: "un tercero", "two of them", a relative clause after the counted people, the
+    // object of another verb, "y a otros dos", "una quincena".
+    ("Dos jornaleros fueron asesinados y un tercero resultó herido en Zamora, Michoacán.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "2"), ("/i/0/injured", "1")]),
+    ("Police found nine migrants in a stash house in Laredo, Texas. Two of them had gunshot wounds, and the body of a tenth was in the garage.", Some("2023-06-20"),
+        &[("/i/0/injured", "2")]),
+    ("Tres comerciantes que se negaron a pagar la cuota fueron golpeados en Tecún Umán, Guatemala.", Some("2023-06-20"),
+        &[("/i/0/injured", "3")]),
+    ("El chofer de un autobús que llevaba a 40 pasajeros fue asesinado en Villa Nueva, Guatemala.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "1")]),
+    ("En Tapanatepec, Oaxaca, a mi hermano y a otros tres muchachos los golpearon los agentes.", Some("2023-06-20"),
+        &[("/i/0/injured", "4")]),
+    ("Una quincena de pescadores murieron cuando naufragó su lancha frente a Puerto Madero, Chiapas.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "15")]),
+    // A date of what is to come ("will march on Saturday") is not the incident's.
+    ("Families will gather on Sunday to remember a shelter volunteer who was shot dead in Tijuana, Baja California, on 2 May.", Some("2023-06-20"),
+        &[("/i/0/event_date", "\"2023-05-02\"")]),
     ("SHELTER COOK SLAIN IN MEXICALI\nA cook at a migrant shelter in Mexicali, Baja California, was gunned down in the early hours of Saturday as he closed the kitchen, staff said.", Some("2022-05-17"),
         &[("/i/0/fatalities", "1"), ("/n", "1")]),
 ];
