@@ -470,7 +470,7 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     ("Una quincena de pescadores murieron cuando naufragó su lancha frente a Puerto Madero, Chiapas.", Some("2023-06-20"),
         &[("/i/0/fatalities", "15")]),
     // A date of what is to come ("will march on Saturday") is not the incident's.
-    ("Families will gather on Sunday to remember a shelter volunteer who was shot dead in Tijuana, Baja California, on 2 May.", Some("2023-06-20"),
+    ("Families will gather on Sunday for a volunteer who was shot dead outside the shelter where he had worked for years in Tijuana, Baja California, on 2 May.", Some("2023-06-20"),
         &[("/i/0/event_date", "\"2023-05-02\"")]),
     ("SHELTER COOK SLAIN IN MEXICALI\nA cook at a migrant shelter in Mexicali, Baja California, was gunned down in the early hours of Saturday as he closed the kitchen, staff said.", Some("2022-05-17"),
         &[("/i/0/fatalities", "1"), ("/n", "1")]),
