@@ -455,6 +455,7 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
         let rel = |days: i64| published.map(|p| p - Duration::days(days));
         let simple: Option<(usize, Option<NaiveDate>)> = match (w, w1, w2, w3) {
             ("the", "day", "before", "yesterday") => Some((4, rel(2))),
+            ("the", "night", "before", "last") => Some((4, rel(2))),
             ("anteayer", ..) | ("antier", ..) | ("anteanoche", ..) | ("antes", "de", "ayer", _) => Some((if w == "antes" { 3 } else { 1 }, rel(2))),
             ("yesterday", ..) | ("ayer", ..) => Some((1, rel(1))),
             ("last", "night", ..) | ("anoche", ..) | ("last", "evening", ..) => Some((if w == "anoche" { 1 } else { 2 }, rel(1))),

@@ -604,6 +604,12 @@ impl Extractor {
                     score -= 25.0;
                 }
             }
+            // A dateline gives way to a town the body names ("AUSTIN, Texas (AP) — … east of
+            // Uvalde"); alone, or against a country, it is where the act was ("CANCUN, Mexico
+            // (AP) — … in this resort city").
+            if p.dateline && f.places.iter().any(|&o| !places[o].dateline && !matches!(places[o].role, Role::From | Role::To) && self.rank_place(&places[o]) == 0) {
+                score -= 30.0;
+            }
             // A place directly followed by its own admin1 ("Saltillo, Coahuila") is the specific one.
             if doc.gap_before(p.t0).contains('(') && doc.gap_before(p.t0).contains('—') {
                 score -= 5.0;
@@ -2221,7 +2227,7 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
     // comerciante".
     // ("a" may be the English article or the Spanish "a" before a person.)
     let k = if matches!(doc.f(b), "a" | "an") && b + 1 < t1 && !matches!(doc.f(b + 1), "un" | "una" | "su") { b } else { k };
-    if k + 1 < t1 && matches!(doc.f(k), "a" | "an" | "un" | "una" | "his" | "her" | "su") && !doc.tokens[k + 1].upper && doc.f(k + 1).chars().all(char::is_alphabetic) && !matches!(doc.f(k + 1), "lot" | "number" | "group" | "grupo" | "total" | "few" | "dozen" | "docena" | "quincena" | "veintena" | "decena" | "series" | "serie") {
+    if k + 1 < t1 && matches!(doc.f(k), "a" | "an" | "un" | "una" | "his" | "her" | "su" | "my" | "mi" | "our" | "nuestro" | "nuestra") && !doc.tokens[k + 1].upper && doc.f(k + 1).chars().all(char::is_alphabetic) && !matches!(doc.f(k + 1), "lot" | "number" | "group" | "grupo" | "total" | "few" | "dozen" | "docena" | "quincena" | "veintena" | "decena" | "series" | "serie") {
         return Some(span(k, k + 2));
     }
     // One person as the subject of a passive: "A volunteer … was gunned down", "Un exconcejal

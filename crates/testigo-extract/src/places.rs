@@ -191,6 +191,10 @@ pub struct PlaceMention {
     /// "the Nicaraguan city of León", "la ciudad nicaragüense de León": the country the text
     /// puts this place in.
     pub cc_hint: Option<[u8; 2]>,
+    /// A wire dateline ("AUSTIN, Texas (AP) —", "CIUDAD DE MÉXICO (EFE).—"): the first words
+    /// of the text, in capitals, before a dash: where the report was filed, not where the
+    /// incident happened.
+    pub dateline: bool,
 }
 
 fn cc_key(cc: &str) -> [u8; 2] {
@@ -237,6 +241,16 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     let mut demonyms = Vec::with_capacity(4);
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
     let Scratch { walks, key, resolve: resolve_scratch } = scratch;
+    // A wire dateline: the text opens with a word in capitals and a dash (or a bracketed
+    // agency) follows within 80 characters; the byte where the dash stands.
+    let dateline_end = match doc.tokens.first() {
+        Some(t) if t.start < 8 && doc.raw(0).chars().filter(|c| c.is_alphabetic()).count() >= 3 && !doc.raw(0).chars().any(char::is_lowercase) => {
+            let rest = doc.text.get(t.start..).unwrap_or("");
+            let head = rest.char_indices().nth(80).map_or(rest, |(b, _)| &rest[..b]);
+            head.find(['—', '–', '(']).or_else(|| head.find(" - ")).map_or(0, |b| t.start + b)
+        }
+        _ => 0,
+    };
     walks.clear();
     for (si, s) in doc.sentences.iter().enumerate() {
         if !mask.get(si).copied().unwrap_or(true) {
@@ -362,6 +376,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                     role,
                     city_cue,
                     state_cue,
+                    dateline: doc.tokens[i].start < dateline_end,
                     cc_hint: if city_cue {
                         demonyms.iter().rev().find(|(t, _)| *t + 4 >= i && *t < i).map(|(_, cc)| cc_key(cc))
                     } else {
@@ -378,7 +393,9 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
     for k in 1..places.len() {
         let (sentence, role, t1) = (places[k - 1].sentence, places[k - 1].role, places[k - 1].t1);
         let cur = &mut places[k];
-        if sentence == cur.sentence && matches!(role, Role::From | Role::To) && t1 == cur.t0 && matches!(doc.gap_before(cur.t0).trim(), "," | "(") {
+        // "We are from Choloma, in Honduras": so does ", in" the country or state after it.
+        let comma_in = cur.t0 == t1 + 1 && matches!(doc.f(t1), "in" | "en") && doc.gap_before(t1).trim() == ",";
+        if sentence == cur.sentence && matches!(role, Role::From | Role::To) && ((t1 == cur.t0 && matches!(doc.gap_before(cur.t0).trim(), "," | "(")) || comma_in) {
             cur.role = role;
         }
     }

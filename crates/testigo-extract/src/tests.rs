@@ -472,6 +472,14 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // A date of what is to come ("will march on Saturday") is not the incident's.
     ("Families will gather on Sunday for a volunteer who was shot dead outside the shelter where he had worked for years in Tijuana, Baja California, on 2 May.", Some("2023-06-20"),
         &[("/i/0/event_date", "\"2023-05-02\"")]),
+    // A wire dateline gives way to a town the body names, not to a country.
+    ("HOUSTON, Texas (AP) — Four migrants died and six others were hurt early Sunday when a smuggler's sedan flipped over on a county road north of Laredo, state troopers said.", Some("2023-06-20"),
+        &[("/i/0/location/name", "\"Laredo\"")]),
+    ("TAPACHULA, Mexico (AP) — Two Haitian women were beaten by municipal police in this border city, a shelter said.", Some("2023-06-20"),
+        &[("/i/0/location/name", "\"Tapachula\"")]),
+    // First person: "from X, in Honduras" is an origin; "the night before last"; "my cousin".
+    ("We are from San Miguel, in El Salvador. The night before last we were walking near Escuintla, Chiapas, when three men with knives robbed us and slashed my brother on the hand.", Some("2023-09-05"),
+        &[("/i/0/location/name", "\"Escuintla\""), ("/i/0/event_date", "\"2023-09-03\""), ("/i/0/injured", "1")]),
     ("SHELTER COOK SLAIN IN MEXICALI\nA cook at a migrant shelter in Mexicali, Baja California, was gunned down in the early hours of Saturday as he closed the kitchen, staff said.", Some("2022-05-17"),
         &[("/i/0/fatalities", "1"), ("/n", "1")]),
 ];
