@@ -479,6 +479,7 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             ("principios", "de", "mes") | ("inicios", "de", "mes") | ("principios", "de", "este") if w3 != "ano" => Some(("early this month", if w2 == "este" { 4 } else { 3 })),
             // "earlier this month", "este mes", "en lo que va del mes": from the first of the
             // month of publication to the day before.
+            ("early", "this", "month") => Some(("early this month", 3)),
             ("earlier", "this", "month") => Some(("this month", 3)),
             ("this", "month", _) | ("este", "mes", _) => Some(("this month", 2)),
             ("lo", "que", "va") if w3 == "del" && doc.f(i + 4) == "mes" => Some(("this month", 5)),

@@ -1173,7 +1173,10 @@ impl Extractor {
                     let noun = if numbers::number_at(doc, k + 2, s.t1).is_some_and(|n| n.tokens == 1) { k + 3 } else { k + 2 };
                     if matches!(doc.f(noun), "injured" | "wounded" | "heridos" | "heridas" | "lesionados" | "lesionadas") {
                         let m = if matches!(doc.f(k - 1), "one" | "uno" | "una") { Some(1) } else { numbers::number_at(doc, k - 1, k).map(|x| x.value) };
-                        let dies = facts[si].harms.iter().any(|h| h.0 == Harm::Killing && h.1 > noun && h.1 <= noun + 5);
+                        // An aside may stand between: "One of the injured, a 17-year-old from
+                        // Guatemala, died on Sunday".
+                        let reach = if doc.gap_before(noun + 1).trim() == "," { 14 } else { 5 };
+                        let dies = facts[si].harms.iter().any(|h| h.0 == Harm::Killing && h.1 > noun && h.1 <= noun + reach);
                         if let (Some(m), true) = (m, dies) {
                             died += m;
                             died_at.get_or_insert((span(k - 1, noun + 1), s.start));

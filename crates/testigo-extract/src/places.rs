@@ -351,11 +351,11 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                     Role::Near
                 } else if matches!(p1, "to" | "toward" | "towards" | "hacia") || matches!((p2, p1), ("rumbo", "a") | ("destino", "a") | ("bound", "for") | ("trasladados", "a") | ("trasladado", "a") | ("llevados", "a") | ("llegar", "a") | ("camino", "a") | ("reach", "the"))
                     // "trasladados a un hospital de Cuautitlán", "taken to a hospital in
-                    // Laredo": where the wounded were taken, unless a death there follows
-                    // ("…a un hospital en Lordsburg, donde falleció").
+                    // Laredo": where the wounded were taken, unless the death told is there
+                    // ("…a un hospital en Lordsburg, Nuevo México, donde falleció").
                     || (matches!(p1, "in" | "de" | "del" | "en")
                         && matches!(p2, "hospital" | "clinica" | "sanatorio")
-                        && !cues.get(si).is_some_and(|cs| cs.iter().any(|c| c.t0 > i && matches!(c.cue, crate::lexicon::Cue::Harm(testigo_core::Harm::Killing)))))
+                        && !(i + 1..s.t1.min(i + 7)).any(|k| matches!(doc.f(k), "donde" | "where") && cues.get(si).is_some_and(|cs| cs.iter().any(|c| c.t0 > k && c.t0 <= k + 2 && matches!(c.cue, crate::lexicon::Cue::Harm(testigo_core::Harm::Killing))))))
                 {
                     Role::To
                 } else {

@@ -480,6 +480,10 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // First person: "from X, in Honduras" is an origin; "the night before last"; "my cousin".
     ("We are from San Miguel, in El Salvador. The night before last we were walking near Escuintla, Chiapas, when three men with knives robbed us and slashed my brother on the hand.", Some("2023-09-05"),
         &[("/i/0/location/name", "\"Escuintla\""), ("/i/0/event_date", "\"2023-09-03\""), ("/i/0/injured", "1")]),
+    // A later death among the wounded, with an aside, at a hospital elsewhere: one incident,
+    // the toll grows, the place stays; "early this month" is its first ten days.
+    ("Five farmworkers were wounded and two others killed early this month on a ranch outside Camargo, Chihuahua, police said on Monday. One of the wounded, a 40-year-old from Durango, died on Saturday at a hospital in Parral.", Some("2023-06-20"),
+        &[("/n", "1"), ("/i/0/fatalities", "3"), ("/i/0/injured", "4"), ("/i/0/location/admin1", "\"Chihuahua\""), ("/i/0/event_date_end", "\"2023-06-10\"")]),
     ("SHELTER COOK SLAIN IN MEXICALI\nA cook at a migrant shelter in Mexicali, Baja California, was gunned down in the early hours of Saturday as he closed the kitchen, staff said.", Some("2022-05-17"),
         &[("/i/0/fatalities", "1"), ("/n", "1")]),
 ];
