@@ -282,10 +282,8 @@ impl Extractor {
                 continue;
             }
             // Negation and modality look back a few tokens within the clause.
-            // (A cue of the same words, "amenazó con" as a threat and as a modal, does not
-            // qualify itself.)
             let window = |pred: &dyn Fn(&Cue) -> bool, n: usize| {
-                cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= n && !clause_break(doc, p.t1, c.t0)).any(|p| p.t1 <= c.t0 && pred(&p.cue))
+                cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= n && !clause_break(doc, p.t1, c.t0)).any(|p| pred(&p.cue))
             };
             match c.cue {
                 // "No one was killed or injured", "no hubo muertos ni heridos": the harm joined
@@ -314,7 +312,7 @@ impl Extractor {
                         // Neither a harm nor a zero.
                     } else if negated {
                         f.none.push((h, c.t0, c.t1));
-                    } else if cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 3 && !clause_break(doc, p.t1, c.t0)).any(|p| p.t1 <= c.t0 && matches!(p.cue, Cue::Hyp) && !(doc.f(p.t0) == "may" && doc.tokens[p.t0].upper))
+                    } else if cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 3 && !clause_break(doc, p.t1, c.t0)).any(|p| matches!(p.cue, Cue::Hyp) && !(doc.f(p.t0) == "may" && doc.tokens[p.t0].upper))
                         || in_hypothetical_list(doc, &cues, ci)
                     {
                         // Hypothetical or planned: not an act.
