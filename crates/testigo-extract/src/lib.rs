@@ -312,7 +312,7 @@ impl Extractor {
                         // Neither a harm nor a zero.
                     } else if negated {
                         f.none.push((h, c.t0, c.t1));
-                    } else if cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 3 && !clause_break(doc, p.t1, c.t0)).any(|p| matches!(p.cue, Cue::Hyp) && !(doc.f(p.t0) == "may" && doc.tokens[p.t0].upper))
+                    } else if cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 3 && !clause_break(doc, p.t1, c.t0)).any(|p| matches!(p.cue, Cue::Hyp) && !(doc.f(p.t0) == "may" && doc.tokens[p.t0].upper) && !governed_elsewhere(doc, p.t1, c.t0))
                         || in_hypothetical_list(doc, &cues, ci)
                     {
                         // Hypothetical or planned: not an act.
@@ -1855,6 +1855,13 @@ fn in_hypothetical_list(doc: &Doc<'_>, cues: &[CueMatch], ci: usize) -> bool {
 }
 
 /// True when a comma, semicolon, "but" or a quote separates two token positions.
+/// A finite auxiliary between a modal cue and an act (`from..to`) heads the act's own clause:
+/// in "a neighbour who tried to shield them were shot dead", "tried to" governs "shield", and
+/// "were shot dead" is told as a fact.
+fn governed_elsewhere(doc: &Doc<'_>, from: usize, to: usize) -> bool {
+    from < to && (from + 1..to).any(|k| matches!(doc.f(k), "were" | "was" | "fueron" | "fue"))
+}
+
 fn clause_break(doc: &Doc<'_>, from: usize, to: usize) -> bool {
     (from.max(1)..=to).any(|k| {
         let g = doc.gap_before(k);
@@ -1948,6 +1955,9 @@ fn victim_follows(doc: &Doc<'_>, cues: &[CueMatch], at: usize, t1: usize) -> boo
 /// The count of people a harm cue `[a, b)` refers to, from its sentence `[t0, t1)`.
 fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1: usize) -> Option<(u32, Span)> {
     let span = |x: usize, y: usize| Span::new(doc.tokens[x].start, doc.tokens[y - 1].end);
+    if let Some(x) = listed_victims(doc, cues, a, b, t0, t1) {
+        return Some(x);
+    }
     // "un muerto", "una herida", "hubo un lesionado": the article before a singular noun of the
     // harm counts one (a number word elsewhere, "un" is left alone as an article).
     if b == a + 1 && a > t0 && matches!(doc.f(a - 1), "un" | "una") && {
@@ -2102,6 +2112,193 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
         }
     }
     None
+}
+
+/// People named one by one around the act: "a woman, her two children and a neighbour were
+/// shot dead" (4), "mataron a un líder campesino y a su esposa" (2), "the driver and one
+/// passenger died" (2). Returns the sum and the list's span when at least two victim noun
+/// phrases are joined by "and"/"y"/"e" (with commas between the others) as the subject just
+/// before the act `a..b` or as its object just after; `None` otherwise, and for a plural noun
+/// without a number ("his children"), whose count the text does not give.
+fn listed_victims(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1: usize) -> Option<(u32, Span)> {
+    let span = |x: usize, y: usize| Span::new(doc.tokens[x].start, doc.tokens[y - 1].end);
+    // Subject: the list starts at a victim noun phrase within 40 tokens before the act and
+    // ends right before it, or before a relative clause or an auxiliary that leads to it.
+    for c in cues.iter().filter(|c| matches!(c.cue, Cue::Victim(_) | Cue::Demonym(_)) && c.t1 <= a && c.t0 >= t0 && a - c.t0 <= 40) {
+        let Some(start) = item_start(doc, c.t0, t0) else { continue };
+        if let Some((n, items, end)) = victim_list(doc, cues, start, a) {
+            let joined = end == a
+                || (end..a).all(|k| matches!(doc.f(k), "were" | "was" | "have" | "has" | "been" | "had" | "fueron" | "resultaron" | "han" | "sido" | "all" | "both" | "todos" | "ambos"))
+                || (matches!(doc.f(end), "who" | "que" | "quienes") && a - end <= 16 && !(end..a).any(|k| doc.gap_before(k).contains([';', '.', ':'])));
+            if items >= 2 && joined {
+                return Some((n, span(start, b)));
+            }
+        }
+        break;
+    }
+    // Object: right after the act, over a day ("asesinaron el miércoles a…") and the
+    // Spanish "a" before people.
+    let mut k = b;
+    while k < t1 && k < b + 4 && matches!(doc.f(k), "el" | "on" | "este" | "pasado" | "lunes" | "martes" | "miercoles" | "jueves" | "viernes" | "sabado" | "domingo" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday") {
+        k += 1;
+    }
+    if personal_a(doc, k, t1) {
+        k += 1;
+    }
+    if let Some((n, items, end)) = victim_list(doc, cues, k, t1) {
+        // The list ends the clause or a preposition follows: in "murió un joven y su hermano
+        // quedó herido" the brother is the subject of the next verb.
+        let closes = end >= t1
+            || doc.gap_before(end).contains([',', ';', '.', ':', '('])
+            || matches!(doc.f(end), "at" | "in" | "on" | "near" | "outside" | "inside" | "from" | "with" | "during" | "while" | "when" | "after" | "before" | "as" | "en" | "de" | "del" | "cerca" | "con" | "durante" | "mientras" | "cuando" | "tras" | "antes" | "despues" | "luego" | "el" | "la" | "este" | "esta" | "ayer" | "anoche" | "yesterday" | "last" | "early" | "late" | "por" | "by" | "frente" | "afuera" | "dentro");
+        if items >= 2 && closes {
+            return Some((n, span(a, end)));
+        }
+    }
+    None
+}
+
+/// The Spanish "a" before a person object at `k`: "a un líder", "a su esposa", "a tres
+/// jóvenes" (not the English article: "a woman").
+fn personal_a(doc: &Doc<'_>, k: usize, lim: usize) -> bool {
+    k + 1 < lim && doc.f(k) == "a" && (matches!(doc.f(k + 1), "un" | "una" | "su" | "sus" | "los" | "las" | "la" | "el" | "mi" | "mis") || numbers::number_at(doc, k + 1, lim).is_some())
+}
+
+/// The first token of the noun phrase whose head starts at `head`: back over a number, up to
+/// three adjectives and a determiner ("her two children", "un joven campesino").
+fn item_start(doc: &Doc<'_>, head: usize, t0: usize) -> Option<usize> {
+    let mut k = head;
+    while k > t0 && head - k < 5 && doc.gap_before(k).trim().is_empty() {
+        let w = doc.f(k - 1);
+        if matches!(w, "a" | "an" | "the" | "his" | "her" | "their" | "its" | "my" | "our" | "un" | "una" | "el" | "la" | "los" | "las" | "su" | "sus" | "mi" | "mis" | "one" | "al") {
+            return Some(k - 1);
+        }
+        if !w.chars().all(|ch| ch.is_alphanumeric() || ch == '-') || matches!(w, "and" | "y" | "e" | "of" | "de" | "by" | "por" | "killed" | "mataron" | "asesinaron") {
+            break;
+        }
+        k -= 1;
+    }
+    // A bare number and noun: "two Guatemalan men".
+    (k < head && numbers::number_at(doc, k, head).is_some()).then_some(k)
+}
+
+/// Parses a list of victim noun phrases from `k` (before `lim`): (people, phrases, end).
+/// The list needs "and"/"y"/"e" before its last phrase; an aside after a phrase ("aged four
+/// and nine", "de 2, 6 y 11 años", ", 34,") is stepped over.
+fn victim_list(doc: &Doc<'_>, cues: &[CueMatch], mut k: usize, lim: usize) -> Option<(u32, usize, usize)> {
+    let mut total = 0u32;
+    let mut items = 0usize;
+    let mut joined = false;
+    let mut end = k;
+    loop {
+        let Some((n, e)) = victim_item(doc, cues, k, lim) else { break };
+        total += n;
+        items += 1;
+        end = skip_aside(doc, e, lim);
+        // The separator: ", ", ", and", "and", "y", "e", "y a".
+        let mut j = end;
+        let comma = j < lim && doc.gap_before(j).contains(',');
+        let conj = j < lim && matches!(doc.f(j), "and" | "y" | "e");
+        if conj {
+            j += 1;
+            if personal_a(doc, j, lim) {
+                j += 1;
+            }
+        } else if !comma {
+            break;
+        }
+        if joined {
+            break;
+        }
+        joined = conj;
+        k = j;
+        if j >= lim {
+            break;
+        }
+    }
+    if joined && items >= 2 {
+        return Some((total, items, end));
+    }
+    (items == 1).then_some((total, 1, end))
+}
+
+/// One victim noun phrase at `k`: (people, end). "a woman", "her two children", "one
+/// passenger", "a 23-year-old Honduran", "su esposa", "sus tres hijos".
+fn victim_item(doc: &Doc<'_>, cues: &[CueMatch], mut k: usize, lim: usize) -> Option<(u32, usize)> {
+    let w = doc.f(k);
+    let one = matches!(w, "a" | "an" | "un" | "una" | "one" | "otro" | "otra" | "another");
+    let singular_det = one || matches!(w, "the" | "his" | "her" | "its" | "my" | "our" | "el" | "la" | "su" | "mi" | "al");
+    let plural_det = matches!(w, "their" | "his" | "her" | "the" | "sus" | "los" | "las" | "mis" | "my" | "our");
+    if singular_det || plural_det {
+        k += 1;
+    }
+    let number = if one { None } else { numbers::number_at(doc, k, lim).filter(|n| !n.vague) };
+    if let Some(n) = &number {
+        k += n.tokens;
+    }
+    let mut steps = 0;
+    while k < lim && steps < 4 {
+        if doc.gap_before(k).contains([',', ';', '.', ':', '(']) {
+            return None;
+        }
+        if let Some(c) = cues.iter().find(|c| c.t0 == k && matches!(c.cue, Cue::Victim(_) | Cue::Demonym(_))) {
+            // "two Guatemalan men": the nationality qualifies the noun after it.
+            if let Some(v) = cues.iter().find(|v| v.t0 == c.t1 && matches!(v.cue, Cue::Victim(_))) {
+                return finish(doc, v, number.as_ref().map(|n| n.value), one || singular_det);
+            }
+            // "una mujer colombiana": a nationality after the noun.
+            return finish(doc, c, number.as_ref().map(|n| n.value), one || singular_det)
+                .map(|(n, e)| (n, cues.iter().find(|d| d.t0 == e && matches!(d.cue, Cue::Demonym(_)) && !doc.gap_before(e).contains(',')).map_or(e, |d| d.t1)));
+        }
+        let x = doc.f(k);
+        if doc.tokens[k].upper || !x.chars().all(|ch| ch.is_alphanumeric() || ch == '-') || matches!(x, "and" | "y" | "e" | "of" | "de" | "who" | "que" | "was" | "were" | "fue" | "fueron") {
+            return None;
+        }
+        k += 1;
+        steps += 1;
+    }
+    None
+}
+
+fn finish(doc: &Doc<'_>, c: &CueMatch, number: Option<u32>, singular: bool) -> Option<(u32, usize)> {
+    let plural = match c.cue {
+        Cue::Victim(fl) => fl & 1 != 0,
+        _ => doc.f(c.t1 - 1).ends_with('s'),
+    };
+    match (plural, number) {
+        (true, Some(n)) if n > 1 => Some((n, c.t1)),
+        (false, None) if singular => Some((1, c.t1)),
+        (false, Some(1)) => Some((1, c.t1)),
+        _ => None,
+    }
+}
+
+/// After a victim noun phrase ending at `e`: past an age aside ("de 40 años", ", aged four
+/// and nine,", ", 34,", "(19)"), or `e` itself.
+fn skip_aside(doc: &Doc<'_>, e: usize, lim: usize) -> usize {
+    let w = doc.f(e);
+    if e < lim && (w == "de" || w == "aged" || w == "ages") {
+        // Numbers, commas and "y"/"and" up to "años"/"years".
+        let mut j = e + 1;
+        while j < lim && j < e + 10 {
+            let x = doc.f(j);
+            if matches!(x, "anos" | "ano" | "years" | "year") {
+                return j + 1;
+            }
+            if !(numbers::may_start_number(doc, j) || matches!(x, "y" | "and" | "e" | "old")) || (w != "de" && doc.gap_before(j).contains(',')) {
+                break;
+            }
+            j += 1;
+        }
+        if w != "de" && j > e + 1 {
+            return j;
+        }
+    }
+    // ", 34," : an age between commas.
+    if e + 1 < lim && doc.gap_before(e).trim() == "," && doc.f(e).bytes().all(|b| b.is_ascii_digit()) && doc.gap_before(e + 1).contains(',') {
+        return e + 1;
+    }
+    e
 }
 
 /// 1 when the number starting at token `start` is a lower bound ("more than a dozen", "más de

@@ -486,6 +486,21 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/n", "1"), ("/i/0/fatalities", "3"), ("/i/0/injured", "4"), ("/i/0/location/admin1", "\"Chihuahua\""), ("/i/0/event_date_end", "\"2023-06-10\"")]),
     ("SHELTER COOK SLAIN IN MEXICALI\nA cook at a migrant shelter in Mexicali, Baja California, was gunned down in the early hours of Saturday as he closed the kitchen, staff said.", Some("2022-05-17"),
         &[("/i/0/fatalities", "1"), ("/n", "1")]),
+    // People named one by one are counted one by one, over asides of age; a modal inside a
+    // relative clause ("who tried to shield them") does not make the act hypothetical.
+    ("Two teachers, a nurse, her eight-year-old son and an elderly farmer, aged 71, who had gone to help were shot dead on Friday in a village near Choluteca, Honduras.", Some("2023-06-20"),
+        &[("/n", "1"), ("/i/0/fatalities", "5")]),
+    ("Un albañil de 52 años, su esposa y sus dos nietos, de 4 y 9 años, fueron asesinados el lunes en Tlapa, Guerrero.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "4")]),
+    ("Armed men shot dead a shopkeeper and his nephew outside their store in Jalpa, Zacatecas, on Monday.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "2")]),
+    ("Sicarios mataron el martes a un regidor y a su chofer en Tierra Colorada, Guerrero; una vecina resultó herida.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "2"), ("/i/0/injured", "1")]),
+    ("Una joven guatemalteca y su prima resultaron heridas cuando un hombre les disparó en Huixtla, Chiapas.", Some("2023-06-20"),
+        &[("/i/0/injured", "2")]),
+    // A list that the next verb takes as its subject is no object of the act before it.
+    ("Agentes dispararon contra un auto en Ojinaga, Chihuahua; murió un hombre de 30 años y su hijo quedó herido.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "1"), ("/i/0/injured", "1")]),
 ];
 
 #[test]
