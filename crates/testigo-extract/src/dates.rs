@@ -185,6 +185,21 @@ fn infer_month_year(m: u32, pubd: NaiveDate) -> i32 {
     }
 }
 
+/// Easter Sunday of year `y` (Gregorian calendar; the anonymous algorithm of Meeus).
+fn easter(y: i32) -> Option<NaiveDate> {
+    let (a, b, c) = (y % 19, y / 100, y % 100);
+    let (d, e) = (b / 4, b % 4);
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let (i, k) = (c / 4, c % 4);
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(y, month as u32, day as u32)
+}
+
 /// Most recent `wd` strictly before `pubd`.
 fn last_weekday(wd: Weekday, pubd: NaiveDate) -> NaiveDate {
     let mut d = pubd - Duration::days(1);
@@ -199,12 +214,16 @@ fn mention(t0: usize, t1: usize, start: Option<NaiveDate>, end: Option<NaiveDate
     DateMention { t0, t1, start, end: end.or(start), precision, relative }
 }
 
-/// Part of month: early 1–10, mid 11–20, late 21–end.
+/// Part of month: early 1–10, mid 11–20, late 21–end; the first and second fortnights
+/// ("quincena") 1–15 and 16–end.
 fn part_of_month(w: &str, next: &str) -> Option<u8> {
     Some(match (w, next) {
         ("early", _) | ("principios", _) | ("inicios", _) | ("comienzos", _) | ("beginning", _) | ("start", _) => 0,
         ("mid", _) | ("mediados", _) | ("middle", _) => 1,
         ("late", _) | ("finales", _) | ("fines", _) | ("end", _) | ("fin", _) | ("ultimos", "dias") => 2,
+        // "la primera quincena de febrero": 1–15; "la segunda quincena": 16–end.
+        ("primera", "quincena") => 3,
+        ("segunda", "quincena") => 4,
         _ => return None,
     })
 }
@@ -231,6 +250,9 @@ static DATE_STARTS: WordSet = WordSet::new(&[
     "cinco", "seis", "siete", "ocho", "nueve", "diez", "two", "three", "four", "five", "six", "seven", "eight",
     "nine", "ten", "eleven", "twelve", "several", "both", "once", "doce", "trece", "catorce", "quince", "twenty",
     "thirty", "veinte", "treinta", "forty", "forty-eight", "seventy", "seventy-two", "veinticuatro", "cuarenta", "setenta", "twenty-four",
+    "past", "thanksgiving", "halloween", "holy", "good", "easter", "maundy", "primera", "segunda", "primer", "veintiuno",
+    "veintidos", "veintitres", "veinticinco", "veintiseis", "veintisiete", "veintiocho", "veintinueve", "dieciseis",
+    "diecisiete", "dieciocho", "diecinueve", "primero", "treintaiuno", "treinta", "independence", "fourth",
 ]);
 
 fn may_start_date(doc: &Doc<'_>, i: usize) -> bool {
@@ -246,6 +268,12 @@ fn may_start_date(doc: &Doc<'_>, i: usize) -> bool {
                 "same" | "mismo" => doc.f(i + 1) == "day" || doc.f(i + 1) == "dia",
                 "lo" => doc.f(i + 1) == "que",
                 "este" => doc.f(i + 1) == "mes",
+                "past" => doc.f(i + 1) == "weekend",
+                "good" => doc.f(i + 1) == "friday",
+                "holy" | "maundy" => doc.f(i + 1) == "thursday",
+                "primera" | "segunda" => doc.f(i + 1) == "quincena",
+                "independence" => doc.f(i + 1) == "day",
+                "fourth" => doc.f(i + 1) == "of" && doc.f(i + 2) == "july",
                 _ => true,
             })
 }
@@ -360,10 +388,22 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             }
         }
 
+        // A day in words: "el veintiuno de marzo de 2022", "el primero de mayo".
+        if !w.as_bytes().first().is_some_and(u8::is_ascii_digit) && matches!(w1, "de" | "of") && i + 2 < t1 {
+            if let Some(m) = month(w2, up(i + 2), lang) {
+                let d = if w == "primero" { Some(1) } else { number_at(doc, i, i + 1).filter(|n| !n.vague && (1..=31).contains(&n.value)).map(|n| n.value) };
+                if let Some(d) = d {
+                    let (year, j) = year_at(doc, i + 3, t1);
+                    out.push(mention(i, j, day_in(year, m, d, published), None, DatePrecision::Day, year.is_none()));
+                    i = j;
+                    continue;
+                }
+            }
+        }
         // Part of month: "late June", "a finales de junio", "the end of June", "mid-June".
         if let Some(part) = part_of_month(w, w1) {
             let mut k = i + 1;
-            while k < t1 && k < i + 4 && matches!(doc.f(k), "of" | "de" | "del" | "mes" | "dias" | "in" | "en") {
+            while k < t1 && k < i + 4 && matches!(doc.f(k), "of" | "de" | "del" | "mes" | "dias" | "in" | "en" | "quincena") {
                 k += 1;
             }
             let mid_hyphen = w.starts_with("mid-");
@@ -376,6 +416,8 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
                             let (a, b) = match part {
                                 0 => (1, 10),
                                 1 => (11, 20),
+                                3 => (1, 15),
+                                4 => (16, last_day(y, m)),
                                 _ => (21, last_day(y, m)),
                             };
                             (NaiveDate::from_ymd_opt(y, m, a), NaiveDate::from_ymd_opt(y, m, b))
@@ -430,6 +472,35 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             }
         }
 
+        // Holidays with a weekday or a season in their name: "Jueves Santo", "Good Friday",
+        // "Thanksgiving", "Día de Muertos", "Halloween": the last one on or before publication.
+        if let Some(pd) = published {
+            let feast: Option<(usize, fn(i32) -> Option<NaiveDate>)> = match (w, w1, w2, w3) {
+                ("jueves", "santo", ..) | ("holy", "thursday", ..) | ("maundy", "thursday", ..) => Some((2, |y| easter(y).map(|e| e - Duration::days(3)))),
+                ("viernes", "santo", ..) | ("good", "friday", ..) => Some((2, |y| easter(y).map(|e| e - Duration::days(2)))),
+                ("domingo", "de", "resurreccion", _) | ("domingo", "de", "pascua", _) => Some((3, easter)),
+                ("easter", "sunday", ..) => Some((2, easter)),
+                ("easter", ..) if i > t0 && matches!(doc.f(i - 1), "on" | "over" | "at") => Some((1, easter)),
+                ("thanksgiving", ..) => Some((if matches!(w1, "day" | "night" | "eve") { 2 } else { 1 }, |y| {
+                    // The fourth Thursday of November.
+                    let first = NaiveDate::from_ymd_opt(y, 11, 1)?;
+                    let to_thu = (7 + Weekday::Thu.num_days_from_monday() as i64 - first.weekday().num_days_from_monday() as i64) % 7;
+                    Some(first + Duration::days(to_thu + 21))
+                })),
+                ("dia", "de", "muertos", _) | ("dia", "de", "los", "muertos") => Some((if w2 == "los" { 4 } else { 3 }, |y| NaiveDate::from_ymd_opt(y, 11, 2))),
+                ("dia", "de", "todos", "los") if doc.f(i + 4) == "santos" => Some((5, |y| NaiveDate::from_ymd_opt(y, 11, 1))),
+                ("halloween", ..) => Some((1, |y| NaiveDate::from_ymd_opt(y, 10, 31))),
+                ("fourth", "of", "july", _) => Some((3, |y| NaiveDate::from_ymd_opt(y, 7, 4))),
+                ("independence", "day", ..) if lang == Language::En => Some((2, |y| NaiveDate::from_ymd_opt(y, 7, 4))),
+                _ => None,
+            };
+            if let Some((n, day)) = feast {
+                let dt = day(pd.year()).filter(|d| *d <= pd).or_else(|| day(pd.year() - 1));
+                out.push(mention(i, i + n, dt, None, DatePrecision::Day, true));
+                i += n;
+                continue;
+            }
+        }
         // Weekdays: "Wednesday", "last Wednesday", "el miércoles pasado", "el pasado miércoles".
         if let Some(wd) = weekday(w) {
             let mut a = i;
@@ -445,7 +516,12 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
             }
             // "este jueves" / "this Thursday" on a Thursday is the day of publication.
             let this = i > t0 && matches!(doc.f(i - 1), "este" | "this");
-            let dt = published.map(|p| if this && p.weekday() == wd { p } else { last_weekday(wd, p) });
+            // "the Sunday before last": a week before the last one.
+            let before_last = doc.f(b) == "before" && doc.f(b + 1) == "last" && b + 1 < t1;
+            if before_last {
+                b += 2;
+            }
+            let dt = published.map(|p| if this && p.weekday() == wd { p } else { last_weekday(wd, p) - Duration::days(if before_last { 7 } else { 0 }) });
             out.push(mention(a, b, dt, None, DatePrecision::Day, true));
             i = b;
             continue;
@@ -474,7 +550,8 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
         let week_or_month = match (w, w1, w2) {
             ("last", "week", _) | ("la", "semana", "pasada") | ("the", "previous", "week") => Some(("week", if w == "la" { 3 } else { 2 })),
             ("last", "month", _) | ("el", "mes", "pasado") | ("the", "previous", "month") => Some(("month", if w == "el" { 3 } else { 2 })),
-            ("last", "weekend", _) | ("el", "fin", "de") | ("this", "weekend", _) => Some(("weekend", if w == "el" { 4 } else { 2 })),
+            ("last", "weekend", _) | ("el", "fin", "de") | ("this", "weekend", _) | ("past", "weekend", _) => Some(("weekend", if w == "el" { 4 } else { 2 })),
+            ("this", "past", "weekend") => Some(("weekend", 3)),
             ("over", "the", "weekend") | ("during", "the", "weekend") => Some(("weekend", 3)),
             ("principios", "de", "mes") | ("inicios", "de", "mes") | ("principios", "de", "este") if w3 != "ano" => Some(("early this month", if w2 == "este" { 4 } else { 3 })),
             // "earlier this month", "este mes", "en lo que va del mes": from the first of the
@@ -665,5 +742,15 @@ mod tests {
         assert_eq!(one("hace dos semanas", Language::Es, Some("2023-07-12")).0, day("2023-06-28"));
         assert_eq!(one("two weeks ago", Language::En, Some("2023-07-12")).0, day("2023-06-28"));
         assert_eq!(one("last month's killing", Language::En, Some("2024-06-10")), (day("2024-05-01"), day("2024-05-31"), Month));
+        assert_eq!(one("this past weekend, a", Language::En, Some("2023-07-24")), (day("2023-07-22"), day("2023-07-23"), Range));
+        assert_eq!(one("on the Sunday before last", Language::En, Some("2024-01-15")).0, day("2024-01-07"));
+        assert_eq!(one("on Thanksgiving night", Language::En, Some("2021-12-01")).0, day("2021-11-25"));
+        assert_eq!(one("El Jueves Santo, soldados", Language::Es, Some("2024-04-03")).0, day("2024-03-28"));
+        assert_eq!(one("on Good Friday", Language::En, Some("2019-05-01")).0, day("2019-04-19"));
+        assert_eq!(one("la noche del Día de Muertos", Language::Es, Some("2022-11-07")).0, day("2022-11-02"));
+        assert_eq!(one("El veintiuno de marzo de 2022, un", Language::Es, Some("2022-04-05")).0, day("2022-03-21"));
+        assert_eq!(one("el primero de mayo", Language::Es, Some("2022-06-05")).0, day("2022-05-01"));
+        assert_eq!(one("En la primera quincena de febrero, un", Language::Es, Some("2022-02-21")), (day("2022-02-01"), day("2022-02-15"), Range));
+        assert_eq!(one("la segunda quincena de febrero", Language::Es, Some("2024-03-21")), (day("2024-02-16"), day("2024-02-29"), Range));
     }
 }

@@ -20,6 +20,10 @@ static STOP: WordSet = WordSet::new(&[
     "wall", "street", "wall street", "camp", "camps", "media", "mission", "mision", "union", "reforma", "progreso",
     "libertad", "esperanza", "justicia", "independencia", "paz", "bay", "lake", "river", "rio", "mount", "cerro",
     "valle", "valley", "beach", "playa", "gold", "golden",
+    // Months: "in mid-August" names no town called August.
+    "january", "february", "april", "july", "august", "september", "october", "november", "december", "enero",
+    "febrero", "marzo", "abril", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre",
+    "diciembre", "thanksgiving", "easter", "pascua", "halloween",
 ]);
 
 /// Function words and first names that are capitalised only because they open a sentence:

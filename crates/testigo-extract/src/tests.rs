@@ -501,6 +501,16 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // A list that the next verb takes as its subject is no object of the act before it.
     ("Agentes dispararon contra un auto en Ojinaga, Chihuahua; murió un hombre de 30 años y su hijo quedó herido.", Some("2023-06-20"),
         &[("/i/0/fatalities", "1"), ("/i/0/injured", "1")]),
+    // A month is no town ("mid-August" is not August, California); a state's press
+    // abbreviation is the state ("NL", "Tamps."); a firebomb or a burned house is an act.
+    ("A smuggler shot a Honduran man in mid-August in Yuma, Arizona, police said.", Some("2022-09-20"),
+        &[("/i/0/location/name", "\"Yuma\""), ("/i/0/event_date", "\"2022-08-11\""), ("/i/0/event_date_end", "\"2022-08-20\"")]),
+    ("Policías de Guadalupe, NL, golpearon a un migrante salvadoreño el jueves.", Some("2024-11-04"),
+        &[("/i/0/location/admin1", "\"Nuevo León\""), ("/i/0/location/country", "\"MX\"")]),
+    ("Someone threw a firebomb at a shelter in Yuma, Arizona, on the Sunday before last; no one was hurt.", Some("2024-01-15"),
+        &[("/n", "1"), ("/i/0/event_date", "\"2024-01-07\""), ("/i/0/injured", "0")]),
+    ("En la primera quincena de febrero, un grupo armado quemó tres casas en Chilapa, Guerrero.", Some("2022-02-21"),
+        &[("/n", "1"), ("/i/0/event_date", "\"2022-02-01\""), ("/i/0/event_date_end", "\"2022-02-15\"")]),
 ];
 
 #[test]
