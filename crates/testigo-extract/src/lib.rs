@@ -281,6 +281,11 @@ impl Extractor {
             if c.t1 - c.t0 == 1 && matches!(c.cue, Cue::Harm(_) | Cue::AttackAct) && matches!(doc.f(c.t0), "asesino" | "mato" | "golpeo" | "agredio" | "ataco" | "embosco") && !doc.raw(c.t0).ends_with(['ó', 'Ó']) {
                 continue;
             }
+            // "el río Masacre", "Calle Matanza": a capitalised harm word after a kind of place
+            // is a name.
+            if matches!(c.cue, Cue::Harm(_)) && c.t0 > t0 && doc.tokens[c.t0].upper && matches!(doc.f(c.t0 - 1), "rio" | "river" | "arroyo" | "calle" | "colonia" | "barrio" | "puente" | "paso" | "cerro" | "laguna") {
+                continue;
+            }
             // Negation and modality look back a few tokens within the clause.
             let window = |pred: &dyn Fn(&Cue) -> bool, n: usize| {
                 cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= n && !clause_break(doc, p.t1, c.t0)).any(|p| pred(&p.cue))
@@ -320,6 +325,11 @@ impl Extractor {
                         f.harms.push((h, c.t0, c.t1));
                         if h != Harm::Threat || !window(&|p| matches!(p, Cue::Neg), 6) {
                             f.strong = true;
+                        }
+                        // "shot a Guatemalan woman in the shoulder", "le dispararon en una
+                        // pierna": a shot in a limb or the trunk wounds, when no death is told.
+                        if h == Harm::Shooting && shot_in_body(doc, c.t1, t1) && !cues.iter().any(|x| matches!(x.cue, Cue::Harm(Harm::Killing))) {
+                            f.harms.push((Harm::Injury, c.t0, c.t1));
                         }
                     }
                 }
@@ -1855,6 +1865,20 @@ fn in_hypothetical_list(doc: &Doc<'_>, cues: &[CueMatch], ci: usize) -> bool {
 }
 
 /// True when a comma, semicolon, "but" or a quote separates two token positions.
+/// "in the shoulder", "en la pierna", "in his legs" within six words after a shot at `from`
+/// (limbs and trunk, not the head).
+fn shot_in_body(doc: &Doc<'_>, from: usize, t1: usize) -> bool {
+    (from..(from + 6).min(t1.saturating_sub(2))).any(|k| {
+        matches!(doc.f(k), "in" | "en")
+            && matches!(doc.f(k + 1), "the" | "his" | "her" | "their" | "la" | "el" | "las" | "los" | "una" | "un" | "su" | "sus" | "ambas" | "both")
+            && matches!(
+                doc.f(k + 2),
+                "shoulder" | "leg" | "legs" | "arm" | "arms" | "back" | "foot" | "feet" | "hand" | "hands" | "chest" | "abdomen" | "stomach" | "hip" | "thigh" | "knee" | "buttocks"
+                    | "pierna" | "piernas" | "brazo" | "brazos" | "espalda" | "pie" | "pies" | "mano" | "manos" | "pecho" | "hombro" | "cadera" | "muslo" | "rodilla" | "gluteo"
+            )
+    })
+}
+
 /// A finite auxiliary between a modal cue and an act (`from..to`) heads the act's own clause:
 /// in "a neighbour who tried to shield them were shot dead", "tried to" governs "shield", and
 /// "were shot dead" is told as a fact.
@@ -1988,7 +2012,34 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
                 doc.gap_before(k).trim() == ","
                     && matches!((doc.f(j), doc.f(j + 1)), ("entre", "ellos" | "ellas") | ("among", "them") | ("including", _) | ("incluidos" | "incluidas" | "incluido" | "incluida", _))
             });
-            match aside {
+            // "Four employees of a car wash in Toluca, State of Mexico, were shot dead": over a
+            // place's apposition (capitalised words).
+            let place_aside = || {
+                (t0 + 1..k).rev().take(5).find(|&j| doc.gap_before(j).contains(',')).filter(|&j| {
+                    doc.gap_before(k).trim() == "," && (j..k).all(|x| doc.tokens[x].upper || matches!(doc.f(x), "of" | "de" | "del" | "la"))
+                })
+            };
+            // "Tres jóvenes, de 19, 20 y 22 años, fueron…", "two men, aged 19 and 23, were…":
+            // over an aside of ages (its commas included).
+            let age_aside = || {
+                if doc.gap_before(k).trim() != "," || !matches!(doc.f(k - 1), "anos" | "years" | "old") && !(t0 + 1..k).rev().take(8).any(|j| matches!(doc.f(j), "aged" | "ages")) {
+                    return None;
+                }
+                let mut j = k;
+                let mut start = None;
+                while j > t0 + 1 && k - j < 10 {
+                    j -= 1;
+                    let x = doc.f(j);
+                    if !(numbers::may_start_number(doc, j) || matches!(x, "de" | "y" | "and" | "e" | "anos" | "years" | "aged" | "ages" | "old")) {
+                        break;
+                    }
+                    if doc.gap_before(j).contains(',') && matches!(x, "de" | "aged" | "ages") {
+                        start = Some(j);
+                    }
+                }
+                start
+            };
+            match aside.or_else(place_aside).or_else(age_aside) {
                 Some(j) => {
                     reach += k - j;
                     k = j;
@@ -2036,6 +2087,12 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
         if matches!(w, "of" | "de") && matches!(doc.f(k + 1), "them" | "those" | "ellos" | "ellas") {
             continue;
         }
+        // "the other seven occupants of an SUV were injured", "cuatro empleados de un
+        // autolavado": over a phrase that follows a plural victim noun.
+        if matches!(w, "of" | "de") && k > t0 && cues.iter().any(|c| matches!(c.cue, Cue::Victim(fl) if fl & 1 != 0) && c.t1 == k) {
+            reach += 6;
+            continue;
+        }
         // "a score of miners", "decenas de migrantes": "of" after a collective number.
         let collective = matches!(w, "of" | "de") && k > t0 && number_start_ending_at(doc, k - 1, t0).is_some_and(|n| n.1 < k - 1 || !doc.f(k - 1).bytes().all(|b| b.is_ascii_digit()));
         if !collective && (!w.chars().all(|c| c.is_alphabetic() || c == '-') || matches!(w, "by" | "por" | "and" | "y" | "of" | "que" | "who" | "which" | "after" | "tras" | "when" | "cuando")) {
@@ -2066,6 +2123,28 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
         // "secuestró hace cuatro días a dos comerciantes": a span of time between the verb and
         // its object.
         if w == "hace" && k + 2 < t1 && numbers::number_at(doc, k + 1, t1).is_some_and(|n| n.tokens == 1) && matches!(doc.f(k + 2), "dias" | "horas" | "semanas" | "meses" | "dia" | "hora" | "semana" | "mes") {
+            k += 3;
+            steps += 1;
+            continue;
+        }
+        // "golpearon con palos a cuatro haitianos": an instrument before the object.
+        if matches!(w, "con" | "with") && steps == 0 {
+            if let Some(j) = (k + 1..(k + 4).min(t1)).find(|&j| doc.f(j) == "a" && personal_a(doc, j, t1)) {
+                k = j;
+                steps += 1;
+                continue;
+            }
+        }
+        // "golpearon y retuvieron durante varias horas a tres jóvenes": a second verb shares
+        // the object; a span of time before it.
+        if matches!(w, "y" | "and" | "e") && steps == 0 {
+            if let Some(c) = cues.iter().find(|c| c.t0 == k + 1 && matches!(c.cue, Cue::Harm(_) | Cue::AttackAct)) {
+                k = c.t1;
+                steps += 1;
+                continue;
+            }
+        }
+        if matches!(w, "durante" | "for") && k + 2 < t1 && matches!(doc.f(k + 2), "horas" | "hours" | "dias" | "days" | "minutos" | "minutes") {
             k += 3;
             steps += 1;
             continue;
@@ -2391,7 +2470,7 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
             let relative = c.t1 < a
                 && matches!(doc.f(c.t1), "who" | "que" | "quien" | "whose" | "cuyo" | "cuya")
                 && ((a - c.t1 <= 14 && !clause_break(doc, c.t1, a))
-                    || (a - c.t1 <= 30 && matches!(doc.f(a - 1), "was" | "fue") && !(c.t1..a).any(|k| doc.gap_before(k).contains(';'))));
+                    || (a - c.t1 <= 30 && (matches!(doc.f(a - 1), "was" | "fue") || matches!(doc.f(a), "died" | "murio" | "fallecio")) && !(c.t1..a).any(|k| doc.gap_before(k).contains(';'))));
             let near = (c.t1 <= a && a - c.t1 <= 5) || (c.t0 >= b && c.t0 - b <= 4) || relative;
             if near && c.t0 > t0 && matches!(doc.f(c.t0 - 1), "a" | "an" | "un" | "una" | "one" | "the" | "el" | "la" | "al" | "his" | "her" | "su") {
                 return Some(span(c.t0 - 1, c.t1));

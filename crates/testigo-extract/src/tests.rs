@@ -511,6 +511,23 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/n", "1"), ("/i/0/event_date", "\"2024-01-07\""), ("/i/0/injured", "0")]),
     ("En la primera quincena de febrero, un grupo armado quemó tres casas en Chilapa, Guerrero.", Some("2022-02-21"),
         &[("/n", "1"), ("/i/0/event_date", "\"2022-02-01\""), ("/i/0/event_date_end", "\"2022-02-15\"")]),
+    // Counts across asides and phrases: a shot in a limb wounds; a plural victim noun with its
+    // "of" phrase and a place's apposition; an aside of ages; an instrument or a second verb
+    // before the object; a relative clause before "died in hospital"; a river's name.
+    ("A gunman shot a Salvadoran man in the leg outside a shelter in Nogales, Sonora, on Monday.", Some("2023-06-20"),
+        &[("/i/0/injured", "1"), ("/i/0/fatalities", "null")]),
+    ("Five workers of a banana farm near Tela, Atlántida, were shot dead on Monday.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "5")]),
+    ("Tres jornaleros, de 18, 22 y 30 años, fueron asesinados el lunes en Apatzingán, Michoacán.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "3")]),
+    ("Policías golpearon con macanas a cinco migrantes en Tenosique, Tabasco.", Some("2023-06-20"),
+        &[("/i/0/injured", "5")]),
+    ("Soldados golpearon y retuvieron durante dos horas a cuatro jóvenes en Ocotal, Nueva Segovia.", Some("2023-06-20"),
+        &[("/i/0/injured", "4")]),
+    ("A teenager who was stabbed near a bus station in Reynosa, Tamaulipas, died in hospital on Sunday.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "1")]),
+    ("Soldados golpearon a un haitiano junto al río Masacre, en Dajabón.", Some("2023-06-20"),
+        &[("/i/0/injured", "1"), ("/i/0/fatalities", "null")]),
 ];
 
 #[test]
