@@ -40,6 +40,11 @@ use crate::lexicon::{Cue, CueMatch, Lexicon};
 use crate::places::{PlaceMention, Role};
 use crate::text::Doc;
 
+thread_local! {
+    /// See [`Extractor::extract_many`].
+    static PLACES_SCRATCH: std::cell::RefCell<places::Scratch> = std::cell::RefCell::new(places::Scratch::new());
+}
+
 /// Most incidents one document yields (the first ones, in text order).
 pub const MAX_INCIDENTS: usize = 500;
 
@@ -143,8 +148,17 @@ impl Extractor {
                 self.cues(doc, &ids)
             })
             .collect();
-        let mut scratch = places::Scratch::new();
-        let found: Vec<(Vec<PlaceMention>, Vec<(usize, String)>)> = docs.iter().zip(&cues).map(|(doc, cues)| self.places(doc, cues, &mut scratch)).collect();
+        // The working memory of place finding is kept by the thread from call to call (a call
+        // of one text would otherwise allocate it afresh); results never depend on it.
+        let found: Vec<(Vec<PlaceMention>, Vec<(usize, String)>)> = PLACES_SCRATCH.with(|cell| {
+            let mut fresh = None;
+            let mut kept = cell.try_borrow_mut();
+            let scratch = match kept.as_deref_mut() {
+                Ok(s) => s,
+                Err(_) => fresh.insert(places::Scratch::new()),
+            };
+            docs.iter().zip(&cues).map(|(doc, cues)| self.places(doc, cues, scratch)).collect()
+        });
         let facts: Vec<Vec<SentenceFacts>> = docs
             .iter()
             .zip(cues)
@@ -672,11 +686,12 @@ impl Extractor {
     ) -> Option<Incident> {
         // (field, span) in the order found, each pair once; grouped into the contract's map of
         // field → spans once at the end (one vector of the exact size a field).
-        let mut evidence: Vec<(&'static str, Span)> = Vec::with_capacity(24);
+        // Fields by their number in `EVIDENCE_FIELDS` (see `field`).
+        let mut evidence: Vec<(u8, Span)> = Vec::with_capacity(24);
         let span = |a: usize, b: usize| Span::new(doc.tokens[a].start, doc.tokens[b - 1].end);
         // At most this many spans back one field: enough to read why, bounded on huge texts.
         const MAX_SPANS: usize = 24;
-        let mut ev = |k: &'static str, s: Span| {
+        let mut ev = |k: u8, s: Span| {
             let mut n = 0;
             for &(key, sp) in &evidence {
                 if key == k {
@@ -715,7 +730,7 @@ impl Extractor {
                 if !harms.contains(&h) {
                     harms.push(h);
                 }
-                ev("harms", span(a, b));
+                ev(field::HARMS, span(a, b));
                 trigger_words.push(doc.f(a));
             }
             for c in &f.cues {
@@ -856,14 +871,14 @@ impl Extractor {
                             victim_count = Some((n, sp));
                         }
                     }
-                    ev("victims", span(c.t0, c.t1));
+                    ev(field::VICTIMS, span(c.t0, c.t1));
                 }
             }
             if is_event {
                 for (a, age) in ages_in(doc, s.t0, s.t1) {
                     if age < 110 && !ages.contains(&age) {
                         ages.push(age);
-                        ev("victims.ages", span(a, a + 1));
+                        ev(field::VICTIMS_AGES, span(a, a + 1));
                     }
                 }
             }
@@ -900,7 +915,7 @@ impl Extractor {
                     if !nationalities.iter().any(|n| n == cc) {
                         nationalities.push(cc.to_string());
                     }
-                    ev("victims.nationalities", span(*t, t + 1));
+                    ev(field::VICTIMS_NATIONALITIES, span(*t, t + 1));
                     if f.says && claims.len() < 200 {
                         if let Some(c) = claim_of(si, (s.t0, s.t1), f, speakers) {
                             let mut c = c;
@@ -1207,13 +1222,13 @@ impl Extractor {
         if counts[Counted::Fatalities as usize].is_none() && zero[Counted::Fatalities as usize].is_none() && !harms.iter().any(|h| matches!(h, Harm::Killing | Harm::DeathInCustody | Harm::DeathInTransit)) {
             zero[Counted::Fatalities as usize] = zero[Counted::Injured as usize];
         }
-        let count = |k: Counted, ev: &mut dyn FnMut(&'static str, Span)| -> Option<u32> {
+        let count = |k: Counted, ev: &mut dyn FnMut(u8, Span)| -> Option<u32> {
             if let Some((n, sp)) = counts[k as usize] {
-                ev(k.key(), sp);
+                ev(k.field(), sp);
                 return Some(n);
             }
             if let Some(sp) = zero[k as usize] {
-                ev(k.key(), sp);
+                ev(k.field(), sp);
                 return Some(0);
             }
             None
@@ -1242,7 +1257,7 @@ impl Extractor {
                     a2 -= 1;
                 }
                 let text = doc.slice(a2, b).to_string();
-                ev("perpetrators", span(a2, b));
+                ev(field::PERPETRATORS, span(a2, b));
                 if let Some(p) = perpetrators.iter_mut().find(|p| p.category == cat && fold_eq(&p.text, &text)) {
                     p.alleged &= alleged;
                 } else {
@@ -1265,7 +1280,7 @@ impl Extractor {
                 if let Some(si) = (first.saturating_sub(2)..first).rev().find(|&si| !facts[si].perps.is_empty()) {
                     for &(cat, a, b, alleged) in &facts[si].perps {
                         if !perpetrators.iter().any(|p| p.category == cat) {
-                            ev("perpetrators", span(a, b));
+                            ev(field::PERPETRATORS, span(a, b));
                             perpetrators.push(Perpetrator { text: doc.slice(a, b).to_string(), category: cat, alleged });
                         }
                     }
@@ -1325,7 +1340,7 @@ impl Extractor {
         };
         if let Some(&si) = event_sentences.first() {
             let s = doc.sentences[si];
-            ev("event_type", Span::new(s.start, s.end));
+            ev(field::EVENT_TYPE, Span::new(s.start, s.end));
         }
         // Protests and riots are initiated by the crowd (ACLED's actor1 "Protesters"/"Rioters").
         let crowd = match sub.event_type() {
@@ -1338,13 +1353,13 @@ impl Extractor {
         if sub == SubEventType::ArmedClash && perpetrators.is_empty() {
             if let Some(sp) = clash_span {
                 perpetrators.push(Perpetrator { text: "unidentified armed group".to_string(), category: ActorCategory::UnidentifiedArmedGroup, alleged: false });
-                ev("perpetrators", sp);
+                ev(field::PERPETRATORS, sp);
             }
         }
         if let (Some((label, cat)), Some(sp)) = (crowd, crowd_span) {
             if !perpetrators.iter().any(|p| p.category == cat) {
                 perpetrators.insert(0, Perpetrator { text: label.to_string(), category: cat, alleged: false });
-                ev("perpetrators", sp);
+                ev(field::PERPETRATORS, sp);
             }
         }
         // Location: the incident's own place, else the best place in its other sentences.
@@ -1352,7 +1367,7 @@ impl Extractor {
         let location = loc.and_then(|pi| {
             let p = &places[pi];
             let e = self.gaz.lookup_index(p.chosen?)?;
-            ev("location", span(p.t0, p.t1));
+            ev(field::LOCATION, span(p.t0, p.t1));
             let country = e.country();
             Some(match e.kind() {
                 Kind::Place => Location {
@@ -1398,7 +1413,7 @@ impl Extractor {
         let (event_date, event_date_end, date_precision, date_text) = match date {
             Some((si, di)) => {
                 let d = &facts[si].dates[di];
-                ev("event_date", span(d.t0, d.t1));
+                ev(field::EVENT_DATE, span(d.t0, d.t1));
                 let text = (d.precision == DatePrecision::Unresolved).then(|| doc.slice(d.t0, d.t1).to_string());
                 (d.start, d.end, d.precision, text)
             }
@@ -1445,11 +1460,12 @@ impl Extractor {
             contested,
             date_text,
             evidence: {
-                // A stable sort keeps each field's spans in the order found.
+                // A stable sort keeps each field's spans in the order found; field numbers
+                // sort as the field names do.
                 evidence.sort_by_key(|&(k, _)| k);
                 let mut map = BTreeMap::new();
                 for group in evidence.chunk_by(|a, b| a.0 == b.0) {
-                    map.insert(Cow::Borrowed(group[0].0), group.iter().map(|&(_, sp)| sp).collect());
+                    map.insert(Cow::Borrowed(EVIDENCE_FIELDS[usize::from(group[0].0)]), group.iter().map(|&(_, sp)| sp).collect());
                 }
                 map
             },
@@ -1821,15 +1837,51 @@ impl Counted {
     const N: usize = Counted::Displaced as usize + 1;
 
     /// The contract's field name (and evidence key) of the count.
-    fn key(self) -> &'static str {
+    /// Its evidence field (see [`field`]).
+    fn field(self) -> u8 {
         match self {
-            Counted::Fatalities => "fatalities",
-            Counted::Injured => "injured",
-            Counted::Missing => "missing",
-            Counted::Detained => "detained",
-            Counted::Displaced => "displaced",
+            Counted::Fatalities => field::FATALITIES,
+            Counted::Injured => field::INJURED,
+            Counted::Missing => field::MISSING,
+            Counted::Detained => field::DETAINED,
+            Counted::Displaced => field::DISPLACED,
         }
     }
+}
+
+/// The fields that evidence backs, in the order of their names (the order of an incident's
+/// evidence map), so that spans gathered under a field's number in [`field`] sort by number.
+const EVIDENCE_FIELDS: [&str; 13] = [
+    "detained",
+    "displaced",
+    "event_date",
+    "event_type",
+    "fatalities",
+    "harms",
+    "injured",
+    "location",
+    "missing",
+    "perpetrators",
+    "victims",
+    "victims.ages",
+    "victims.nationalities",
+];
+
+/// The number of each field in [`EVIDENCE_FIELDS`].
+mod field {
+    pub const DETAINED: u8 = 0;
+    pub const DISPLACED: u8 = 1;
+    pub const EVENT_DATE: u8 = 2;
+    pub const EVENT_TYPE: u8 = 3;
+    pub const FATALITIES: u8 = 4;
+    pub const HARMS: u8 = 5;
+    pub const INJURED: u8 = 6;
+    pub const LOCATION: u8 = 7;
+    pub const MISSING: u8 = 8;
+    pub const PERPETRATORS: u8 = 9;
+    pub const VICTIMS: u8 = 10;
+    pub const VICTIMS_AGES: u8 = 11;
+    pub const VICTIMS_NATIONALITIES: u8 = 12;
 }
 
 /// Which count a harm adds to (`None` for harms that are not counted).

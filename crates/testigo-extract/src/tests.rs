@@ -546,3 +546,29 @@ fn phenomena_fixed_while_raising_accuracy() {
     }
     assert!(failures.is_empty(), "{} miss(es):\n{}", failures.len(), failures.join("\n"));
 }
+
+#[test]
+fn evidence_fields_are_numbered_in_the_order_of_their_names() {
+    let mut sorted = crate::EVIDENCE_FIELDS;
+    sorted.sort_unstable();
+    assert_eq!(sorted, crate::EVIDENCE_FIELDS);
+    use crate::field::*;
+    let numbered = [
+        (DETAINED, "detained"),
+        (DISPLACED, "displaced"),
+        (EVENT_DATE, "event_date"),
+        (EVENT_TYPE, "event_type"),
+        (FATALITIES, "fatalities"),
+        (HARMS, "harms"),
+        (INJURED, "injured"),
+        (LOCATION, "location"),
+        (MISSING, "missing"),
+        (PERPETRATORS, "perpetrators"),
+        (VICTIMS, "victims"),
+        (VICTIMS_AGES, "victims.ages"),
+        (VICTIMS_NATIONALITIES, "victims.nationalities"),
+    ];
+    for (k, name) in numbered {
+        assert_eq!(crate::EVIDENCE_FIELDS[usize::from(k)], name);
+    }
+}

@@ -143,6 +143,9 @@ fn ascii_alnum_run(x: u64) -> (usize, bool) {
 /// Where a token's folded form was written while tokenising: `(in_arena, start, end)`.
 type FoldRange = (bool, usize, usize);
 
+/// A token whose folded form is in the arena: `(token index, start, end)` in the arena.
+type ArenaFold = (usize, usize, usize);
+
 impl<'t> Doc<'t> {
     /// Tokenises `text` and splits it into sentences and paragraphs; the folded forms that
     /// differ from the text are written into `arena` (cleared first), which the document then
@@ -152,7 +155,12 @@ impl<'t> Doc<'t> {
         // About one token per six bytes of prose; room for a few more so that short texts
         // never grow these vectors.
         let cap = text.len() / 5 + 8;
-        let mut ranges: Vec<FoldRange> = Vec::with_capacity(cap);
+        // Folded forms that are slices of the text go straight in; those written into the
+        // arena (which grows while tokenising) are filled in at the end, from `in_arena`.
+        let mut folded: Vec<&'t str> = Vec::with_capacity(cap);
+        let mut in_arena: Vec<ArenaFold> = Vec::new();
+        // Where the last token's folded form is (for abbreviations, below).
+        let mut last_range: Option<FoldRange> = None;
         let mut tokens = Vec::with_capacity(cap);
         let mut sentences = Vec::with_capacity(text.len() / 80 + 2);
         let mut hashes = Vec::with_capacity(cap);
@@ -262,11 +270,12 @@ impl<'t> Doc<'t> {
                 }
                 pending_break = false;
                 newline_run = 0;
-                let word = &text[start..j];
                 let range = if !needs_fold {
                     // Already folded: the text itself.
+                    folded.push(text.get(start..j).unwrap_or(""));
                     (false, start, j)
                 } else {
+                    let word = &text[start..j];
                     let a = arena.len();
                     if word.is_ascii() {
                         arena.push_str(word);
@@ -282,12 +291,15 @@ impl<'t> Doc<'t> {
                             }
                         }
                     }
+                    in_arena.push((tokens.len(), a, arena.len()));
+                    // Filled in once the arena is complete.
+                    folded.push("");
                     (true, a, arena.len())
                 };
                 // The hash of the folded form, wherever it was written.
                 let (src, a, b) = if range.0 { (arena.as_bytes(), range.1, range.2) } else { (bytes, start, j) };
                 hashes.push(word_hash_bytes(src.get(a..b).unwrap_or_default()));
-                ranges.push(range);
+                last_range = Some(range);
                 tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper });
                 i = j;
                 continue;
@@ -297,9 +309,9 @@ impl<'t> Doc<'t> {
                     let is_abbrev = c == '.'
                         && tokens.last().is_some_and(|t| {
                             t.end == i && {
-                                let w: &str = match ranges.last() {
-                                    Some(&(true, a, b)) => arena.get(a..b).unwrap_or(""),
-                                    Some(&(false, a, b)) => text.get(a..b).unwrap_or(""),
+                                let w: &str = match last_range {
+                                    Some((true, a, b)) => arena.get(a..b).unwrap_or(""),
+                                    Some((false, a, b)) => text.get(a..b).unwrap_or(""),
                                     None => "",
                                 };
                                 ABBREVIATIONS.contains_hashed(hashes.last().copied().unwrap_or(0), w)
@@ -370,9 +382,11 @@ impl<'t> Doc<'t> {
         }
         // The arena is complete: from here on the document only reads it.
         let arena: &'t String = arena;
-        // The source picked by indexing, not by a branch on each token.
-        let sources: [&'t str; 2] = [text, arena];
-        let folded = ranges.iter().map(|&(in_arena, a, b)| sources[usize::from(in_arena)].get(a..b).unwrap_or("")).collect();
+        for &(k, a, b) in &in_arena {
+            if let Some(f) = folded.get_mut(k) {
+                *f = arena.get(a..b).unwrap_or("");
+            }
+        }
         Doc { text, folded, tokens, sentences, hashes }
     }
 
