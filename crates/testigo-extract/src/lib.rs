@@ -261,7 +261,11 @@ impl Extractor {
                 // "will march on Saturday", "saldrán en caravana el próximo domingo": a date of
                 // what is to come is no incident's.
                 let future = || (d.t0.saturating_sub(8).max(s.t0)..d.t0).any(|x| matches!(doc.f(x), "will" | "proximo" | "proxima") && !clause_break(doc, x + 1, d.t0));
-                if report || opens_report() || future() {
+                // "the toll rose to nine on Tuesday": the day of the count, not of the act.
+                let toll_update = || (d.t0.saturating_sub(4).max(s.t0)..d.t0).any(|x| matches!(doc.f(x), "rose" | "risen" | "climbed" | "ascendio" | "subio" | "aumento" | "increased"));
+                // "arrested two suspects on March 6", "capturó ayer al presunto asesino": the day
+                // of the arrest.
+                if report || opens_report() || future() || toll_update() || arrest_of_suspect(doc, &f.cues, d.t0) {
                     f.report_dates.push(di);
                 }
             }
@@ -315,7 +319,9 @@ impl Extractor {
                     if (matches!(doc.f(c.t1 - 1), "wounds" | "wound") || (c.t1 - c.t0 > 2 && doc.f(c.t0) == "heridas" && doc.f(c.t0 + 1) == "de"))
                         // (A death or a body told before the wounds: "Two of them had gunshot
                         // wounds, and the body of a third man was found" hurt two.)
-                        && (cues[..ci].iter().any(|x| matches!(x.cue, Cue::Harm(Harm::Killing))) || (t0..c.t0).any(|k| matches!(doc.f(k), "body" | "bodies" | "cuerpo" | "cuerpos" | "cadaver" | "cadaveres" | "remains" | "restos"))) => {}
+                        && (cues[..ci].iter().any(|x| matches!(x.cue, Cue::Harm(Harm::Killing))) || (t0..c.t0).any(|k| matches!(doc.f(k), "body" | "bodies" | "cuerpo" | "cuerpos" | "cadaver" | "cadaveres" | "remains" | "restos")))
+                        // "four more were treated for gunshot wounds": the living are treated.
+                        && !(c.t0.saturating_sub(3).max(t0)..c.t0).any(|k| matches!(doc.f(k), "treated" | "atendidos" | "atendidas" | "atendido" | "atendida")) => {}
                 Cue::Harm(h) => {
                     // "No one else was hurt" says nothing about the count of those who were.
                     let others = (c.t0.saturating_sub(4).max(t0)..c.t0).any(|k| matches!(doc.f(k), "else" | "mas" | "demas" | "other" | "others" | "further"));
@@ -383,6 +389,18 @@ impl Extractor {
                                 f.strong = true;
                             }
                         }
+                    }
+                }
+                // "taken off a bus by armed men", "encapuchados … se llevó a un par de
+                // catequistas", "seized three brothers": people taken by an armed group (state
+                // forces take people too: "agentes del INM se llevaron a decenas" is a detention).
+                Cue::TakenAway => {
+                    let armed = cues.iter().any(|p| matches!(p.cue, Cue::Perp(ActorCategory::CriminalGroup | ActorCategory::UnidentifiedArmedGroup)))
+                        && !cues.iter().any(|p| matches!(p.cue, Cue::Perp(ActorCategory::Police | ActorCategory::Military | ActorCategory::ImmigrationAuthority)));
+                    let people = cues.iter().any(|p| matches!(p.cue, Cue::Victim(_) | Cue::Demonym(_)) && p.t0 >= c.t1.saturating_sub(12).max(t0) && p.t0 <= c.t1 + 5);
+                    if armed && people && !window(&|p| matches!(p, Cue::Neg | Cue::Hyp), 4) {
+                        f.harms.push((Harm::Abduction, c.t0, c.t1));
+                        f.strong = true;
                     }
                 }
                 Cue::Related => f.related = true,
@@ -586,9 +604,18 @@ impl Extractor {
     fn best_place(&self, doc: &Doc<'_>, f: &SentenceFacts, places: &[PlaceMention]) -> Option<usize> {
         let anchor = f.harms.first().map(|h| h.1).or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::AttackAct | Cue::Protest | Cue::Clash | Cue::Riot | Cue::Explosion)).map(|c| c.t0)).unwrap_or(0);
         let mut best: Option<(usize, f32)> = None;
+        let mut fallback: Option<usize> = None;
         for &pi in &f.places {
             let p = &places[pi];
-            if matches!(p.role, Role::From | Role::To) || names_an_institution(doc, &f.cues, p) {
+            if matches!(p.role, Role::From | Role::To) || arrest_of_suspect(doc, &f.cues, p.t0) {
+                continue;
+            }
+            // "Tucson police said": the police's town is where it acts, when no other place is
+            // named.
+            if names_an_institution(doc, &f.cues, p) {
+                if fallback.is_none() && p.chosen.and_then(|c| self.gaz.lookup_index(c)).is_some_and(|e| e.kind() == Kind::Place) {
+                    fallback = Some(pi);
+                }
                 continue;
             }
             // "marcharán el próximo sábado en Chilpancingo", "will march in X": where a planned
@@ -640,7 +667,7 @@ impl Extractor {
                 best = Some((pi, score));
             }
         }
-        best.map(|b| b.0)
+        best.map(|b| b.0).or(fallback)
     }
 
     /// 0 for a town, 1 for an admin1, 2 for a country (lower is finer).
@@ -1917,6 +1944,18 @@ fn in_hypothetical_list(doc: &Doc<'_>, cues: &[CueMatch], ci: usize) -> bool {
 }
 
 /// True when a comma, semicolon, "but" or a quote separates two token positions.
+/// Whether token `at` follows, within six words, the arrest of a suspect ("arrested two
+/// suspects on March 6", "capturó ayer en Pasto al presunto asesino"): the arrest's date and
+/// place are not the act's.
+fn arrest_of_suspect(doc: &Doc<'_>, cues: &[CueMatch], at: usize) -> bool {
+    cues.iter().any(|c| {
+        matches!(c.cue, Cue::Harm(Harm::Detention))
+            && c.t1 <= at
+            && at - c.t1 <= 6
+            && (c.t1..c.t1 + 8).any(|k| k < doc.tokens.len() && matches!(doc.f(k), "suspect" | "suspects" | "sospechoso" | "sospechosos" | "sospechosa" | "presunto" | "presuntos" | "presunta" | "presuntas" | "alleged" | "responsable" | "responsables" | "killer" | "killers" | "perpetrator" | "perpetrators"))
+    })
+}
+
 /// "in the shoulder", "en la pierna", "in his legs" within six words after a shot at `from`
 /// (limbs and trunk, not the head).
 fn shot_in_body(doc: &Doc<'_>, from: usize, t1: usize) -> bool {
@@ -2114,7 +2153,9 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
             // another verb counts no one hurt by this act. (Not when a pronoun before the act
             // takes it up: "a cinco nos golpearon".)
             let clitic = matches!(doc.f(a - 1), "nos" | "los" | "las" | "les" | "lo" | "la" | "le" | "me" | "te");
-            if matches!(p1, "carrying" | "transporting" | "with" | "con") || (matches!(p1, "a" | "al") && !clitic) {
+            // ("se elevó a nueve muertos": a toll.)
+            let toll = n.1 >= t0 + 2 && matches!(doc.f(n.1 - 2), "elevo" | "ascendio" | "asciende" | "subio" | "sube" | "aumento" | "llego" | "alcanzo");
+            if matches!(p1, "carrying" | "transporting" | "with" | "con") || (matches!(p1, "a" | "al") && !clitic && !toll) {
                 break;
             }
             // "A mi esposo y a otros dos hombres los golpearon", "a man and two others were
@@ -2133,6 +2174,12 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
                 None
             };
             let and_one = conj.is_some_and(|j| cues.iter().any(|c| matches!(c.cue, Cue::Victim(fl) if fl & 1 == 0) && c.t1 == j));
+            // "dos de los nueve heridos … murieron": the part, not the whole.
+            if k + 1 < a && matches!(p1, "los" | "las" | "the") && n.1 >= t0 + 3 && matches!(doc.f(n.1 - 2), "de" | "of") {
+                if let Some(part) = number_start_ending_at(doc, n.1 - 3, t0) {
+                    return Some((part.0, span(part.1, a.max(part.1 + 1)).cover(span(a, b))));
+                }
+            }
             return Some((n.0 + more_than(doc, n.1, t0) + u32::from(and_one), span(n.1, a.max(n.1 + 1)).cover(span(a, b))));
         }
         // "Two of them had gunshot wounds", "tres de ellos resultaron heridos": over "of them".
@@ -2154,7 +2201,7 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
     // "the death toll ... rose to 21", "el saldo de muertos asciende a 12".
     if (a..b).any(|k| matches!(doc.f(k), "toll" | "balance" | "cifra" | "saldo" | "numero")) {
         let mut k = b;
-        while k < t1 && k < b + 15 {
+        while k < t1 && k < b + 25 && !doc.gap_before(k).contains([';', '.']) {
             if matches!(doc.f(k), "to" | "at" | "of" | "a" | "en" | "de" | "reached" | "hit" | "is" | "was" | "alcanzo" | "llego") {
                 if let Some(n) = numbers::number_at(doc, k + 1, t1) {
                     return Some((n.value, span(k + 1, k + 1 + n.tokens)));
@@ -2208,9 +2255,10 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
             steps += 1;
             continue;
         }
-        if let Some(n) = numbers::number_at(doc, k, t1) {
+        if let Some(n) = numbers::number_at(doc, k, t1).filter(|n| !matches!(doc.f(k + n.tokens), "year-old" | "years-old" | "year" | "years" | "anos" | "ano")) {
             // Only when people follow the number ("four farmers", "one of its presenters",
             // "dos migrantes"), or nothing nounish does ("mató a dos").
+            // (Not an age: "wounding a 16-year-old boy".)
             let after = k + n.tokens;
             // A plural noun after the number names people unless it is a unit ("four shots").
             let plural_noun = {
@@ -2234,7 +2282,8 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
     // who were beaten to death": the number of the people a relative clause follows.
     if !active {
         if let Some(r) = (a.saturating_sub(16).max(t0 + 1)..a).rev().find(|&r| matches!(doc.f(r), "que" | "who" | "quienes")) {
-            let plural = cues.iter().find(|c| matches!(c.cue, Cue::Victim(fl) if fl & 1 != 0) && c.t1 <= r && r - c.t1 <= 1);
+            // (A plural nationality heads it too: "Tres salvadoreños que se dirigían…".)
+            let plural = cues.iter().find(|c| (matches!(c.cue, Cue::Victim(fl) if fl & 1 != 0) || (matches!(c.cue, Cue::Demonym(_)) && doc.f(c.t1 - 1).ends_with('s'))) && c.t1 <= r && r - c.t1 <= 1);
             if let Some(v) = plural.filter(|_| !clause_break(doc, r, a)) {
                 if let Some((n, sp)) = number_before(doc, v.t0, t0) {
                     return Some((n, sp.cover(span(a, b))));

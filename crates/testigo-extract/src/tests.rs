@@ -528,6 +528,37 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/fatalities", "1")]),
     ("Soldados golpearon a un haitiano junto al río Masacre, en Dajabón.", Some("2023-06-20"),
         &[("/i/0/injured", "1"), ("/i/0/fatalities", "null")]),
+    // People taken away by an armed group without an abduction verb are abducted (and
+    // missing); taken away by state agents they are not.
+    ("Ocho migrantes guatemaltecos fueron bajados de un autobús por hombres armados en Cosamaloapan, Veracruz, el martes.", Some("2023-06-20"),
+        &[("/i/0/missing", "8"), ("/i/0/sub_event_type", "\"Abduction/forced disappearance\"")]),
+    ("Nine passengers were taken off a bus by gunmen near San Fernando, Tamaulipas, on Friday.", Some("2023-06-20"),
+        &[("/i/0/missing", "9")]),
+    ("Agentes del INM se llevaron a decenas de migrantes de un hotel en Palenque, Chiapas.", Some("2023-06-20"),
+        &[("/i/0/missing", "null")]),
+    // Blows by name; an age is no count; a plural nationality heads a relative clause.
+    ("A deputy punched and tasered a farmworker near Yakima, Washington, on Friday, breaking his jaw.", Some("2023-06-20"),
+        &[("/i/0/injured", "1"), ("/i/0/location/name", "\"Yakima\"")]),
+    ("A rancher fired at migrants near Hebbronville, Texas, wounding a 16-year-old boy.", Some("2023-06-20"),
+        &[("/i/0/injured", "1")]),
+    ("Tres salvadoreños que viajaban a Tapachula fueron golpeados por asaltantes en Ciudad Hidalgo, Chiapas.", Some("2023-06-20"),
+        &[("/i/0/injured", "3")]),
+    // The arrest of a suspect has its own day and town; the toll's update its own day.
+    ("La policía detuvo ayer en Pasto a un sospechoso del asesinato de un migrante venezolano que fue apuñalado el mes pasado en Ipiales, Nariño.", Some("2024-02-14"),
+        &[("/i/0/location/name", "\"Ipiales\""), ("/i/0/event_date", "\"2024-01-01\"")]),
+    ("The death toll from the capsizing of a boat carrying Haitian migrants off Samaná, in the Dominican Republic, rose to eleven on Tuesday.", Some("2023-06-21"),
+        &[("/i/0/fatalities", "11"), ("/i/0/event_date", "null")]),
+    // The living are treated for wounds; the dead "appear"; a part of the wounded died and the
+    // toll rose to a total.
+    ("The driver died at the scene, and four passengers were treated for gunshot wounds, police in Celaya, Guanajuato, said.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "1"), ("/i/0/injured", "4")]),
+    ("Dos hermanos aparecieron muertos en un camino de Zitácuaro, Michoacán.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "2")]),
+    ("Hombres armados mataron a cuatro personas en Salamanca, Guanajuato. Dos de los siete heridos murieron después, con lo que el saldo se elevó a seis muertos.", Some("2023-06-20"),
+        &[("/n", "1"), ("/i/0/fatalities", "6"), ("/i/0/injured", "5")]),
+    // A town's police names the town when no other place is told.
+    ("A man shot a migrant woman in the arm on Sunday, Tucson police said.", Some("2023-06-20"),
+        &[("/i/0/location/name", "\"Tucson\""), ("/i/0/injured", "1")]),
 ];
 
 #[test]
