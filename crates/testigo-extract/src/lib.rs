@@ -322,6 +322,9 @@ impl Extractor {
                         && (cues[..ci].iter().any(|x| matches!(x.cue, Cue::Harm(Harm::Killing))) || (t0..c.t0).any(|k| matches!(doc.f(k), "body" | "bodies" | "cuerpo" | "cuerpos" | "cadaver" | "cadaveres" | "remains" | "restos")))
                         // "four more were treated for gunshot wounds": the living are treated.
                         && !(c.t0.saturating_sub(3).max(t0)..c.t0).any(|k| matches!(doc.f(k), "treated" | "atendidos" | "atendidas" | "atendido" | "atendida")) => {}
+                // "La zona es conocida por la masacre de 72 migrantes", "recalled the killing of":
+                // an older incident recalled, not this one.
+                Cue::Harm(_) if (c.t0.saturating_sub(3).max(t0)..c.t0).any(|k| matches!(doc.f(k), "conocida" | "conocido" | "known" | "recordo" | "recordaron" | "recalled" | "remembered" | "aniversario" | "anniversary" | "conmemoracion" | "commemorate" | "commemorating" | "conmemorar")) => {}
                 Cue::Harm(h) => {
                     // "No one else was hurt" says nothing about the count of those who were.
                     let others = (c.t0.saturating_sub(4).max(t0)..c.t0).any(|k| matches!(doc.f(k), "else" | "mas" | "demas" | "other" | "others" | "further"));
@@ -379,6 +382,8 @@ impl Extractor {
                         }
                         let nominal_harm = match w {
                             "killing" | "murder" | "asesinato" | "homicidio" => Some(Harm::Killing),
+                            // "en protesta por la muerte de un joven salvadoreño".
+                            "death" | "muerte" => Some(Harm::Killing),
                             "shooting" => Some(Harm::Shooting),
                             "attack" | "ataque" => None,
                             _ => Some(Harm::Killing).filter(|_| false),
@@ -394,6 +399,18 @@ impl Extractor {
                 // "taken off a bus by armed men", "encapuchados … se llevó a un par de
                 // catequistas", "seized three brothers": people taken by an armed group (state
                 // forces take people too: "agentes del INM se llevaron a decenas" is a detention).
+                // "forced eleven of the passengers into pickup trucks", "forced a couple off a
+                // bus": "forced" with "into"/"off" after its object (not "forced to flee").
+                Cue::TakenAway if doc.f(c.t0) == "forced" && c.t1 == c.t0 + 1 && (doc.f(c.t1) == "to" || !(c.t1..(c.t1 + 9).min(t1)).any(|k| matches!(doc.f(k), "into" | "off" | "onto"))) => {}
+                // "struck one man on the head with a baton": a blow to a person (not "struck by a
+                // car", "struck a deal").
+                Cue::TakenAway if doc.f(c.t0) == "struck" && c.t1 == c.t0 + 1 => {
+                    let person = cues.iter().any(|p| matches!(p.cue, Cue::Victim(_) | Cue::Demonym(_)) && p.t0 > c.t0 && p.t0 <= c.t1 + 3) || matches!(doc.f(c.t1), "him" | "her" | "them");
+                    if person && !matches!(doc.f(c.t1), "by" | "down") && !window(&|p| matches!(p, Cue::Neg | Cue::Hyp), 4) {
+                        f.harms.push((Harm::Injury, c.t0, c.t1));
+                        f.strong = true;
+                    }
+                }
                 Cue::TakenAway => {
                     let armed = cues.iter().any(|p| matches!(p.cue, Cue::Perp(ActorCategory::CriminalGroup | ActorCategory::UnidentifiedArmedGroup)))
                         && !cues.iter().any(|p| matches!(p.cue, Cue::Perp(ActorCategory::Police | ActorCategory::Military | ActorCategory::ImmigrationAuthority)));
@@ -843,6 +860,18 @@ impl Extractor {
                         if n > e.0 {
                             *e = (n, sp);
                         }
+                    }
+                }
+                // "later corrected the figure to three", "rectificó la cifra a tres": a corrected
+                // count replaces the one before it, for the harm told last before the correction.
+                for k in s.t0..s.t1 {
+                    if !matches!(doc.f(k), "corrected" | "revised" | "rectifico" | "corrigio" | "rectificaron" | "corrigieron") {
+                        continue;
+                    }
+                    let Some(j) = (k + 1..(k + 6).min(s.t1)).find(|&j| matches!(doc.f(j), "to" | "a")) else { continue };
+                    let Some(n) = numbers::number_at(doc, j + 1, s.t1).filter(|n| !n.vague) else { continue };
+                    if let Some(key) = f.harms.iter().rev().find(|h| h.1 < k).and_then(|h| count_key(h.0)) {
+                        counts[key as usize] = Some((n.value, span(k, j + 1 + n.tokens)));
                     }
                 }
                 // "N fatalities" in coded notes.

@@ -559,6 +559,23 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // A town's police names the town when no other place is told.
     ("A man shot a migrant woman in the arm on Sunday, Tucson police said.", Some("2023-06-20"),
         &[("/i/0/location/name", "\"Tucson\""), ("/i/0/injured", "1")]),
+    // "forced … into"/"off" a vehicle by an armed group is an abduction; "forced to flee" is not.
+    ("Armed men forced seven of the passengers into two vans outside Huehuetoca, State of Mexico, on Monday.", Some("2023-06-20"),
+        &[("/i/0/missing", "7")]),
+    ("Gunmen forced forty families to flee their homes in Heliodoro Castillo, Guerrero.", Some("2023-06-20"),
+        &[("/i/0/missing", "null")]),
+    // A corrected figure replaces the first; a blow with "struck"; an older incident recalled
+    // is no incident; a threat on a banner; "la muerte de" a named victim is a death.
+    ("Police first said five people were hurt in the attack in Matamoros, Tamaulipas, but later corrected the figure to four.", Some("2023-06-20"),
+        &[("/i/0/injured", "4")]),
+    ("A guard struck a Cuban man on the head with a baton at a checkpoint near Tapachula, Chiapas.", Some("2023-06-20"),
+        &[("/i/0/injured", "1")]),
+    ("Un hombre fue asesinado el lunes en Cadereyta, Nuevo León, municipio conocido por la masacre de 49 personas ocurrida en 2012.", Some("2023-06-20"),
+        &[("/n", "1"), ("/i/0/fatalities", "1")]),
+    ("Una manta con la amenaza de «limpiar la plaza» apareció el domingo frente a un albergue en Tenosique, Tabasco.", Some("2023-06-20"),
+        &[("/n", "1"), ("/i/0/harms/0", "\"threat\"")]),
+    ("Migrantes marcharon en Tapachula, Chiapas, en protesta por la muerte de un joven hondureño baleado por policías el 2 de mayo.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "1")]),
 ];
 
 #[test]
