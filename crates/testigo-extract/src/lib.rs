@@ -414,9 +414,18 @@ impl Extractor {
                 Cue::TakenAway => {
                     let armed = cues.iter().any(|p| matches!(p.cue, Cue::Perp(ActorCategory::CriminalGroup | ActorCategory::UnidentifiedArmedGroup)))
                         && !cues.iter().any(|p| matches!(p.cue, Cue::Perp(ActorCategory::Police | ActorCategory::Military | ActorCategory::ImmigrationAuthority)));
-                    let people = cues.iter().any(|p| matches!(p.cue, Cue::Victim(_) | Cue::Demonym(_)) && p.t0 >= c.t1.saturating_sub(12).max(t0) && p.t0 <= c.t1 + 5);
-                    if armed && people && !window(&|p| matches!(p, Cue::Neg | Cue::Hyp), 4) {
+                    // ("seized" takes goods too: only people right after it.)
+                    let before = if doc.f(c.t0) == "seized" { c.t1 } else { c.t1.saturating_sub(12).max(t0) };
+                    let people = cues.iter().any(|p| (matches!(p.cue, Cue::Victim(_)) || (matches!(p.cue, Cue::Demonym(_)) && doc.f(c.t0) != "seized")) && p.t0 >= before && p.t0 <= c.t1 + if doc.f(c.t0) == "seized" { 3 } else { 5 });
+                    // By state agents the same words tell a detention: "agentes migratorios bajaron
+                    // de un autobús a once migrantes", "policías sacaron de sus casas a dos jóvenes".
+                    let state = cues.iter().any(|p| matches!(p.cue, Cue::Perp(ActorCategory::Police | ActorCategory::Military | ActorCategory::ImmigrationAuthority)));
+                    let told = people && !window(&|p| matches!(p, Cue::Neg | Cue::Hyp), 4);
+                    if told && armed {
                         f.harms.push((Harm::Abduction, c.t0, c.t1));
+                        f.strong = true;
+                    } else if told && state && doc.f(c.t0) != "forced" {
+                        f.harms.push((Harm::Detention, c.t0, c.t1));
                         f.strong = true;
                     }
                 }

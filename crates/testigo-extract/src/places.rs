@@ -309,8 +309,11 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             let demonym_only = demonym && m.tokens == 1 && readings < 2 && doc.f(i).len() < 4;
             let mut stop = || {
                 let initial = || i == s.t0 || doc.gap_before(i).contains(['“', '"', '«']);
+                // "San Lorenzo, Valle": after a place and a comma, a word of the list may be the
+                // place's division.
+                let division_after_place = || !all_places && doc.gap_before(i).trim() == "," && places.last().is_some_and(|p: &PlaceMention| p.t1 == i);
                 if m.tokens == 1 {
-                    return STOP.contains_token(doc, i) || (initial() && STOP_INITIAL.contains_token(doc, i));
+                    return (STOP.contains_token(doc, i) && !division_after_place()) || (initial() && STOP_INITIAL.contains_token(doc, i));
                 }
                 // The function words are single words: a longer key can only be in `STOP`.
                 key.clear();
@@ -348,7 +351,13 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 } else if matches!(p1, "de" | "del") && matches!(p2, "personas" | "migrantes" | "familias" | "hombres" | "mujeres" | "ninos" | "ninas" | "menores" | "jovenes" | "ciudadanos" | "ciudadanas" | "nacionales" | "originarios" | "originarias" | "solicitantes" | "connacionales" | "victimas" | "grupo") {
                     // "personas de Colombia", "migrantes de Honduras": where they come from.
                     Role::From
-                } else if matches!(p1, "from" | "desde") || matches!((p2, p1), ("originario", "de") | ("originaria", "de") | ("originarios", "de") | ("oriundo", "de") | ("oriunda", "de") | ("oriundos", "de") | ("procedente", "de") | ("procedentes", "de") | ("proveniente", "de") | ("provenientes", "de") | ("native", "of") | ("natives", "of") | ("nationals", "of") | ("citizens", "of") | ("nacionalidad", "de")) || matches!((p3, p2, p1), ("deported", "back", "to") | ("returned", "home", "to")) || matches!((p2, p1), ("deported", "to") | ("deportados", "a") | ("deportado", "a") | ("returned", "to") | ("repatriated", "to") | ("repatriados", "a") | ("fled", "from") | ("huyeron", "de") | ("escaping", "from")) || p1 == "fled" || p1 == "leaving" {
+                } else if matches!(p1, "from" | "desde") || matches!((p2, p1), ("originario", "de") | ("originaria", "de") | ("originarios", "de") | ("oriundo", "de") | ("oriunda", "de") | ("oriundos", "de") | ("procedente", "de") | ("procedentes", "de") | ("proveniente", "de") | ("provenientes", "de") | ("native", "of") | ("natives", "of") | ("nationals", "of") | ("citizens", "of") | ("nacionalidad", "de")) || matches!((p3, p2, p1), ("deported", "back", "to") | ("returned", "home", "to")) || matches!((p2, p1), ("deported", "to") | ("deportados", "a") | ("deportado", "a") | ("returned", "to") | ("repatriated", "to") | ("repatriados", "a") | ("fled", "from") | ("huyeron", "de") | ("escaping", "from"))
+                    || p1 == "fled"
+                    || p1 == "leaving"
+                    // "El observatorio, radicado en Bogotá", "a group based in Tucson": where the
+                    // speaker is based.
+                    || matches!((p2, p1), ("radicado" | "radicada" | "radicados" | "radicadas" | "sede" | "asentado" | "asentada", "en") | ("based" | "headquartered" | "headquarters", "in"))
+                {
                     Role::From
                 } else if (matches!(p1, "to" | "a") || matches!((p2, p1), ("rumbo", "a") | ("camino", "a"))) && (i.saturating_sub(6).max(s.t0)..i).any(|k| matches!(doc.f(k), "road" | "highway" | "route" | "carretera" | "camino" | "autopista" | "tramo" | "libramiento")) {
                     // "on the road that leads to La Flor", "la carretera a Reynosa": near it.

@@ -576,6 +576,29 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/n", "1"), ("/i/0/harms/0", "\"threat\"")]),
     ("Migrantes marcharon en Tapachula, Chiapas, en protesta por la muerte de un joven hondureño baleado por policías el 2 de mayo.", Some("2023-06-20"),
         &[("/i/0/fatalities", "1")]),
+    // State agents taking people off a bus or out of their homes detain them; an armed group
+    // taking someone from home abducts; "sigue sin aparecer" is missing.
+    ("El sábado, agentes migratorios bajaron de un autobús a nueve migrantes cubanos en Acayucan, Veracruz.", Some("2023-06-20"),
+        &[("/n", "1"), ("/i/0/harms/0", "\"detention\"")]),
+    ("Un comerciante fue sacado de su casa por encapuchados el lunes en Ayutla, Guerrero, y sigue sin aparecer.", Some("2023-06-20"),
+        &[("/i/0/missing", "1")]),
+    ("Four farmworkers had been held without charge for two days by state police in Ometepec, Guerrero, a rights group said.", Some("2023-06-20"),
+        &[("/n", "1"), ("/i/0/harms/0", "\"detention\"")]),
+    // Where the NGO is based is not where the act was; "San Lorenzo, Valle" is Honduras's Valle;
+    // people who took refuge are displaced; the treated are wounded.
+    ("La red, con sede en Managua, documentó la desaparición de dos campesinos en Waslala, en el norte de Nicaragua.", Some("2023-06-20"),
+        &[("/i/0/location/name", "\"Waslala\"")]),
+    ("En San Lorenzo, Valle, un marino hirió de bala a un pescador el domingo.", Some("2023-06-20"),
+        &[("/i/0/location/country", "\"HN\""), ("/i/0/location/admin1", "\"Valle\"")]),
+    ("Trescientas personas se refugiaron en la escuela de Frontera Comalapa, Chiapas, tras los enfrentamientos.", Some("2023-06-20"),
+        &[("/i/0/displaced", "300")]),
+    ("La policía dispersó una marcha en Tela, Atlántida; seis manifestantes fueron atendidos por heridas de perdigones.", Some("2023-06-20"),
+        &[("/i/0/injured", "6")]),
+    // A colleague is a victim noun; a threat of burning a driver; a family's other version.
+    ("Nurses will march on Friday for a colleague shot dead by police in Choloma last month.", Some("2023-06-20"),
+        &[("/i/0/fatalities", "1")]),
+    ("Guerrillas warned that any bus found on the road after dark would be burned along with its driver, near Tame, Arauca.", Some("2023-06-20"),
+        &[("/n", "1"), ("/i/0/harms/0", "\"threat\"")]),
 ];
 
 #[test]
