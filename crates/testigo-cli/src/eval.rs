@@ -108,6 +108,17 @@ fn city_of_district(location: &str) -> Option<&str> {
 }
 
 fn names_match(g: &Gazetteer, expected: &str, got: Option<&str>) -> bool {
+    names_match_of(g, expected, got, None)
+}
+
+/// [`names_match`] for admin1 names: the same entity must be an admin1 on both sides
+/// ("México" the state is not "Mexico City", though the city's alternate names include
+/// "Mexico").
+fn admin1_match(g: &Gazetteer, expected: &str, got: Option<&str>) -> bool {
+    names_match_of(g, expected, got, Some(Kind::Admin1))
+}
+
+fn names_match_of(g: &Gazetteer, expected: &str, got: Option<&str>, kind: Option<Kind>) -> bool {
     let Some(got) = got else { return false };
     let (e, o) = (fold(expected), fold(got));
     if e == o {
@@ -120,8 +131,9 @@ fn names_match(g: &Gazetteer, expected: &str, got: Option<&str>) -> bool {
         }
     }
     // Same entity under another of its names ("Querétaro" = "Santiago de Querétaro").
-    let gots: Vec<u32> = g.lookup(got).iter().map(|x| x.index()).collect();
-    g.lookup(expected).iter().any(|x| gots.contains(&x.index()))
+    let of_kind = |k: Kind| kind.is_none_or(|want| k == want);
+    let gots: Vec<u32> = g.lookup(got).iter().filter(|x| of_kind(x.kind())).map(|x| x.index()).collect();
+    g.lookup(expected).iter().any(|x| of_kind(x.kind()) && gots.contains(&x.index()))
 }
 
 fn place_matches(g: &Gazetteer, expected: &str, inc: &Incident) -> bool {
@@ -207,7 +219,7 @@ fn acled(ex: &Extractor, g: &Gazetteer, path: &PathBuf, score: &mut Score) -> an
         score.add(&id, "country", gold_cc.is_some() && our_cc == gold_cc, json!(f("country")), got(our_cc.map(Value::String)), evidence(text, inc, "location"));
         // admin1
         let our_a1 = inc.and_then(|i| i.location.as_ref()).and_then(|l| l.admin1.clone());
-        score.add(&id, "admin1", names_match(g, f("admin1"), our_a1.as_deref()), json!(f("admin1")), json!(our_a1), evidence(text, inc, "location"));
+        score.add(&id, "admin1", admin1_match(g, f("admin1"), our_a1.as_deref()), json!(f("admin1")), json!(our_a1), evidence(text, inc, "location"));
         // location: same name or within 10 km
         let loc_ok = inc.and_then(|i| i.location.as_ref()).is_some_and(|l| {
             let near = match (l.latitude, l.longitude, f("latitude").parse::<f64>(), f("longitude").parse::<f64>()) {
@@ -263,10 +275,10 @@ fn score_expect(g: &Gazetteer, id: &str, lang: &str, text: &str, exp: &Value, in
                 add(k, ok, v, json!([a, b]), "event_date");
             }
             "place" => add(k, inc.is_some_and(|i| place_matches(g, v.as_str().unwrap_or(""), i)), v, json!(loc.and_then(|l| l.name.clone())), "location"),
-            "admin1" => add(k, names_match(g, v.as_str().unwrap_or(""), loc.and_then(|l| l.admin1.as_deref())), v, json!(loc.and_then(|l| l.admin1.clone())), "location"),
+            "admin1" => add(k, admin1_match(g, v.as_str().unwrap_or(""), loc.and_then(|l| l.admin1.as_deref())), v, json!(loc.and_then(|l| l.admin1.clone())), "location"),
             "country" => add(k, loc.and_then(|l| l.country.as_deref()) == v.as_str(), v, json!(loc.and_then(|l| l.country.clone())), "location"),
             "not_place" => add(k, !inc.is_some_and(|i| place_matches(g, v.as_str().unwrap_or(""), i)), v, json!(loc.and_then(|l| l.name.clone())), "location"),
-            "not_admin1" => add(k, !names_match(g, v.as_str().unwrap_or(""), loc.and_then(|l| l.admin1.as_deref())), v, json!(loc.and_then(|l| l.admin1.clone())), "location"),
+            "not_admin1" => add(k, !admin1_match(g, v.as_str().unwrap_or(""), loc.and_then(|l| l.admin1.as_deref())), v, json!(loc.and_then(|l| l.admin1.clone())), "location"),
             "not_country" => add(k, loc.and_then(|l| l.country.as_deref()) != v.as_str(), v, json!(loc.and_then(|l| l.country.clone())), "location"),
             "fatalities" | "injured" | "missing" | "displaced" if v.as_u64().is_none() => {
                 eprintln!("warning: case {id}: expect.{k} = {v} is not a count; not scored");
@@ -449,5 +461,16 @@ mod tests {
         assert_eq!(city_of_district("-Zone"), None);
         let g = Gazetteer::embedded();
         assert!(names_match(g, city_of_district("Sao Paulo-South Zone").unwrap_or(""), Some("São Paulo")));
+    }
+
+    #[test]
+    fn admin1_names_match_only_as_admin1() {
+        let g = Gazetteer::embedded();
+        // Mexico City's alternate names include "Mexico", but the State of Mexico is another
+        // admin1.
+        assert!(!admin1_match(g, "Mexico City", Some("México")));
+        assert!(admin1_match(g, "Mexico City", Some("Ciudad de México")));
+        assert!(admin1_match(g, "Queretaro", Some("Querétaro")));
+        assert!(admin1_match(g, "Nuevo Leon", Some("Nuevo León")));
     }
 }

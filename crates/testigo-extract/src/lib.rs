@@ -401,7 +401,7 @@ impl Extractor {
                 // forces take people too: "agentes del INM se llevaron a decenas" is a detention).
                 // "forced eleven of the passengers into pickup trucks", "forced a couple off a
                 // bus": "forced" with "into"/"off" after its object (not "forced to flee").
-                Cue::TakenAway if doc.f(c.t0) == "forced" && c.t1 == c.t0 + 1 && (doc.f(c.t1) == "to" || !(c.t1..(c.t1 + 9).min(t1)).any(|k| matches!(doc.f(k), "into" | "off" | "onto"))) => {}
+                Cue::TakenAway if doc.f(c.t0) == "forced" && c.t1 == c.t0 + 1 && (doc.f(c.t1) == "to" || !(c.t1..(c.t1 + 9).min(t1)).any(|k| matches!(doc.f(k), "into" | "off" | "onto" | "out"))) => {}
                 // "struck one man on the head with a baton": a blow to a person (not "struck by a
                 // car", "struck a deal").
                 Cue::TakenAway if doc.f(c.t0) == "struck" && c.t1 == c.t0 + 1 => {
@@ -1254,7 +1254,18 @@ impl Extractor {
                 let s = doc.sentences[si];
                 for k in s.t0 + 1..s.t1.saturating_sub(2) {
                     // The cheap word tests first: this runs over every token of the act.
-                    if !(matches!(doc.f(k), "of" | "de") && matches!(doc.f(k + 1), "the" | "los" | "las")) {
+                    if !(matches!(doc.f(k), "of" | "de") && matches!(doc.f(k + 1), "the" | "los" | "las" | "whom")) {
+                        continue;
+                    }
+                    // "wounding four men, one of whom later died", "uno de los cuales murió".
+                    if matches!(doc.f(k + 1), "whom" | "los" | "las") && (doc.f(k + 1) == "whom" || matches!(doc.f(k + 2), "cuales")) {
+                        let m = if matches!(doc.f(k - 1), "one" | "uno" | "una") { Some(1) } else { numbers::number_at(doc, k - 1, k).map(|x| x.value) };
+                        let after = k + if doc.f(k + 1) == "whom" { 2 } else { 3 };
+                        let dies = facts[si].harms.iter().any(|h| h.0 == Harm::Killing && h.1 >= after && h.1 <= after + 3);
+                        if let (Some(m), true) = (m, dies) {
+                            died += m;
+                            died_at.get_or_insert((span(k - 1, after), s.start));
+                        }
                         continue;
                     }
                     // "dos de los once heridos": a number may stand before the noun.
@@ -2643,7 +2654,7 @@ fn singular_victim(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usi
     // comerciante".
     // ("a" may be the English article or the Spanish "a" before a person.)
     let k = if matches!(doc.f(b), "a" | "an") && b + 1 < t1 && !matches!(doc.f(b + 1), "un" | "una" | "su") { b } else { k };
-    if k + 1 < t1 && matches!(doc.f(k), "a" | "an" | "un" | "una" | "his" | "her" | "su" | "my" | "mi" | "our" | "nuestro" | "nuestra") && !doc.tokens[k + 1].upper && doc.f(k + 1).chars().all(char::is_alphabetic) && !matches!(doc.f(k + 1), "lot" | "number" | "group" | "grupo" | "total" | "few" | "dozen" | "docena" | "quincena" | "veintena" | "decena" | "series" | "serie") {
+    if k + 1 < t1 && matches!(doc.f(k), "a" | "an" | "un" | "una" | "one" | "his" | "her" | "su" | "my" | "mi" | "our" | "nuestro" | "nuestra") && !doc.tokens[k + 1].upper && doc.f(k + 1).chars().all(char::is_alphabetic) && !matches!(doc.f(k + 1), "lot" | "number" | "group" | "grupo" | "total" | "few" | "dozen" | "docena" | "quincena" | "veintena" | "decena" | "series" | "serie") {
         return Some(span(k, k + 2));
     }
     // One person as the subject of a passive: "A volunteer … was gunned down", "Un exconcejal

@@ -402,13 +402,16 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
         }
     }
     // "con rumbo a Medias Aguas, Veracruz": the state after a destination (or origin) shares
-    // its role.
+    // its role, and so does a place joined to it by "and".
     for k in 1..places.len() {
         let (sentence, role, t1) = (places[k - 1].sentence, places[k - 1].role, places[k - 1].t1);
         let cur = &mut places[k];
         // "We are from Choloma, in Honduras": so does ", in" the country or state after it.
         let comma_in = cur.t0 == t1 + 1 && matches!(doc.f(t1), "in" | "en") && doc.gap_before(t1).trim() == ",";
-        if sentence == cur.sentence && matches!(role, Role::From | Role::To) && ((t1 == cur.t0 && matches!(doc.gap_before(cur.t0).trim(), "," | "(")) || comma_in) {
+        // "had travelled from Pelotas and Caxias do Sul": so does a second place joined by
+        // "and"/"or".
+        let joined = cur.t0 == t1 + 1 && matches!(doc.f(t1), "and" | "or" | "y" | "e" | "o") && doc.gap_before(t1).trim().is_empty();
+        if sentence == cur.sentence && matches!(role, Role::From | Role::To) && ((t1 == cur.t0 && matches!(doc.gap_before(cur.t0).trim(), "," | "(")) || comma_in || joined) {
             cur.role = role;
         }
     }

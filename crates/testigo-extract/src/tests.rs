@@ -599,6 +599,24 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/fatalities", "1")]),
     ("Guerrillas warned that any bus found on the road after dark would be burned along with its driver, near Tame, Arauca.", Some("2023-06-20"),
         &[("/n", "1"), ("/i/0/harms/0", "\"threat\"")]),
+    // "one of whom later died" moves one from wounded to dead; "forced … out of a house"
+    // abducts; "hit by gunfire" wounds; "killing one protester"; "the foreman of a ranch".
+    ("On 3 May 2022, in Irapuato, Guanajuato, armed men opened fire at a party, wounding five men, one of whom later died in hospital.", None,
+        &[("/i/0/fatalities", "1"), ("/i/0/injured", "4")]),
+    ("On 3 May 2022, in Cosoleacaque, Veracruz, armed men forced two brothers out of their house and drove away with them.", None,
+        &[("/i/0/missing", "2")]),
+    ("On 3 May 2022, in Feira de Santana, Bahia, a woman was hit by gunfire during a shoot-out. No fatalities were reported.", None,
+        &[("/i/0/injured", "1")]),
+    ("On 3 May 2022, in Juliaca, Puno, police fired at a road blockade, killing one protester.", None,
+        &[("/i/0/fatalities", "1")]),
+    ("On 3 May 2022, in Pedro Juan Caballero, Amambay, gunmen abducted the foreman of a soy farm.", None,
+        &[("/i/0/missing", "1")]),
+    // Where some of the protesters came from ("from X and Y") is not where they marched; a
+    // gathering outside an office is a protest.
+    ("On 3 May 2022, in Curitiba, Parana, about 200 nurses, some of whom had come from Londrina and Maringa, marched to the state assembly.", None,
+        &[("/i/0/location/name", "\"Curitiba\"")]),
+    ("On 3 May 2022, in Maracaibo, Zulia, about 40 retired teachers gathered outside the education ministry offices demanding their pensions.", None,
+        &[("/n", "1"), ("/i/0/event_type", "\"Protests\"")]),
 ];
 
 #[test]
