@@ -297,7 +297,7 @@ COUNTRY_ALT = {
 # Admin1 fixes: "CC.code" -> (name or None to keep derived, iso3166_2 or None, extra alt names "a|b").
 ADMIN1_FIX: dict[str, tuple] = {
     # Mexico
-    "MX.09": ("Mexico City", "MX-CMX", "Ciudad de México|CDMX|Distrito Federal|D.F.|México D.F.|México, D.F.|"
+    "MX.09": ("Mexico City", "MX-CMX", "Ciudad de México|CDMX|Distrito Federal|D.F.|DF|México D.F.|México, D.F.|"
               "Federal District|Mexico, D.F."),
     "MX.15": ("México", "MX-MEX", "Estado de México|State of Mexico|Edomex|Edo. de México|Mexico State|"
               "Edo. Méx."),

@@ -412,14 +412,21 @@ impl Extractor {
                     }
                 }
                 Cue::TakenAway => {
-                    let armed = cues.iter().any(|p| matches!(p.cue, Cue::Perp(ActorCategory::CriminalGroup | ActorCategory::UnidentifiedArmedGroup)))
-                        && !cues.iter().any(|p| matches!(p.cue, Cue::Perp(ActorCategory::Police | ActorCategory::Military | ActorCategory::ImmigrationAuthority)));
+                    // The agent after "by"/"por" when the text names it there, else any in the
+                    // sentence ("… by armed men …, the driver told state police").
+                    let agent = cues.iter().find(|p| matches!(p.cue, Cue::Perp(_)) && p.t0 > c.t0 && p.t0 <= c.t1 + 4 && p.t0 > 0 && matches!(doc.f(p.t0 - 1), "by" | "por"));
+                    let perps = |cats: &dyn Fn(ActorCategory) -> bool| match agent {
+                        Some(p) => matches!(p.cue, Cue::Perp(cat) if cats(cat)),
+                        None => cues.iter().any(|p| matches!(p.cue, Cue::Perp(cat) if cats(cat))),
+                    };
+                    let state_cat = |cat: ActorCategory| matches!(cat, ActorCategory::Police | ActorCategory::Military | ActorCategory::ImmigrationAuthority);
+                    let armed = perps(&|cat| matches!(cat, ActorCategory::CriminalGroup | ActorCategory::UnidentifiedArmedGroup)) && !perps(&state_cat);
                     // ("seized" takes goods too: only people right after it.)
-                    let before = if doc.f(c.t0) == "seized" { c.t1 } else { c.t1.saturating_sub(12).max(t0) };
+                    let before = if doc.f(c.t0) == "seized" { c.t1 } else { c.t1.saturating_sub(24).max(t0) };
                     let people = cues.iter().any(|p| (matches!(p.cue, Cue::Victim(_)) || (matches!(p.cue, Cue::Demonym(_)) && doc.f(c.t0) != "seized")) && p.t0 >= before && p.t0 <= c.t1 + if doc.f(c.t0) == "seized" { 3 } else { 5 });
                     // By state agents the same words tell a detention: "agentes migratorios bajaron
                     // de un autobús a once migrantes", "policías sacaron de sus casas a dos jóvenes".
-                    let state = cues.iter().any(|p| matches!(p.cue, Cue::Perp(ActorCategory::Police | ActorCategory::Military | ActorCategory::ImmigrationAuthority)));
+                    let state = perps(&state_cat);
                     let told = people && !window(&|p| matches!(p, Cue::Neg | Cue::Hyp), 4);
                     if told && armed {
                         f.harms.push((Harm::Abduction, c.t0, c.t1));
@@ -2326,6 +2333,19 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
             }
         }
         break;
+    }
+    // "Eleven Guatemalan migrants bound for Atlanta, where several of them had relatives, were
+    // taken off a bus": a passive whose subject opens the sentence with its number, however
+    // long the phrases after it (no other act between).
+    if !active && a > t0 + 2 && matches!(doc.f(a - 1), "were" | "fueron") {
+        let s0 = if matches!(doc.f(t0), "the" | "los" | "las") { t0 + 1 } else { t0 };
+        if let Some(n) = numbers::number_at(doc, s0, a).filter(|n| !n.vague) {
+            let head = cues.iter().find(|c| c.t0 >= s0 + n.tokens && c.t0 <= s0 + n.tokens + 2 && (matches!(c.cue, Cue::Victim(fl) if fl & 1 != 0) || (matches!(c.cue, Cue::Demonym(_)) && doc.f(c.t1 - 1).ends_with('s'))));
+            let between = |c: &&CueMatch| c.t0 > s0 && c.t1 < a && matches!(c.cue, Cue::Harm(_) | Cue::AttackAct | Cue::Say);
+            if head.is_some() && a - s0 <= 40 && !cues.iter().any(|c| between(&c)) && !(s0..a).any(|k| doc.gap_before(k).contains([';', ':'])) {
+                return Some((n.value, span(s0, s0 + n.tokens).cover(span(a, b))));
+            }
+        }
     }
     // "dos voluntarios que intentaron impedir el operativo fueron golpeados", "two brothers
     // who were beaten to death": the number of the people a relative clause follows.

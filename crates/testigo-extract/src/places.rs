@@ -17,7 +17,7 @@ static STOP: WordSet = WordSet::new(&[
     "ministry", "department", "office", "oficina", "secretary", "secretaria", "ice", "inm", "dhs", "prosecutor", "fiscalia",
     "commission", "comision", "reuters", "milenio", "excelsior", "proceso", "jornada", "la jornada", "universal",
     "el universal", "post", "times", "news", "tribune", "herald", "globe", "democrats", "republicans", "beast", "the beast",
-    "wall", "street", "wall street", "camp", "camps", "media", "mission", "mision", "union", "reforma", "progreso",
+    "wall", "street", "wall street", "camp", "camps", "media", "mission", "mision", "union", "reforma",
     "libertad", "esperanza", "justicia", "independencia", "paz", "bay", "lake", "river", "rio", "mount", "cerro",
     "valle", "valley", "beach", "playa", "gold", "golden",
     // Months: "in mid-August" names no town called August.

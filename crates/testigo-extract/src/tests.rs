@@ -617,6 +617,16 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/location/name", "\"Curitiba\"")]),
     ("On 3 May 2022, in Maracaibo, Zulia, about 40 retired teachers gathered outside the education ministry offices demanding their pensions.", None,
         &[("/n", "1"), ("/i/0/event_type", "\"Protests\"")]),
+    // "el DF" is Mexico City; Progreso is a town; the people taken off a bus may be named
+    // long before the verb.
+    ("Un migrante haitiano fue apuñalado el viernes en la Central de Autobuses del Norte, en el DF.", Some("2019-10-14"),
+        &[("/i/0/location/admin1", "\"Mexico City\"")]),
+    ("A Cuban man was beaten by three men on the seafront of Progreso, the Yucatán port north of Mérida, on Wednesday night.", Some("2021-07-19"),
+        &[("/i/0/location/name", "\"Progreso\"")]),
+    ("Twelve Honduran migrants bound for Monterrey, where several of them had relatives, were taken off a bus by armed men near Linares, Nuevo León, on Friday.", Some("2023-06-20"),
+        &[("/i/0/missing", "12"), ("/i/0/location/name", "\"Linares\"")]),
+    ("Six Salvadoran migrants were taken off a bus by armed men near Acayucan, Veracruz, on Friday, the driver told state police.", Some("2023-06-20"),
+        &[("/i/0/missing", "6"), ("/i/0/sub_event_type", "\"Abduction/forced disappearance\"")]),
 ];
 
 #[test]
