@@ -2371,6 +2371,12 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
 /// without a number ("his children"), whose count the text does not give.
 fn listed_victims(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1: usize) -> Option<(u32, Span)> {
     let span = |x: usize, y: usize| Span::new(doc.tokens[x].start, doc.tokens[y - 1].end);
+    // A list needs a conjunction: most acts have none near them, and are done here.
+    let conj = |x: usize, y: usize| (x..y).any(|k| matches!(doc.f(k), "and" | "y" | "e"));
+    let (sub0, obj1) = (a.saturating_sub(46).max(t0), (b + 40).min(t1));
+    if !conj(sub0, a) && !conj(b, obj1) {
+        return None;
+    }
     // Subject: the list starts at a victim noun phrase within 40 tokens before the act and
     // ends right before it, or before a relative clause or an auxiliary that leads to it.
     for c in cues.iter().filter(|c| matches!(c.cue, Cue::Victim(_) | Cue::Demonym(_)) && c.t1 <= a && c.t0 >= t0 && a - c.t0 <= 40) {
