@@ -168,12 +168,20 @@ fn write_claim(out: &mut Vec<u8>, c: &Claim) {
     out.push(b'}');
 }
 
+/// `{"start":S,"end":E}`, composed in a buffer of fixed size that is appended whole and cut
+/// back (as [`uint`] does): one copy per span, not five appends (an incident has a dozen).
 fn write_span(out: &mut Vec<u8>, s: Span) {
-    out.extend_from_slice(b"{\"start\":");
-    uint(out, s.start() as u64);
-    out.extend_from_slice(b",\"end\":");
-    uint(out, s.end() as u64);
-    out.push(b'}');
+    let mut buf = [0u8; 64];
+    buf[..9].copy_from_slice(b"{\"start\":");
+    let mut at = 9;
+    at += digits_into(&mut buf[at..at + 20], s.start() as u64);
+    buf[at..at + 7].copy_from_slice(b",\"end\":");
+    at += 7;
+    at += digits_into(&mut buf[at..at + 20], s.end() as u64);
+    buf[at] = b'}';
+    let len = out.len();
+    out.extend_from_slice(&buf);
+    out.truncate(len + at + 1);
 }
 
 fn array<T>(out: &mut Vec<u8>, items: &[T], mut each: impl FnMut(&mut Vec<u8>, &T)) {
@@ -202,19 +210,26 @@ fn opt_uint(out: &mut Vec<u8>, n: Option<u64>) {
 }
 
 /// Appends the decimal digits of `n`.
-fn uint(out: &mut Vec<u8>, mut n: u64) {
+fn uint(out: &mut Vec<u8>, n: u64) {
     // Digits written left-aligned into a buffer of fixed size, which is appended whole and
     // cut back: a copy of known length is a few moves, one of variable length a `memcpy`
     // call (most numbers here are byte offsets of three to six digits).
-    let digits = n.checked_ilog10().map_or(1, |d| d as usize + 1);
     let mut buf = [0u8; 20];
+    let digits = digits_into(&mut buf, n);
+    let len = out.len();
+    out.extend_from_slice(&buf);
+    out.truncate(len + digits);
+}
+
+/// Writes the decimal digits of `n` at the start of `buf` (20 bytes: room for any `u64`);
+/// returns how many.
+fn digits_into(buf: &mut [u8], mut n: u64) -> usize {
+    let digits = n.checked_ilog10().map_or(1, |d| d as usize + 1);
     for slot in buf[..digits].iter_mut().rev() {
         *slot = b'0' + (n % 10) as u8;
         n /= 10;
     }
-    let len = out.len();
-    out.extend_from_slice(&buf);
-    out.truncate(len + digits);
+    digits
 }
 
 /// As serde_json: the shortest representation that reads back the same (`zmij`, serde_json's

@@ -1547,7 +1547,10 @@ impl Extractor {
                 // sort as the field names do.
                 evidence.sort_by_key(|&(k, _)| k);
                 let mut map = BTreeMap::new();
-                for group in evidence.chunk_by(|a, b| a.0 == b.0) {
+                // Fields inserted last first: each new key is then the smallest so far, found
+                // by the map's search at its first comparison (in ascending order each insert
+                // compares the name with every key before it).
+                for group in evidence.chunk_by(|a, b| a.0 == b.0).rev() {
                     map.insert(Cow::Borrowed(EVIDENCE_FIELDS[usize::from(group[0].0)]), group.iter().map(|&(_, sp)| sp).collect());
                 }
                 map
@@ -2036,7 +2039,8 @@ fn governed_elsewhere(doc: &Doc<'_>, from: usize, to: usize) -> bool {
 fn clause_break(doc: &Doc<'_>, from: usize, to: usize) -> bool {
     (from.max(1)..=to).any(|k| {
         let g = doc.gap_before(k);
-        g.contains([';', '.', '“', '”']) || (g.contains(',') && k < to) || matches!(doc.f(k.saturating_sub(1)), "but" | "pero" | "although" | "aunque")
+        // Most gaps are one space: tested first, without a search.
+        (g != " " && (g.contains([';', '.', '“', '”']) || (g.contains(',') && k < to))) || matches!(doc.f(k.saturating_sub(1)), "but" | "pero" | "although" | "aunque")
     }) && from < to
 }
 

@@ -13,6 +13,9 @@ pub struct Token {
     pub sentence: u32,
     /// True when its first char is upper-case in the original text.
     pub upper: bool,
+    /// [`word_hash`] of its folded form: kept in the token's own record, so that the
+    /// tokeniser writes one record per token (see [`Doc::h`]).
+    pub hash: u64,
 }
 
 /// A sentence: a range of tokens and of bytes.
@@ -43,8 +46,6 @@ pub struct Doc<'t> {
     pub tokens: Vec<Token>,
     /// Sentences in order.
     pub sentences: Vec<Sentence>,
-    /// [`word_hash`] of each token's folded form, by token index.
-    pub hashes: Vec<u64>,
 }
 
 /// A fast hash of a folded word (multiply-rotate over 8-byte chunks, seeded with the length).
@@ -158,12 +159,12 @@ impl<'t> Doc<'t> {
         // Folded forms that are slices of the text go straight in; those written into the
         // arena (which grows while tokenising) are filled in at the end, from `in_arena`.
         let mut folded: Vec<&'t str> = Vec::with_capacity(cap);
-        let mut in_arena: Vec<ArenaFold> = Vec::new();
+        // Room for a capitalised word in four, so that the list seldom grows.
+        let mut in_arena: Vec<ArenaFold> = Vec::with_capacity(cap / 4);
         // Where the last token's folded form is (for abbreviations, below).
         let mut last_range: Option<FoldRange> = None;
         let mut tokens = Vec::with_capacity(cap);
         let mut sentences = Vec::with_capacity(text.len() / 80 + 2);
-        let mut hashes = Vec::with_capacity(cap);
         let mut paragraph = 0u32;
         let mut sent_start_byte = 0usize;
         let mut sent_t0 = 0usize;
@@ -298,9 +299,9 @@ impl<'t> Doc<'t> {
                 };
                 // The hash of the folded form, wherever it was written.
                 let (src, a, b) = if range.0 { (arena.as_bytes(), range.1, range.2) } else { (bytes, start, j) };
-                hashes.push(word_hash_bytes(src.get(a..b).unwrap_or_default()));
+                let hash = word_hash_bytes(src.get(a..b).unwrap_or_default());
                 last_range = Some(range);
-                tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper });
+                tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper, hash });
                 i = j;
                 continue;
             }
@@ -314,7 +315,7 @@ impl<'t> Doc<'t> {
                                     Some((false, a, b)) => text.get(a..b).unwrap_or(""),
                                     None => "",
                                 };
-                                ABBREVIATIONS.contains_hashed(hashes.last().copied().unwrap_or(0), w)
+                                ABBREVIATIONS.contains_hashed(t.hash, w)
                                     || (w.len() == 1 && text[t.start..t.end].chars().all(|x| x.is_uppercase()))
                             }
                         });
@@ -387,7 +388,7 @@ impl<'t> Doc<'t> {
                 *f = arena.get(a..b).unwrap_or("");
             }
         }
-        Doc { text, folded, tokens, sentences, hashes }
+        Doc { text, folded, tokens, sentences }
     }
 
     /// Folded form of token `i`.
@@ -399,7 +400,7 @@ impl<'t> Doc<'t> {
     /// [`word_hash`] of token `i`'s folded form (that of "" past the end).
     #[inline]
     pub fn h(&self, i: usize) -> u64 {
-        self.hashes.get(i).copied().unwrap_or(0)
+        self.tokens.get(i).map_or(0, |t| t.hash)
     }
 
     /// Original form of token `i`.
