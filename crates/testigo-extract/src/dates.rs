@@ -282,6 +282,13 @@ fn may_start_date(doc: &Doc<'_>, i: usize) -> bool {
 /// mentioned before this sentence (for "the next day", "un día después").
 pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Option<NaiveDate>, prev: Option<NaiveDate>) -> Vec<DateMention> {
     let mut out = Vec::new();
+    find_into(doc, t0, t1, lang, published, prev, &mut out);
+    out
+}
+
+/// [`find`], appending to `out` (which the caller may reuse from document to document).
+#[allow(clippy::too_many_arguments)]
+pub fn find_into(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Option<NaiveDate>, prev: Option<NaiveDate>, out: &mut Vec<DateMention>) {
     let mut i = t0;
     let up = |k: usize| doc.tokens.get(k).is_some_and(|t| t.upper);
     while i < t1 {
@@ -698,7 +705,6 @@ pub fn find(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published: Opti
         let _ = w4;
         i += 1;
     }
-    out
 }
 
 #[cfg(test)]

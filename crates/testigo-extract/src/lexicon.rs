@@ -610,7 +610,15 @@ impl Lexicon {
 
     /// [`Lexicon::word_id`] of every token of `doc`.
     pub fn doc_word_ids(&self, doc: &Doc<'_>) -> Vec<u32> {
-        (0..doc.tokens.len()).map(|k| self.word_id_hashed(doc.h(k), doc.f(k))).collect()
+        let mut ids = Vec::new();
+        self.doc_word_ids_into(doc, &mut ids);
+        ids
+    }
+
+    /// [`Lexicon::doc_word_ids`] written into `ids` (cleared first), reusing its memory.
+    pub fn doc_word_ids_into(&self, doc: &Doc<'_>, ids: &mut Vec<u32>) {
+        ids.clear();
+        ids.extend((0..doc.tokens.len()).map(|k| self.word_id_hashed(doc.h(k), doc.f(k))));
     }
 
     /// The language of a text from the word ids of its first 200 tokens ([`Lexicon::word_id`]):

@@ -43,6 +43,68 @@ use crate::text::Doc;
 thread_local! {
     /// See [`Extractor::extract_many`].
     static PLACES_SCRATCH: std::cell::RefCell<places::Scratch> = std::cell::RefCell::new(places::Scratch::new());
+    /// See [`Recycled`].
+    static RECYCLED: std::cell::RefCell<Recycled> = std::cell::RefCell::new(Recycled::default());
+}
+
+/// The vectors that one call of [`Extractor::extract_many`] fills and drops (each sentence's
+/// cues and facts, the word ids), kept by the thread for its next call: emptied, with their
+/// memory. A call of one short text would otherwise allocate a dozen small vectors afresh.
+/// Results never depend on what they held.
+#[derive(Default)]
+struct Recycled {
+    /// Sentences' facts, every vector empty and the cues taken out (to `cue_lists`).
+    facts: Vec<SentenceFacts>,
+    /// Empty lists of sentences' facts.
+    fact_lists: Vec<Vec<SentenceFacts>>,
+    /// Empty cue lists.
+    cue_lists: Vec<Vec<CueMatch>>,
+    /// The matches at one token (see [`Extractor::cues`]).
+    matches: Vec<CueMatch>,
+    /// A document's word ids.
+    ids: Vec<u32>,
+}
+
+impl Recycled {
+    /// Most vectors of each kind kept: plenty for a batch of short texts, and a bound after a
+    /// long one.
+    const KEEP: usize = 1024;
+
+    /// An empty cue list.
+    fn cue_list(&mut self) -> Vec<CueMatch> {
+        self.cue_lists.pop().unwrap_or_default()
+    }
+
+    /// Facts of a sentence with `cues`, everything else empty (as `SentenceFacts::default()`).
+    fn facts(&mut self, cues: Vec<CueMatch>) -> SentenceFacts {
+        let mut f = self.facts.pop().unwrap_or_default();
+        f.cues = cues;
+        f
+    }
+
+    /// Takes back the facts of a finished document.
+    fn keep(&mut self, mut list: Vec<SentenceFacts>) {
+        for f in list.drain(..) {
+            // Only the vectors are kept: every other field starts again from its default.
+            let SentenceFacts { mut cues, mut harms, mut none, mut perps, mut dates, mut report_dates, mut places, .. } = f;
+            if self.cue_lists.len() < Self::KEEP {
+                cues.clear();
+                self.cue_lists.push(cues);
+            }
+            if self.facts.len() < Self::KEEP {
+                harms.clear();
+                none.clear();
+                perps.clear();
+                dates.clear();
+                report_dates.clear();
+                places.clear();
+                self.facts.push(SentenceFacts { harms, none, perps, dates, report_dates, places, ..SentenceFacts::default() });
+            }
+        }
+        if self.fact_lists.len() < Self::KEEP {
+            self.fact_lists.push(list);
+        }
+    }
 }
 
 /// Most incidents one document yields (the first ones, in text order).
@@ -135,6 +197,8 @@ impl Extractor {
     /// callers pass tens of short texts, not a corpus (`testigo extract` passes up to 64
     /// lines or about 1 MB).
     pub fn extract_many(&self, inputs: &[ExtractInput<'_>]) -> Vec<Extraction> {
+        // The thread's kept vectors (see `Recycled`), handed back at the end.
+        let mut rec = RECYCLED.with(|cell| cell.try_borrow_mut().map(|mut r| std::mem::take(&mut *r)).unwrap_or_default());
         // The folded forms that differ from the text, one arena per document.
         let mut arenas: Vec<String> = inputs.iter().map(|i| String::with_capacity(i.text.len() / 2)).collect();
         let docs: Vec<Doc<'_>> = inputs.iter().zip(arenas.iter_mut()).map(|(i, arena)| Doc::new_in(i.text, arena)).collect();
@@ -143,9 +207,12 @@ impl Extractor {
             .iter()
             .zip(inputs)
             .map(|(doc, input)| {
-                let ids = self.lex.doc_word_ids(doc);
+                let mut ids = std::mem::take(&mut rec.ids);
+                self.lex.doc_word_ids_into(doc, &mut ids);
                 languages.push(input.language.unwrap_or_else(|| self.lex.language(&ids)));
-                self.cues(doc, &ids)
+                let cues = self.cues(doc, &ids, &mut rec);
+                rec.ids = ids;
+                cues
             })
             .collect();
         // The working memory of place finding is kept by the thread from call to call (a call
@@ -164,14 +231,24 @@ impl Extractor {
             .zip(cues)
             .zip(&found)
             .zip(inputs.iter().zip(&languages))
-            .map(|(((doc, cues), (places, _)), (input, &language))| self.analyse(doc, language, input.published, places, cues))
+            .map(|(((doc, cues), (places, _)), (input, &language))| self.analyse(doc, language, input.published, places, cues, &mut rec))
             .collect();
-        docs.iter()
+        let out = docs
+            .iter()
             .zip(&facts)
             .zip(&found)
             .zip(languages)
             .map(|(((doc, facts), (places, demonyms)), language)| Extraction { language, incidents: self.assemble(doc, facts, places, demonyms) })
-            .collect()
+            .collect();
+        for list in facts {
+            rec.keep(list);
+        }
+        RECYCLED.with(|cell| {
+            if let Ok(mut r) = cell.try_borrow_mut() {
+                *r = rec;
+            }
+        });
+        out
     }
 
     /// Place mentions and demonyms of a document whose sentences carry `cues`.
@@ -191,15 +268,14 @@ impl Extractor {
 
     /// Lexicon cues of every sentence: at each token the longest matches, then past them.
     /// `ids` are the tokens' [`Lexicon::word_id`]s.
-    fn cues(&self, doc: &Doc<'_>, ids: &[u32]) -> Vec<Vec<CueMatch>> {
-        let mut buf = Vec::new();
-        // A sentence's cues are gathered here, then copied to a vector of their exact size (one
-        // allocation a sentence that has any, none growing).
-        let mut cues: Vec<CueMatch> = Vec::with_capacity(32);
-        doc.sentences
+    fn cues(&self, doc: &Doc<'_>, ids: &[u32], rec: &mut Recycled) -> Vec<Vec<CueMatch>> {
+        let mut buf = std::mem::take(&mut rec.matches);
+        // Each sentence's cues go to a recycled list (see `Recycled`).
+        let all = doc
+            .sentences
             .iter()
             .map(|s| {
-                cues.clear();
+                let mut cues = rec.cue_list();
                 let mut i = s.t0;
                 while i < s.t1 {
                     buf.clear();
@@ -215,17 +291,20 @@ impl Extractor {
                         i += 1;
                     }
                 }
-                cues.to_vec()
+                cues
             })
-            .collect()
+            .collect();
+        rec.matches = buf;
+        all
     }
 
-    fn analyse(&self, doc: &Doc<'_>, lang: Language, published: Option<NaiveDate>, places: &[PlaceMention], cues: Vec<Vec<CueMatch>>) -> Vec<SentenceFacts> {
-        let mut out = Vec::with_capacity(doc.sentences.len());
+    fn analyse(&self, doc: &Doc<'_>, lang: Language, published: Option<NaiveDate>, places: &[PlaceMention], cues: Vec<Vec<CueMatch>>, rec: &mut Recycled) -> Vec<SentenceFacts> {
+        let mut out = rec.fact_lists.pop().unwrap_or_default();
+        out.reserve(doc.sentences.len());
         let mut prev_date: Option<NaiveDate> = None;
         let mut pi = 0usize;
         for ((si, s), cues) in doc.sentences.iter().enumerate().zip(cues) {
-            let mut f = SentenceFacts { cues, ..SentenceFacts::default() };
+            let mut f = rec.facts(cues);
             while pi < places.len() && places[pi].sentence < si {
                 pi += 1;
             }
@@ -236,7 +315,7 @@ impl Extractor {
                 }
                 k += 1;
             }
-            f.dates = dates::find(doc, s.t0, s.t1, lang, published, prev_date);
+            dates::find_into(doc, s.t0, s.t1, lang, published, prev_date, &mut f.dates);
             for (di, d) in f.dates.iter().enumerate() {
                 // "said on Monday", "informó el lunes": the date of the report, not of the event.
                 // "since Christmas", "desde el lunes": the start of a state, not the event.
