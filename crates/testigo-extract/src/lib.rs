@@ -63,6 +63,8 @@ struct Recycled {
     matches: Vec<CueMatch>,
     /// A document's word ids.
     ids: Vec<u32>,
+    /// Documents' arenas of folded forms (see [`Doc::new_in`]).
+    arenas: Vec<String>,
 }
 
 impl Recycled {
@@ -199,8 +201,13 @@ impl Extractor {
     pub fn extract_many(&self, inputs: &[ExtractInput<'_>]) -> Vec<Extraction> {
         // The thread's kept vectors (see `Recycled`), handed back at the end.
         let mut rec = RECYCLED.with(|cell| cell.try_borrow_mut().map(|mut r| std::mem::take(&mut *r)).unwrap_or_default());
-        // The folded forms that differ from the text, one arena per document.
-        let mut arenas: Vec<String> = inputs.iter().map(|i| String::with_capacity(i.text.len() / 2)).collect();
+        // The folded forms that differ from the text, one arena per document (kept ones first).
+        let mut arenas = std::mem::take(&mut rec.arenas);
+        arenas.resize_with(inputs.len(), String::new);
+        for (arena, input) in arenas.iter_mut().zip(inputs) {
+            arena.clear();
+            arena.reserve(input.text.len() / 2);
+        }
         let docs: Vec<Doc<'_>> = inputs.iter().zip(arenas.iter_mut()).map(|(i, arena)| Doc::new_in(i.text, arena)).collect();
         let mut languages = Vec::with_capacity(docs.len());
         let cues: Vec<Vec<Vec<CueMatch>>> = docs
@@ -243,6 +250,18 @@ impl Extractor {
         for list in facts {
             rec.keep(list);
         }
+        PLACES_SCRATCH.with(|cell| {
+            if let Ok(mut scratch) = cell.try_borrow_mut() {
+                for (places, demonyms) in found {
+                    scratch.recycle(places, demonyms);
+                }
+            }
+        });
+        drop(docs);
+        // Arenas of a long text are not kept.
+        arenas.retain(|a| a.capacity() <= 1 << 20);
+        arenas.truncate(Recycled::KEEP);
+        rec.arenas = arenas;
         RECYCLED.with(|cell| {
             if let Ok(mut r) = cell.try_borrow_mut() {
                 *r = rec;
@@ -2235,7 +2254,7 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
     let mut reach = 7;
     let mut over_aside = false;
     while k > t0 && a - k < reach && !active {
-        if !over_aside && doc.gap_before(k).contains([',', ';', '.', ':']) && k < a {
+        if !over_aside && { let g = doc.gap_before(k); g != " " && g.contains([',', ';', '.', ':']) } && k < a {
             // "Cuatro personas, entre ellas un menor, resultaron heridas", "five migrants,
             // including two children, were hurt": over an aside that names some of them.
             let aside = (t0 + 1..k).rev().take(8).find(|&j| doc.gap_before(j).contains(',')).filter(|&j| {

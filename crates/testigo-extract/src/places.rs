@@ -218,13 +218,48 @@ pub struct Scratch {
     /// A multi-word key being tested against the stop list.
     key: String,
     resolve: ResolveScratch,
+    /// Vectors of earlier results handed back by [`Scratch::recycle`], emptied: the lists of
+    /// mentions and of demonyms, and mentions' lists of candidates.
+    mention_lists: Vec<Vec<PlaceMention>>,
+    demonym_lists: Vec<Vec<(usize, String)>>,
+    candidate_lists: Vec<Vec<Posting>>,
 }
 
 impl Scratch {
     /// Empty working memory.
     pub fn new() -> Scratch {
-        Scratch { walks: Walks::new(), key: String::with_capacity(32), resolve: ResolveScratch::default() }
+        Scratch {
+            walks: Walks::new(),
+            key: String::with_capacity(32),
+            resolve: ResolveScratch::default(),
+            mention_lists: Vec::new(),
+            demonym_lists: Vec::new(),
+            candidate_lists: Vec::new(),
+        }
     }
+
+    /// Takes back the results of [`find`] once they are no longer needed, so that later calls
+    /// reuse their memory instead of allocating (at most [`Scratch::KEEP`] vectors of each kind
+    /// are kept).
+    pub fn recycle(&mut self, mut places: Vec<PlaceMention>, mut demonyms: Vec<(usize, String)>) {
+        for p in places.drain(..) {
+            if self.candidate_lists.len() < Self::KEEP {
+                let mut c = p.candidates;
+                c.clear();
+                self.candidate_lists.push(c);
+            }
+        }
+        if self.mention_lists.len() < Self::KEEP {
+            self.mention_lists.push(places);
+        }
+        if self.demonym_lists.len() < Self::KEEP {
+            demonyms.clear();
+            self.demonym_lists.push(demonyms);
+        }
+    }
+
+    /// Most vectors of each kind [`Scratch::recycle`] keeps.
+    const KEEP: usize = 1024;
 }
 
 impl Default for Scratch {
@@ -241,10 +276,12 @@ impl Default for Scratch {
 /// `scratch` is working memory, cleared here (see [`Scratch`]): results never depend on what
 /// it held before.
 pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>], ccs: &[String], mask: &[bool], scratch: &mut Scratch) -> (Vec<PlaceMention>, Vec<(usize, String)>) {
-    let mut places = Vec::with_capacity(8);
-    let mut demonyms = Vec::with_capacity(4);
+    let Scratch { walks, key, resolve: resolve_scratch, mention_lists, demonym_lists, candidate_lists } = scratch;
+    let mut places = mention_lists.pop().unwrap_or_default();
+    places.reserve(8);
+    let mut demonyms = demonym_lists.pop().unwrap_or_default();
+    demonyms.reserve(4);
     let all_upper = doc.tokens.iter().filter(|t| t.upper).count() * 10 > doc.tokens.len() * 8;
-    let Scratch { walks, key, resolve: resolve_scratch } = scratch;
     // A wire dateline: the text opens with a word in capitals and a dash (or a bracketed
     // agency) follows within 80 characters; the byte where the dash stands.
     let dateline_end = match doc.tokens.first() {
@@ -340,7 +377,8 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 acronym() || neighbourhood() || longer_spanish() || (!all_upper && (before() || after()))
             };
             if readings > 0 && !demonym_only && !stop() && !part_of_name() {
-                let mut non_demonym: Vec<Posting> = Vec::with_capacity(readings);
+                let mut non_demonym: Vec<Posting> = candidate_lists.pop().unwrap_or_default();
+                non_demonym.reserve(readings);
                 non_demonym.extend(g.postings(m.postings).take(40).filter(|p| p.kind != Kind::Demonym));
                 let prev = |k: usize| if k >= 1 && i >= s.t0 + k { doc.f(i - k) } else { "" };
                 let p1 = prev(1);
@@ -524,33 +562,37 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
         }
         for mi in 0..n {
             let m = &places[mi];
-            let mine = &mut cands[at[mi]..at[mi + 1]];
-            let has_country = mine.iter().any(|c| c.kind == Kind::Country);
             let (oa, oc) = (&own_a1[own_at[mi].0..own_at[mi + 1].0], &own_cc[own_at[mi].1..own_at[mi + 1].1]);
+            // The support of an admin1 and of a country from the rest of the document.
+            let a1_support = |a1: Option<u32>| a1.map_or(0.0, |a1| total(tot_a1, a1) - total(oa, a1));
+            let cc_support = |cc: [u8; 2]| total(tot_cc, cc) - total(oc, cc);
             let mut best: Option<(u32, f32)> = None;
-            for c in mine {
-                let (pop, cc, kind) = (c.pop, c.cc, c.kind);
-                let a1s = c.admin1.map_or(0.0, |a1| total(tot_a1, a1) - total(oa, a1));
-                let ccs = total(tot_cc, cc) - total(oc, cc);
+            for ci in at[mi]..at[mi + 1] {
+                let Cand { idx, pop, cc, kind, admin1, .. } = cands[ci];
                 // Small places need the document's support: their admin1 or country named, or
-                // a locative preposition; big cities stand on their own.
+                // a locative preposition; big cities stand on their own. The tests that need no
+                // lookup come first (every one evaluated, `|` and `&` on booleans: one branch on
+                // their outcome), then the admin1's support, then the country's only where it
+                // can count: most candidates fail, and are dropped after one lookup or none.
+                let (mut a1s, mut ccs) = (None, None);
                 let ok = match kind {
                     Kind::Country | Kind::Admin1 => true,
                     _ => {
-                        // Every test evaluated (`|`, `&` on booleans): one branch on the
-                        // outcome instead of one per test.
-                        (pop >= 200_000.0) | (a1s >= 0.45) | ((ccs >= 0.45) & ((pop >= 5_000.0) | m.loc_prep)) | (m.loc_prep & ((pop >= 5_000.0) | ((m.t1 - m.t0 > 1) & (pop >= 1_000.0)))) | (m.cc_hint == Some(cc)) | (m.city_cue & (pop >= 1_000.0))
+                        let standing = (pop >= 200_000.0) | (m.loc_prep & ((pop >= 5_000.0) | ((m.t1 - m.t0 > 1) & (pop >= 1_000.0)))) | (m.cc_hint == Some(cc)) | (m.city_cue & (pop >= 1_000.0));
+                        standing || *a1s.insert(a1_support(admin1)) >= 0.45 || (((pop >= 5_000.0) | m.loc_prep) && *ccs.insert(cc_support(cc)) >= 0.45)
                     }
                 };
                 if !ok {
                     continue;
                 }
+                let a1s = a1s.unwrap_or_else(|| a1_support(admin1));
+                let ccs = ccs.unwrap_or_else(|| cc_support(cc));
                 let mut score = match kind {
                     // A country outranks a division of the same name ("Mexico" the country,
                     // not the State of Mexico) unless the text says "state of".
                     Kind::Country => 8.0,
-                    Kind::Admin1 => 6.0 + *c.log_pop.get_or_insert_with(|| (pop + 1.0).log10()) * 0.2,
-                    _ => *c.log_pop.get_or_insert_with(|| (pop + 1.0).log10()),
+                    Kind::Admin1 => 6.0 + *cands[ci].log_pop.get_or_insert_with(|| (pop + 1.0).log10()) * 0.2,
+                    _ => *cands[ci].log_pop.get_or_insert_with(|| (pop + 1.0).log10()),
                 };
                 if kind != Kind::Admin1 {
                     score += 5.0 * a1s.clamp(0.0, 1.5);
@@ -566,11 +608,11 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                     score += 4.0;
                 }
                 // "Mexico" is the country, not the State of Mexico, unless the text says so.
-                if kind == Kind::Admin1 && !m.state_cue && has_country {
+                if kind == Kind::Admin1 && !m.state_cue && cands[at[mi]..at[mi + 1]].iter().any(|c| c.kind == Kind::Country) {
                     score -= 4.0;
                 }
                 if best.is_none_or(|(_, s)| score > s) {
-                    best = Some((c.idx, score));
+                    best = Some((idx, score));
                 }
             }
             // Every candidate in `best` passed the support rules above.

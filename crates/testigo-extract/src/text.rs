@@ -161,10 +161,10 @@ impl<'t> Doc<'t> {
         let mut folded: Vec<&'t str> = Vec::with_capacity(cap);
         // Room for a capitalised word in four, so that the list seldom grows.
         let mut in_arena: Vec<ArenaFold> = Vec::with_capacity(cap / 4);
-        // Where the last token's folded form is (for abbreviations, below).
-        let mut last_range: Option<FoldRange> = None;
         let mut tokens = Vec::with_capacity(cap);
         let mut sentences = Vec::with_capacity(text.len() / 80 + 2);
+        // Where the last token's folded form is (for abbreviations, below).
+        let mut last_range: Option<FoldRange> = None;
         let mut paragraph = 0u32;
         let mut sent_start_byte = 0usize;
         let mut sent_t0 = 0usize;
@@ -420,11 +420,17 @@ impl<'t> Doc<'t> {
     }
 
     /// The punctuation and spaces between token `i - 1` and token `i` (empty for the first).
+    #[inline]
     pub fn gap_before(&self, i: usize) -> &'t str {
-        if i == 0 || i >= self.tokens.len() {
+        let (Some(prev), Some(t)) = (i.checked_sub(1).and_then(|p| self.tokens.get(p)), self.tokens.get(i)) else {
             return "";
+        };
+        // Most gaps are one space: answered without slicing the text (which checks both ends
+        // for char boundaries).
+        if t.start == prev.end + 1 && self.text.as_bytes().get(prev.end) == Some(&b' ') {
+            return " ";
         }
-        &self.text[self.tokens[i - 1].end..self.tokens[i].start]
+        self.text.get(prev.end..t.start).unwrap_or("")
     }
 
     /// Sentence text.
