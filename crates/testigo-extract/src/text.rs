@@ -271,10 +271,13 @@ impl<'t> Doc<'t> {
                 }
                 pending_break = false;
                 newline_run = 0;
-                let range = if !needs_fold {
+                // Where the folded form is, and its hash, taken from the slice just written (not
+                // sliced again).
+                let (range, hash) = if !needs_fold {
                     // Already folded: the text itself.
-                    folded.push(text.get(start..j).unwrap_or(""));
-                    (false, start, j)
+                    let w = text.get(start..j).unwrap_or("");
+                    folded.push(w);
+                    ((false, start, j), word_hash_bytes(w.as_bytes()))
                 } else {
                     let word = &text[start..j];
                     let a = arena.len();
@@ -295,11 +298,8 @@ impl<'t> Doc<'t> {
                     in_arena.push((tokens.len(), a, arena.len()));
                     // Filled in once the arena is complete.
                     folded.push("");
-                    (true, a, arena.len())
+                    ((true, a, arena.len()), word_hash_bytes(arena.as_bytes().get(a..).unwrap_or_default()))
                 };
-                // The hash of the folded form, wherever it was written.
-                let (src, a, b) = if range.0 { (arena.as_bytes(), range.1, range.2) } else { (bytes, start, j) };
-                let hash = word_hash_bytes(src.get(a..b).unwrap_or_default());
                 last_range = Some(range);
                 tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper, hash });
                 i = j;
