@@ -250,9 +250,9 @@ static DATE_STARTS: WordSet = WordSet::new(&[
     "cinco", "seis", "siete", "ocho", "nueve", "diez", "two", "three", "four", "five", "six", "seven", "eight",
     "nine", "ten", "eleven", "twelve", "several", "both", "once", "doce", "trece", "catorce", "quince", "twenty",
     "thirty", "veinte", "treinta", "forty", "forty-eight", "seventy", "seventy-two", "veinticuatro", "cuarenta", "setenta", "twenty-four",
-    "past", "thanksgiving", "halloween", "holy", "good", "easter", "maundy", "primera", "segunda", "primer", "veintiuno",
+    "past", "thanksgiving", "halloween", "holy", "good", "easter", "maundy", "primera", "segunda", "veintiuno",
     "veintidos", "veintitres", "veinticinco", "veintiseis", "veintisiete", "veintiocho", "veintinueve", "dieciseis",
-    "diecisiete", "dieciocho", "diecinueve", "primero", "treintaiuno", "treinta", "independence", "fourth",
+    "diecisiete", "dieciocho", "diecinueve", "primero", "independence", "fourth",
 ]);
 
 fn may_start_date(doc: &Doc<'_>, i: usize) -> bool {
@@ -479,8 +479,9 @@ pub fn find_into(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published:
             }
         }
 
-        // Holidays with a weekday or a season in their name: "Jueves Santo", "Good Friday",
-        // "Thanksgiving", "Día de Muertos", "Halloween": the last one on or before publication.
+        // Movable feasts (the fixed ones are below): "Jueves Santo", "Good Friday", "Easter",
+        // "Thanksgiving": the last one on or before publication. Before the weekdays, whose
+        // names some of them carry.
         if let Some(pd) = published {
             let feast: Option<(usize, fn(i32) -> Option<NaiveDate>)> = match (w, w1, w2, w3) {
                 ("jueves", "santo", ..) | ("holy", "thursday", ..) | ("maundy", "thursday", ..) => Some((2, |y| easter(y).map(|e| e - Duration::days(3)))),
@@ -494,11 +495,6 @@ pub fn find_into(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published:
                     let to_thu = (7 + Weekday::Thu.num_days_from_monday() as i64 - first.weekday().num_days_from_monday() as i64) % 7;
                     Some(first + Duration::days(to_thu + 21))
                 })),
-                ("dia", "de", "muertos", _) | ("dia", "de", "los", "muertos") => Some((if w2 == "los" { 4 } else { 3 }, |y| NaiveDate::from_ymd_opt(y, 11, 2))),
-                ("dia", "de", "todos", "los") if doc.f(i + 4) == "santos" => Some((5, |y| NaiveDate::from_ymd_opt(y, 11, 1))),
-                ("halloween", ..) => Some((1, |y| NaiveDate::from_ymd_opt(y, 10, 31))),
-                ("fourth", "of", "july", _) => Some((3, |y| NaiveDate::from_ymd_opt(y, 7, 4))),
-                ("independence", "day", ..) if lang == Language::En => Some((2, |y| NaiveDate::from_ymd_opt(y, 7, 4))),
                 _ => None,
             };
             if let Some((n, day)) = feast {
@@ -661,7 +657,8 @@ pub fn find_into(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published:
             }
         }
         // Holidays: "Nochebuena", "Christmas Eve", "New Year's Eve", "Nochevieja", "Navidad",
-        // "Christmas Day", "Año Nuevo": the last one on or before publication.
+        // "Christmas Day", "Año Nuevo", "Día de Muertos", "Halloween", "the Fourth of July":
+        // the last one on or before publication.
         let holiday: Option<(usize, u32, u32)> = match (w, w1, w2, w3) {
             ("nochebuena", ..) => Some((1, 12, 24)),
             ("christmas", "eve", ..) => Some((2, 12, 24)),
@@ -672,6 +669,12 @@ pub fn find_into(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published:
             ("navidad", ..) if i > t0 && matches!(doc.f(i - 1), "en" | "la" | "el" | "de" | "plena" | "pleno") => Some((1, 12, 25)),
             ("ano", "nuevo", ..) if i > t0 && matches!(doc.f(i - 1), "en" | "el" | "de") => Some((2, 1, 1)),
             ("new", "year", "s", "day") => Some((4, 1, 1)),
+            ("dia", "de", "muertos", _) => Some((3, 11, 2)),
+            ("dia", "de", "los", "muertos") => Some((4, 11, 2)),
+            ("dia", "de", "todos", "los") if doc.f(i + 4) == "santos" => Some((5, 11, 1)),
+            ("halloween", ..) => Some((1, 10, 31)),
+            ("fourth", "of", "july", _) => Some((3, 7, 4)),
+            ("independence", "day", ..) if lang == Language::En => Some((2, 7, 4)),
             _ => None,
         };
         if let Some((n, m, d)) = holiday {

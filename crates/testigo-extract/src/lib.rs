@@ -519,9 +519,10 @@ impl Extractor {
                     };
                     let state_cat = |cat: ActorCategory| matches!(cat, ActorCategory::Police | ActorCategory::Military | ActorCategory::ImmigrationAuthority);
                     let armed = perps(&|cat| matches!(cat, ActorCategory::CriminalGroup | ActorCategory::UnidentifiedArmedGroup)) && !perps(&state_cat);
-                    // ("seized" takes goods too: only people right after it.)
-                    let before = if doc.f(c.t0) == "seized" { c.t1 } else { c.t1.saturating_sub(24).max(t0) };
-                    let people = cues.iter().any(|p| (matches!(p.cue, Cue::Victim(_)) || (matches!(p.cue, Cue::Demonym(_)) && doc.f(c.t0) != "seized")) && p.t0 >= before && p.t0 <= c.t1 + if doc.f(c.t0) == "seized" { 3 } else { 5 });
+                    // ("seized" takes goods too: only a victim noun right after it.)
+                    let seized = doc.f(c.t0) == "seized";
+                    let (from, to) = if seized { (c.t1, c.t1 + 3) } else { (c.t1.saturating_sub(24).max(t0), c.t1 + 5) };
+                    let people = cues.iter().any(|p| (matches!(p.cue, Cue::Victim(_)) || (matches!(p.cue, Cue::Demonym(_)) && !seized)) && p.t0 >= from && p.t0 <= to);
                     // By state agents the same words tell a detention: "agentes migratorios bajaron
                     // de un autobús a once migrantes", "policías sacaron de sus casas a dos jóvenes".
                     let state = perps(&state_cat);
@@ -2020,8 +2021,7 @@ impl Counted {
     /// last variant.
     const N: usize = Counted::Displaced as usize + 1;
 
-    /// The contract's field name (and evidence key) of the count.
-    /// Its evidence field (see [`field`]).
+    /// Its evidence field (see [`field`]), named as the contract's count.
     fn field(self) -> u8 {
         match self {
             Counted::Fatalities => field::FATALITIES,
@@ -2100,7 +2100,6 @@ fn in_hypothetical_list(doc: &Doc<'_>, cues: &[CueMatch], ci: usize) -> bool {
     start != cues[ci].t0 && cues[..k].iter().rev().take_while(|p| start.saturating_sub(p.t1) <= 3).any(|p| matches!(p.cue, Cue::Hyp))
 }
 
-/// True when a comma, semicolon, "but" or a quote separates two token positions.
 /// Whether token `at` follows, within six words, the arrest of a suspect ("arrested two
 /// suspects on March 6", "capturó ayer en Pasto al presunto asesino"): the arrest's date and
 /// place are not the act's.
@@ -2134,6 +2133,7 @@ fn governed_elsewhere(doc: &Doc<'_>, from: usize, to: usize) -> bool {
     from < to && (from + 1..to).any(|k| matches!(doc.f(k), "were" | "was" | "fueron" | "fue"))
 }
 
+/// True when a comma, semicolon, "but" or a quote separates two token positions.
 fn clause_break(doc: &Doc<'_>, from: usize, to: usize) -> bool {
     (from.max(1)..=to).any(|k| {
         let g = doc.gap_before(k);
@@ -2407,7 +2407,7 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
             continue;
         }
         // A day between the verb and its object: "asesinó el miércoles a cinco personas".
-        let day = matches!(w, "el" | "on" | "este" | "pasado" | "lunes" | "martes" | "miercoles" | "jueves" | "viernes" | "sabado" | "domingo" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday");
+        let day = day_word(w);
         if day || matches!(w, "a" | "al" | "at" | "least" | "menos" | "por" | "lo" | "the" | "los" | "las" | "some" | "unos" | "unas" | "about" | "around" | "cerca" | "de" | "of" | "approximately" | "aproximadamente" | "more" | "than" | "mas" | "over" | "rose" | "to" | "stands" | "stood" | "en" | "ascendio" | "asciende" | "sube" | "subio") {
             k += 1;
             steps += 1;
@@ -2481,38 +2481,43 @@ fn listed_victims(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usiz
     }
     // Subject: the list starts at a victim noun phrase within 40 tokens before the act and
     // ends right before it, or before a relative clause or an auxiliary that leads to it.
-    for c in cues.iter().filter(|c| matches!(c.cue, Cue::Victim(_) | Cue::Demonym(_)) && c.t1 <= a && c.t0 >= t0 && a - c.t0 <= 40) {
-        let Some(start) = item_start(doc, c.t0, t0) else { continue };
-        if let Some((n, items, end)) = victim_list(doc, cues, start, a) {
+    let first = cues.iter().find(|c| matches!(c.cue, Cue::Victim(_) | Cue::Demonym(_)) && c.t1 <= a && c.t0 >= t0 && a - c.t0 <= 40);
+    if let Some(start) = first.and_then(|c| item_start(doc, c.t0, t0)) {
+        if let Some((n, end)) = victim_list(doc, cues, start, a) {
             let joined = end == a
                 || (end..a).all(|k| matches!(doc.f(k), "were" | "was" | "have" | "has" | "been" | "had" | "fueron" | "resultaron" | "han" | "sido" | "all" | "both" | "todos" | "ambos"))
                 || (matches!(doc.f(end), "who" | "que" | "quienes") && a - end <= 16 && !(end..a).any(|k| doc.gap_before(k).contains([';', '.', ':'])));
-            if items >= 2 && joined {
+            if joined {
                 return Some((n, span(start, b)));
             }
         }
-        break;
     }
     // Object: right after the act, over a day ("asesinaron el miércoles a…") and the
     // Spanish "a" before people.
     let mut k = b;
-    while k < t1 && k < b + 4 && matches!(doc.f(k), "el" | "on" | "este" | "pasado" | "lunes" | "martes" | "miercoles" | "jueves" | "viernes" | "sabado" | "domingo" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday") {
+    while k < t1 && k < b + 4 && day_word(doc.f(k)) {
         k += 1;
     }
     if personal_a(doc, k, t1) {
         k += 1;
     }
-    if let Some((n, items, end)) = victim_list(doc, cues, k, t1) {
+    if let Some((n, end)) = victim_list(doc, cues, k, t1) {
         // The list ends the clause or a preposition follows: in "murió un joven y su hermano
         // quedó herido" the brother is the subject of the next verb.
         let closes = end >= t1
             || doc.gap_before(end).contains([',', ';', '.', ':', '('])
             || matches!(doc.f(end), "at" | "in" | "on" | "near" | "outside" | "inside" | "from" | "with" | "during" | "while" | "when" | "after" | "before" | "as" | "en" | "de" | "del" | "cerca" | "con" | "durante" | "mientras" | "cuando" | "tras" | "antes" | "despues" | "luego" | "el" | "la" | "este" | "esta" | "ayer" | "anoche" | "yesterday" | "last" | "early" | "late" | "por" | "by" | "frente" | "afuera" | "dentro");
-        if items >= 2 && closes {
+        if closes {
             return Some((n, span(a, end)));
         }
     }
     None
+}
+
+/// A word of a day between a verb and its object: "asesinó el miércoles a…", "killed on
+/// Monday two…".
+fn day_word(w: &str) -> bool {
+    matches!(w, "el" | "on" | "este" | "pasado" | "lunes" | "martes" | "miercoles" | "jueves" | "viernes" | "sabado" | "domingo" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")
 }
 
 /// The Spanish "a" before a person object at `k`: "a un líder", "a su esposa", "a tres
@@ -2539,10 +2544,10 @@ fn item_start(doc: &Doc<'_>, head: usize, t0: usize) -> Option<usize> {
     (k < head && numbers::number_at(doc, k, head).is_some()).then_some(k)
 }
 
-/// Parses a list of victim noun phrases from `k` (before `lim`): (people, phrases, end).
+/// Parses a list of at least two victim noun phrases from `k` (before `lim`): (people, end).
 /// The list needs "and"/"y"/"e" before its last phrase; an aside after a phrase ("aged four
 /// and nine", "de 2, 6 y 11 años", ", 34,") is stepped over.
-fn victim_list(doc: &Doc<'_>, cues: &[CueMatch], mut k: usize, lim: usize) -> Option<(u32, usize, usize)> {
+fn victim_list(doc: &Doc<'_>, cues: &[CueMatch], mut k: usize, lim: usize) -> Option<(u32, usize)> {
     let mut total = 0u32;
     let mut items = 0usize;
     let mut joined = false;
@@ -2573,10 +2578,7 @@ fn victim_list(doc: &Doc<'_>, cues: &[CueMatch], mut k: usize, lim: usize) -> Op
             break;
         }
     }
-    if joined && items >= 2 {
-        return Some((total, items, end));
-    }
-    (items == 1).then_some((total, 1, end))
+    (joined && items >= 2).then_some((total, end))
 }
 
 /// One victim noun phrase at `k`: (people, end). "a woman", "her two children", "one
@@ -2601,10 +2603,10 @@ fn victim_item(doc: &Doc<'_>, cues: &[CueMatch], mut k: usize, lim: usize) -> Op
         if let Some(c) = cues.iter().find(|c| c.t0 == k && matches!(c.cue, Cue::Victim(_) | Cue::Demonym(_))) {
             // "two Guatemalan men": the nationality qualifies the noun after it.
             if let Some(v) = cues.iter().find(|v| v.t0 == c.t1 && matches!(v.cue, Cue::Victim(_))) {
-                return finish(doc, v, number.as_ref().map(|n| n.value), one || singular_det);
+                return head_count(doc, v, number.as_ref().map(|n| n.value), one || singular_det);
             }
             // "una mujer colombiana": a nationality after the noun.
-            return finish(doc, c, number.as_ref().map(|n| n.value), one || singular_det)
+            return head_count(doc, c, number.as_ref().map(|n| n.value), one || singular_det)
                 .map(|(n, e)| (n, cues.iter().find(|d| d.t0 == e && matches!(d.cue, Cue::Demonym(_)) && !doc.gap_before(e).contains(',')).map_or(e, |d| d.t1)));
         }
         let x = doc.f(k);
@@ -2617,7 +2619,9 @@ fn victim_item(doc: &Doc<'_>, cues: &[CueMatch], mut k: usize, lim: usize) -> Op
     None
 }
 
-fn finish(doc: &Doc<'_>, c: &CueMatch, number: Option<u32>, singular: bool) -> Option<(u32, usize)> {
+/// The people a victim noun `c` names with its `number` (and a singular determiner before
+/// it): (people, end of the noun); `None` for a plural without a number.
+fn head_count(doc: &Doc<'_>, c: &CueMatch, number: Option<u32>, singular: bool) -> Option<(u32, usize)> {
     let plural = match c.cue {
         Cue::Victim(fl) => fl & 1 != 0,
         _ => doc.f(c.t1 - 1).ends_with('s'),

@@ -501,30 +501,6 @@ struct ResolveScratch {
     own_cc: Vec<([u8; 2], f32)>,
     own_at: Vec<(usize, usize)>,
     containers: Vec<(u32, Kind, [u8; 2])>,
-    /// See [`log_population`].
-    logs: Vec<(u32, f32)>,
-}
-
-/// `log10(pop + 1)`, remembered in `logs` (direct-mapped by the bits of `pop`, a population
-/// as `f32`, never the NaN `u32::MAX` that marks an empty slot): `f32::log10` is a call into
-/// libm, and the same places recur from text to text. The value is the one `log10` gives.
-fn log_population(logs: &mut Vec<(u32, f32)>, pop: f32) -> f32 {
-    const SLOTS: usize = 512;
-    if logs.len() != SLOTS {
-        logs.clear();
-        logs.resize(SLOTS, (u32::MAX, 0.0));
-    }
-    let bits = pop.to_bits();
-    let slot = (bits.wrapping_mul(0x9E37_79B9) >> 23) as usize % SLOTS;
-    match logs.get_mut(slot) {
-        Some(&mut (b, v)) if b == bits => v,
-        Some(e) => {
-            let v = (pop + 1.0).log10();
-            *e = (bits, v);
-            v
-        }
-        None => (pop + 1.0).log10(),
-    }
 }
 
 fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, String)], scratch: &mut ResolveScratch) {
@@ -535,7 +511,7 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
     // the readings chosen in round one. Context is summed per admin1 and per country; a
     // mention's own contribution is subtracted so that a name never supports itself.
     let n = places.len();
-    let ResolveScratch { cands, at, tot_a1, tot_cc, own_a1, own_cc, own_at, containers, logs } = scratch;
+    let ResolveScratch { cands, at, tot_a1, tot_cc, own_a1, own_cc, own_at, containers } = scratch;
     // All mentions' candidates in one vector; mention `mi`'s are `cands[at[mi]..at[mi + 1]]`.
     cands.clear();
     at.clear();
@@ -623,8 +599,8 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                     // A country outranks a division of the same name ("Mexico" the country,
                     // not the State of Mexico) unless the text says "state of".
                     Kind::Country => 8.0,
-                    Kind::Admin1 => 6.0 + *cands[ci].log_pop.get_or_insert_with(|| log_population(logs, pop)) * 0.2,
-                    _ => *cands[ci].log_pop.get_or_insert_with(|| log_population(logs, pop)),
+                    Kind::Admin1 => 6.0 + *cands[ci].log_pop.get_or_insert_with(|| (pop + 1.0).log10()) * 0.2,
+                    _ => *cands[ci].log_pop.get_or_insert_with(|| (pop + 1.0).log10()),
                 };
                 if kind != Kind::Admin1 {
                     score += 5.0 * a1s.clamp(0.0, 1.5);
