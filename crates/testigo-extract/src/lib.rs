@@ -245,7 +245,12 @@ impl Extractor {
             .zip(&facts)
             .zip(&found)
             .zip(languages)
-            .map(|(((doc, facts), (places, demonyms)), language)| Extraction { language, incidents: self.assemble(doc, facts, places, demonyms) })
+            .zip(inputs)
+            .map(|((((doc, facts), (places, demonyms)), language), input)| {
+                let mut incidents = self.assemble(doc, facts, places, demonyms);
+                drop_background(&mut incidents, input.published);
+                Extraction { language, incidents }
+            })
             .collect();
         for list in facts {
             rec.keep(list);
@@ -1900,6 +1905,31 @@ impl Extractor {
 /// cues): the first number after the clause's report verb that ends the clause or comes
 /// before "bodies", "dead", "cuerpos", "víctimas" ("counted seven.", "fueron cinco los
 /// cuerpos"). `None` when there is none, or it is a date's day or above 999.
+/// How much older than the report's newest incident an incident may be and still be news
+/// rather than background (days).
+const BACKGROUND_DAYS: i64 = 365;
+
+/// Drops the incidents a report recalls as background: "the massacre of 72 migrants in San
+/// Fernando in August 2010", "Bojayá is still remembered for May 2002". ACLED and HURIDOCS code
+/// the event the report is about, not the history it cites. An incident is background when
+/// it ended more than [`BACKGROUND_DAYS`] before the reference day (`published`, else the
+/// newest incident's end) while another incident of the same text falls within that year.
+/// Undated incidents and texts whose incidents are all old (a retrospective, a commission's
+/// report on past years) are left alone.
+fn drop_background(incidents: &mut Vec<Incident>, published: Option<NaiveDate>) {
+    if incidents.len() < 2 {
+        return;
+    }
+    let end = |i: &Incident| i.event_date_end.or(i.event_date);
+    let Some(reference) = published.or_else(|| incidents.iter().filter_map(end).max()) else {
+        return;
+    };
+    let old = |i: &Incident| end(i).is_some_and(|d| (reference - d).num_days() > BACKGROUND_DAYS);
+    if incidents.iter().any(|i| end(i).is_some() && !old(i)) {
+        incidents.retain(|i| !old(i));
+    }
+}
+
 fn elided_toll(doc: &Doc<'_>, cues: &[CueMatch], c1: usize) -> Option<u32> {
     let say = cues.iter().find(|c| matches!(c.cue, Cue::Say | Cue::According))?;
     let dead = |w: &str| matches!(w, "bodies" | "dead" | "deaths" | "victims" | "cuerpos" | "cadaveres" | "muertos" | "muertes" | "victimas" | "fallecidos");

@@ -627,6 +627,20 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/missing", "12"), ("/i/0/location/name", "\"Linares\"")]),
     ("Six Salvadoran migrants were taken off a bus by armed men near Acayucan, Veracruz, on Friday, the driver told state police.", Some("2023-06-20"),
         &[("/i/0/missing", "6"), ("/i/0/sub_event_type", "\"Abduction/forced disappearance\"")]),
+    // An incident the report recalls from years before is background, not a second incident;
+    // a report whose incidents are all old keeps them.
+    ("Gunmen shot dead two Honduran migrants outside a shelter in Celaya, Guanajuato, on Saturday. In March 2015, eleven farmworkers were massacred at a ranch nearby.", Some("2024-06-03"),
+        &[("/n", "1"), ("/i/0/fatalities", "2"), ("/i/0/location/name", "\"Celaya\"")]),
+    ("In March 2015 eleven farmworkers were massacred at a ranch near Celaya, Guanajuato. In June 2016 two migrants were shot dead in Irapuato.", Some("2024-06-03"),
+        &[("/n", "2")]),
+    // "no sabemos nada de él", "has not been located": a disappearance told by its silence.
+    ("El pasado jueves, en Ramos Arizpe, Coahuila, policías municipales subieron a una patrulla a un joven hondureño y desde entonces no sabemos nada de él.", Some("2024-04-08"),
+        &[("/i/0/missing", "1"), ("/i/0/harms", "[\"disappearance\"]")]),
+    ("A Honduran teenager who left the shelter in Altar, Sonora, on Monday to buy food has not been located, his relatives said.", Some("2024-04-08"),
+        &[("/i/0/missing", "1")]),
+    // A threat left in writing: a note or a banner with its message.
+    ("On Sunday a threatening note was pushed under the gate of a migrant shelter in Tenosique, Tabasco.", Some("2023-06-06"),
+        &[("/n", "1"), ("/i/0/harms", "[\"threat\"]"), ("/i/0/location/name", "\"Tenosique\"")]),
 ];
 
 #[test]
