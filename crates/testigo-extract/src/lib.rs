@@ -340,6 +340,7 @@ impl Extractor {
                 k += 1;
             }
             dates::find_into(doc, s.t0, s.t1, lang, published, prev_date, &mut f.dates);
+            let signing = !f.dates.is_empty() && places::signing_line(doc, si);
             for (di, d) in f.dates.iter().enumerate() {
                 // "said on Monday", "informó el lunes": the date of the report, not of the event.
                 // "since Christmas", "desde el lunes": the start of a state, not the event.
@@ -368,7 +369,8 @@ impl Extractor {
                 let toll_update = || (d.t0.saturating_sub(4).max(s.t0)..d.t0).any(|x| matches!(doc.f(x), "rose" | "risen" | "climbed" | "ascendio" | "subio" | "aumento" | "increased"));
                 // "arrested two suspects on March 6", "capturó ayer al presunto asesino": the day
                 // of the arrest.
-                if report || opens_report() || future() || toll_update() || arrest_of_suspect(doc, &f.cues, d.t0) {
+                // "Saltillo, Coahuila, a 8 de abril de 2024": the date a letter was signed.
+                if report || opens_report() || future() || toll_update() || arrest_of_suspect(doc, &f.cues, d.t0) || signing {
                     f.report_dates.push(di);
                 }
             }
@@ -793,7 +795,19 @@ impl Extractor {
             // A dateline gives way to a town the body names ("AUSTIN, Texas (AP) — … east of
             // Uvalde"); alone, or against a country, it is where the act was ("CANCUN, Mexico
             // (AP) — … in this resort city").
-            if p.dateline && f.places.iter().any(|&o| !places[o].dateline && !matches!(places[o].role, Role::From | Role::To) && self.rank_place(&places[o]) == 0) {
+            // A state or province of another country than the dateline's beats it too ("Washington,
+            // D.C. - The Commission condemns the attack … in the Darién region of Panama").
+            let beats_dateline = |o: usize| {
+                let other = &places[o];
+                !other.dateline
+                    && !matches!(other.role, Role::From | Role::To)
+                    && match self.rank_place(other) {
+                        0 => true,
+                        1 => other.chosen.and_then(|c| self.gaz.lookup_index(c)).is_some_and(|x| x.cc() != e.cc()),
+                        _ => false,
+                    }
+            };
+            if p.dateline && f.places.iter().any(|&o| beats_dateline(o)) {
                 score -= 30.0;
             }
             // A place directly followed by its own admin1 ("Saltillo, Coahuila") is the specific one.
@@ -1550,7 +1564,12 @@ impl Extractor {
             }
         }
         // Location: the incident's own place, else the best place in its other sentences.
-        let loc = loc.or_else(|| sentences.iter().find_map(|&si| self.best_place(doc, &facts[si], places)));
+        // A letter's place-and-date line or a dateline gives way to a place the body names.
+        let loc = loc.or_else(|| {
+            let mut found = sentences.iter().filter_map(|&si| self.best_place(doc, &facts[si], places));
+            let first = found.next();
+            first.filter(|&pi| !places[pi].dateline).or_else(|| found.find(|&pi| !places[pi].dateline)).or(first)
+        });
         let location = loc.and_then(|pi| {
             let p = &places[pi];
             let e = self.gaz.lookup_index(p.chosen?)?;
@@ -1997,8 +2016,33 @@ fn names_an_institution(doc: &Doc<'_>, cues: &[CueMatch], p: &PlaceMention) -> b
     let before_org = matches!(before, "de" | "del" | "of")
         && p.t0 >= 2
         && matches!(doc.f(p.t0 - 2), "fiscalia" | "gobierno" | "government" | "secretaria" | "procuraduria" | "policia" | "congreso" | "governor" | "gobernador" | "comision" | "ministry" | "ministerio" | "cancilleria" | "consulado" | "consulate" | "embajada" | "embassy" | "universidad" | "university" | "diocesis" | "obispo" | "president" | "presidente" | "presidenta" | "minister" | "ministro" | "ministra");
-    after_is_org || before_org
+    // "La Casa del Migrante Hermano Peregrino de Saltillo", "the Good Samaritan Shelter of
+    // Tucson": the place ends a capitalised name that an institution's noun opens.
+    let named_org = || {
+        let mut k = p.t0 - 1;
+        let mut steps = 0;
+        while k > 0 && steps < 8 {
+            k -= 1;
+            steps += 1;
+            let w = doc.f(k);
+            if doc.tokens[k].upper && ORG_HEADS.contains(w) {
+                return true;
+            }
+            if !(doc.tokens[k].upper || matches!(w, "de" | "del" | "la" | "el" | "los" | "las" | "en" | "of" | "the" | "for")) || doc.gap_before(k + 1).trim() != "" {
+                return false;
+            }
+        }
+        false
+    };
+    after_is_org || before_org || (matches!(before, "de" | "del" | "of") && p.t0 >= 2 && doc.tokens[p.t0 - 2].upper && named_org())
 }
+
+/// Nouns that open the name of a shelter or another civil institution (folded).
+static ORG_HEADS: lexicon::WordSet = lexicon::WordSet::new(&[
+    "casa", "albergue", "centro", "hogar", "comedor", "refugio", "parroquia", "red", "colectivo", "comite", "frente",
+    "asociacion", "fundacion", "organizacion", "shelter", "house", "center", "centre", "network", "committee",
+    "association", "foundation",
+]);
 
 fn in_quote(doc: &Doc<'_>, sentence_start: usize, tok: usize) -> bool {
     // Quotes may open before the sentence does: count from the start of the line.

@@ -156,6 +156,32 @@ fn name_end(doc: &Doc<'_>, s: &Sentence, k: usize) -> usize {
         .unwrap_or(s.t1)
 }
 
+/// Whether sentence `si` is a letter's place-and-date line ("Tapachula, Chiapas, 14 March
+/// 2024", "Saltillo, Coahuila, a 8 de abril de 2024"): a paragraph of its own, of at most
+/// fourteen tokens, with a year, every word capitalised but for prepositions and months. Its
+/// place is where the letter was signed, like a wire dateline, and its date the letter's.
+pub(crate) fn signing_line(doc: &Doc<'_>, si: usize) -> bool {
+    let s = doc.sentences[si];
+    let own_paragraph = (si == 0 || doc.sentences[si - 1].paragraph != s.paragraph)
+        && doc.sentences.get(si + 1).is_none_or(|n| n.paragraph != s.paragraph);
+    own_paragraph
+        && (3..=14).contains(&(s.t1 - s.t0))
+        && (s.t0..s.t1).any(|k| {
+            let w = doc.f(k);
+            w.len() == 4 && (w.starts_with("19") || w.starts_with("20")) && w.bytes().all(|b| b.is_ascii_digit())
+        })
+        && (s.t0..s.t1).all(|k| {
+            let w = doc.f(k);
+            doc.tokens[k].upper || w.bytes().all(|b| b.is_ascii_digit()) || SIGNING_LINE_WORDS.contains(w)
+        })
+}
+
+/// Lower-case words of a place-and-date line (see [`signing_line`]).
+static SIGNING_LINE_WORDS: WordSet = WordSet::new(&[
+    "de", "del", "a", "of", "the", "y", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+    "septiembre", "setiembre", "octubre", "noviembre", "diciembre",
+]);
+
 /// What role the preposition before a mention gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -298,6 +324,18 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
             let head = rest.char_indices().nth(80).map_or(rest, |(b, _)| &rest[..b]);
             head.find(['—', '–', '(']).or_else(|| head.find(" - ")).map_or(0, |b| t.start + b)
         }
+        // "Washington, D.C. - The Commission condemns…": a dateline in ordinary case, a few
+        // capitalised words and a dash opening the text.
+        Some(t) if t.start < 8 && t.upper => {
+            let rest = doc.text.get(t.start..).unwrap_or("");
+            let head = rest.char_indices().nth(40).map_or(rest, |(b, _)| &rest[..b]);
+            let dash = head.find(" - ").or_else(|| head.find(['—', '–'])).map(|b| t.start + b);
+            dash.filter(|&d| {
+                let before = doc.tokens.iter().take_while(|t| t.end <= d).count();
+                (1..=5).contains(&before) && doc.tokens[..before].iter().all(|t| t.upper)
+            })
+            .unwrap_or(0)
+        }
         _ => 0,
     };
     walks.clear();
@@ -408,7 +446,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                 } else if (matches!(p1, "to" | "a") || matches!((p2, p1), ("rumbo", "a") | ("camino", "a"))) && (i.saturating_sub(6).max(s.t0)..i).any(|k| matches!(doc.f(k), "road" | "highway" | "route" | "carretera" | "camino" | "autopista" | "tramo" | "libramiento")) {
                     // "on the road that leads to La Flor", "la carretera a Reynosa": near it.
                     Role::Near
-                } else if matches!(p1, "to" | "toward" | "towards" | "hacia") || matches!((p2, p1), ("rumbo", "a") | ("destino", "a") | ("bound", "for") | ("trasladados", "a") | ("trasladado", "a") | ("llevados", "a") | ("llegar", "a") | ("camino", "a") | ("reach", "the"))
+                } else if matches!(p1, "to" | "toward" | "towards" | "hacia") || matches!((p2, p1), ("rumbo", "a") | ("destino", "a") | ("dirigian" | "dirigia" | "dirigen" | "dirige" | "dirigimos" | "dirigiamos", "a") | ("headed" | "heading" | "way", "to" | "for") | ("bound", "for") | ("trasladados", "a") | ("trasladado", "a") | ("llevados", "a") | ("llegar", "a") | ("camino", "a") | ("reach", "the"))
                     // "trasladados a un hospital de Cuautitlán", "taken to a hospital in
                     // Laredo": where the wounded were taken, unless the death told is there
                     // ("…a un hospital en Lordsburg, Nuevo México, donde falleció").
@@ -435,7 +473,7 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
                     role,
                     city_cue,
                     state_cue,
-                    dateline: doc.tokens[i].start < dateline_end,
+                    dateline: doc.tokens[i].start < dateline_end || signing_line(doc, si),
                     cc_hint: if city_cue {
                         demonyms.iter().rev().find(|(t, _)| *t + 4 >= i && *t < i).map(|(_, cc)| cc_key(cc))
                     } else {

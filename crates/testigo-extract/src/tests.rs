@@ -641,6 +641,18 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
     // A threat left in writing: a note or a banner with its message.
     ("On Sunday a threatening note was pushed under the gate of a migrant shelter in Tenosique, Tabasco.", Some("2023-06-06"),
         &[("/n", "1"), ("/i/0/harms", "[\"threat\"]"), ("/i/0/location/name", "\"Tenosique\"")]),
+    // A dateline in ordinary case gives way to a state of another country; a letter's
+    // place-and-date line gives way to the place its body names, and its date is the letter's;
+    // where migrants were heading is not where they were attacked; a shelter's name is no
+    // scene.
+    ("Washington, D.C. - The Commission condemned the attack on migrants in the Darién region of Panama on Tuesday, in which two people were killed.", Some("2024-04-08"),
+        &[("/i/0/location/country", "\"PA\"")]),
+    ("COMUNICADO\n\nSaltillo, Coahuila, a 8 de abril de 2024\n\nEl jueves, cinco migrantes caminaban junto a las vías del tren en Ramos Arizpe. Policías municipales golpearon a dos de ellos con sus toletes.", Some("2024-04-08"),
+        &[("/i/0/location/name", "\"Ramos Arizpe\""), ("/i/0/event_date", "\"2024-04-04\""), ("/i/0/injured", "2")]),
+    ("PALENQUE, Chis.- Cinco migrantes que se dirigían a Ciudad Juárez fueron asaltados y golpeados la madrugada del sábado.", Some("2024-04-08"),
+        &[("/i/0/location/name", "\"Palenque\"")]),
+    ("La Casa del Migrante Hermano Peregrino de Saltillo denunció que policías golpearon a dos migrantes en el municipio vecino de Ramos Arizpe.", Some("2024-04-08"),
+        &[("/i/0/location/name", "\"Ramos Arizpe\"")]),
 ];
 
 #[test]
