@@ -989,6 +989,9 @@ impl Extractor {
             if is_event {
                 for &(h, a, b) in &f.harms {
                     let Some(key) = count_key(h) else { continue };
+                    if superseded_figure(doc, s.t0, a) {
+                        continue;
+                    }
                     if let Some((n, sp)) = count_for(doc, &f.cues, a, b, s.t0, s.t1) {
                         let e = counts[key as usize].get_or_insert((n, sp));
                         if n > e.0 {
@@ -1310,7 +1313,7 @@ impl Extractor {
                 let f = &facts[si];
                 let s = doc.sentences[si];
                 for &(h, a, b) in &f.harms {
-                    if h == Harm::Abduction {
+                    if h == Harm::Abduction && !superseded_figure(doc, s.t0, a) {
                         let n = count_for(doc, &f.cues, a, b, s.t0, s.t1).or_else(|| singular_victim(doc, &f.cues, a, b, s.t0, s.t1).map(|sp| (1, sp)));
                         if let Some((n, sp)) = n {
                             if abducted.is_none_or(|(m, _)| n > m) {
@@ -2205,6 +2208,36 @@ fn shot_in_body(doc: &Doc<'_>, from: usize, t1: usize) -> bool {
 /// "were shot dead" is told as a fact.
 fn governed_elsewhere(doc: &Doc<'_>, from: usize, to: usize) -> bool {
     from < to && (from + 1..to).any(|k| matches!(doc.f(k), "were" | "was" | "fueron" | "fue"))
+}
+
+/// Whether the harm at token `a` is told in a clause that gives a figure since replaced:
+/// "Officials had initially reported three dead", "En un primer reporte, la dependencia había
+/// informado de cuatro víctimas", "An earlier version of this article said 12 migrants died".
+/// The marker stands within twenty tokens before the harm (from `t0`, the sentence's start),
+/// with no semicolon, contrast ("but", "pero") or later correction ("since confirmed",
+/// "precisó") between them.
+fn superseded_figure(doc: &Doc<'_>, t0: usize, a: usize) -> bool {
+    let from = a.saturating_sub(20).max(t0);
+    let Some(m) = (from..a).rev().find(|&k| {
+        let pair = (doc.f(k), if k + 1 < a { doc.f(k + 1) } else { "" });
+        matches!(pair.0, "initially" | "inicialmente" | "originally" | "originalmente")
+            || matches!(
+                pair,
+                ("at", "first")
+                    | ("first", "reported")
+                    | ("earlier", "version" | "report")
+                    | ("primer", "reporte" | "informe" | "balance")
+                    | ("primera", "version")
+                    | ("un", "principio")
+                    | ("version", "original")
+            )
+    }) else {
+        return false;
+    };
+    !(m + 1..=a).any(|k| {
+        doc.gap_before(k).contains(';')
+            || matches!(doc.f(k), "but" | "pero" | "although" | "aunque" | "since" | "later" | "now" | "ahora" | "luego" | "posteriormente" | "corrected" | "confirmed" | "preciso" | "rectifico" | "corrigio")
+    })
 }
 
 /// True when a comma, semicolon, "but" or a quote separates two token positions.

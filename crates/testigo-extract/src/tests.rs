@@ -653,6 +653,12 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/location/name", "\"Palenque\"")]),
     ("La Casa del Migrante Hermano Peregrino de Saltillo denunció que policías golpearon a dos migrantes en el municipio vecino de Ramos Arizpe.", Some("2024-04-08"),
         &[("/i/0/location/name", "\"Ramos Arizpe\"")]),
+    // A figure the text says was replaced is not the count: "had initially said three", "en
+    // la versión original … se publicó que eran catorce".
+    ("Two men died and six other people were hurt early Sunday when a pickup rolled over near Brackettville, Texas. Troopers had initially said three people were killed, but corrected the figure on Monday.", Some("2023-03-14"),
+        &[("/i/0/fatalities", "2")]),
+    ("Fe de erratas: en la versión original de esta nota se publicó que eran catorce los migrantes secuestrados. Once migrantes ecuatorianos fueron secuestrados el viernes a la salida de Salina Cruz, Oaxaca.", Some("2024-07-15"),
+        &[("/i/0/missing", "11")]),
 ];
 
 #[test]
