@@ -659,6 +659,11 @@ const PHENOMENA: &[(&str, Option<&str>, &[(&str, &str)])] = &[
         &[("/i/0/fatalities", "2")]),
     ("Fe de erratas: en la versión original de esta nota se publicó que eran catorce los migrantes secuestrados. Once migrantes ecuatorianos fueron secuestrados el viernes a la salida de Salina Cruz, Oaxaca.", Some("2024-07-15"),
         &[("/i/0/missing", "11")]),
+    // Blows and cuts told with a pronoun: "le pegaron en la cara", "le cortó el brazo".
+    ("Anteayer en la noche, en Necoclí, Antioquia, a un muchacho ecuatoriano le pegaron en la cara con una botella.", Some("2023-08-09"),
+        &[("/i/0/injured", "1"), ("/i/0/event_date", "\"2023-08-07\"")]),
+    ("El domingo, en Arriaga, Chiapas, un asaltante le cortó el brazo con un machete a un migrante salvadoreño.", Some("2023-08-09"),
+        &[("/i/0/injured", "1")]),
 ];
 
 #[test]
