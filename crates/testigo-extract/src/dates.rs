@@ -13,9 +13,8 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use testigo_core::{DatePrecision, Language};
 
-use crate::lexicon::WordSet;
 use crate::numbers::number_at;
-use crate::text::Doc;
+use crate::text::{Doc, MARK_AFTER_ARTICLE, MARK_DATE_START};
 
 /// A date expression found in the text.
 #[derive(Debug, Clone)]
@@ -228,17 +227,16 @@ fn part_of_month(w: &str, next: &str) -> Option<u8> {
     })
 }
 
-/// Words that can begin a date expression (besides digits): a cheap filter that keeps the
-/// full grammar off most tokens.
-/// Words that can open a date expression (besides digits and "mid-").
 /// The words after an article that can make it start a date ("the next day", "la semana
-/// pasada"); any other article starts none.
-static AFTER_ARTICLE: WordSet = WordSet::new(&[
+/// pasada"); any other article starts none. Tokens carry [`MARK_AFTER_ARTICLE`] for them.
+pub(crate) const AFTER_ARTICLE_WORDS: &[&str] = &[
     "day", "next", "previous", "following", "week", "weekend", "month", "night", "morning", "afternoon", "evening", "dia", "mes",
     "semana", "fin", "pasado", "madrugada", "manana", "tarde", "noche", "days", "weeks", "dias", "semanas",
-]);
+];
 
-static DATE_STARTS: WordSet = WordSet::new(&[
+/// Words that can open a date expression (besides digits and "mid-"): a cheap filter that
+/// keeps the full grammar off most tokens. Tokens carry [`MARK_DATE_START`] for them.
+pub(crate) const DATE_START_WORDS: &[&str] = &[
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "enero", "febrero",
     "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre",
@@ -253,15 +251,22 @@ static DATE_STARTS: WordSet = WordSet::new(&[
     "past", "thanksgiving", "halloween", "holy", "good", "easter", "maundy", "primera", "segunda", "veintiuno",
     "veintidos", "veintitres", "veinticinco", "veintiseis", "veintisiete", "veintiocho", "veintinueve", "dieciseis",
     "diecisiete", "dieciocho", "diecinueve", "primero", "independence", "fourth",
-]);
+];
 
+/// True when token `i` may open a date: it starts with a digit or "mid-", or is one of
+/// [`DATE_START_WORDS`] (in a context where it can open one). Most tokens fail the first test,
+/// on their [`MARK_DATE_START`] bit.
+#[inline]
 fn may_start_date(doc: &Doc<'_>, i: usize) -> bool {
+    if doc.tokens.get(i).is_none_or(|t| t.marks & MARK_DATE_START == 0) {
+        return false;
+    }
     let w = doc.f(i);
     w.as_bytes().first().is_some_and(|b| b.is_ascii_digit())
         || w.starts_with("mid-")
-        || (DATE_STARTS.contains_token(doc, i)
+        || (
             // Frequent words that start a date only before one word.
-            && match w {
+            match w {
                 "over" | "during" => doc.f(i + 1) == "the",
                 "new" => matches!(doc.f(i + 1), "year" | "years"),
                 "ano" => doc.f(i + 1) == "nuevo",
@@ -327,7 +332,7 @@ pub fn find_into(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published:
         }
         // Articles start a date only in a few set phrases ("the next day", "a week ago",
         // "la semana pasada", "el mes pasado").
-        if matches!(w, "the" | "a" | "an" | "el" | "la" | "un" | "una" | "one" | "esta" | "this") && !AFTER_ARTICLE.contains_token(doc, i + 1) {
+        if matches!(w, "the" | "a" | "an" | "el" | "la" | "un" | "una" | "one" | "esta" | "this") && doc.tokens.get(i + 1).is_none_or(|t| t.marks & MARK_AFTER_ARTICLE == 0) {
             i += 1;
             continue;
         }

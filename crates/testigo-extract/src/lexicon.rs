@@ -213,6 +213,46 @@ impl WordSet {
     }
 }
 
+/// Folded words with a byte of flags each (which lists they are on), given as a list built on
+/// first use and hashed into a [`WordTable`]: one lookup answers several [`WordSet`]-like
+/// questions at once (see [`crate::text::Token::marks`]).
+pub struct WordMarks {
+    build: fn() -> Vec<(&'static str, u8)>,
+    table: std::sync::OnceLock<WordTable<u8>>,
+}
+
+impl WordMarks {
+    /// The words `build` returns with their flags (called once, on first use); the flags of a
+    /// word listed several times are ORed together.
+    pub const fn built(build: fn() -> Vec<(&'static str, u8)>) -> WordMarks {
+        WordMarks { build, table: std::sync::OnceLock::new() }
+    }
+
+    /// The flags of `w` (0 when it is not listed); `h` must be `word_hash(w)` (short words are
+    /// told apart by their hash alone).
+    #[inline]
+    pub fn get_hashed(&self, h: u64, w: &str) -> u8 {
+        let table = self.table.get_or_init(|| {
+            let mut merged: FnvMap<&'static str, u8> = FnvMap::default();
+            let mut order = Vec::new();
+            for (w, flags) in (self.build)() {
+                let m = merged.entry(w).or_insert_with(|| {
+                    order.push(w);
+                    0
+                });
+                *m |= flags;
+            }
+            let mut t = WordTable::new();
+            for w in order {
+                let flags = merged.get(w).copied().unwrap_or(0);
+                t.get_or_insert(w, || flags);
+            }
+            t
+        });
+        table.get(h, w).unwrap_or(0)
+    }
+}
+
 /// What a cue signals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cue {
@@ -409,6 +449,9 @@ pub struct Lexicon {
     /// One bit per hashed head of `prefix_by_head` (4,096 bits): most words' heads have no
     /// prefix phrase, and a bit test answers that without a map lookup.
     prefix_heads: [u64; 64],
+    /// By word id: true when some phrase starts with the whole word (in `by_first` or as the
+    /// first of a pair of `by_pair`). With `prefix_heads` it answers [`Lexicon::may_match_at`].
+    opens: Vec<bool>,
 }
 
 /// The bit of a head in [`Lexicon`]'s `prefix_heads` filter (the head mixed, then as a word
@@ -524,6 +567,7 @@ impl Lexicon {
         let got = self.vocab.get_or_insert(w, || id);
         if got == id {
             self.by_first.push(Vec::new());
+            self.opens.push(false);
         }
         got
     }
@@ -542,6 +586,11 @@ impl Lexicon {
             _ => NO_WORD,
         };
         let proven = matches!(words.first(), Some(PWord::Exact(_))) && (len == 1 || (len == 2 && second != NO_WORD));
+        if let Some(&PWord::Exact(first)) = words.first() {
+            if let Some(open) = self.opens.get_mut(first as usize) {
+                *open = true;
+            }
+        }
         let list = match words.first() {
             None => return,
             Some(&PWord::Exact(first)) if second != NO_WORD => {
@@ -570,7 +619,7 @@ impl Lexicon {
 
     /// Parses a lexicon table in the format of [`LEXICON`]; unknown classes are skipped.
     pub fn from_table(table: &str) -> Lexicon {
-        let mut lex = Lexicon { phrases: Vec::new(), vocab: WordTable::new(), by_first: Vec::new(), by_pair: FnvMap::default(), pair_filter: vec![0; PAIR_FILTER_WORDS], lang_vote: Vec::new(), prefix_by_head: FnvMap::default(), prefix_heads: [0; 64] };
+        let mut lex = Lexicon { phrases: Vec::new(), vocab: WordTable::new(), by_first: Vec::new(), by_pair: FnvMap::default(), pair_filter: vec![0; PAIR_FILTER_WORDS], lang_vote: Vec::new(), prefix_by_head: FnvMap::default(), prefix_heads: [0; 64], opens: Vec::new() };
         for line in table.lines() {
             let line = line.trim_end();
             if line.starts_with('#') || line.is_empty() {
@@ -632,6 +681,20 @@ impl Lexicon {
         } else {
             Language::En
         }
+    }
+
+    /// False when no phrase can start at token `i` (so [`Lexicon::matches_at`] would find
+    /// nothing there): its word opens no phrase whole and its head opens no prefix phrase.
+    /// A few loads and tests; most tokens fail them. Arguments as for `matches_at`.
+    #[inline]
+    pub fn may_match_at<'a>(&self, ids: &[u32], word: impl Fn(usize) -> &'a str, i: usize) -> bool {
+        if ids.get(i).and_then(|&id| self.opens.get(id as usize)).copied().unwrap_or(false) {
+            return true;
+        }
+        let b = word(i).as_bytes();
+        let h = u32::from_le_bytes([b.first().copied().unwrap_or(0), b.get(1).copied().unwrap_or(0), b.get(2).copied().unwrap_or(0), 0]);
+        let (w, bit) = head_bit(h);
+        (self.prefix_heads[w] & bit != 0) & (b.len() >= 3)
     }
 
     /// The longest cues that start at token `i` and stay inside the sentence `[.., end)`,
@@ -798,6 +861,7 @@ mod tests {
             for i in 0..words.len() {
                 let mut got = Vec::new();
                 lex.matches_at(&ids, |k| words[k].as_str(), i, words.len(), &mut got);
+                assert!(got.is_empty() || lex.may_match_at(&ids, |k| words[k].as_str(), i), "at {i} of {words:?}");
                 assert_eq!(got, matches_by_walking_every_phrase(&lex, &ids, words, i), "at {i} of {words:?}");
             }
         }

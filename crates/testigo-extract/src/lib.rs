@@ -302,6 +302,11 @@ impl Extractor {
                 let mut cues = rec.cue_list();
                 let mut i = s.t0;
                 while i < s.t1 {
+                    // Most tokens start no phrase: a cheap test skips them.
+                    if !self.lex.may_match_at(ids, |k| doc.f(k), i) {
+                        i += 1;
+                        continue;
+                    }
                     buf.clear();
                     self.lex.matches_at(ids, |k| doc.f(k), i, s.t1, &mut buf);
                     if let Some(len) = buf.first().map(|m| m.t1 - m.t0) {

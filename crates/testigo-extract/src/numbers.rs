@@ -1,8 +1,8 @@
 //! Numbers written as digits or words, English and Spanish ("four", "veintitrés", "1,400",
 //! "una veintena", "two dozen", "at least 12").
 
-use crate::lexicon::{FnvMap, WordSet};
-use crate::text::Doc;
+use crate::lexicon::FnvMap;
+use crate::text::{Doc, MARK_NUMBER_START};
 
 /// A number found at a token position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,15 +139,18 @@ pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
 }
 
 /// Words that can open a number: number words, vague quantities and articles ("a dozen").
-static NUMBER_STARTS: WordSet = WordSet::built(|| UNITS.iter().chain(VAGUE).map(|(w, _)| *w).chain(["a", "an", "una", "un", "half", "media"]).collect());
+/// Tokens carry [`MARK_NUMBER_START`] for them.
+pub(crate) fn number_start_words() -> impl Iterator<Item = &'static str> {
+    UNITS.iter().chain(VAGUE).map(|(w, _)| *w).chain(["a", "an", "una", "un", "half", "media"])
+}
 
 /// Cheap test that rejects most tokens before [`number_at`] reads them: digits, hyphenated
-/// words ("twenty-three") and [`NUMBER_STARTS`]. The last token of a number passes it too
-/// (a number ends with a digit group or a number word).
+/// words ("twenty-three") and [`number_start_words`], read from the token's
+/// [`MARK_NUMBER_START`] bit (false past the last token). The last token of a number passes it
+/// too (a number ends with a digit group or a number word).
+#[inline]
 pub fn may_start_number(doc: &Doc<'_>, i: usize) -> bool {
-    let w = doc.f(i);
-    // A plain loop over the bytes: words are short, and `contains` would call memchr.
-    w.as_bytes().first().is_some_and(u8::is_ascii_digit) || w.bytes().any(|b| b == b'-') || NUMBER_STARTS.contains_token(doc, i)
+    doc.tokens.get(i).is_some_and(|t| t.marks & MARK_NUMBER_START != 0)
 }
 
 fn word_value(w: &str) -> Option<u32> {

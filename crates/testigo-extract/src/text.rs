@@ -16,7 +16,31 @@ pub struct Token {
     /// [`word_hash`] of its folded form: kept in the token's own record, so that the
     /// tokeniser writes one record per token (see [`Doc::h`]).
     pub hash: u64,
+    /// Which cheap tests of later passes the word passes, as bits ([`MARK_DATE_START`],
+    /// [`MARK_AFTER_ARTICLE`], [`MARK_NUMBER_START`]): computed once here, with the hash at
+    /// hand, so that date and number finding skip most tokens with one load and one test.
+    pub marks: u8,
 }
+
+/// [`Token::marks`] bit: the word may open a date expression: it starts with an ASCII digit or
+/// with "mid-", or is one of the date-opening words of [`crate::dates`] (some of which open
+/// one only before certain words, which the date finder checks).
+pub const MARK_DATE_START: u8 = 1;
+/// [`Token::marks`] bit: after an article, the word may make it open a date ("the next day",
+/// "la semana pasada").
+pub const MARK_AFTER_ARTICLE: u8 = 2;
+/// [`Token::marks`] bit: the word may open a number ([`crate::numbers::may_start_number`]): it
+/// starts with an ASCII digit, holds a hyphen, or is a number word, a vague quantity or an
+/// article.
+pub const MARK_NUMBER_START: u8 = 4;
+
+/// The listed words behind [`Token::marks`], each with its bits.
+static WORD_MARKS: crate::lexicon::WordMarks = crate::lexicon::WordMarks::built(|| {
+    let dates = crate::dates::DATE_START_WORDS.iter().map(|&w| (w, MARK_DATE_START));
+    let after_article = crate::dates::AFTER_ARTICLE_WORDS.iter().map(|&w| (w, MARK_AFTER_ARTICLE));
+    let numbers = crate::numbers::number_start_words().map(|w| (w, MARK_NUMBER_START));
+    dates.chain(after_article).chain(numbers).collect()
+});
 
 /// A sentence: a range of tokens and of bytes.
 #[derive(Debug, Clone, Copy)]
@@ -196,6 +220,8 @@ impl<'t> Doc<'t> {
                 let mut j = i;
                 // Whether the word differs from its folded form (upper-case or non-ASCII).
                 let mut needs_fold = false;
+                // Whether a hyphen joined two parts of the word (see `MARK_NUMBER_START`).
+                let mut hyphen = false;
                 // Words join across an apostrophe or hyphen only when a letter follows: keep
                 // "U.S.-Mexico" as separate words but "twenty-three" as one token.
                 while j < text.len() {
@@ -241,6 +267,7 @@ impl<'t> Doc<'t> {
                         let prev_alpha = text[start..j].chars().all(|x| x.is_alphabetic() && !x.is_uppercase());
                         if prev_alpha && next.is_some_and(|n| n.is_lowercase()) {
                             j += 1;
+                            hyphen = true;
                         } else {
                             break;
                         }
@@ -273,11 +300,11 @@ impl<'t> Doc<'t> {
                 newline_run = 0;
                 // Where the folded form is, and its hash, taken from the slice just written (not
                 // sliced again).
-                let (range, hash) = if !needs_fold {
+                let (range, w) = if !needs_fold {
                     // Already folded: the text itself.
                     let w = text.get(start..j).unwrap_or("");
                     folded.push(w);
-                    ((false, start, j), word_hash_bytes(w.as_bytes()))
+                    ((false, start, j), w)
                 } else {
                     let word = &text[start..j];
                     let a = arena.len();
@@ -298,10 +325,23 @@ impl<'t> Doc<'t> {
                     in_arena.push((tokens.len(), a, arena.len()));
                     // Filled in once the arena is complete.
                     folded.push("");
-                    ((true, a, arena.len()), word_hash_bytes(arena.as_bytes().get(a..).unwrap_or_default()))
+                    ((true, a, arena.len()), arena.get(a..).unwrap_or_default())
                 };
+                let hash = word_hash_bytes(w.as_bytes());
+                // A folded word starts with an ASCII digit exactly when the original does, and
+                // holds a hyphen exactly when one joined its parts.
+                let mut marks = WORD_MARKS.get_hashed(hash, w);
+                if c.is_ascii_digit() {
+                    marks |= MARK_DATE_START | MARK_NUMBER_START;
+                }
+                if hyphen {
+                    marks |= MARK_NUMBER_START;
+                    if w.starts_with("mid-") {
+                        marks |= MARK_DATE_START;
+                    }
+                }
                 last_range = Some(range);
-                tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper, hash });
+                tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper, hash, marks });
                 i = j;
                 continue;
             }
