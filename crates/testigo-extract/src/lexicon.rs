@@ -452,6 +452,10 @@ pub struct Lexicon {
     /// By word id: true when some phrase starts with the whole word (in `by_first` or as the
     /// first of a pair of `by_pair`). With `prefix_heads` it answers [`Lexicon::may_match_at`].
     opens: Vec<bool>,
+    /// By word id: the word's [`crate::text::Token::marks`] bits (the listed words of
+    /// [`crate::text::marked_words`] join the vocabulary, so that the tokeniser finds a word's
+    /// id and marks with one lookup).
+    marks: Vec<u8>,
 }
 
 /// The bit of a head in [`Lexicon`]'s `prefix_heads` filter (the head mixed, then as a word
@@ -568,6 +572,7 @@ impl Lexicon {
         if got == id {
             self.by_first.push(Vec::new());
             self.opens.push(false);
+            self.marks.push(0);
         }
         got
     }
@@ -619,7 +624,7 @@ impl Lexicon {
 
     /// Parses a lexicon table in the format of [`LEXICON`]; unknown classes are skipped.
     pub fn from_table(table: &str) -> Lexicon {
-        let mut lex = Lexicon { phrases: Vec::new(), vocab: WordTable::new(), by_first: Vec::new(), by_pair: FnvMap::default(), pair_filter: vec![0; PAIR_FILTER_WORDS], lang_vote: Vec::new(), prefix_by_head: FnvMap::default(), prefix_heads: [0; 64], opens: Vec::new() };
+        let mut lex = Lexicon { phrases: Vec::new(), vocab: WordTable::new(), by_first: Vec::new(), by_pair: FnvMap::default(), pair_filter: vec![0; PAIR_FILTER_WORDS], lang_vote: Vec::new(), prefix_by_head: FnvMap::default(), prefix_heads: [0; 64], opens: Vec::new(), marks: Vec::new() };
         for line in table.lines() {
             let line = line.trim_end();
             if line.starts_with('#') || line.is_empty() {
@@ -635,6 +640,13 @@ impl Lexicon {
         // their own) so that the ids computed for cue matching also decide the language.
         let tagged = ENGLISH_VOTES.iter().map(|w| (w, 1)).chain(SPANISH_VOTES.iter().map(|w| (w, -1)));
         let votes: Vec<(u32, i8)> = tagged.map(|(w, v)| (lex.intern(w), v)).collect();
+        // So do the words that tokens are marked for (see `Lexicon::word_and_marks`).
+        for (w, bits) in crate::text::marked_words() {
+            let id = lex.intern(w);
+            if let Some(m) = lex.marks.get_mut(id as usize) {
+                *m |= bits;
+            }
+        }
         lex.lang_vote = vec![0; lex.by_first.len() + 1];
         for (id, v) in votes {
             lex.lang_vote[id as usize] = v;
@@ -642,7 +654,8 @@ impl Lexicon {
         lex
     }
 
-    /// The vocabulary id of a folded word, or [`NO_WORD`] when no phrase uses it whole.
+    /// The vocabulary id of a folded word, or [`NO_WORD`] when no phrase uses it whole and it is
+    /// neither a function word of [`Lexicon::language`] nor a word tokens are marked for.
     pub fn word_id(&self, w: &str) -> u32 {
         self.word_id_hashed(word_hash(w), w)
     }
@@ -650,6 +663,16 @@ impl Lexicon {
     /// [`Lexicon::word_id`] of a word whose [`word_hash`] is known.
     pub fn word_id_hashed(&self, h: u64, w: &str) -> u32 {
         self.vocab.get(h, w).unwrap_or(NO_WORD)
+    }
+
+    /// [`Lexicon::word_id`] of a word whose [`word_hash`] is known, and its
+    /// [`crate::text::Token::marks`] bits from its listed words (not from its bytes).
+    #[inline]
+    pub fn word_and_marks(&self, h: u64, w: &str) -> (u32, u8) {
+        match self.vocab.get(h, w) {
+            Some(id) => (id, self.marks.get(id as usize).copied().unwrap_or(0)),
+            None => (NO_WORD, 0),
+        }
     }
 
     /// [`Lexicon::word_id`] of every word of `words`.
@@ -865,6 +888,22 @@ mod tests {
                 assert_eq!(got, matches_by_walking_every_phrase(&lex, &ids, words, i), "at {i} of {words:?}");
             }
         }
+    }
+
+    #[test]
+    fn tokenising_with_the_lexicon_gives_its_word_ids_and_the_same_marks() {
+        let lex = Lexicon::new();
+        let text = "The next day, a dozen migrants said that on 3 March twenty-three men were killed in mid-June; la semana pasada, hace dos días, una veintena.";
+        let (mut a1, mut a2) = (String::new(), String::new());
+        let plain = Doc::new_in(text, &mut a1);
+        let with = Doc::new_with_lexicon(text, &mut a2, &lex);
+        assert_eq!(plain.tokens.len(), with.tokens.len());
+        for (k, (p, w)) in plain.tokens.iter().zip(&with.tokens).enumerate() {
+            assert_eq!(p.marks, w.marks, "{:?}", plain.f(k));
+            assert_eq!(w.word, lex.word_id(with.f(k)), "{:?}", with.f(k));
+            assert_eq!(p.word, NO_WORD);
+        }
+        assert!(plain.tokens.iter().any(|t| t.marks != 0));
     }
 
     #[test]

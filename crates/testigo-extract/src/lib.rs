@@ -208,14 +208,16 @@ impl Extractor {
             arena.clear();
             arena.reserve(input.text.len() / 2);
         }
-        let docs: Vec<Doc<'_>> = inputs.iter().zip(arenas.iter_mut()).map(|(i, arena)| Doc::new_in(i.text, arena)).collect();
+        let docs: Vec<Doc<'_>> = inputs.iter().zip(arenas.iter_mut()).map(|(i, arena)| Doc::new_with_lexicon(i.text, arena, &self.lex)).collect();
         let mut languages = Vec::with_capacity(docs.len());
         let cues: Vec<Vec<Vec<CueMatch>>> = docs
             .iter()
             .zip(inputs)
             .map(|(doc, input)| {
                 let mut ids = std::mem::take(&mut rec.ids);
-                self.lex.doc_word_ids_into(doc, &mut ids);
+                // Found by the tokeniser (see `Doc::new_with_lexicon`).
+                ids.clear();
+                ids.extend(doc.tokens.iter().map(|t| t.word));
                 languages.push(input.language.unwrap_or_else(|| self.lex.language(&ids)));
                 let cues = self.cues(doc, &ids, &mut rec);
                 rec.ids = ids;

@@ -2,6 +2,8 @@
 
 use testigo_gazetteer::fold;
 
+use crate::lexicon::{Lexicon, NO_WORD};
+
 /// One word token.
 #[derive(Debug, Clone, Copy)]
 pub struct Token {
@@ -20,6 +22,9 @@ pub struct Token {
     /// [`MARK_AFTER_ARTICLE`], [`MARK_NUMBER_START`]): computed once here, with the hash at
     /// hand, so that date and number finding skip most tokens with one load and one test.
     pub marks: u8,
+    /// The word's [`Lexicon::word_id`] when the document was tokenised with a lexicon
+    /// ([`Doc::new_with_lexicon`]), found by the same lookup as `marks`; else [`NO_WORD`].
+    pub word: u32,
 }
 
 /// [`Token::marks`] bit: the word may open a date expression: it starts with an ASCII digit or
@@ -34,13 +39,18 @@ pub const MARK_AFTER_ARTICLE: u8 = 2;
 /// article.
 pub const MARK_NUMBER_START: u8 = 4;
 
-/// The listed words behind [`Token::marks`], each with its bits.
-static WORD_MARKS: crate::lexicon::WordMarks = crate::lexicon::WordMarks::built(|| {
+/// The listed words behind [`Token::marks`], each with its bits (a word may be listed more
+/// than once). A [`Lexicon`] holds them too, so that one lookup gives a token's word id and
+/// marks.
+pub(crate) fn marked_words() -> Vec<(&'static str, u8)> {
     let dates = crate::dates::DATE_START_WORDS.iter().map(|&w| (w, MARK_DATE_START));
     let after_article = crate::dates::AFTER_ARTICLE_WORDS.iter().map(|&w| (w, MARK_AFTER_ARTICLE));
     let numbers = crate::numbers::number_start_words().map(|w| (w, MARK_NUMBER_START));
     dates.chain(after_article).chain(numbers).collect()
-});
+}
+
+/// [`marked_words`] for documents tokenised without a lexicon.
+static WORD_MARKS: crate::lexicon::WordMarks = crate::lexicon::WordMarks::built(marked_words);
 
 /// A sentence: a range of tokens and of bytes.
 #[derive(Debug, Clone, Copy)]
@@ -176,6 +186,18 @@ impl<'t> Doc<'t> {
     /// differ from the text are written into `arena` (cleared first), which the document then
     /// borrows. Reusing one arena for many documents allocates nothing per document.
     pub fn new_in(text: &'t str, arena: &'t mut String) -> Doc<'t> {
+        Doc::tokenise(text, arena, |h, w| (NO_WORD, WORD_MARKS.get_hashed(h, w)))
+    }
+
+    /// [`Doc::new_in`] that also gives each token its [`Lexicon::word_id`] in `lex`
+    /// ([`Token::word`]), with the same lookup that finds its marks.
+    pub fn new_with_lexicon(text: &'t str, arena: &'t mut String, lex: &Lexicon) -> Doc<'t> {
+        Doc::tokenise(text, arena, |h, w| lex.word_and_marks(h, w))
+    }
+
+    /// The tokeniser; `lookup(hash, folded)` gives a word's id and its listed marks.
+    #[inline(always)]
+    fn tokenise(text: &'t str, arena: &'t mut String, lookup: impl Fn(u64, &str) -> (u32, u8)) -> Doc<'t> {
         arena.clear();
         // About one token per six bytes of prose; room for a few more so that short texts
         // never grow these vectors.
@@ -330,7 +352,7 @@ impl<'t> Doc<'t> {
                 let hash = word_hash_bytes(w.as_bytes());
                 // A folded word starts with an ASCII digit exactly when the original does, and
                 // holds a hyphen exactly when one joined its parts.
-                let mut marks = WORD_MARKS.get_hashed(hash, w);
+                let (word, mut marks) = lookup(hash, w);
                 if c.is_ascii_digit() {
                     marks |= MARK_DATE_START | MARK_NUMBER_START;
                 }
@@ -341,7 +363,7 @@ impl<'t> Doc<'t> {
                     }
                 }
                 last_range = Some(range);
-                tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper, hash, marks });
+                tokens.push(Token { start, end: j, sentence: sentences.len() as u32, upper, hash, marks, word });
                 i = j;
                 continue;
             }
