@@ -87,8 +87,10 @@ pub struct Doc<'t> {
 /// (lexicon vocabulary, word sets) is one probe without re-hashing its bytes.
 ///
 /// Words of the same length up to eight bytes never collide: such a word is one chunk read
-/// injectively, XORed with a constant of the length and multiplied by an odd constant, each a
-/// bijection of `u64`. Tables rely on it to skip comparing the bytes of short words.
+/// injectively (its bytes little-endian, zero-padded), XORed with a constant of the length and
+/// multiplied by an odd constant, each a bijection of `u64`. Tables rely on it to skip
+/// comparing the bytes of short words. The tokeniser computes it for most words from the eight
+/// bytes it has already read (see [`mix`]).
 #[inline]
 pub fn word_hash(w: &str) -> u64 {
     word_hash_bytes(w.as_bytes())
@@ -102,26 +104,30 @@ fn word_hash_bytes(w: &[u8]) -> u64 {
     for chunk in &mut chunks {
         let mut b = [0u8; 8];
         b.copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        h = mix(h, u64::from_le_bytes(b));
     }
-    // The last 1 to 7 bytes, read with fixed-size loads (a variable-length copy into a buffer
-    // costs a `memcpy` call per word). Which bytes are read depends only on the length, and
-    // together they cover every byte, so equal-length words that differ hash differently.
+    // The last 1 to 7 bytes as a zero-padded little-endian number, built from fixed-size loads
+    // (a variable-length copy into a buffer costs a `memcpy` call per word): each load is
+    // shifted to its bytes' place, and where loads overlap they hold the same bytes.
     let rest = chunks.remainder();
     let n = rest.len();
     let tail = match n {
-        0 => None,
-        1..=3 => Some(u64::from(rest[0]) | u64::from(rest[n / 2]) << 8 | u64::from(rest[n - 1]) << 16),
+        0 => return h,
+        1..=3 => u64::from(rest[0]) | u64::from(rest[n / 2]) << (8 * (n / 2)) | u64::from(rest[n - 1]) << (8 * (n - 1)),
         _ => {
             let lo = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
             let hi = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
-            Some(u64::from(lo) | u64::from(hi) << 32)
+            u64::from(lo) | u64::from(hi) << (8 * (n - 4))
         }
     };
-    if let Some(t) = tail {
-        h = (h.rotate_left(5) ^ t).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    h
+    mix(h, tail)
+}
+
+/// One step of [`word_hash`]: the state so far (at first the word's length) and the next
+/// eight bytes (or the zero-padded last one to seven) as a little-endian number.
+#[inline(always)]
+fn mix(h: u64, chunk: u64) -> u64 {
+    (h.rotate_left(5) ^ chunk).wrapping_mul(0x517c_c1b7_2722_0a95)
 }
 
 /// Longest sentence, in tokens; longer runs are cut (no real sentence is this long).
@@ -154,25 +160,38 @@ static ASCII_CLASS: [u8; 256] = {
     t
 };
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = ONES * 0x80;
+
 /// The run of ASCII letters and digits at the start of eight bytes read little-endian:
-/// (its length, 0 to 8; whether one of them is an upper-case letter). The same classes as
-/// [`ASCII_CLASS`], computed for the eight bytes at once: for a byte `b < 0x80`,
-/// `b + (0x80 - c)` has its top bit set exactly when `b >= c`, and never carries into the
-/// next byte.
+/// (its length, 0 to 8; the top bit (0x80) of each of its bytes that is an upper-case
+/// letter). The same classes as [`ASCII_CLASS`], computed for the eight bytes at once: for a
+/// byte `b < 0x80`, `b + (0x80 - c)` has its top bit set exactly when `b >= c`, and never
+/// carries into the next byte.
 #[inline]
-fn ascii_alnum_run(x: u64) -> (usize, bool) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
+fn ascii_alnum_run(x: u64) -> (usize, u64) {
     let low7 = x & !HIGH;
-    let at_least = |c: u8| (low7 + ONES * u64::from(0x80 - c)) & HIGH;
-    let upper = at_least(b'A') & !at_least(b'Z' + 1);
-    let lower = at_least(b'a') & !at_least(b'z' + 1);
-    let digit = at_least(b'0') & !at_least(b'9' + 1);
+    let at_least = |v: u64, c: u8| (v + ONES * u64::from(0x80 - c)) & HIGH;
+    // With bit 5 set, upper-case letters read as lower-case ones (and nothing else does): one
+    // range test finds the letters of both cases, and bit 5 clear tells the upper-case ones.
+    let lowered = low7 | ONES * 0x20;
+    let letter = at_least(lowered, b'a') & !at_least(lowered, b'z' + 1);
+    let digit = at_least(low7, b'0') & !at_least(low7, b'9' + 1);
     // Bytes with their own top bit set are not ASCII.
-    let alnum = (upper | lower | digit) & !x;
-    let n = ((!alnum & HIGH).trailing_zeros() / 8) as usize;
-    let in_run = ((1u128 << (8 * n)) - 1) as u64;
-    (n, upper & in_run != 0)
+    let alnum = (letter | digit) & !x;
+    let stop = !alnum & HIGH;
+    let n = (stop.trailing_zeros() / 8) as usize;
+    // Every bit below the first stop byte's top bit (all of them when no byte stops the run).
+    let in_run = (stop & stop.wrapping_neg()).wrapping_sub(1);
+    (n, letter & !(x << 2) & alnum & in_run)
+}
+
+/// The folded (lower-case) form of the first `n` (below 8) bytes of `x`, zero-padded, when
+/// they are ASCII letters and digits whose upper-case letters have their top bits in `upper`
+/// (see [`ascii_alnum_run`]): bit 5 set on those letters.
+#[inline]
+fn folded_run(x: u64, n: usize, upper: u64) -> u64 {
+    (x & ((1u64 << (8 * n)) - 1)) | upper >> 2
 }
 
 /// Where a token's folded form was written while tokenising: `(in_arena, start, end)`.
@@ -244,6 +263,10 @@ impl<'t> Doc<'t> {
                 let mut needs_fold = false;
                 // Whether a hyphen joined two parts of the word (see `MARK_NUMBER_START`).
                 let mut hyphen = false;
+                // The length and folded bytes (zero-padded) of the run of ASCII letters and
+                // digits that opens the word, when it is shorter than eight bytes and was read
+                // eight bytes at once; (0, 0) when not.
+                let mut first_run = (0usize, 0u64);
                 // Words join across an apostrophe or hyphen only when a letter follows: keep
                 // "U.S.-Mexico" as separate words but "twenty-three" as one token.
                 while j < text.len() {
@@ -252,9 +275,13 @@ impl<'t> Doc<'t> {
                     // word's end), then byte by byte near the end of the text.
                     let mut seen = 0u8;
                     while let Some(chunk) = bytes.get(j..j + 8) {
-                        let (n, upper) = ascii_alnum_run(u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]));
+                        let x = u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+                        let (n, upper) = ascii_alnum_run(x);
+                        if j == start && n < 8 {
+                            first_run = (n, folded_run(x, n, upper));
+                        }
                         j += n;
-                        seen |= u8::from(upper) * UPPER;
+                        seen |= u8::from(upper != 0) * UPPER;
                         if n < 8 {
                             break;
                         }
@@ -349,7 +376,9 @@ impl<'t> Doc<'t> {
                     folded.push("");
                     ((true, a, arena.len()), arena.get(a..).unwrap_or_default())
                 };
-                let hash = word_hash_bytes(w.as_bytes());
+                // A word that is all its first run (most words) hashes from the bytes already
+                // read; others from their folded form.
+                let hash = if first_run.0 == j - start { mix(first_run.0 as u64, first_run.1) } else { word_hash_bytes(w.as_bytes()) };
                 // A folded word starts with an ASCII digit exactly when the original does, and
                 // holds a hyphen exactly when one joined its parts.
                 let (word, mut marks) = lookup(hash, w);
@@ -524,14 +553,21 @@ mod tests {
         let fillers = [b'a', b'Z', b'5', b' ', b'-', 0xC3, 0x80, b'@', b'[', b'`', b'{', b'/', b':'];
         let by_table = |w: &[u8; 8]| {
             let n = w.iter().take_while(|&&b| ASCII_CLASS[usize::from(b)] & ALNUM != 0).count();
-            (n, w[..n].iter().any(|&b| ASCII_CLASS[usize::from(b)] & UPPER != 0))
+            let upper = w[..n].iter().enumerate().filter(|(_, &b)| ASCII_CLASS[usize::from(b)] & UPPER != 0).fold(0u64, |m, (k, _)| m | 0x80 << (8 * k));
+            (n, upper)
         };
         for pos in 0..8 {
             for b in 0..=255u8 {
                 for &f in &fillers {
                     let mut w = [f; 8];
                     w[pos] = b;
-                    assert_eq!(ascii_alnum_run(u64::from_le_bytes(w)), by_table(&w), "{w:?}");
+                    let x = u64::from_le_bytes(w);
+                    let (n, upper) = ascii_alnum_run(x);
+                    assert_eq!((n, upper), by_table(&w), "{w:?}");
+                    if n < 8 {
+                        let folded = String::from_utf8_lossy(&w[..n]).to_ascii_lowercase();
+                        assert_eq!(mix(n as u64, folded_run(x, n, upper)), word_hash(&folded), "{w:?}");
+                    }
                 }
             }
         }
