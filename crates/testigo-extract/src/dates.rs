@@ -14,7 +14,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use testigo_core::{DatePrecision, Language};
 
 use crate::numbers::number_at;
-use crate::text::{Doc, MARK_AFTER_ARTICLE, MARK_DATE_START};
+use crate::text::{Doc, MARK_AFTER_ARTICLE, MARK_ARTICLE, MARK_DATE_IF_NEXT, MARK_DATE_START, MARK_STREET};
 
 /// A date expression found in the text.
 #[derive(Debug, Clone)]
@@ -253,13 +253,29 @@ pub(crate) const DATE_START_WORDS: &[&str] = &[
     "diecisiete", "dieciocho", "diecinueve", "primero", "independence", "fourth",
 ];
 
+/// Articles and demonstratives that open a date only before one of [`AFTER_ARTICLE_WORDS`].
+/// Tokens carry [`MARK_ARTICLE`] for them.
+pub(crate) const ARTICLE_WORDS: &[&str] = &["the", "a", "an", "el", "la", "un", "una", "one", "esta", "this"];
+
+/// Words after which a number names a street or neighbourhood ("colonia 5 de Mayo", "calle 16
+/// de Septiembre"), not a date. Tokens carry [`MARK_STREET`] for them.
+pub(crate) const STREET_WORDS: &[&str] = &["colonia", "col", "calle", "avenida", "av", "barrio", "fraccionamiento", "street", "avenue", "plaza", "bulevar", "boulevard", "ejido"];
+
+/// The words of [`DATE_START_WORDS`] that open a date only before certain words (see
+/// [`may_start_date`]). Tokens carry [`MARK_DATE_IF_NEXT`] for them.
+pub(crate) const DATE_IF_NEXT_WORDS: &[&str] = &["over", "during", "new", "ano", "same", "mismo", "lo", "este", "past", "good", "holy", "maundy", "primera", "segunda", "independence", "fourth"];
+
 /// True when token `i` may open a date: it starts with a digit or "mid-", or is one of
 /// [`DATE_START_WORDS`] (in a context where it can open one). Most tokens fail the first test,
 /// on their [`MARK_DATE_START`] bit.
 #[inline]
 fn may_start_date(doc: &Doc<'_>, i: usize) -> bool {
-    if doc.tokens.get(i).is_none_or(|t| t.marks & MARK_DATE_START == 0) {
+    let Some(marks) = doc.tokens.get(i).map(|t| t.marks).filter(|m| m & MARK_DATE_START != 0) else {
         return false;
+    };
+    if marks & MARK_DATE_IF_NEXT == 0 {
+        // A digit, "mid-" or a word that opens a date anywhere.
+        return true;
     }
     let w = doc.f(i);
     w.as_bytes().first().is_some_and(|b| b.is_ascii_digit())
@@ -326,13 +342,13 @@ pub fn find_into(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published:
             }
         }
         // Street and neighbourhood names ("colonia 5 de Mayo", "calle 16 de Septiembre").
-        if i > t0 && matches!(doc.f(i - 1), "colonia" | "col" | "calle" | "avenida" | "av" | "barrio" | "fraccionamiento" | "street" | "avenue" | "plaza" | "bulevar" | "boulevard" | "ejido") {
+        if i > t0 && doc.tokens.get(i - 1).is_some_and(|t| t.marks & MARK_STREET != 0) {
             i += 3;
             continue;
         }
         // Articles start a date only in a few set phrases ("the next day", "a week ago",
         // "la semana pasada", "el mes pasado").
-        if matches!(w, "the" | "a" | "an" | "el" | "la" | "un" | "una" | "one" | "esta" | "this") && doc.tokens.get(i + 1).is_none_or(|t| t.marks & MARK_AFTER_ARTICLE == 0) {
+        if doc.tokens.get(i).is_some_and(|t| t.marks & MARK_ARTICLE != 0) && doc.tokens.get(i + 1).is_none_or(|t| t.marks & MARK_AFTER_ARTICLE == 0) {
             i += 1;
             continue;
         }

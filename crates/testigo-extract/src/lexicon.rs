@@ -82,8 +82,9 @@ impl<V: Copy + Default> WordTable<V> {
         (h >> (64 - self.slots.len().trailing_zeros())) as usize
     }
 
-    /// The slot index holding `w`, or the empty slot where it would go.
-    #[inline]
+    /// The slot index holding `w`, or the empty slot where it would go. Inlined into
+    /// `get_probed`, which most lookups that pass the filter call: one call per hit, not two.
+    #[inline(always)]
     fn probe(&self, h: u64, w: &str) -> usize {
         let mask = self.slots.len() - 1;
         let mut i = self.home(h);

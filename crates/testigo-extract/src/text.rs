@@ -19,7 +19,8 @@ pub struct Token {
     /// tokeniser writes one record per token (see [`Doc::h`]).
     pub hash: u64,
     /// Which cheap tests of later passes the word passes, as bits ([`MARK_DATE_START`],
-    /// [`MARK_AFTER_ARTICLE`], [`MARK_NUMBER_START`]): computed once here, with the hash at
+    /// [`MARK_AFTER_ARTICLE`], [`MARK_NUMBER_START`], [`MARK_ARTICLE`], [`MARK_STREET`],
+    /// [`MARK_DATE_IF_NEXT`]): computed once here, with the hash at
     /// hand, so that date and number finding skip most tokens with one load and one test.
     pub marks: u8,
     /// The word's [`Lexicon::word_id`] when the document was tokenised with a lexicon
@@ -34,6 +35,15 @@ pub const MARK_DATE_START: u8 = 1;
 /// [`Token::marks`] bit: after an article, the word may make it open a date ("the next day",
 /// "la semana pasada").
 pub const MARK_AFTER_ARTICLE: u8 = 2;
+/// [`Token::marks`] bit: an article or demonstrative that opens a date only before a word of
+/// [`MARK_AFTER_ARTICLE`] ("the", "a", "el", "una", "this", …).
+pub const MARK_ARTICLE: u8 = 8;
+/// [`Token::marks`] bit: a word after which a number names a street or neighbourhood, not a
+/// date ("colonia", "calle", "street", …).
+pub const MARK_STREET: u8 = 16;
+/// [`Token::marks`] bit: a word of [`MARK_DATE_START`] that opens a date only before certain
+/// words ("over the weekend", "good Friday"), which the date finder checks.
+pub const MARK_DATE_IF_NEXT: u8 = 32;
 /// [`Token::marks`] bit: the word may open a number ([`crate::numbers::may_start_number`]): it
 /// starts with an ASCII digit, holds a hyphen, or is a number word, a vague quantity or an
 /// article.
@@ -46,7 +56,10 @@ pub(crate) fn marked_words() -> Vec<(&'static str, u8)> {
     let dates = crate::dates::DATE_START_WORDS.iter().map(|&w| (w, MARK_DATE_START));
     let after_article = crate::dates::AFTER_ARTICLE_WORDS.iter().map(|&w| (w, MARK_AFTER_ARTICLE));
     let numbers = crate::numbers::number_start_words().map(|w| (w, MARK_NUMBER_START));
-    dates.chain(after_article).chain(numbers).collect()
+    let articles = crate::dates::ARTICLE_WORDS.iter().map(|&w| (w, MARK_ARTICLE));
+    let streets = crate::dates::STREET_WORDS.iter().map(|&w| (w, MARK_STREET));
+    let conditional = crate::dates::DATE_IF_NEXT_WORDS.iter().map(|&w| (w, MARK_DATE_IF_NEXT));
+    dates.chain(after_article).chain(numbers).chain(articles).chain(streets).chain(conditional).collect()
 }
 
 /// [`marked_words`] for documents tokenised without a lexicon.
