@@ -215,7 +215,7 @@ impl WordSet {
 }
 
 /// Folded words with a byte of flags each (which lists they are on), given as a list built on
-/// first use and hashed into a [`WordTable`]: one lookup answers several [`WordSet`]-like
+/// first use and hashed into a `WordTable`: one lookup answers several [`WordSet`]-like
 /// questions at once (see [`crate::text::Token::marks`]).
 pub struct WordMarks {
     build: fn() -> Vec<(&'static str, u8)>,
@@ -428,7 +428,8 @@ const SPANISH_VOTES: &[&str] = &["el", "los", "las", "del", "que", "y", "por", "
 /// Matches lexicon phrases at token positions.
 ///
 /// Every whole word of every phrase has an id; a document's tokens are turned into ids once
-/// ([`Lexicon::word_ids`]), so matching compares integers. Phrases are filed under their
+/// (by the tokeniser, [`Doc::new_with_lexicon`], or [`Lexicon::doc_word_ids`]), so matching
+/// compares integers. Phrases are filed under their
 /// first word (or, for a prefix, under its first three bytes), longest first.
 pub struct Lexicon {
     phrases: Vec<Phrase>,

@@ -145,7 +145,7 @@ pub(crate) fn number_start_words() -> impl Iterator<Item = &'static str> {
 }
 
 /// Cheap test that rejects most tokens before [`number_at`] reads them: digits, hyphenated
-/// words ("twenty-three") and [`number_start_words`], read from the token's
+/// words ("twenty-three") and `number_start_words`, read from the token's
 /// [`MARK_NUMBER_START`] bit (false past the last token). The last token of a number passes it
 /// too (a number ends with a digit group or a number word).
 #[inline]

@@ -103,7 +103,7 @@ pub struct Doc<'t> {
 /// injectively (its bytes little-endian, zero-padded), XORed with a constant of the length and
 /// multiplied by an odd constant, each a bijection of `u64`. Tables rely on it to skip
 /// comparing the bytes of short words. The tokeniser computes it for most words from the eight
-/// bytes it has already read (see [`mix`]).
+/// bytes it has already read (see `mix`).
 #[inline]
 pub fn word_hash(w: &str) -> u64 {
     word_hash_bytes(w.as_bytes())
@@ -187,7 +187,7 @@ fn ascii_alnum_run(x: u64) -> (usize, u64) {
     let at_least = |v: u64, c: u8| (v + ONES * u64::from(0x80 - c)) & HIGH;
     // With bit 5 set, upper-case letters read as lower-case ones (and nothing else does): one
     // range test finds the letters of both cases, and bit 5 clear tells the upper-case ones.
-    let lowered = low7 | ONES * 0x20;
+    let lowered = low7 | (ONES * 0x20);
     let letter = at_least(lowered, b'a') & !at_least(lowered, b'z' + 1);
     let digit = at_least(low7, b'0') & !at_least(low7, b'9' + 1);
     // Bytes with their own top bit set are not ASCII.
@@ -204,7 +204,7 @@ fn ascii_alnum_run(x: u64) -> (usize, u64) {
 /// (see [`ascii_alnum_run`]): bit 5 set on those letters.
 #[inline]
 fn folded_run(x: u64, n: usize, upper: u64) -> u64 {
-    (x & ((1u64 << (8 * n)) - 1)) | upper >> 2
+    (x & ((1u64 << (8 * n)) - 1)) | (upper >> 2)
 }
 
 /// Where a token's folded form was written while tokenising: `(in_arena, start, end)`.
