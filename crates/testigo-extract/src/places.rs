@@ -326,16 +326,14 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
         }
         // "Washington, D.C. - The Commission condemns…": a dateline in ordinary case, a few
         // capitalised words and a dash opening the text.
-        Some(t) if t.start < 8 && t.upper => {
-            let rest = doc.text.get(t.start..).unwrap_or("");
-            let head = rest.char_indices().nth(40).map_or(rest, |(b, _)| &rest[..b]);
-            let dash = head.find(" - ").or_else(|| head.find(['—', '–'])).map(|b| t.start + b);
-            dash.filter(|&d| {
-                let before = doc.tokens.iter().take_while(|t| t.end <= d).count();
-                (1..=5).contains(&before) && doc.tokens[..before].iter().all(|t| t.upper)
+        // (Looked for in the gaps after the first capitalised words: most gaps are one space.)
+        Some(t) if t.start < 8 && t.upper => (1..doc.tokens.len().min(6))
+            .take_while(|&k| doc.tokens[k - 1].upper)
+            .find(|&k| {
+                let g = doc.gap_before(k);
+                g != " " && (g.contains(" - ") || g.contains(['—', '–']))
             })
-            .unwrap_or(0)
-        }
+            .map_or(0, |k| doc.tokens[k].start),
         _ => 0,
     };
     walks.clear();
