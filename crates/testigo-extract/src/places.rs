@@ -526,18 +526,43 @@ struct Cand {
     log_pop: Option<f32>,
 }
 
+/// Where one mention's candidates lie in [`ResolveScratch::cands`] (indices into it).
+#[derive(Clone, Copy)]
+struct CandRange {
+    start: usize,
+    end: usize,
+    /// One past the last country or admin1 candidate (`start` when none): only these give
+    /// context in round one.
+    divisions_end: usize,
+    /// One past the last candidate that may pass the support rules on its own (a country, an
+    /// admin1, or a place populous enough for the mention's cues, the country hint aside).
+    /// Candidates are most populous first, so the places after it need the document's
+    /// support or the hint.
+    standing_end: usize,
+    /// Some candidate is a country (see the "Mexico" rule in [`resolve`]).
+    has_country: bool,
+}
+
 /// The vectors of [`resolve`], kept across documents (see [`Scratch`]).
 #[derive(Default)]
 struct ResolveScratch {
     cands: Vec<Cand>,
-    at: Vec<usize>,
+    ranges: Vec<CandRange>,
     tot_a1: Vec<(u32, f32)>,
     tot_cc: Vec<([u8; 2], f32)>,
     own_a1: Vec<(u32, f32)>,
     own_cc: Vec<([u8; 2], f32)>,
     own_at: Vec<(usize, usize)>,
+    /// The support from the rest of the document of each admin1 and country of the totals,
+    /// for the mention being resolved.
+    a1_support: Vec<(u32, f32)>,
+    cc_support: Vec<([u8; 2], f32)>,
     containers: Vec<(u32, Kind, [u8; 2])>,
 }
+
+/// Least support from the rest of the document (summed weights of its admin1 or country
+/// mentions) that lets a small place stand.
+const SUPPORT: f32 = 0.45;
 
 fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, String)], scratch: &mut ResolveScratch) {
     if places.is_empty() {
@@ -547,16 +572,34 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
     // the readings chosen in round one. Context is summed per admin1 and per country; a
     // mention's own contribution is subtracted so that a name never supports itself.
     let n = places.len();
-    let ResolveScratch { cands, at, tot_a1, tot_cc, own_a1, own_cc, own_at, containers } = scratch;
-    // All mentions' candidates in one vector; mention `mi`'s are `cands[at[mi]..at[mi + 1]]`.
+    let ResolveScratch { cands, ranges, tot_a1, tot_cc, own_a1, own_cc, own_at, a1_support, cc_support, containers } = scratch;
+    // All mentions' candidates in one vector; mention `mi`'s are `ranges[mi]`.
     cands.clear();
-    at.clear();
-    at.push(0);
+    ranges.clear();
     for m in places.iter() {
+        let start = cands.len();
         cands.extend(m.candidates.iter().map(|c| {
             Cand { idx: c.index, kind: c.kind, cc: c.cc, admin1: c.admin1, pop: c.population as f32, log_pop: None }
         }));
-        at.push(cands.len());
+        let own = &cands[start..];
+        let divisions = own.iter().rposition(|c| matches!(c.kind, Kind::Country | Kind::Admin1)).map_or(0, |p| p + 1);
+        // The least population with which a place stands on its own (the support rules in
+        // the loop below, the country hint aside).
+        let least = if m.city_cue || (m.loc_prep && m.t1 - m.t0 > 1) {
+            1_000.0
+        } else if m.loc_prep {
+            5_000.0
+        } else {
+            200_000.0
+        };
+        let populous = own.partition_point(|c| c.pop >= least);
+        ranges.push(CandRange {
+            start,
+            end: cands.len(),
+            divisions_end: start + divisions,
+            standing_end: start + divisions.max(populous),
+            has_country: own.iter().any(|c| c.kind == Kind::Country),
+        });
     }
     // Context totals per admin1 and per country (`tot_*`): a few keys a document, so linear
     // vectors. A mention's own contributions (`own_*`), a handful of entries searched linearly:
@@ -570,15 +613,18 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
         own_at.clear();
         own_at.push((0, 0));
         for (mi, m) in places.iter().enumerate() {
-            let readings = cands[at[mi]..at[mi + 1]].iter().filter(|c| round == 0 || Some(c.idx) == m.chosen).take(if round == 0 { usize::MAX } else { 1 });
+            let r = ranges[mi];
+            // In round one only explicit country and admin1 names give context, so that
+            // ambiguous words cannot prop each other up: the candidates before
+            // `divisions_end` hold them all.
+            let readings = if round == 0 { &cands[r.start..r.divisions_end] } else { &cands[r.start..r.end] };
+            let readings = readings.iter().filter(|c| round == 0 || Some(c.idx) == m.chosen).take(if round == 0 { usize::MAX } else { 1 });
             let w = if round == 0 { 1.0 / m.candidates.len().max(1) as f32 } else { 1.0 };
             let (a0, c0) = (own_a1.len(), own_cc.len());
             for r in readings {
                 let (a1, wa, wc) = match r.kind {
                     Kind::Country => (None, 0.0, w),
                     Kind::Admin1 => (Some(r.idx), w, w * 0.8),
-                    // In round one only explicit country and admin1 names give context, so that
-                    // ambiguous words cannot prop each other up.
                     _ if round == 0 => continue,
                     _ => (r.admin1, w * 0.5, w * 0.5),
                 };
@@ -606,31 +652,44 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
         }
         for mi in 0..n {
             let m = &places[mi];
+            let r = ranges[mi];
             let (oa, oc) = (&own_a1[own_at[mi].0..own_at[mi + 1].0], &own_cc[own_at[mi].1..own_at[mi + 1].1]);
-            // The support of an admin1 and of a country from the rest of the document.
-            let a1_support = |a1: Option<u32>| a1.map_or(0.0, |a1| total(tot_a1, a1) - total(oa, a1));
-            let cc_support = |cc: [u8; 2]| total(tot_cc, cc) - total(oc, cc);
+            // The support of each admin1 and country from the rest of the document, once for
+            // all the candidates: a key absent from the totals has none, for the mention's own
+            // contributions are among them (each key is once in the totals).
+            a1_support.clear();
+            a1_support.extend(tot_a1.iter().map(|&(k, v)| (k, v - total(oa, k))));
+            cc_support.clear();
+            cc_support.extend(tot_cc.iter().map(|&(k, v)| (k, v - total(oc, k))));
+            let a1_of = |a1: Option<u32>| a1.map_or(0.0, |a1| total(a1_support, a1));
+            let cc_of = |cc: [u8; 2]| total(cc_support, cc);
+            // Past `standing_end`, only a place that the document supports or the country hint
+            // names can pass: with neither, those candidates are not looked at.
+            let supported = a1_support.iter().any(|x| x.1 >= SUPPORT) || cc_support.iter().any(|x| x.1 >= SUPPORT);
+            let end = if !supported && m.cc_hint.is_none() { r.standing_end } else { r.end };
+            // The most that support can add to a place's score (see the bound below).
+            let most_a1 = a1_support.iter().fold(0.0f32, |a, x| a.max(x.1.clamp(0.0, 1.5)));
+            let most_cc = cc_support.iter().fold(0.0f32, |a, x| a.max(x.1.clamp(0.0, 1.5)));
             let mut best: Option<(u32, f32)> = None;
-            for ci in at[mi]..at[mi + 1] {
+            for ci in r.start..end {
                 let Cand { idx, pop, cc, kind, admin1, .. } = cands[ci];
                 // Small places need the document's support: their admin1 or country named, or
                 // a locative preposition; big cities stand on their own. The tests that need no
                 // lookup come first (every one evaluated, `|` and `&` on booleans: one branch on
                 // their outcome), then the admin1's support, then the country's only where it
-                // can count: most candidates fail, and are dropped after one lookup or none.
-                let (mut a1s, mut ccs) = (None, None);
+                // can count.
                 let ok = match kind {
                     Kind::Country | Kind::Admin1 => true,
                     _ => {
                         let standing = (pop >= 200_000.0) | (m.loc_prep & ((pop >= 5_000.0) | ((m.t1 - m.t0 > 1) & (pop >= 1_000.0)))) | (m.cc_hint == Some(cc)) | (m.city_cue & (pop >= 1_000.0));
-                        standing || *a1s.insert(a1_support(admin1)) >= 0.45 || (((pop >= 5_000.0) | m.loc_prep) && *ccs.insert(cc_support(cc)) >= 0.45)
+                        standing || a1_of(admin1) >= SUPPORT || (((pop >= 5_000.0) | m.loc_prep) && cc_of(cc) >= SUPPORT)
                     }
                 };
                 if !ok {
                     continue;
                 }
-                let a1s = a1s.unwrap_or_else(|| a1_support(admin1));
-                let ccs = ccs.unwrap_or_else(|| cc_support(cc));
+                let a1s = a1_of(admin1);
+                let ccs = cc_of(cc);
                 let mut score = match kind {
                     // A country outranks a division of the same name ("Mexico" the country,
                     // not the State of Mexico) unless the text says "state of".
@@ -652,11 +711,31 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                     score += 4.0;
                 }
                 // "Mexico" is the country, not the State of Mexico, unless the text says so.
-                if kind == Kind::Admin1 && !m.state_cue && cands[at[mi]..at[mi + 1]].iter().any(|c| c.kind == Kind::Country) {
+                if kind == Kind::Admin1 && !m.state_cue && r.has_country {
                     score -= 4.0;
                 }
                 if best.is_none_or(|(_, s)| score > s) {
                     best = Some((idx, score));
+                }
+                // Past the divisions every candidate is a place, most populous first: none
+                // scores more than the next one's log-population with the most support and
+                // every bonus (the same sums, so rounding keeps the order; the margin covers
+                // log10's). Once that cannot beat the best, the rest are not scored.
+                if ci + 1 >= r.divisions_end && ci + 1 < end {
+                    let best_score = best.map_or(f32::NEG_INFINITY, |b| b.1);
+                    let next = &mut cands[ci + 1];
+                    let mut bound = *next.log_pop.get_or_insert_with(|| (next.pop + 1.0).log10());
+                    bound += 5.0 * most_a1;
+                    bound += 3.0 * most_cc;
+                    if m.city_cue {
+                        bound += 3.0;
+                    }
+                    if m.cc_hint.is_some() {
+                        bound += 8.0;
+                    }
+                    if bound < best_score - 1e-3 {
+                        break;
+                    }
                 }
             }
             // Every candidate in `best` passed the support rules above.
