@@ -74,7 +74,8 @@ static DIVISION_AFTER: WordSet = WordSet::new(&[
 /// them in a fixed order.
 struct Walks {
     /// Every walk taken, by start token, in order, and whether it could run to the sentence's
-    /// end or six tokens (not cut short by punctuation); a handful per short document.
+    /// end or six tokens (not cut short by punctuation; told only of the walks that found
+    /// nothing, the only ones it matters for); a handful per short document.
     done: Vec<(usize, Option<TokenMatch>, bool)>,
     /// Once `done` is longer than [`Walks::LINEAR`]: the walks by start token, and the start
     /// tokens of the walks that found nothing by their word's hash — so that a long document
@@ -124,10 +125,19 @@ impl Walks {
                 return None;
             }
         }
-        let end = name_end(doc, s, k);
-        let v = g.longest_match(&doc.folded[k..end], 6);
-        // A walk cut short by punctuation says nothing of the word elsewhere.
-        let whole = end == s.t1;
+        // The walk is `g.longest_match(&doc.folded[k..name_end(doc, s, k)], 6)`, with the gaps
+        // tested only where they can count: a name found is the same within `name_end` unless
+        // punctuation splits it (then the part before is walked again), and a word that starts
+        // no name starts none before punctuation either.
+        let cap = s.t1.min(k + 6);
+        let (v, whole) = match g.longest_match(&doc.folded[k..cap], 6) {
+            Some(m) => match name_break(doc, k, k + m.tokens) {
+                None => (Some(m), false),
+                Some(end) => (g.longest_match(&doc.folded[k..end], 6), false),
+            },
+            // A walk cut short by punctuation says nothing of the word elsewhere.
+            None => (None, name_end(doc, s, k) == s.t1),
+        };
         self.done.push((k, v, whole));
         if self.done.len() > Self::LINEAR {
             // Crossing the threshold files every walk so far; later ones one by one.
@@ -147,13 +157,16 @@ impl Walks {
 /// quote after it within six tokens, else at the sentence's end. "San Antonio, Texas" is a city
 /// and its state, not the Guanajuato village "San Antonio Texas".
 fn name_end(doc: &Doc<'_>, s: &Sentence, k: usize) -> usize {
-    (k + 1..s.t1.min(k + 6))
-        .find(|&j| {
-            // Most gaps are one space: tested first, without a search.
-            let g = doc.gap_before(j);
-            g != " " && g.contains([',', ';', ':', '(', ')', '"', '“', '”', '«', '»'])
-        })
-        .unwrap_or(s.t1)
+    name_break(doc, k, s.t1.min(k + 6)).unwrap_or(s.t1)
+}
+
+/// The first token of `k + 1..end` with such punctuation before it, if any.
+fn name_break(doc: &Doc<'_>, k: usize, end: usize) -> Option<usize> {
+    (k + 1..end).find(|&j| {
+        // Most gaps are one space: tested first, without a search.
+        let g = doc.gap_before(j);
+        g != " " && g.contains([',', ';', ':', '(', ')', '"', '“', '”', '«', '»'])
+    })
 }
 
 /// Whether sentence `si` is a letter's place-and-date line ("Tapachula, Chiapas, 14 March
@@ -352,9 +365,13 @@ pub fn find(doc: &Doc<'_>, g: &Gazetteer, cues: &[Vec<crate::lexicon::CueMatch>]
         while i < s.t1 {
             // Place names are proper nouns: only capitalised tokens start a gazetteer walk, and
             // not a sentence's capitalised function word ("The", "En", "According").
-            if !(doc.tokens[i].upper || all_upper)
-                || (i == s.t0 && STOP_INITIAL.contains_token(doc, i) && !doc.tokens.get(i + 1).is_some_and(|t| t.upper))
-            {
+            if !all_upper {
+                match doc.tokens[i..s.t1].iter().position(|t| t.upper) {
+                    Some(n) => i += n,
+                    None => break,
+                }
+            }
+            if i == s.t0 && STOP_INITIAL.contains_token(doc, i) && !doc.tokens.get(i + 1).is_some_and(|t| t.upper) {
                 i += 1;
                 continue;
             }
