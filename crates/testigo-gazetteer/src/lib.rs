@@ -250,16 +250,16 @@ impl Gazetteer {
     /// is touched). Empty for a handle that is not this gazetteer's.
     pub fn postings(&self, postings: u64) -> impl Iterator<Item = Posting> + '_ {
         let n = self.len() as u32;
-        self.posting_bytes(postings).chunks_exact(index::POSTING).filter_map(move |b| {
-            let idx = le32(b, 0);
+        self.posting_records(postings).filter_map(move |b| {
+            let idx = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
             if idx >= n {
                 return None;
             }
-            let admin1 = le32(b, 4);
+            let admin1 = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
             Some(Posting {
                 index: idx,
                 admin1: (admin1 != index::NONE && admin1 < n).then_some(admin1),
-                population: le32(b, 8),
+                population: u32::from_le_bytes([b[8], b[9], b[10], b[11]]),
                 kind: Kind::from_code(b[12]),
                 cc: [b[13], b[14]],
             })
@@ -271,7 +271,13 @@ impl Gazetteer {
     /// anything else of them.
     pub fn posting_kinds(&self, postings: u64) -> impl Iterator<Item = Kind> + '_ {
         let n = self.len() as u32;
-        self.posting_bytes(postings).chunks_exact(index::POSTING).filter(move |b| le32(b, 0) < n).map(|b| Kind::from_code(b[12]))
+        self.posting_records(postings).filter(move |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) < n).map(|b| Kind::from_code(b[12]))
+    }
+
+    /// The posting summaries a handle names, one fixed-size record each (so that reading a
+    /// field needs no bounds check).
+    fn posting_records(&self, postings: u64) -> impl Iterator<Item = &[u8; index::POSTING]> + '_ {
+        self.posting_bytes(postings).chunks_exact(index::POSTING).filter_map(|b| b.try_into().ok())
     }
 
     /// The posting summaries a handle names, as bytes; empty for a handle that is not this
