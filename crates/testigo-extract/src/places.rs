@@ -622,14 +622,21 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
     // vectors. A mention's own contributions (`own_*`), a handful of entries searched linearly:
     // mention `mi`'s are `own_a1[own_at[mi].0..own_at[mi + 1].0]` and
     // `own_cc[own_at[mi].1..own_at[mi + 1].1]`.
-    for round in 0..2 {
+    // A lone mention with no demonym beside it has no support from the rest of the document
+    // in either round (its own contributions are all the totals hold, and each cancels to
+    // zero, as an absent key reads): one round with empty totals decides it.
+    let lone = n == 1 && demonyms.is_empty();
+    for round in 0..if lone { 1 } else { 2 } {
         tot_a1.clear();
         tot_cc.clear();
         own_a1.clear();
         own_cc.clear();
         own_at.clear();
         own_at.push((0, 0));
-        for (mi, m) in places.iter().enumerate() {
+        if lone {
+            own_at.push((0, 0));
+        }
+        for (mi, m) in places.iter().enumerate().filter(|_| !lone) {
             let r = ranges[mi];
             // In round one only explicit country and admin1 names give context, so that
             // ambiguous words cannot prop each other up: the candidates before
