@@ -531,19 +531,18 @@ fn total<K: PartialEq>(totals: &[(K, f32)], key: K) -> f32 {
     totals.iter().find(|x| x.0 == key).map_or(0.0, |x| x.1)
 }
 
-/// One candidate reading of a mention, as [`resolve`] weighs it.
-struct Cand {
-    idx: u32,
-    kind: Kind,
-    cc: [u8; 2],
-    admin1: Option<u32>,
-    pop: f32,
-    /// log10(population + 1), computed when first needed: only candidates that pass the
-    /// support rules are scored.
-    log_pop: Option<f32>,
+/// log10(population + 1) of candidate `ci`, whose population is `pop`, from `cache` (see
+/// [`ResolveScratch::log_pop`]).
+fn log_pop_at(cache: &mut [f32], ci: usize, pop: f32) -> f32 {
+    let l = &mut cache[ci];
+    if l.is_nan() {
+        *l = (pop + 1.0).log10();
+    }
+    *l
 }
 
-/// Where one mention's candidates lie in [`ResolveScratch::cands`] (indices into it).
+/// Where one mention's candidates lie in [`ResolveScratch::log_pop`] (indices into it; the
+/// mention's candidate `i` is at `start + i`).
 #[derive(Clone, Copy)]
 struct CandRange {
     start: usize,
@@ -563,7 +562,9 @@ struct CandRange {
 /// The vectors of [`resolve`], kept across documents (see [`Scratch`]).
 #[derive(Default)]
 struct ResolveScratch {
-    cands: Vec<Cand>,
+    /// log10(population + 1) of every mention's candidates, in order, NaN until computed:
+    /// only candidates that pass the support rules are scored.
+    log_pop: Vec<f32>,
     ranges: Vec<CandRange>,
     tot_a1: Vec<(u32, f32)>,
     tot_cc: Vec<([u8; 2], f32)>,
@@ -589,16 +590,15 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
     // the readings chosen in round one. Context is summed per admin1 and per country; a
     // mention's own contribution is subtracted so that a name never supports itself.
     let n = places.len();
-    let ResolveScratch { cands, ranges, tot_a1, tot_cc, own_a1, own_cc, own_at, a1_support, cc_support, containers } = scratch;
-    // All mentions' candidates in one vector; mention `mi`'s are `ranges[mi]`.
-    cands.clear();
+    let ResolveScratch { log_pop, ranges, tot_a1, tot_cc, own_a1, own_cc, own_at, a1_support, cc_support, containers } = scratch;
+    // Mention `mi`'s candidates are read from its own list; `ranges[mi]` places them in the
+    // one cache of log-populations.
+    log_pop.clear();
     ranges.clear();
     for m in places.iter() {
-        let start = cands.len();
-        cands.extend(m.candidates.iter().map(|c| {
-            Cand { idx: c.index, kind: c.kind, cc: c.cc, admin1: c.admin1, pop: c.population as f32, log_pop: None }
-        }));
-        let own = &cands[start..];
+        let start = log_pop.len();
+        let own = &m.candidates;
+        log_pop.resize(start + own.len(), f32::NAN);
         let divisions = own.iter().rposition(|c| matches!(c.kind, Kind::Country | Kind::Admin1)).map_or(0, |p| p + 1);
         // The least population with which a place stands on its own (the support rules in
         // the loop below, the country hint aside).
@@ -609,10 +609,10 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
         } else {
             200_000.0
         };
-        let populous = own.partition_point(|c| c.pop >= least);
+        let populous = own.partition_point(|c| c.population as f32 >= least);
         ranges.push(CandRange {
             start,
-            end: cands.len(),
+            end: log_pop.len(),
             divisions_end: start + divisions,
             standing_end: start + divisions.max(populous),
             has_country: own.iter().any(|c| c.kind == Kind::Country),
@@ -641,14 +641,14 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
             // In round one only explicit country and admin1 names give context, so that
             // ambiguous words cannot prop each other up: the candidates before
             // `divisions_end` hold them all.
-            let readings = if round == 0 { &cands[r.start..r.divisions_end] } else { &cands[r.start..r.end] };
-            let readings = readings.iter().filter(|c| round == 0 || Some(c.idx) == m.chosen).take(if round == 0 { usize::MAX } else { 1 });
+            let readings = if round == 0 { &m.candidates[..r.divisions_end - r.start] } else { &m.candidates[..] };
+            let readings = readings.iter().filter(|c| round == 0 || Some(c.index) == m.chosen).take(if round == 0 { usize::MAX } else { 1 });
             let w = if round == 0 { 1.0 / m.candidates.len().max(1) as f32 } else { 1.0 };
             let (a0, c0) = (own_a1.len(), own_cc.len());
             for r in readings {
                 let (a1, wa, wc) = match r.kind {
                     Kind::Country => (None, 0.0, w),
-                    Kind::Admin1 => (Some(r.idx), w, w * 0.8),
+                    Kind::Admin1 => (Some(r.index), w, w * 0.8),
                     _ if round == 0 => continue,
                     _ => (r.admin1, w * 0.5, w * 0.5),
                 };
@@ -696,7 +696,8 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
             let most_cc = cc_support.iter().fold(0.0f32, |a, x| a.max(x.1.clamp(0.0, 1.5)));
             let mut best: Option<(u32, f32)> = None;
             for ci in r.start..end {
-                let Cand { idx, pop, cc, kind, admin1, .. } = cands[ci];
+                let Posting { index: idx, population, cc, kind, admin1 } = m.candidates[ci - r.start];
+                let pop = population as f32;
                 // Small places need the document's support: their admin1 or country named, or
                 // a locative preposition; big cities stand on their own. The tests that need no
                 // lookup come first (every one evaluated, `|` and `&` on booleans: one branch on
@@ -718,8 +719,8 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                     // A country outranks a division of the same name ("Mexico" the country,
                     // not the State of Mexico) unless the text says "state of".
                     Kind::Country => 8.0,
-                    Kind::Admin1 => 6.0 + *cands[ci].log_pop.get_or_insert_with(|| (pop + 1.0).log10()) * 0.2,
-                    _ => *cands[ci].log_pop.get_or_insert_with(|| (pop + 1.0).log10()),
+                    Kind::Admin1 => 6.0 + log_pop_at(log_pop, ci, pop) * 0.2,
+                    _ => log_pop_at(log_pop, ci, pop),
                 };
                 if kind != Kind::Admin1 {
                     score += 5.0 * a1s.clamp(0.0, 1.5);
@@ -747,8 +748,7 @@ fn resolve(doc: &Doc<'_>, places: &mut [PlaceMention], demonyms: &[(usize, Strin
                 // log10's). Once that cannot beat the best, the rest are not scored.
                 if ci + 1 >= r.divisions_end && ci + 1 < end {
                     let best_score = best.map_or(f32::NEG_INFINITY, |b| b.1);
-                    let next = &mut cands[ci + 1];
-                    let mut bound = *next.log_pop.get_or_insert_with(|| (next.pop + 1.0).log10());
+                    let mut bound = log_pop_at(log_pop, ci + 1, m.candidates[ci + 1 - r.start].population as f32);
                     bound += 5.0 * most_a1;
                     bound += 3.0 * most_cc;
                     if m.city_cue {
