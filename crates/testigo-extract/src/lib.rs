@@ -417,8 +417,10 @@ impl Extractor {
                 continue;
             }
             // Negation and modality look back a few tokens within the clause.
+            // (Most sentences have no such cue before the act at all: looked for first, before
+            // the clause is walked.)
             let window = |pred: &dyn Fn(&Cue) -> bool, n: usize| {
-                cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= n && !clause_break(doc, p.t1, c.t0)).any(|p| pred(&p.cue))
+                cues[..ci].iter().any(|p| pred(&p.cue)) && cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= n && !clause_break(doc, p.t1, c.t0)).any(|p| pred(&p.cue))
             };
             match c.cue {
                 // "No one was killed or injured", "no hubo muertos ni heridos": the harm joined
@@ -452,7 +454,7 @@ impl Extractor {
                         // Neither a harm nor a zero.
                     } else if negated {
                         f.none.push((h, c.t0, c.t1));
-                    } else if cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 3 && !clause_break(doc, p.t1, c.t0)).any(|p| matches!(p.cue, Cue::Hyp) && !(doc.f(p.t0) == "may" && doc.tokens[p.t0].upper) && !governed_elsewhere(doc, p.t1, c.t0))
+                    } else if cues[..ci].iter().any(|p| matches!(p.cue, Cue::Hyp)) && cues[..ci].iter().rev().take_while(|p| c.t0.saturating_sub(p.t1) <= 3 && !clause_break(doc, p.t1, c.t0)).any(|p| matches!(p.cue, Cue::Hyp) && !(doc.f(p.t0) == "may" && doc.tokens[p.t0].upper) && !governed_elsewhere(doc, p.t1, c.t0))
                         || in_hypothetical_list(doc, &cues, ci)
                     {
                         // Hypothetical or planned: not an act.
@@ -558,7 +560,8 @@ impl Extractor {
                     // accused are).
                     // An accusation verb is both a report and an allegation in the lexicon.
                     let later = &cues[ci + 1..];
-                    let accuser = later.iter().take_while(|n| n.t0 <= c.t1 + 6 && !(c.t1..=n.t0).any(|k| doc.gap_before(k).contains([';', '.']))).any(|n| {
+                    // (An accusation needs an allegation cue: looked for first.)
+                    let accuser = later.iter().any(|m| matches!(m.cue, Cue::Alleged)) && later.iter().take_while(|n| n.t0 <= c.t1 + 6 && !(c.t1..=n.t0).any(|k| doc.gap_before(k).contains([';', '.']))).any(|n| {
                         matches!(n.cue, Cue::Say) && later.iter().any(|m| m.t0 == n.t0 && matches!(m.cue, Cue::Alleged)) && !matches!(doc.f(n.t1), "of" | "de")
                     });
                     if !accuser && is_perpetrator(doc, &cues, ci, t1, &rescue) {
@@ -984,6 +987,19 @@ impl Extractor {
             claim_memo.push(((si, clause.0), c.clone()));
             c
         };
+        // Each act's count in its sentence or clause, worked out once: ((sentence, act's
+        // tokens, the range's tokens), count), a few entries. An act counted for its sentence
+        // is asked again for its clause, the whole sentence when it reports one account.
+        let mut counted: Vec<((usize, usize, usize, usize, usize), Option<(u32, Span)>)> = Vec::new();
+        let mut count_of = |si: usize, a: usize, b: usize, t0: usize, t1: usize| -> Option<(u32, Span)> {
+            let key = (si, a, b, t0, t1);
+            if let Some(&(_, n)) = counted.iter().find(|(k, _)| *k == key) {
+                return n;
+            }
+            let n = count_for(doc, &facts[si].cues, a, b, t0, t1);
+            counted.push((key, n));
+            n
+        };
         for &si in sentences {
             let f = &facts[si];
             let s = doc.sentences[si];
@@ -999,7 +1015,7 @@ impl Extractor {
                     if superseded_figure(doc, s.t0, a) {
                         continue;
                     }
-                    if let Some((n, sp)) = count_for(doc, &f.cues, a, b, s.t0, s.t1) {
+                    if let Some((n, sp)) = count_of(si, a, b, s.t0, s.t1) {
                         let e = counts[key as usize].get_or_insert((n, sp));
                         if n > e.0 {
                             *e = (n, sp);
@@ -1183,7 +1199,7 @@ impl Extractor {
                             // "dos de los heridos murieran": a part of a count already told
                             // is no toll of its own.
                             let part = |sp: Span| (a.saturating_sub(4).max(c0)..a).any(|k| doc.tokens[k].start >= sp.start() && matches!(doc.f(k), "of" | "de") && matches!(doc.f(k + 1), "the" | "los" | "las"));
-                            if let (Some((n, _)), Some(mut c)) = (count_for(doc, &f.cues, a, b, c0, c1).filter(|x| !part(x.1)), claim_of(si, (c0, c1), f, speakers)) {
+                            if let (Some((n, _)), Some(mut c)) = (count_of(si, a, b, c0, c1).filter(|x| !part(x.1)), claim_of(si, (c0, c1), f, speakers)) {
                                 c.fact = Some("fatalities".into());
                                 c.value = Some(n.to_string());
                                 if !claims.iter().any(|x| x.fact == c.fact && x.value == c.value) {
@@ -1321,7 +1337,7 @@ impl Extractor {
                 let s = doc.sentences[si];
                 for &(h, a, b) in &f.harms {
                     if h == Harm::Abduction && !superseded_figure(doc, s.t0, a) {
-                        let n = count_for(doc, &f.cues, a, b, s.t0, s.t1).or_else(|| singular_victim(doc, &f.cues, a, b, s.t0, s.t1).map(|sp| (1, sp)));
+                        let n = count_of(si, a, b, s.t0, s.t1).or_else(|| singular_victim(doc, &f.cues, a, b, s.t0, s.t1).map(|sp| (1, sp)));
                         if let Some((n, sp)) = n {
                             if abducted.is_none_or(|(m, _)| n > m) {
                                 abducted = Some((n, sp));
@@ -1341,7 +1357,7 @@ impl Extractor {
                 for k in s.t0..s.t1 {
                     let w = doc.f(k);
                     if w.starts_with("liberad") || w.starts_with("rescatad") || matches!(w, "released" | "freed" | "rescued" | "liberaron" | "rescataron" | "escaped" | "escaparon") {
-                        let m = count_for(doc, &facts[si].cues, k, k + 1, s.t0, s.t1).map(|x| x.0);
+                        let m = count_of(si, k, k + 1, s.t0, s.t1).map(|x| x.0);
                         freed = Some(match (freed.flatten(), m) {
                             (Some(x), Some(y)) => Some(x.max(y)),
                             (x, y) => x.or(y),
@@ -2786,6 +2802,12 @@ fn more_than(doc: &Doc<'_>, start: usize, t0: usize) -> u32 {
 
 /// A number whose last token is `k` ("at least 12", "twenty-three", "two dozen").
 fn number_start_ending_at(doc: &Doc<'_>, k: usize, t0: usize) -> Option<(u32, usize)> {
+    // Words that open a number but never end one ("a dozen", "half a dozen", "una
+    // veintena"; "several", "varios" are no number): the articles are the commonest
+    // words before a noun, and a walk back over a noun phrase asks about them first.
+    if matches!(doc.f(k), "a" | "an" | "un" | "una" | "uno" | "half" | "media" | "several" | "varios" | "varias") {
+        return None;
+    }
     // "de 16 años", "35 years old": an age, not a count of people.
     // "hace cuatro días", "three hours later": a span of time counts nobody.
     if !numbers::may_start_number(doc, k) || matches!(doc.f(k + 1), "anos" | "ano" | "years" | "year" | "year-old" | "years-old" | "dias" | "dia" | "days" | "day" | "horas" | "hora" | "hours" | "hour" | "semanas" | "semana" | "weeks" | "week" | "meses" | "mes" | "months" | "month" | "minutos" | "minutes") {
