@@ -65,6 +65,8 @@ struct Recycled {
     ids: Vec<u32>,
     /// Documents' arenas of folded forms (see [`Doc::new_in`]).
     arenas: Vec<String>,
+    /// An incident's evidence while it is built (see [`Extractor::build_incident`]).
+    evidence: Vec<(u8, Span)>,
 }
 
 impl Recycled {
@@ -242,6 +244,7 @@ impl Extractor {
             .zip(inputs.iter().zip(&languages))
             .map(|(((doc, cues), (places, _)), (input, &language))| self.analyse(doc, language, input.published, places, cues, &mut rec))
             .collect();
+        let mut evidence = std::mem::take(&mut rec.evidence);
         let out = docs
             .iter()
             .zip(&facts)
@@ -249,11 +252,12 @@ impl Extractor {
             .zip(languages)
             .zip(inputs)
             .map(|((((doc, facts), (places, demonyms)), language), input)| {
-                let mut incidents = self.assemble(doc, facts, places, demonyms);
+                let mut incidents = self.assemble(doc, facts, places, demonyms, &mut evidence);
                 drop_background(&mut incidents, input.published);
                 Extraction { language, incidents }
             })
             .collect();
+        rec.evidence = evidence;
         for list in facts {
             rec.keep(list);
         }
@@ -579,7 +583,9 @@ impl Extractor {
         f.cues = cues;
     }
 
-    fn assemble(&self, doc: &Doc<'_>, facts: &[SentenceFacts], places: &[PlaceMention], demonyms: &[(usize, String)]) -> Vec<Incident> {
+    /// The incidents of a document: its sentences grouped, then each group built.
+    /// `evidence` is a buffer for [`Extractor::build_incident`].
+    fn assemble(&self, doc: &Doc<'_>, facts: &[SentenceFacts], places: &[PlaceMention], demonyms: &[(usize, String)], evidence: &mut Vec<(u8, Span)>) -> Vec<Incident> {
         // 1. Group sentences into incidents.
         struct Group {
             sentences: Vec<usize>,
@@ -745,7 +751,7 @@ impl Extractor {
                 let mut sentences = g.sentences;
                 sentences.sort_unstable();
                 sentences.dedup();
-                self.build_incident(doc, facts, places, demonyms, &sentences, &g.event_sentences, g.loc, g.date, &mut speakers)
+                self.build_incident(doc, facts, places, demonyms, &sentences, &g.event_sentences, g.loc, g.date, &mut speakers, evidence)
             })
             .collect()
     }
@@ -795,10 +801,17 @@ impl Extractor {
             // town elsewhere; a town in another state than the one named loses.
             if e.kind() == Kind::Place {
                 let a1 = e.admin1().map(|a| a.index());
-                let named: Vec<u32> = f.places.iter().filter_map(|&o| places[o].chosen).filter(|&c| self.gaz.lookup_index(c).is_some_and(|x| x.kind() == Kind::Admin1 && x.cc() == e.cc())).collect();
-                if a1.is_some_and(|a| named.contains(&a)) {
+                // The admin1s of its country named in the sentence: any, and its own.
+                let (mut named, mut own_named) = (false, false);
+                for c in f.places.iter().filter_map(|&o| places[o].chosen) {
+                    if self.gaz.lookup_index(c).is_some_and(|x| x.kind() == Kind::Admin1 && x.cc() == e.cc()) {
+                        named = true;
+                        own_named |= a1 == Some(c);
+                    }
+                }
+                if own_named {
                     score += 15.0;
-                } else if !named.is_empty() {
+                } else if named {
                     score -= 25.0;
                 }
             }
@@ -871,17 +884,18 @@ impl Extractor {
         loc: Option<usize>,
         date: Option<(usize, usize)>,
         speakers: &mut Vec<(String, Stance)>,
+        evidence: &mut Vec<(u8, Span)>,
     ) -> Option<Incident> {
         // (field, span) in the order found, each pair once; grouped into the contract's map of
         // field → spans once at the end (one vector of the exact size a field).
-        // Fields by their number in `EVIDENCE_FIELDS` (see `field`).
-        let mut evidence: Vec<(u8, Span)> = Vec::with_capacity(24);
+        // Fields by their number in `EVIDENCE_FIELDS` (see `field`). The thread's buffer.
+        evidence.clear();
         let span = |a: usize, b: usize| Span::new(doc.tokens[a].start, doc.tokens[b - 1].end);
         // At most this many spans back one field: enough to read why, bounded on huge texts.
         const MAX_SPANS: usize = 24;
         let mut ev = |k: u8, s: Span| {
             let mut n = 0;
-            for &(key, sp) in &evidence {
+            for &(key, sp) in evidence.iter() {
                 if key == k {
                     if sp == s {
                         return;
@@ -893,12 +907,9 @@ impl Extractor {
                 evidence.push((k, s));
             }
         };
-        // Membership of sentences in this incident, in constant time.
-        let n_sent = doc.sentences.len();
-        let mut in_events = vec![false; n_sent];
-        for &si in event_sentences {
-            in_events[si] = true;
-        }
+        // Membership of sentences in this incident's acts: `event_sentences` is in text order.
+        debug_assert!(event_sentences.is_sorted());
+        let is_event_sentence = |si: usize| event_sentences.binary_search(&si).is_ok();
         // Does any sentence of the incident describe a clash or the victim firing first?
         let clash_told = sentences.iter().any(|&o| facts[o].cues.iter().any(|x| matches!(x.cue, Cue::Clash | Cue::VictimFired)));
         // Harms.
@@ -911,7 +922,8 @@ impl Extractor {
         let (mut blocking, mut protest_words) = (false, false);
         let mut crowd_span: Option<Span> = None;
         let mut clash_span: Option<Span> = None;
-        let mut trigger_words: Vec<&str> = Vec::new();
+        // Whether an act word of the incident (the first word of a harm cue) passes `pred`.
+        let act_word = |pred: &dyn Fn(&str) -> bool| event_sentences.iter().any(|&si| facts[si].harms.iter().any(|&(_, a, _)| pred(doc.f(a))));
         for &si in event_sentences {
             let f = &facts[si];
             for &(h, a, b) in &f.harms {
@@ -919,7 +931,6 @@ impl Extractor {
                     harms.push(h);
                 }
                 ev(field::HARMS, span(a, b));
-                trigger_words.push(doc.f(a));
             }
             for c in &f.cues {
                 match c.cue {
@@ -959,7 +970,7 @@ impl Extractor {
         if (flags.4 || detained_by_state) && harms.contains(&Harm::Killing) && !harms.iter().any(|h| matches!(h, Harm::Shooting | Harm::Injury | Harm::Torture)) {
             harms.push(Harm::DeathInCustody);
         }
-        if harms.contains(&Harm::DeathInTransit) && !harms.contains(&Harm::Killing) && trigger_words.iter().any(|w| w.starts_with("ahog") || *w == "drowned") {
+        if harms.contains(&Harm::DeathInTransit) && !harms.contains(&Harm::Killing) && act_word(&|w| w.starts_with("ahog") || w == "drowned") {
             harms.push(Harm::Killing);
         }
         // Counts.
@@ -1003,7 +1014,7 @@ impl Extractor {
         for &si in sentences {
             let f = &facts[si];
             let s = doc.sentences[si];
-            let is_event = in_events[si];
+            let is_event = is_event_sentence(si);
             for &(h, a, b) in &f.none {
                 if let Some(k) = count_key(h) {
                     zero[k as usize].get_or_insert(span(a, b));
@@ -1472,7 +1483,7 @@ impl Extractor {
         let mut perpetrators: Vec<Perpetrator> = Vec::new();
         for &si in sentences {
             let f = &facts[si];
-            if !(in_events[si] || f.related) {
+            if !(is_event_sentence(si) || f.related) {
                 continue;
             }
             for &(cat, a, b, alleged) in &f.perps {
@@ -1528,8 +1539,7 @@ impl Extractor {
         let armed_group = perpetrators.iter().any(|p| matches!(p.category, ActorCategory::CriminalGroup | ActorCategory::UnidentifiedArmedGroup));
         let protest = flags.0 && !(blocking && !protest_words && armed_group);
         let sub = if flags.3 {
-            let words: String = trigger_words.join(" ");
-            if words.contains("granad") || words.contains("grenade") {
+            if act_word(&|w| w.contains("granad") || w.contains("grenade")) {
                 SubEventType::Grenade
             } else {
                 SubEventType::RemoteExplosive
@@ -2821,8 +2831,14 @@ fn number_start_ending_at(doc: &Doc<'_>, k: usize, t0: usize) -> Option<(u32, us
     if dates::is_year_of_date(doc, k) {
         return None;
     }
-    // The longest reading first: "one hundred and fifty" before "fifty".
-    for start in k.saturating_sub(3).max(t0)..=k {
+    // The longest reading first: "one hundred and fifty" before "fifty". Every token of a
+    // number may start one or joins its words ("and", "y"): no reading starts before a token
+    // that does neither.
+    let mut lo = k;
+    while lo > k.saturating_sub(3).max(t0) && (numbers::may_start_number(doc, lo - 1) || matches!(doc.f(lo - 1), "and" | "y")) {
+        lo -= 1;
+    }
+    for start in lo..=k {
         if let Some(n) = numbers::number_at(doc, start, k + 1) {
             if start + n.tokens == k + 1 {
                 return Some((n.value, start));
