@@ -2194,6 +2194,10 @@ fn count_key(h: Harm) -> Option<Counted> {
 /// hypothetical. Walks back over the list (harm cues, commas, "and"/"or"/"y"/"o") and checks
 /// the three words before it.
 fn in_hypothetical_list(doc: &Doc<'_>, cues: &[CueMatch], ci: usize) -> bool {
+    // No modal cue before the harm, no hypothetical head: most harms are done here.
+    if !cues[..ci].iter().any(|p| matches!(p.cue, Cue::Hyp)) {
+        return false;
+    }
     let mut k = ci;
     let mut start = cues[ci].t0;
     while k > 0 {
@@ -2613,7 +2617,13 @@ fn count_for(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1
 /// without a number ("his children"), whose count the text does not give.
 fn listed_victims(doc: &Doc<'_>, cues: &[CueMatch], a: usize, b: usize, t0: usize, t1: usize) -> Option<(u32, Span)> {
     let span = |x: usize, y: usize| Span::new(doc.tokens[x].start, doc.tokens[y - 1].end);
-    // A list needs a conjunction: most acts have none near them, and are done here.
+    // A list needs a victim noun or a nationality where one of its phrases can start (the
+    // subject's within 40 tokens before the act, the object's after it) and a conjunction:
+    // most acts lack one or the other, and are done here (the cues first: they are few).
+    let noun_here = |c: &CueMatch| matches!(c.cue, Cue::Victim(_) | Cue::Demonym(_)) && ((c.t1 <= a && c.t0 >= t0 && a - c.t0 <= 40) || c.t0 >= b);
+    if !cues.iter().any(noun_here) {
+        return None;
+    }
     let conj = |x: usize, y: usize| (x..y).any(|k| matches!(doc.f(k), "and" | "y" | "e"));
     let (sub0, obj1) = (a.saturating_sub(46).max(t0), (b + 40).min(t1));
     if !conj(sub0, a) && !conj(b, obj1) {
@@ -2859,10 +2869,14 @@ fn number_before(doc: &Doc<'_>, victim_t0: usize, t0: usize) -> Option<(u32, Spa
         }
         k -= 1;
         steps += 1;
+        // (No number ends with these words: they end the walk before any number is read.)
+        if matches!(doc.f(k), "the" | "of" | "de" | "a" | "by" | "por") {
+            break;
+        }
         if let Some((v, start)) = number_start_ending_at(doc, k, t0) {
             return Some((v + more_than(doc, start, t0), Span::new(doc.tokens[start].start, doc.tokens[victim_t0].end)));
         }
-        if !doc.f(k).chars().all(char::is_alphabetic) || matches!(doc.f(k), "the" | "of" | "de" | "a" | "by" | "por") {
+        if !doc.f(k).chars().all(char::is_alphabetic) {
             break;
         }
     }
