@@ -911,7 +911,8 @@ impl Extractor {
         debug_assert!(event_sentences.is_sorted());
         let is_event_sentence = |si: usize| event_sentences.binary_search(&si).is_ok();
         // Does any sentence of the incident describe a clash or the victim firing first?
-        let clash_told = sentences.iter().any(|&o| facts[o].cues.iter().any(|x| matches!(x.cue, Cue::Clash | Cue::VictimFired)));
+        // (Asked rarely: last, in one rule about claims.)
+        let clash_told = || sentences.iter().any(|&o| facts[o].cues.iter().any(|x| matches!(x.cue, Cue::Clash | Cue::VictimFired)));
         // Harms.
         let mut harms: Vec<Harm> = Vec::new();
         let mut flags = (false, false, false, false, false, false); // protest, riot, clash, explosion, custody, attack
@@ -1112,14 +1113,14 @@ impl Extractor {
             // Nationalities: a demonym bound to a victim noun, or a plural demonym used as a noun.
             // "Both men who died were from Ecuador", "migrantes originarios de Honduras": a
             // country of origin of people the sentence speaks of is their nationality.
-            let has_people = f.cues.iter().any(|c| matches!(c.cue, Cue::Victim(_) | Cue::Anaphor));
+            let has_people = || f.cues.iter().any(|c| matches!(c.cue, Cue::Victim(_) | Cue::Anaphor));
             // Demonyms are sorted by token: binary search the sentence's slice.
             let lo = demonyms.partition_point(|(t, _)| *t < s.t0);
             let hi = demonyms.partition_point(|(t, _)| *t < s.t1);
             let mut nat_mentions: Vec<(usize, &str, bool)> = demonyms[lo..hi.max(lo)].iter().map(|(t, cc)| (*t, cc.as_str(), false)).collect();
             for &pi in &f.places {
                 let p = &places[pi];
-                if p.role == Role::From && has_people {
+                if p.role == Role::From && has_people() {
                     if let Some(e) = p.chosen.and_then(|c| self.gaz.lookup_index(c)).filter(|e| e.kind() == Kind::Country) {
                         nat_mentions.push((p.t0, e.cc(), true));
                     }
@@ -1194,7 +1195,7 @@ impl Extractor {
                     } else if cues.iter().any(|x| matches!(x.cue, Cue::Clash)) && c.stance == Stance::Official {
                         c.fact = Some("victim_armed".into());
                         c.value = Some("yes".into());
-                    } else if c.stance != Stance::Official && is_event && f.harms.iter().any(|h| matches!(h.0, Harm::Killing | Harm::Shooting) && h.1 >= c0 && h.1 < c1) && clash_told {
+                    } else if c.stance != Stance::Official && is_event && f.harms.iter().any(|h| matches!(h.0, Harm::Killing | Harm::Shooting) && h.1 >= c0 && h.1 < c1) && clash_told() {
                         c.fact = Some("victim_armed".into());
                         c.value = Some("no".into());
                     }
