@@ -396,8 +396,8 @@ impl Extractor {
 
     fn classify(&self, doc: &Doc<'_>, t0: usize, t1: usize, f: &mut SentenceFacts) {
         let cues = std::mem::take(&mut f.cues);
-        let has = |pred: &dyn Fn(&Cue) -> bool| cues.iter().any(|c| pred(&c.cue));
-        let alleged_sentence = has(&|c| matches!(c, Cue::Alleged));
+        // (Asked only of a perpetrator kept.)
+        let alleged_sentence = || cues.iter().any(|c| matches!(c.cue, Cue::Alleged));
         // Does the sentence tell a rescue? Asked only about state forces, and answered once
         // (sentences can be very long).
         let rescue_told = std::cell::OnceCell::new();
@@ -569,7 +569,7 @@ impl Extractor {
                         matches!(n.cue, Cue::Say) && later.iter().any(|m| m.t0 == n.t0 && matches!(m.cue, Cue::Alleged)) && !matches!(doc.f(n.t1), "of" | "de")
                     });
                     if !accuser && is_perpetrator(doc, &cues, ci, t1, &rescue) {
-                        f.perps.push((cat, c.t0, c.t1, alleged_sentence));
+                        f.perps.push((cat, c.t0, c.t1, alleged_sentence()));
                     }
                 }
                 Cue::Protest | Cue::Riot | Cue::Clash | Cue::Explosion | Cue::Seizure => {
@@ -966,9 +966,12 @@ impl Extractor {
         // A death while held (custody words, or a detention by state agents in the same
         // incident) with no violence reported is a death in custody.
         let first = |h: Harm| event_sentences.iter().copied().find(|&si| facts[si].harms.iter().any(|x| x.0 == h));
-        let detained_by_state = event_sentences.iter().any(|&si| facts[si].perps.iter().any(|p| p.0.is_state()))
-            && matches!((first(Harm::Detention), first(Harm::Killing)), (Some(d), Some(k)) if d < k);
-        if (flags.4 || detained_by_state) && harms.contains(&Harm::Killing) && !harms.iter().any(|h| matches!(h, Harm::Shooting | Harm::Injury | Harm::Torture)) {
+        let detained_by_state = || {
+            event_sentences.iter().any(|&si| facts[si].perps.iter().any(|p| p.0.is_state()))
+                && matches!((first(Harm::Detention), first(Harm::Killing)), (Some(d), Some(k)) if d < k)
+        };
+        // (The harms first: a killing with no violence told is rare.)
+        if harms.contains(&Harm::Killing) && !harms.iter().any(|h| matches!(h, Harm::Shooting | Harm::Injury | Harm::Torture)) && (flags.4 || detained_by_state()) {
             harms.push(Harm::DeathInCustody);
         }
         if harms.contains(&Harm::DeathInTransit) && !harms.contains(&Harm::Killing) && act_word(&|w| w.starts_with("ahog") || w == "drowned") {
