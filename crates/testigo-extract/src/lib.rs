@@ -605,10 +605,12 @@ impl Extractor {
                 let date = best_date(f);
                 // "This is the second killing…", "Otro migrante fue asesinado…": an ordinal or
                 // "another" right before the act announces a different incident.
-                let ordinal = f.harms.first().is_some_and(|h| {
+                // (Both asked only where they can decide: most acts have a place or a date, and
+                // are the document's first.)
+                let ordinal = || f.harms.first().is_some_and(|h| {
                     (h.1.saturating_sub(3).max(doc.sentences[si].t0)..h.1).any(|k| matches!(doc.f(k), "second" | "third" | "another" | "segundo" | "segunda" | "tercer" | "tercero" | "tercera" | "otro" | "otra" | "nuevo" | "nueva"))
                 });
-                let anaphoric = f.cues.iter().any(|c| matches!(c.cue, Cue::Anaphor));
+                let anaphoric = || f.cues.iter().any(|c| matches!(c.cue, Cue::Anaphor));
                 // "…fue retenido por la Patrulla Fronteriza en El Paso. Tras sentirse mal, fue
                 // trasladado a Lordsburg, donde falleció": a death told right after a detention,
                 // with no new victim named, is the same person's fate.
@@ -620,8 +622,8 @@ impl Extractor {
                 let start_new = match groups.last() {
                     None => true,
                     Some(_) if died_after_detention => false,
-                    Some(g) if anaphoric && !(g.loc.is_some() && loc.is_some_and(|l| g.loc.is_some_and(|gl| self.places_differ(&places[gl], &places[l])))) => false,
-                    Some(_) if ordinal && loc.is_none() && date.is_none() => true,
+                    Some(g) if anaphoric() && !(g.loc.is_some() && loc.is_some_and(|l| g.loc.is_some_and(|gl| self.places_differ(&places[gl], &places[l])))) => false,
+                    Some(_) if loc.is_none() && date.is_none() && ordinal() => true,
                     Some(g) => {
                         // A country alone (where victims come from, where families live)
                         // does not open a new incident unless the text says it is another.
@@ -660,7 +662,7 @@ impl Extractor {
                         event_sentences: vec![si],
                         loc,
                         date: date.map(|d| (si, d)),
-                        lead_in: ordinal && loc.is_none() && date.is_none(),
+                        lead_in: loc.is_none() && date.is_none() && ordinal(),
                         detention: f.harms.iter().any(|h| h.0 == Harm::Detention),
                     });
                 } else if let Some(g) = groups.last_mut() {
