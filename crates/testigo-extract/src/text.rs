@@ -154,9 +154,13 @@ static ABBREVIATIONS: crate::lexicon::WordSet = crate::lexicon::WordSet::new(&[
     "nov", "dec", "ene", "abr", "ago", "dic", "inc", "co", "corp", "ltd", "fig", "pag", "tel", "depto", "edo", "mpio",
 ]);
 
-/// Byte classes of ASCII for the tokeniser's inner loop (0 for bytes >= 0x80).
+/// Byte classes of ASCII for the tokeniser (0 for bytes >= 0x80): a letter or digit, an
+/// upper-case letter, a digit.
 const ALNUM: u8 = 1;
 const UPPER: u8 = 2;
+const DIGIT: u8 = 4;
+/// Not in the table: a non-ASCII numeric char, for the tokeniser's first char of a word.
+const NUMERIC: u8 = 8;
 static ASCII_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -167,6 +171,9 @@ static ASCII_CLASS: [u8; 256] = {
         }
         if c.is_ascii_uppercase() {
             t[b] |= UPPER;
+        }
+        if c.is_ascii_digit() {
+            t[b] |= DIGIT;
         }
         b += 1;
     }
@@ -268,7 +275,14 @@ impl<'t> Doc<'t> {
                 }
             };
             let clen = c.len_utf8();
-            if fold::is_word_char(c) {
+            // The first char's classes: from the table for ASCII (no char methods), else
+            // from the char (a non-ASCII digit is numeric but not an ASCII digit).
+            let first = if bytes[i] < 128 {
+                ASCII_CLASS[usize::from(bytes[i])]
+            } else {
+                (u8::from(fold::is_word_char(c)) * ALNUM) | (u8::from(c.is_uppercase()) * UPPER) | (u8::from(c.is_numeric()) * NUMERIC)
+            };
+            if first & ALNUM != 0 {
                 // Start of a token.
                 let start = i;
                 let mut j = i;
@@ -337,11 +351,11 @@ impl<'t> Doc<'t> {
                         break;
                     }
                 }
-                let upper = c.is_uppercase();
+                let upper = first & UPPER != 0;
                 // A "sentence" longer than MAX_SENTENCE_TOKENS (a text without punctuation, a
                 // table, junk) is cut, so that the work per sentence stays bounded.
                 let too_long = tokens.len() - sent_t0 >= MAX_SENTENCE_TOKENS;
-                if (pending_break && (upper || c.is_numeric() || newline_run >= 1)) || too_long {
+                if (pending_break && (upper || first & (DIGIT | NUMERIC) != 0 || newline_run >= 1)) || too_long {
                     // Close the previous sentence before this token.
                     if tokens.len() > sent_t0 {
                         sentences.push(Sentence {
@@ -395,7 +409,7 @@ impl<'t> Doc<'t> {
                 // A folded word starts with an ASCII digit exactly when the original does, and
                 // holds a hyphen exactly when one joined its parts.
                 let (word, mut marks) = lookup(hash, w);
-                if c.is_ascii_digit() {
+                if first & DIGIT != 0 {
                     marks |= MARK_DATE_START | MARK_NUMBER_START;
                 }
                 if hyphen {
