@@ -112,6 +112,11 @@ pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
     }
     // "una veintena", "a dozen", "una docena", "dozens", "decenas".
     if matches!(w, "a" | "an" | "una" | "un") {
+        // Every word read after an article here opens a number too: most articles stop at
+        // this bit test, without looking their next word up.
+        if i + 1 >= end || !may_start_number(doc, i + 1) {
+            return None;
+        }
         if let Some(v) = vague(doc.f(i + 1)).filter(|_| i + 1 < end) {
             if !matches!(doc.f(i + 1), "several" | "varios" | "varias") {
                 return Some(Number { value: v, tokens: 2, vague: true });
@@ -177,10 +182,14 @@ fn number_words(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
         let w = doc.f(i + n);
         if matches!(w, "and" | "y") {
             // "one hundred and fifty", "treinta y dos": only when a number word follows.
-            if i + n + 1 < end && word_value(doc.f(i + n + 1)).is_some_and(|v| v < 100) {
+            if i + n + 1 < end && may_start_number(doc, i + n + 1) && word_value(doc.f(i + n + 1)).is_some_and(|v| v < 100) {
                 n += 1;
                 continue;
             }
+            break;
+        }
+        // A number word or a hyphenated one carries the mark: others stop at the bit test.
+        if !may_start_number(doc, i + n) {
             break;
         }
         let Some(v) = word_value(w) else { break };
