@@ -254,6 +254,39 @@ impl WordMarks {
     }
 }
 
+/// Folded words with a number each, given as a static list and hashed on first use into a
+/// `WordTable` (like [`WordSet`]): one probe per lookup, with the token's hash at hand.
+pub struct WordValues {
+    pairs: &'static [(&'static str, u32)],
+    table: std::sync::OnceLock<WordTable<u32>>,
+}
+
+impl WordValues {
+    /// The words of `pairs` with their values (a word listed twice keeps its first value).
+    pub const fn new(pairs: &'static [(&'static str, u32)]) -> WordValues {
+        WordValues { pairs, table: std::sync::OnceLock::new() }
+    }
+
+    /// The value of `w`, if listed.
+    pub fn get(&self, w: &str) -> Option<u32> {
+        self.get_hashed(word_hash(w), w)
+    }
+
+    /// [`WordValues::get`] for a word whose [`word_hash`] is known (see [`Doc::h`]); `h` must
+    /// be `word_hash(w)` (short words are told apart by their hash alone).
+    #[inline]
+    pub fn get_hashed(&self, h: u64, w: &str) -> Option<u32> {
+        let table = self.table.get_or_init(|| {
+            let mut t = WordTable::new();
+            for &(w, v) in self.pairs {
+                t.get_or_insert(w, || v);
+            }
+            t
+        });
+        table.get(h, w)
+    }
+}
+
 /// What a cue signals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cue {

@@ -1,7 +1,7 @@
 //! Numbers written as digits or words, English and Spanish ("four", "veintitrés", "1,400",
 //! "una veintena", "two dozen", "at least 12").
 
-use crate::lexicon::FnvMap;
+use crate::lexicon::WordValues;
 use crate::text::{Doc, MARK_NUMBER_START};
 
 /// A number found at a token position.
@@ -35,9 +35,11 @@ const UNITS: &[(&str, u32)] = &[
     ("dozen", 12), ("docena", 12),
 ];
 
+/// [`UNITS`] by word, one probe with the token's hash at hand.
+static UNIT_VALUES: WordValues = WordValues::new(UNITS);
+
 fn unit(w: &str) -> Option<u32> {
-    static MAP: std::sync::OnceLock<FnvMap<&'static str, u32>> = std::sync::OnceLock::new();
-    MAP.get_or_init(|| UNITS.iter().copied().collect()).get(w).copied()
+    UNIT_VALUES.get(w)
 }
 
 /// Vague collective quantities: (value, is the word a collective noun that takes "de"/"of").
@@ -47,9 +49,12 @@ const VAGUE: &[(&str, u32)] = &[
     ("centenar", 100), ("several", 3), ("varios", 3), ("varias", 3),
 ];
 
-fn vague(w: &str) -> Option<u32> {
-    static MAP: std::sync::OnceLock<FnvMap<&'static str, u32>> = std::sync::OnceLock::new();
-    MAP.get_or_init(|| VAGUE.iter().copied().collect()).get(w).copied()
+/// [`VAGUE`] by word.
+static VAGUE_VALUES: WordValues = WordValues::new(VAGUE);
+
+/// The vague quantity of token `k` of `doc`, if it is one.
+fn vague_at(doc: &Doc<'_>, k: usize) -> Option<u32> {
+    VAGUE_VALUES.get_hashed(doc.h(k), doc.f(k))
 }
 
 /// The value of a token of digits, ignoring `,` and `.` inside it; `None` for anything else,
@@ -117,7 +122,7 @@ pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
         if i + 1 >= end || !may_start_number(doc, i + 1) {
             return None;
         }
-        if let Some(v) = vague(doc.f(i + 1)).filter(|_| i + 1 < end) {
+        if let Some(v) = vague_at(doc, i + 1).filter(|_| i + 1 < end) {
             if !matches!(doc.f(i + 1), "several" | "varios" | "varias") {
                 return Some(Number { value: v, tokens: 2, vague: true });
             }
@@ -131,7 +136,7 @@ pub fn number_at(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
         }
         return None;
     }
-    if let Some(v) = vague(w) {
+    if let Some(v) = vague_at(doc, i) {
         if matches!(w, "several" | "varios" | "varias") {
             return None;
         }
@@ -158,8 +163,11 @@ pub fn may_start_number(doc: &Doc<'_>, i: usize) -> bool {
     doc.tokens.get(i).is_some_and(|t| t.marks & MARK_NUMBER_START != 0)
 }
 
-fn word_value(w: &str) -> Option<u32> {
-    if let Some(v) = unit(w) {
+/// The value of token `k` of `doc` as a number word: a unit ("four", "cien") or two joined by
+/// a hyphen ("twenty-three").
+fn word_value(doc: &Doc<'_>, k: usize) -> Option<u32> {
+    let w = doc.f(k);
+    if let Some(v) = UNIT_VALUES.get_hashed(doc.h(k), w) {
         return Some(v);
     }
     // "twenty-three", "thirty-one".
@@ -168,7 +176,7 @@ fn word_value(w: &str) -> Option<u32> {
 }
 
 fn number_words(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
-    let first = word_value(doc.f(i))?;
+    let first = word_value(doc, i)?;
     if matches!(doc.f(i), "both" | "ambos" | "ambas" | "pair") {
         return Some(Number { value: 2, tokens: 1, vague: false });
     }
@@ -182,7 +190,7 @@ fn number_words(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
         let w = doc.f(i + n);
         if matches!(w, "and" | "y") {
             // "one hundred and fifty", "treinta y dos": only when a number word follows.
-            if i + n + 1 < end && may_start_number(doc, i + n + 1) && word_value(doc.f(i + n + 1)).is_some_and(|v| v < 100) {
+            if i + n + 1 < end && may_start_number(doc, i + n + 1) && word_value(doc, i + n + 1).is_some_and(|v| v < 100) {
                 n += 1;
                 continue;
             }
@@ -192,7 +200,7 @@ fn number_words(doc: &Doc<'_>, i: usize, end: usize) -> Option<Number> {
         if !may_start_number(doc, i + n) {
             break;
         }
-        let Some(v) = word_value(w) else { break };
+        let Some(v) = word_value(doc, i + n) else { break };
         if matches!(w, "both" | "ambos" | "ambas" | "pair" | "un" | "una" | "uno") {
             break;
         }
