@@ -313,6 +313,12 @@ pub fn find_into(doc: &Doc<'_>, t0: usize, t1: usize, lang: Language, published:
     let mut i = t0;
     let up = |k: usize| doc.tokens.get(k).is_some_and(|t| t.upper);
     while i < t1 {
+        // Straight to the next token that may open a date (most tokens cannot: a scan of
+        // their mark bits).
+        match doc.tokens.get(i..t1.min(doc.tokens.len())).and_then(|ts| ts.iter().position(|t| t.marks & MARK_DATE_START != 0)) {
+            Some(k) => i += k,
+            None => break,
+        }
         let w = doc.f(i);
         if !may_start_date(doc, i) {
             i += 1;
