@@ -759,6 +759,10 @@ impl Extractor {
     }
 
     fn best_place(&self, doc: &Doc<'_>, f: &SentenceFacts, places: &[PlaceMention]) -> Option<usize> {
+        // Most sentences name no place: nothing to weigh (nor an act to anchor distances on).
+        if f.places.is_empty() {
+            return None;
+        }
         let anchor = f.harms.first().map(|h| h.1).or_else(|| f.cues.iter().find(|c| matches!(c.cue, Cue::AttackAct | Cue::Protest | Cue::Clash | Cue::Riot | Cue::Explosion)).map(|c| c.t0)).unwrap_or(0);
         let mut best: Option<(usize, f32)> = None;
         let mut fallback: Option<usize> = None;
