@@ -2,7 +2,6 @@
 //! contract on one line and a small random generator. The ingest path lives in
 //! `testigo-ingest`, shared with the web application; it is re-exported here.
 
-use serde::de::IntoDeserializer;
 use testigo_extract::Extractor;
 
 pub use testigo_ingest::{actor, prepare, prepare_as, prepare_bytes, Prepared, MAX_FILE_BYTES};
@@ -10,8 +9,7 @@ pub use testigo_ingest::{actor, prepare, prepare_as, prepare_bytes, Prepared, MA
 /// One input line of `testigo extract` (SPEC.md): `id` and `text` required.
 #[derive(serde::Deserialize)]
 struct ExtractLine<'a> {
-    #[serde(borrow)]
-    id: Id<'a>,
+    id: serde_json::Value,
     /// Borrowed from the line when it has no escapes (most texts): no copy.
     #[serde(borrow)]
     text: std::borrow::Cow<'a, str>,
@@ -19,90 +17,6 @@ struct ExtractLine<'a> {
     published: Option<std::borrow::Cow<'a, str>>,
     #[serde(default, borrow)]
     language: Option<std::borrow::Cow<'a, str>>,
-}
-
-/// The caller's `id` as given. A string is borrowed from the line when it has no escapes
-/// (the usual id: no copy, and written back by testigo-core's string writer); any other
-/// value is the [`serde_json::Value`] serde_json reads.
-enum Id<'a> {
-    Str(std::borrow::Cow<'a, str>),
-    Other(serde_json::Value),
-}
-
-impl Id<'_> {
-    /// The id as a JSON value (for error objects).
-    fn into_value(self) -> serde_json::Value {
-        match self {
-            Id::Str(s) => serde_json::Value::String(s.into_owned()),
-            Id::Other(v) => v,
-        }
-    }
-}
-
-impl<'de: 'a, 'a> serde::Deserialize<'de> for Id<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(IdVisitor)
-    }
-}
-
-/// Reads an [`Id`]: strings kept as they come; every other value handed to serde_json's own
-/// `Value` reader (through serde's forwarding deserializers), so it reads exactly as a
-/// `Value` field would.
-struct IdVisitor;
-
-impl<'de> serde::de::Visitor<'de> for IdVisitor {
-    type Value = Id<'de>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Id<'de>, E> {
-        Ok(Id::Str(std::borrow::Cow::Borrowed(s)))
-    }
-    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Id<'de>, E> {
-        Ok(Id::Str(std::borrow::Cow::Owned(s.to_owned())))
-    }
-    fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Id<'de>, E> {
-        Ok(Id::Str(std::borrow::Cow::Owned(s)))
-    }
-    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Id<'de>, E> {
-        other(v.into_deserializer())
-    }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Id<'de>, E> {
-        other(v.into_deserializer())
-    }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Id<'de>, E> {
-        other(v.into_deserializer())
-    }
-    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Id<'de>, E> {
-        other(v.into_deserializer())
-    }
-    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Id<'de>, E> {
-        other(v.into_deserializer())
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Id<'de>, E> {
-        other(v.into_deserializer())
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Id<'de>, E> {
-        other(().into_deserializer())
-    }
-    fn visit_none<E: serde::de::Error>(self) -> Result<Id<'de>, E> {
-        other(().into_deserializer())
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Id<'de>, D::Error> {
-        serde::Deserialize::deserialize(d)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Id<'de>, A::Error> {
-        other(serde::de::value::SeqAccessDeserializer::new(seq))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Id<'de>, A::Error> {
-        other(serde::de::value::MapAccessDeserializer::new(map))
-    }
-}
-
-/// A non-string id, read by serde_json's `Value`.
-fn other<'de, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Id<'a>, D::Error> {
-    <serde_json::Value as serde::Deserialize>::deserialize(d).map(Id::Other)
 }
 
 /// One output line of `testigo extract`: [`testigo_core::DocumentExtraction`] with the caller's
@@ -144,12 +58,24 @@ pub fn extract_lines(ex: &Extractor, lines: &[&str], out: &mut Vec<u8>, ends: &m
     // An error object for the line, or the document and its options.
     let read: Vec<Result<Read<'_>, (serde_json::Value, String)>> = lines.iter().map(|line| read_line(line)).collect();
     // Texts borrow from the parsed lines, which `read` keeps alive.
-    let inputs: Vec<testigo_extract::ExtractInput<'_>> = read.iter().filter_map(|r| r.as_ref().ok()).map(Read::input).collect();
+    let inputs: Vec<testigo_extract::ExtractInput<'_>> =
+        read.iter().filter_map(|r| r.as_ref().ok()).map(|r| testigo_extract::ExtractInput { text: &r.doc.text, published: r.published, language: r.language }).collect();
     let mut extractions = ex.extract_many(&inputs).into_iter();
-    ends.reserve(read.len());
-    for r in read {
-        let x = if r.is_ok() { extractions.next() } else { None };
-        let ok = write_line(out, r, x);
+    for r in &read {
+        let ok = match r {
+            Err((id, msg)) => {
+                write_error(out, id, msg);
+                false
+            }
+            Ok(Read { doc, .. }) => match extractions.next() {
+                Some(x) => write_extraction(out, &doc.id, &x),
+                // One extraction per input: not reached.
+                None => {
+                    write_error(out, &doc.id, "no extraction");
+                    false
+                }
+            },
+        };
         ends.push((out.len(), ok));
     }
 }
@@ -159,29 +85,6 @@ struct Read<'a> {
     doc: ExtractLine<'a>,
     published: Option<chrono::NaiveDate>,
     language: Option<testigo_core::Language>,
-}
-
-impl Read<'_> {
-    fn input(&self) -> testigo_extract::ExtractInput<'_> {
-        testigo_extract::ExtractInput { text: &self.doc.text, published: self.published, language: self.language }
-    }
-}
-
-/// Appends the output object of one line read (with its extraction when it is a document);
-/// `false` for an error object.
-fn write_line(out: &mut Vec<u8>, read: Result<Read<'_>, (serde_json::Value, String)>, x: Option<testigo_extract::Extraction>) -> bool {
-    match (read, x) {
-        (Err((id, msg)), _) => {
-            write_error(out, &id, &msg);
-            false
-        }
-        (Ok(r), Some(x)) => write_extraction(out, r.doc.id, &x),
-        // One extraction per document: not reached.
-        (Ok(r), None) => {
-            write_error(out, &r.doc.id.into_value(), "no extraction");
-            false
-        }
-    }
 }
 
 /// The document of one input line and its options, or the id and message of the line's error
@@ -202,7 +105,7 @@ fn read_line(line: &str) -> Result<Read<'_>, (serde_json::Value, String)> {
             Ok(d) => Some(d),
             Err(_) => {
                 let msg = format!("published {p:?} is not a YYYY-MM-DD date");
-                return Err((doc.id.into_value(), msg));
+                return Err((doc.id, msg));
             }
         },
         None => None,
@@ -212,7 +115,7 @@ fn read_line(line: &str) -> Result<Read<'_>, (serde_json::Value, String)> {
             Some(l) => Some(l),
             None => {
                 let msg = format!("language {l:?} is not supported; use en or es");
-                return Err((doc.id.into_value(), msg));
+                return Err((doc.id, msg));
             }
         },
         None => None,
@@ -228,21 +131,15 @@ fn write_error(out: &mut Vec<u8>, id: &serde_json::Value, msg: &str) {
 
 /// Appends the output object of an extraction; `false` (and an error object) when the id
 /// cannot be written.
-fn write_extraction(out: &mut Vec<u8>, id: Id<'_>, x: &testigo_extract::Extraction) -> bool {
+fn write_extraction(out: &mut Vec<u8>, id: &serde_json::Value, x: &testigo_extract::Extraction) -> bool {
     // The same object as `ExtractOut` under serde_json, written by testigo-core's contract
-    // writer (byte-identical, several times faster); an id that is not a string goes through
-    // serde_json.
+    // writer (byte-identical, several times faster); the caller's id goes through serde_json.
     let start = out.len();
     out.extend_from_slice(b"{\"id\":");
-    match &id {
-        Id::Str(s) => testigo_core::json::write_str(out, s),
-        Id::Other(v) => {
-            if let Err(e) = serde_json::to_writer(&mut *out, v) {
-                out.truncate(start);
-                write_error(out, &serde_json::Value::Null, &format!("cannot write the id: {e}"));
-                return false;
-            }
-        }
+    if let Err(e) = serde_json::to_writer(&mut *out, id) {
+        out.truncate(start);
+        write_error(out, &serde_json::Value::Null, &format!("cannot write the id: {e}"));
+        return false;
     }
     out.extend_from_slice(b",\"language\":");
     testigo_core::json::write_str(out, x.language.as_str());
@@ -303,14 +200,26 @@ mod tests {
     /// What serde_json writes for the same line: the definition the hand-written output must
     /// match byte for byte.
     fn by_serde(ex: &Extractor, line: &str) -> String {
-        let doc: serde_json::Value = serde_json::from_str(line).expect("a valid test line");
-        let field = |k: &str| doc.get(k).and_then(serde_json::Value::as_str);
-        let published = field("published").and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok());
-        let language = field("language").and_then(testigo_core::Language::parse);
-        let x = ex.extract(testigo_extract::ExtractInput { text: field("text").expect("a text"), published, language });
-        serde_json::to_string(&ExtractOut { id: &doc["id"], language: x.language, incidents: &x.incidents }).expect("serialise")
+        let doc: ExtractLine = serde_json::from_str(line).expect("a valid test line");
+        let published = doc.published.as_deref().and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok());
+        let language = doc.language.as_deref().and_then(testigo_core::Language::parse);
+        let x = ex.extract(testigo_extract::ExtractInput { text: &doc.text, published, language });
+        serde_json::to_string(&ExtractOut { id: &doc.id, language: x.language, incidents: &x.incidents }).expect("serialise")
     }
 
+    fn texts_of(dir: &Path, out: &mut Vec<String>) {
+        let mut paths: Vec<_> = std::fs::read_dir(dir).expect("folder").filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            if p.extension().is_some_and(|e| e == "txt" || e == "md") {
+                out.push(std::fs::read_to_string(&p).expect("text file"));
+            }
+        }
+    }
+
+    /// The contract's output is written by hand (testigo_core::json): it must be what
+    /// serde_json writes for the same values, on every kind of text the project has: the
+    /// examples, the seed, the linking reports, the development cases and the ACLED notes.
     #[test]
     fn ids_of_every_kind_are_echoed_as_serde_json_writes_them() {
         // Strings borrowed or unescaped, numbers of each kind, and the other values, in
@@ -355,19 +264,6 @@ mod tests {
         }
     }
 
-    fn texts_of(dir: &Path, out: &mut Vec<String>) {
-        let mut paths: Vec<_> = std::fs::read_dir(dir).expect("folder").filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        for p in paths {
-            if p.extension().is_some_and(|e| e == "txt" || e == "md") {
-                out.push(std::fs::read_to_string(&p).expect("text file"));
-            }
-        }
-    }
-
-    /// The contract's output is written by hand (testigo_core::json): it must be what
-    /// serde_json writes for the same values, on every kind of text the project has: the
-    /// examples, the seed, the linking reports, the development cases and the ACLED notes.
     #[test]
     fn published_dates_read_as_chrono_reads_them() {
         let chrono_reads = |p: &str| chrono::NaiveDate::parse_from_str(p.get(..10).unwrap_or(p), "%Y-%m-%d").ok();

@@ -25,8 +25,7 @@ pub fn write_incidents(out: &mut Vec<u8>, incidents: &[Incident]) {
 // The writers below append constant runs of an object as one literal each: a value's closing
 // quote or bracket, the comma, the next key and the next value's opening quote or bracket
 // (`"],\"location\":"`), so that a string value is its escaped contents between two literals
-// ([`str_body`]): about half as many appends, each with its capacity check, as writing
-// keys, punctuation and quotes one by one.
+// ([`str_body`]). An incident is about sixty appends instead of a hundred and fifty.
 
 /// Appends one incident as a JSON object.
 pub fn write_incident(out: &mut Vec<u8>, x: &Incident) {
@@ -360,7 +359,7 @@ fn opt_f64(out: &mut Vec<u8>, x: Option<f64>) {
 /// integer `n < 10^12` (see [`opt_f64`]).
 fn ten_thousandths(x: f64) -> Option<u64> {
     let y = x * 10_000.0;
-    if y.abs() >= 1e12 {
+    if !(y.abs() < 1e12) {
         return None;
     }
     // `y.round()` without its libm call (x86-64 has no rounding instruction before SSE4.1):
